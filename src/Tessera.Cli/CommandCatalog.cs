@@ -1,4 +1,8 @@
 using System.CommandLine;
+using Tessera.Cli.Commands.Blob;
+using Tessera.Cli.Commands.Db;
+using Tessera.Cli.Commands.Serve;
+using Tessera.Cli.Commands.Up;
 
 namespace Tessera.Cli;
 
@@ -7,5 +11,9 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All() =>
     [
+        UpCommand.Create(),
+        ServeCommand.Create(),
+        DbCommand.Create(),
+        BlobCommand.Create(),
     ];
 }

@@ -1,0 +1,55 @@
+using System.Reflection;
+
+namespace Tessera.Data.Migrations;
+
+/// <summary>
+/// The migrations one module owns, per dialect. Modules embed their scripts as
+/// <c>migrations/Sqlite/NNNN_name.sql</c> and <c>migrations/Postgres/NNNN_name.sql</c>.
+/// </summary>
+public sealed class MigrationSet
+{
+    public MigrationSet(string module, IEnumerable<MigrationScript> sqlite, IEnumerable<MigrationScript> postgres)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(module);
+        Module = module;
+        Sqlite = Ordered(module, sqlite);
+        Postgres = Ordered(module, postgres);
+    }
+
+    public string Module { get; }
+    public IReadOnlyList<MigrationScript> Sqlite { get; }
+    public IReadOnlyList<MigrationScript> Postgres { get; }
+
+    public IReadOnlyList<MigrationScript> For(SqlDialect dialect) => dialect == SqlDialect.Sqlite ? Sqlite : Postgres;
+
+    public static MigrationSet FromAssembly(string module, Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        return new MigrationSet(module, Load(assembly, "Sqlite"), Load(assembly, "Postgres"));
+    }
+
+    private static List<MigrationScript> Load(Assembly assembly, string dialect)
+    {
+        var prefix = $"migrations/{dialect}/";
+        var scripts = new List<MigrationScript>();
+        foreach (var resource in assembly.GetManifestResourceNames())
+        {
+            if (!resource.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            scripts.Add(MigrationScript.FromFile(resource[prefix.Length..], reader.ReadToEnd()));
+        }
+        return scripts;
+    }
+
+    private static List<MigrationScript> Ordered(string module, IEnumerable<MigrationScript> scripts)
+    {
+        var list = scripts.OrderBy(s => s.Version).ToList();
+        for (var i = 1; i < list.Count; i++)
+        {
+            if (list[i].Version == list[i - 1].Version)
+                throw new InvalidOperationException($"Module '{module}' has two migrations numbered {list[i].Version}.");
+        }
+        return list;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using Tessera.Core.Errors;
+using Tessera.Data;
+
+namespace Tessera.Server.Hosting;
+
+/// <summary>The settings every Tessera process reads, resolved from the layered configuration (see <see cref="TesseraConfiguration"/>).</summary>
+public sealed record TesseraSettings
+{
+    public const string DataDirKey = "data_dir";
+    public const string DatabaseKey = "database";
+    public const string HostKey = "host";
+    public const string PortKey = "port";
+    public const string WorkersKey = "workers";
+    public const string MigrateOnStartKey = "migrate_on_start";
+    public const string LogFormatKey = "log_format";
+    public const string MaxRequestBytesKey = "limits:max_request_bytes";
+    public const string MaxBlobBytesKey = "blobs:max_bytes";
+
+    public required string DataDir { get; init; }
+    public required DatabaseTarget Database { get; init; }
+    public string Host { get; init; } = "127.0.0.1";
+    public int Port { get; init; } = 8080;
+    public int Workers { get; init; } = 2;
+    public bool MigrateOnStart { get; init; } = true;
+    public string LogFormat { get; init; } = "simple";
+    public long MaxRequestBytes { get; init; } = 64L << 20;
+    public long MaxBlobBytes { get; init; } = 1L << 30;
+
+    public string BlobRoot => Path.Combine(DataDir, "blobs");
+
+    public static TesseraSettings From(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var dataDir = Path.GetFullPath(configuration[DataDirKey] is { Length: > 0 } d ? d : TesseraConfiguration.DefaultDataDir);
+        return new TesseraSettings
+        {
+            DataDir = dataDir,
+            Database = DatabaseTarget.Parse(configuration[DatabaseKey], dataDir),
+            Host = configuration[HostKey] is { Length: > 0 } host ? host : "127.0.0.1",
+            Port = Int(configuration, PortKey, 8080, 0, 65535),
+            Workers = Int(configuration, WorkersKey, 2, 0, 256),
+            MigrateOnStart = Bool(configuration, MigrateOnStartKey, true),
+            LogFormat = configuration[LogFormatKey] is { Length: > 0 } f ? f : "simple",
+            MaxRequestBytes = Long(configuration, MaxRequestBytesKey, 64L << 20),
+            MaxBlobBytes = Long(configuration, MaxBlobBytesKey, 1L << 30),
+        };
+    }
+
+    private static int Int(IConfiguration configuration, string key, int fallback, int min, int max)
+    {
+        var value = Long(configuration, key, fallback);
+        if (value < min || value > max) throw Invalid(key, configuration[key], $"an integer from {min} to {max}");
+        return (int)value;
+    }
+
+    private static long Long(IConfiguration configuration, string key, long fallback)
+    {
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text)) return fallback;
+        if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < 0)
+            throw Invalid(key, text, "a non-negative integer");
+        return value;
+    }
+
+    private static bool Bool(IConfiguration configuration, string key, bool fallback)
+    {
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text)) return fallback;
+        return bool.TryParse(text, out var value) ? value : throw Invalid(key, text, "true or false");
+    }
+
+    private static TesseraException Invalid(string key, string? value, string expected) =>
+        TesseraException.Validation($"Setting '{key}' is '{value}', but must be {expected}.");
+}

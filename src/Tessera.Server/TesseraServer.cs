@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Tessera.Server.Endpoints;
+using Tessera.Server.Health;
+using Tessera.Server.Hosting;
+using Tessera.Server.Problems;
+
+namespace Tessera.Server;
+
+/// <summary>Composes the modules into one ASP.NET Core application. Endpoints live with their modules.</summary>
+public static class TesseraServer
+{
+    public static WebApplicationBuilder CreateBuilder(string[] args, IReadOnlyDictionary<string, string?>? flags = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        TesseraConfiguration.Apply(builder.Configuration, flags);
+        var settings = TesseraSettings.From(builder.Configuration);
+
+        ConfigureLogging(builder.Logging, settings);
+        builder.WebHost.UseUrls($"http://{settings.Host}:{settings.Port}");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBytes);
+
+        builder.Services.AddTesseraCore();
+        builder.Services.AddHostedService<StartupMigrations>();
+        builder.Services.AddTesseraProblems();
+        builder.Services.Configure<JsonOptions>(options =>
+        {
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            options.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+        });
+        builder.Services.AddOpenApi("v1");
+        builder.Services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+        return builder;
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthEndpoints();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        var api = app.MapGroup("/api/v1");
+        api.MapBlobEndpoints();
+        api.MapFallback(() => Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: "No such API route.")).ExcludeFromDescription();
+        return app;
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, TesseraSettings settings)
+    {
+        logging.ClearProviders();
+        if (string.Equals(settings.LogFormat, "json", StringComparison.OrdinalIgnoreCase))
+            logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
+        else
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+                o.UseUtcTimestamp = true;
+            });
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+    }
+}
