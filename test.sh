@@ -47,18 +47,24 @@ echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1
 
 dotnet build Tessera.slnx -c Release -nologo -v quiet -clp:ErrorsOnly
 log="$work/test.log"
-set +e
-dotnet test Tessera.slnx -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log" |
-  grep -E '^\s*(Failed|Skipped) |Passed!|Failed!|error|\[SKIP\]|\[FAIL\]'
-status=${PIPESTATUS[0]}
-set -e
+trx="$work/trx"
+status=0
+dotnet test Tessera.slnx -c Release --no-build -nologo \
+  --logger "console;verbosity=normal" --logger trx --results-directory "$trx" >"$log" 2>&1 || status=$?
 
-# Sum the per-assembly summary lines: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ..."
-read -r passed failed skipped < <(grep -E '(Passed|Failed)! +- ' "$log" |
-  sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' |
-  awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+# Show what failed (with its message) and what was skipped (with its reason).
+grep -E -A 15 '^\s+Failed [A-Za-z]' "$log" || true
+grep -E '^\s+Skipped [A-Za-z]|\[SKIP\]' "$log" || true
+grep -E 'error (CS|MSB|NU)|Testhost process .* exited with error' "$log" || true
+
+# Sum the counters of every test assembly's TRX report (grep finding nothing is not an error here).
+reports=$(cat "$trx"/*.trx 2>/dev/null || true)
+read -r passed failed < <(printf '%s' "$reports" | { grep -o '<Counters [^>]*>' || true; } |
+  sed -E 's/.* passed="([0-9]+)" failed="([0-9]+)".*/\1 \2/' | awk '{p+=$1; f+=$2} END {print p+0, f+0}')
+skipped=$(printf '%s' "$reports" | { grep -o 'outcome="NotExecuted"' || true; } | wc -l)
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
-  echo "dotnet test exited with $status without a failed test; see the output above." >&2
+  echo "dotnet test exited with $status without a failed test; its output:" >&2
+  tail -n 60 "$log" >&2
   failed=1
 fi
 summary="$passed passed, $failed failed"

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Spectre.Console;
 using Tessera.Core.Errors;
 
 namespace Tessera.Cli;
@@ -18,11 +17,13 @@ internal static class TesseraCli
     {
         try
         {
-            return await CreateRoot().Parse(args).InvokeAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            // Errors are ours to report: a TesseraException is one plain line, never a stack trace.
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            return await CreateRoot().Parse(args).InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
         }
         catch (TesseraException e)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.Failure;
         }
         catch (OperationCanceledException)

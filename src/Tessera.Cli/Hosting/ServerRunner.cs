@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Spectre.Console;
 using Tessera.Server;
 using Tessera.Server.Hosting;
 
@@ -17,11 +16,11 @@ internal static class ServerRunner
         {
             var settings = app.Services.GetRequiredService<TesseraSettings>();
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            AnsiConsole.MarkupLineInterpolated($"[green]Tessera is listening on[/] [link]{app.Urls.First()}[/]");
-            AnsiConsole.MarkupLineInterpolated($"  data dir: {settings.DataDir}");
-            AnsiConsole.MarkupLineInterpolated($"  database: {settings.Database.Display}");
+            Console.WriteLine($"Tessera is listening on {app.Urls.First()}");
+            Console.WriteLine($"  data dir: {settings.DataDir}");
+            Console.WriteLine($"  database: {settings.Database.Display}");
             if (afterStart is not null) await afterStart(app, cancellationToken).ConfigureAwait(false);
-            AnsiConsole.MarkupLine("Press Ctrl+C to stop.");
+            Console.WriteLine("Press Ctrl+C to stop.");
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
         }

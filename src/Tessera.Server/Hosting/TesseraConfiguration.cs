@@ -17,7 +17,7 @@ public static class TesseraConfiguration
         return builder.Build();
     }
 
-    /// <summary>Adds the layers to an existing builder (the web host's), replacing its default sources.</summary>
+    /// <summary>Puts the layers into an existing builder (the web host's) in place of its default sources.</summary>
     public static void Apply(IConfigurationBuilder builder, IReadOnlyDictionary<string, string?>? flags = null)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -27,7 +27,7 @@ internal static class DbCommand
             await using var services = CliServices.Build(data.Flags(parse));
             var database = services.GetRequiredService<TesseraDatabase>();
             var applied = await services.GetRequiredService<MigrationRunner>().MigrateAsync(ct).ConfigureAwait(false);
-            AnsiConsole.MarkupLineInterpolated($"Applied {applied} migration(s) to {database.Target.Display}; the schema is current.");
+            Console.WriteLine($"Applied {applied} migration(s) to {database.Target.Display}; the schema is current.");
             return ExitCodes.Success;
         });
         return command;
@@ -56,11 +56,11 @@ internal static class DbCommand
                 };
                 table.AddRow(Markup.Escape(m.Module), m.Version.ToString("0000", System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(m.Name), state, m.AppliedAt?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "");
             }
-            AnsiConsole.MarkupLineInterpolated($"Database: {database.Target.Display}");
+            Console.WriteLine($"Database: {database.Target.Display}");
             AnsiConsole.Write(table);
             var pending = report.Pending.Count();
             var modified = report.Modified.Count();
-            AnsiConsole.MarkupLineInterpolated($"{report.Migrations.Count - pending - modified} applied, {pending} pending, {modified} modified.");
+            Console.WriteLine($"{report.Migrations.Count - pending - modified} applied, {pending} pending, {modified} modified.");
             return modified > 0 ? ExitCodes.Failure : ExitCodes.Success;
         });
         return command;

@@ -1,0 +1,62 @@
+using Tessera.Testing;
+
+namespace Tessera.Cli.Tests;
+
+public class HelpAndDbCommandTests
+{
+    [Fact]
+    public async Task Help_lists_every_verb()
+    {
+        var (code, output, _) = await CliProcess.RunAsync("--help");
+        Assert.Equal(0, code);
+        foreach (var verb in new[] { "up", "serve", "db", "blob" }) Assert.Contains(verb, output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("up")]
+    [InlineData("serve")]
+    [InlineData("db", "migrate")]
+    [InlineData("db", "status")]
+    [InlineData("blob", "put")]
+    public async Task Every_command_has_help_naming_its_options(params string[] command)
+    {
+        var (code, output, _) = await CliProcess.RunAsync([.. command, "--help"]);
+        Assert.Equal(0, code);
+        Assert.Contains("--data-dir", output, StringComparison.Ordinal);
+        Assert.Contains("--database", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task Db_status_shows_pending_then_applied_migrations(string dialect)
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(dialect);
+        string[] data = ["--data-dir", scratch.DataDir, "--database", scratch.Target];
+
+        var before = await CliProcess.RunAsync(["db", "status", .. data]);
+        Assert.Equal(0, before.ExitCode);
+        Assert.Contains("pending", before.Output, StringComparison.Ordinal);
+        Assert.Contains("instance_settings", before.Output, StringComparison.Ordinal);
+
+        var migrate = await CliProcess.RunAsync(["db", "migrate", .. data]);
+        Assert.Equal(0, migrate.ExitCode);
+        Assert.Contains("the schema is current", migrate.Output, StringComparison.Ordinal);
+
+        var after = await CliProcess.RunAsync(["db", "status", .. data]);
+        Assert.Equal(0, after.ExitCode);
+        Assert.Contains("0 pending, 0 modified", after.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", after.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_database_url_is_a_one_line_error_without_a_stack_trace()
+    {
+        using var dir = new TempDirectory();
+        var (code, output, error) = await CliProcess.RunAsync("db", "status", "--data-dir", dir.Path, "--database", "postgres://u:s3cret@localhost:1/");
+        Assert.Equal(1, code);
+        var text = output + error;
+        Assert.Contains("names no database", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Testing;
+
+namespace Tessera.Server.Tests;
+
+/// <summary>The real application over a scratch database of one dialect, served in memory.</summary>
+public sealed class TesseraAppFactory(ScratchDatabase database, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
+{
+    public static async Task<TesseraAppFactory> CreateAsync(string dialect, Action<IServiceCollection>? services = null) =>
+        new(await ScratchDatabase.CreateAsync(dialect), services);
+
+    public ScratchDatabase Database => database;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // Added when the host is built, so these sit above the layers the application set up.
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["data_dir"] = database.DataDir,
+            ["database"] = database.Target,
+        }));
+        if (services is not null) builder.ConfigureTestServices(services);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await database.DisposeAsync();
+    }
+}
