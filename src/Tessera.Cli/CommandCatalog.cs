@@ -2,7 +2,9 @@ using System.CommandLine;
 using Tessera.Cli.Commands.Blob;
 using Tessera.Cli.Commands.Db;
 using Tessera.Cli.Commands.Serve;
+using Tessera.Cli.Commands.Token;
 using Tessera.Cli.Commands.Up;
+using Tessera.Cli.Commands.User;
 
 namespace Tessera.Cli;
 
@@ -15,5 +17,7 @@ internal static class CommandCatalog
         ServeCommand.Create(),
         DbCommand.Create(),
         BlobCommand.Create(),
+        TokenCommand.Create(),
+        UserCommand.Create(),
     ];
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
+using Tessera.Server.Auth;
 using Tessera.Server.Endpoints;
 using Tessera.Server.Health;
 using Tessera.Server.Hosting;
@@ -23,6 +24,7 @@ public static class TesseraServer
         builder.Services.AddTesseraCore();
         builder.Services.AddHostedService<StartupMigrations>();
         builder.Services.AddTesseraProblems();
+        builder.Services.AddTesseraAuth();
         builder.Services.Configure<JsonOptions>(options =>
         {
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -39,10 +41,16 @@ public static class TesseraServer
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
         app.MapHealthEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         var api = app.MapGroup("/api/v1");
         api.MapBlobEndpoints();
+        api.MapAuthEndpoints();
+        api.MapTokenEndpoints();
+        api.MapOrganizationEndpoints();
         api.MapFallback(() => Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: "No such API route.")).ExcludeFromDescription();
         return app;
     }
@@ -61,5 +69,7 @@ public static class TesseraServer
             });
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        // Auth cookies are not used; the data-protection key ring it warns about protects nothing here.
+        logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
     }
 }

@@ -9,7 +9,7 @@ public class HelpAndDbCommandTests
     {
         var (code, output, _) = await CliProcess.RunAsync("--help");
         Assert.Equal(0, code);
-        foreach (var verb in new[] { "up", "serve", "db", "blob" }) Assert.Contains(verb, output, StringComparison.Ordinal);
+        foreach (var verb in new[] { "up", "serve", "db", "blob", "token", "user" }) Assert.Contains(verb, output, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -18,6 +18,9 @@ public class HelpAndDbCommandTests
     [InlineData("db", "migrate")]
     [InlineData("db", "status")]
     [InlineData("blob", "put")]
+    [InlineData("token", "create")]
+    [InlineData("token", "revoke")]
+    [InlineData("user", "set-password")]
     public async Task Every_command_has_help_naming_its_options(params string[] command)
     {
         var (code, output, _) = await CliProcess.RunAsync([.. command, "--help"]);
@@ -46,6 +49,20 @@ public class HelpAndDbCommandTests
         Assert.Equal(0, after.ExitCode);
         Assert.Contains("0 pending, 0 modified", after.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", after.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Token_create_explains_bad_input_in_one_line()
+    {
+        using var dir = new TempDirectory();
+        var badLifetime = await CliProcess.RunAsync("token", "create", "--user", "a@example.com", "--expires", "soon", "--data-dir", dir.Path);
+        Assert.Equal(1, badLifetime.ExitCode);
+        Assert.Contains("is not a lifetime", badLifetime.Error, StringComparison.Ordinal);
+        var badScope = await CliProcess.RunAsync("token", "create", "--user", "a@example.com", "--scopes", "runs:delete", "--data-dir", dir.Path);
+        Assert.Equal(1, badScope.ExitCode);
+        Assert.Contains("Unknown scope 'runs:delete'", badScope.Error, StringComparison.Ordinal);
+        var badEmail = await CliProcess.RunAsync("token", "create", "--user", "not-an-email", "--data-dir", dir.Path);
+        Assert.Contains("not a valid email", badEmail.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public class UpCommandTests
 {
     [Theory]
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
-    public async Task Up_migrates_and_answers_health_probes_on_the_chosen_port(string dialect)
+    public async Task Up_serves_health_probes_and_a_loopback_demo_token_and_cli_tokens_work_until_revoked(string dialect)
     {
         await using var scratch = await ScratchDatabase.CreateAsync(dialect);
         var port = CliProcess.FreePort();
@@ -19,6 +19,24 @@ public class UpCommandTests
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             await WaitForAsync(http, "/healthz", server);
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode);
+
+            // The demo token is written beside the data once the server is up, and works from loopback.
+            var demoFile = Path.Combine(scratch.DataDir, "demo-token");
+            for (var i = 0; i < 300 && !File.Exists(demoFile); i++) await Task.Delay(100);
+            var demo = (await File.ReadAllTextAsync(demoFile)).Trim();
+            Assert.Equal(HttpStatusCode.OK, (await Me(http, demo)).StatusCode);
+
+            // A token made by the CLI works against the running server until the CLI revokes it.
+            string[] data = ["--data-dir", scratch.DataDir, "--database", scratch.Target];
+            var created = await CliProcess.RunAsync(["token", "create", "--user", "ops@example.com", "--org", "ops", "--expires", "7d", .. data]);
+            Assert.Equal(0, created.ExitCode);
+            var token = created.Output.Trim().Split('\n')[^1];
+            Assert.StartsWith("tsr_", token, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, (await Me(http, token)).StatusCode);
+            Assert.Equal(0, (await CliProcess.RunAsync(["token", "revoke", token, .. data])).ExitCode);
+            var revoked = await Me(http, token);
+            Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
+            Assert.Contains("TOKEN_REVOKED", await revoked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
         finally
         {
@@ -26,6 +44,13 @@ public class UpCommandTests
             await server.WaitForExitAsync();
         }
         Assert.Contains($"http://127.0.0.1:{port}", await output, StringComparison.Ordinal);
+    }
+
+    private static Task<HttpResponseMessage> Me(HttpClient http, string token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/v1/me", UriKind.Relative));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return http.SendAsync(request);
     }
 
     private static async Task WaitForAsync(HttpClient http, string path, Process server)

@@ -8,21 +8,25 @@ using Tessera.Testing;
 namespace Tessera.Server.Tests;
 
 /// <summary>The real application over a scratch database of one dialect, served in memory.</summary>
-public sealed class TesseraAppFactory(ScratchDatabase database, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
+public sealed class TesseraAppFactory(ScratchDatabase database, Action<IServiceCollection>? services, IReadOnlyDictionary<string, string?>? settings)
+    : WebApplicationFactory<Program>
 {
-    public static async Task<TesseraAppFactory> CreateAsync(string dialect, Action<IServiceCollection>? services = null) =>
-        new(await ScratchDatabase.CreateAsync(dialect), services);
+    public static async Task<TesseraAppFactory> CreateAsync(
+        string dialect, Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null) =>
+        new(await ScratchDatabase.CreateAsync(dialect), services, settings);
 
     public ScratchDatabase Database => database;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         // Added when the host is built, so these sit above the layers the application set up.
-        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        var values = new Dictionary<string, string?>
         {
             ["data_dir"] = database.DataDir,
             ["database"] = database.Target,
-        }));
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(values));
         if (services is not null) builder.ConfigureTestServices(services);
     }
 

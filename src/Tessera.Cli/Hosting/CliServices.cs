@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Tessera.Data.Migrations;
 using Tessera.Server.Hosting;
 
 namespace Tessera.Cli.Hosting;
@@ -17,5 +18,21 @@ internal static class CliServices
             .SetMinimumLevel(LogLevel.Warning));
         services.AddTesseraCore();
         return services.BuildServiceProvider();
+    }
+
+    /// <summary>Services over a schema brought up to date first, for commands that read or write data.</summary>
+    public static async Task<ServiceProvider> BuildMigratedAsync(IReadOnlyDictionary<string, string?> flags, CancellationToken cancellationToken)
+    {
+        var provider = Build(flags);
+        try
+        {
+            await provider.GetRequiredService<MigrationRunner>().MigrateAsync(cancellationToken).ConfigureAwait(false);
+            return provider;
+        }
+        catch
+        {
+            await provider.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 }

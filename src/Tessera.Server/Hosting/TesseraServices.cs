@@ -1,6 +1,7 @@
 using Tessera.Core.Blobs;
 using Tessera.Data;
 using Tessera.Data.Blobs;
+using Tessera.Data.Identity;
 using Tessera.Data.Migrations;
 
 namespace Tessera.Server.Hosting;
@@ -16,6 +17,9 @@ public static class TesseraServices
         services.AddSingleton(DataModule.Migrations);
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<InstanceSettings>();
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<AccountService>();
+        services.AddSingleton<OrganizationService>();
         services.AddSingleton<IBlobStore>(sp =>
         {
             var settings = sp.GetRequiredService<TesseraSettings>();

@@ -16,6 +16,7 @@ public sealed record TesseraSettings
     public const string LogFormatKey = "log_format";
     public const string MaxRequestBytesKey = "limits:max_request_bytes";
     public const string MaxBlobBytesKey = "blobs:max_bytes";
+    public const string RequestsPerMinuteKey = "limits:requests_per_minute";
 
     public required string DataDir { get; init; }
     public required DatabaseTarget Database { get; init; }
@@ -26,6 +27,7 @@ public sealed record TesseraSettings
     public string LogFormat { get; init; } = "simple";
     public long MaxRequestBytes { get; init; } = 64L << 20;
     public long MaxBlobBytes { get; init; } = 1L << 30;
+    public int RequestsPerMinute { get; init; } = 1200;
 
     public string BlobRoot => Path.Combine(DataDir, "blobs");
 
@@ -44,6 +46,7 @@ public sealed record TesseraSettings
             LogFormat = configuration[LogFormatKey] is { Length: > 0 } f ? f : "simple",
             MaxRequestBytes = Long(configuration, MaxRequestBytesKey, 64L << 20),
             MaxBlobBytes = Long(configuration, MaxBlobBytesKey, 1L << 30),
+            RequestsPerMinute = Int(configuration, RequestsPerMinuteKey, 1200, 1, 1_000_000),
         };
     }
 

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Core;
+using Tessera.Core.Identity;
+using Tessera.Data.Identity;
+using Tessera.Server.Hosting;
+
+namespace Tessera.Cli.Commands.Up;
+
+/// <summary>
+/// The offline demo: a local demo user and a token that works only from this machine (loopback, no proxy),
+/// so a demo needs no set-up and a real deployment is not weakened. Each start replaces the previous demo token.
+/// </summary>
+internal static class DemoAccess
+{
+    public const string Email = "demo@tessera.local";
+    public const string Organization = "demo";
+    public const string TokenName = "demo";
+    public const string TokenFileName = "demo-token";
+
+    public static async Task<string> IssueAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var actor = new AuditActor(null, null, "tessera up");
+        var (user, org, _) = await services.GetRequiredService<AccountService>()
+            .EnsureMemberAsync(Email, Organization, Roles.Owner, actor, cancellationToken).ConfigureAwait(false);
+        var tokens = services.GetRequiredService<TokenService>();
+        await tokens.RevokeNamedAsync(user.Id, TokenName, actor, cancellationToken).ConfigureAwait(false);
+        var issued = await tokens.IssueAsync(user.Id, org.Id, TokenName, [], TimeSpan.FromDays(30), loopbackOnly: true, actor, cancellationToken).ConfigureAwait(false);
+
+        // Kept for local clients (e.g. 'tessera export --demo'); readable by this account only.
+        var path = Path.Combine(services.GetRequiredService<TesseraSettings>().DataDir, TokenFileName);
+        AtomicFile.WriteAllText(path, issued.Token + "\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return issued.Token;
+    }
+}

@@ -1,0 +1,130 @@
+using Tessera.Core.Errors;
+using Tessera.Core.Identity;
+using Tessera.Core.Security;
+
+namespace Tessera.Data.Identity;
+
+/// <summary>Issues, checks, lists and revokes API tokens.</summary>
+public sealed class TokenService(TesseraDatabase database, TimeProvider time)
+{
+    public const int MaxNameLength = 100;
+
+    /// <summary>Issues a token for <paramref name="userId"/> in <paramref name="orgId"/>; the plaintext is returned once.</summary>
+    public async Task<IssuedToken> IssueAsync(
+        Guid userId, Guid orgId, string name, IReadOnlyCollection<string> scopes, TimeSpan? lifetime, bool loopbackOnly,
+        AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        name = ValidateName(name);
+        foreach (var scope in scopes)
+        {
+            if (!Permissions.All.Contains(scope))
+                throw TesseraException.Validation($"Unknown scope '{scope}'. Known scopes: {string.Join(", ", Permissions.All)}.");
+        }
+        if (lifetime is { } l && l <= TimeSpan.Zero) throw TesseraException.Validation("A token's lifetime must be positive.");
+
+        var plaintext = ApiTokenFormat.Generate();
+        var now = time.GetUtcNow();
+        var record = new TokenRecord
+        {
+            Id = Guid.CreateVersion7(),
+            UserId = userId,
+            OrgId = orgId,
+            Name = name,
+            DisplayHint = ApiTokenFormat.DisplayHint(plaintext),
+            Scopes = string.Join(' ', scopes.Distinct().Order(StringComparer.Ordinal)),
+            LoopbackOnly = loopbackOnly,
+            ExpiresAt = lifetime is { } life ? now + life : null,
+            CreatedAt = now,
+        };
+        await database.InTransactionAsync(async (c, t) =>
+        {
+            if (await IdentityRepository.FindRoleAsync(c, t, orgId, userId, cancellationToken).ConfigureAwait(false) is null)
+                throw TesseraException.Validation("A token can only be issued for an organization the user is a member of.");
+            await IdentityRepository.InsertTokenAsync(c, t, record, ApiTokenFormat.Hash(plaintext), cancellationToken).ConfigureAwait(false);
+            await AuditLog.RecordAsync(c, t, actor, now, "token.create", "api_token", record.Id.ToString(), name, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        return new IssuedToken(plaintext, record);
+    }
+
+    /// <summary>
+    /// Checks a presented token and returns the caller, or why it was refused. The stored hash is found by index and
+    /// then compared in constant time; a successful use moves the token's last-used time forward.
+    /// </summary>
+    public async Task<(Principal? Principal, TokenFailure? Failure)> AuthenticateAsync(TokenPresentation presented, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(presented);
+        if (presented.Token is null) return (null, TokenFailure.Missing);
+        if (!ApiTokenFormat.IsWellFormed(presented.Token)) return (null, TokenFailure.Malformed);
+
+        var hash = ApiTokenFormat.Hash(presented.Token);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var credential = await IdentityRepository.FindCredentialAsync(connection, hash, cancellationToken).ConfigureAwait(false);
+        if (credential is null || !ApiTokenFormat.HashesEqual(credential.TokenHash, hash)) return (null, TokenFailure.Unknown);
+        if (credential.RevokedAt is not null) return (null, TokenFailure.Revoked);
+        var now = time.GetUtcNow();
+        if (credential.ExpiresAt is { } expires && now >= expires) return (null, TokenFailure.Expired);
+        if (credential.Role is null) return (null, TokenFailure.NotAMember);
+        if (credential.LoopbackOnly && !presented.FromLoopback) return (null, TokenFailure.LoopbackOnly);
+
+        await IdentityRepository.TouchTokenAsync(connection, credential.Id, now, cancellationToken).ConfigureAwait(false);
+        var granted = Roles.PermissionsOf(credential.Role);
+        var scopes = credential.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // A token's scopes narrow its user's role; a token without scopes carries the whole role.
+        var permissions = scopes.Length == 0 ? granted : granted.Intersect(scopes).ToHashSet(StringComparer.Ordinal);
+        return (new Principal(credential.UserId, credential.OrgId, permissions, credential.Id), null);
+    }
+
+    public async Task<IReadOnlyList<TokenRecord>> ListAsync(Principal principal, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await IdentityRepository.ListTokensOfAsync(connection, principal.UserId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Revokes one of the caller's own tokens; someone else's answers exactly like a missing one.</summary>
+    public Task RevokeOwnAsync(Principal principal, Guid tokenId, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        return database.InTransactionAsync(async (c, t) =>
+        {
+            _ = await IdentityRepository.FindTokenOfAsync(c, t, tokenId, principal.UserId, cancellationToken).ConfigureAwait(false)
+                ?? throw TesseraException.NotFound("token");
+            await RevokeAsync(c, t, tokenId, actor, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    /// <summary>Operator revocation (CLI): by token id or by the plaintext token itself.</summary>
+    public Task<Guid> RevokeAnyAsync(string idOrToken, AuditActor actor, CancellationToken cancellationToken = default) =>
+        database.InTransactionAsync(async (c, t) =>
+        {
+            Guid? id = Guid.TryParse(idOrToken, out var parsed)
+                ? (await IdentityRepository.FindTokenAsync(c, t, parsed, cancellationToken).ConfigureAwait(false))?.Id
+                : await IdentityRepository.FindTokenIdByHashAsync(c, t, ApiTokenFormat.Hash(idOrToken.Trim()), cancellationToken).ConfigureAwait(false);
+            if (id is null) throw TesseraException.NotFound("token");
+            await RevokeAsync(c, t, id.Value, actor, cancellationToken).ConfigureAwait(false);
+            return id.Value;
+        }, cancellationToken);
+
+    /// <summary>Revokes every live token of <paramref name="userId"/> with this name (used to replace demo tokens).</summary>
+    public Task RevokeNamedAsync(Guid userId, string name, AuditActor actor, CancellationToken cancellationToken = default) =>
+        database.InTransactionAsync(async (c, t) =>
+        {
+            var revoked = await IdentityRepository.RevokeTokensNamedAsync(c, t, userId, name, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            if (revoked > 0)
+                await AuditLog.RecordAsync(c, t, actor, time.GetUtcNow(), "token.revoke", "api_token", null, $"{revoked} token(s) named {name}", cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    private async Task RevokeAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction t, Guid id, AuditActor actor, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await IdentityRepository.RevokeTokenAsync(c, t, id, now, cancellationToken).ConfigureAwait(false);
+        await AuditLog.RecordAsync(c, t, actor, now, "token.revoke", "api_token", id.ToString(), null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string ValidateName(string name)
+    {
+        name = (name ?? "").Trim();
+        if (name.Length is 0 or > MaxNameLength) throw TesseraException.Validation($"A token name must have 1 to {MaxNameLength} characters.");
+        return name;
+    }
+}

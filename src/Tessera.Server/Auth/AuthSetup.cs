@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Tessera.Core.Identity;
+using Tessera.Server.Hosting;
+
+namespace Tessera.Server.Auth;
+
+internal static class AuthSetup
+{
+    /// <summary>Bearer-token authentication, an authenticated-user default policy, and a request budget per token.</summary>
+    public static IServiceCollection AddTesseraAuth(this IServiceCollection services)
+    {
+        services.AddAuthentication(Principal.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(Principal.AuthenticationScheme, _ => { });
+        services.AddAuthorization();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                // One budget per token; unauthenticated requests share one per client address.
+                var key = context.User.FindFirst(Principal.TokenClaim)?.Value ?? "ip:" + context.Connection.RemoteIpAddress;
+                var perMinute = context.RequestServices.GetRequiredService<TesseraSettings>().RequestsPerMinute;
+                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = perMinute,
+                    TokensPerPeriod = perMinute,
+                    ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                var perMinute = context.HttpContext.RequestServices.GetRequiredService<TesseraSettings>().RequestsPerMinute;
+                var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
+                {
+                    Status = 429,
+                    Detail = $"Too many requests: the limit is {perMinute} per minute per token (setting limits:requests_per_minute).",
+                };
+                await problems.WriteAsync(new ProblemDetailsContext { HttpContext = context.HttpContext, ProblemDetails = problem }).ConfigureAwait(false);
+            };
+        });
+        return services;
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tessera.Data.Identity;
+
+namespace Tessera.Server.Auth;
+
+/// <summary>Organizations you belong to, and their memberships (for owners and admins).</summary>
+public static class OrganizationEndpoints
+{
+    public sealed record CreateOrganizationRequest(string Name);
+
+    public sealed record SetMemberRequest(string Email, string Role);
+
+    public static RouteGroupBuilder MapOrganizationEndpoints(this RouteGroupBuilder api)
+    {
+        var orgs = api.MapGroup("/orgs").WithTags("organizations").RequireAuthorization();
+        orgs.MapGet("/", ListAsync).WithSummary("Organizations you are a member of, with your role.");
+        orgs.MapPost("/", CreateAsync).WithSummary("Create an organization; you become its owner.");
+        orgs.MapGet("/{orgId:guid}/members", ListMembersAsync).WithSummary("List members (needs members:manage).");
+        orgs.MapPut("/{orgId:guid}/members", SetMemberAsync).WithSummary("Add a member or change a role (needs members:manage).");
+        orgs.MapDelete("/{orgId:guid}/members/{userId:guid}", RemoveMemberAsync).WithSummary("Remove a member (needs members:manage).");
+        return api;
+    }
+
+    private static async Task<Ok<IReadOnlyList<OrganizationMembership>>> ListAsync(HttpContext context, OrganizationService orgs, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await orgs.ListMineAsync(context.User.Principal(), cancellationToken).ConfigureAwait(false));
+
+    private static async Task<Created<OrganizationRecord>> CreateAsync(CreateOrganizationRequest request, HttpContext context, OrganizationService orgs, CancellationToken cancellationToken)
+    {
+        var org = await orgs.CreateAsync(context.User.Principal(), request.Name, RequestActor.Of(context), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Created($"/api/v1/orgs/{org.Id}", org);
+    }
+
+    private static async Task<Ok<IReadOnlyList<MemberRecord>>> ListMembersAsync(Guid orgId, HttpContext context, OrganizationService orgs, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await orgs.ListMembersAsync(context.User.Principal(), orgId, cancellationToken).ConfigureAwait(false));
+
+    private static async Task<Ok<MemberRecord>> SetMemberAsync(Guid orgId, SetMemberRequest request, HttpContext context, OrganizationService orgs, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await orgs.SetMemberAsync(context.User.Principal(), orgId, request.Email, request.Role, RequestActor.Of(context), cancellationToken).ConfigureAwait(false));
+
+    private static async Task<NoContent> RemoveMemberAsync(Guid orgId, Guid userId, HttpContext context, OrganizationService orgs, CancellationToken cancellationToken)
+    {
+        await orgs.RemoveMemberAsync(context.User.Principal(), orgId, userId, RequestActor.Of(context), cancellationToken).ConfigureAwait(false);
+        return TypedResults.NoContent();
+    }
+}

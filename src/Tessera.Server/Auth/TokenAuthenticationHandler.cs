@@ -1,0 +1,64 @@
+using System.Net;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Tessera.Data.Identity;
+
+namespace Tessera.Server.Auth;
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer tsr_…</c> tokens. A refused request gets a 401 problem that says plainly
+/// what is wrong (missing, malformed, unknown, expired, revoked) without revealing which tokens exist.
+/// </summary>
+internal sealed class TokenAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    TokenService tokens, IProblemDetailsService problems)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    private const string FailureItem = "tessera.token_failure";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header)) return AuthenticateResult.NoResult();
+
+        string? token = null;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) token = header["Bearer ".Length..].Trim();
+        var (principal, failure) = token is null
+            ? (null, TokenFailure.Malformed)
+            : await tokens.AuthenticateAsync(new TokenPresentation(token, IsDirectLoopback(Context)), Context.RequestAborted).ConfigureAwait(false);
+        if (principal is null)
+        {
+            Context.Items[FailureItem] = failure;
+            return AuthenticateResult.Fail(failure!.Value.Message());
+        }
+        return AuthenticateResult.Success(new AuthenticationTicket(principal.ToClaimsPrincipal(), Scheme.Name));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var failure = Context.Items[FailureItem] as TokenFailure? ?? TokenFailure.Missing;
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = failure == TokenFailure.Missing
+            ? "Bearer"
+            : $"Bearer error=\"invalid_token\", error_description=\"{failure.Message()}\"";
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 401, Detail = failure.Message() };
+        problem.Extensions["code"] = failure.Code();
+        await problems.WriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = problem }).ConfigureAwait(false);
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 403, Detail = "The token does not grant this action." };
+        await problems.WriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = problem }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A request straight from this machine. Forwarding headers mean a proxy sits in between, so the real client
+    /// may be anywhere: loopback-only (demo) tokens are refused then.
+    /// </summary>
+    internal static bool IsDirectLoopback(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address) &&
+        !context.Request.Headers.ContainsKey("X-Forwarded-For") && !context.Request.Headers.ContainsKey("Forwarded");
+}

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tessera.Core.Errors;
+using Tessera.Core.Identity;
+using Tessera.Data.Identity;
+using static Tessera.Server.Auth.AuthEndpoints;
+
+namespace Tessera.Server.Auth;
+
+/// <summary>The caller's own API tokens: list, create (shown once) and revoke.</summary>
+public static class TokenEndpoints
+{
+    public sealed record CreateTokenRequest(string Name, IReadOnlyList<string>? Scopes, int? ExpiresInDays);
+
+    public static RouteGroupBuilder MapTokenEndpoints(this RouteGroupBuilder api)
+    {
+        var tokens = api.MapGroup("/tokens").WithTags("tokens").RequireAuthorization();
+        tokens.MapGet("/", ListAsync).WithSummary("List your tokens (never their secrets).");
+        tokens.MapPost("/", CreateAsync).WithSummary("Create a token; the response shows it once.");
+        tokens.MapDelete("/{id:guid}", RevokeAsync).WithSummary("Revoke one of your tokens.");
+        return api;
+    }
+
+    private static async Task<Ok<List<TokenResponse>>> ListAsync(HttpContext context, TokenService tokens, CancellationToken cancellationToken)
+    {
+        var principal = context.User.Principal();
+        principal.Require(Permissions.TokensManage);
+        var list = await tokens.ListAsync(principal, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(list.Select(TokenResponse.From).ToList());
+    }
+
+    private static async Task<Created<IssuedTokenResponse>> CreateAsync(CreateTokenRequest request, HttpContext context, TokenService tokens, CancellationToken cancellationToken)
+    {
+        var principal = context.User.Principal();
+        principal.Require(Permissions.TokensManage);
+        var scopes = request.Scopes ?? [];
+        // A token can narrow what its creator may do, never widen it.
+        var beyond = scopes.Where(s => !principal.Has(s)).ToList();
+        if (beyond.Count > 0)
+            throw new TesseraException(ErrorCodes.Forbidden, 403, $"You cannot grant scopes you do not hold: {string.Join(", ", beyond)}.");
+        var effective = scopes.Count > 0 ? scopes : principal.Permissions.ToList();
+        if (request.ExpiresInDays is < 1 or > 3650) throw TesseraException.Validation("expires_in_days must be from 1 to 3650.");
+        var lifetime = TimeSpan.FromDays(request.ExpiresInDays ?? 90);
+        var issued = await tokens.IssueAsync(principal.UserId, principal.OrgId, request.Name, effective, lifetime, loopbackOnly: false,
+            RequestActor.Of(context), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Created($"/api/v1/tokens/{issued.Record.Id}", new IssuedTokenResponse(issued.Token, TokenResponse.From(issued.Record)));
+    }
+
+    private static async Task<NoContent> RevokeAsync(Guid id, HttpContext context, TokenService tokens, CancellationToken cancellationToken)
+    {
+        var principal = context.User.Principal();
+        principal.Require(Permissions.TokensManage);
+        await tokens.RevokeOwnAsync(principal, id, RequestActor.Of(context), cancellationToken).ConfigureAwait(false);
+        return TypedResults.NoContent();
+    }
+}
