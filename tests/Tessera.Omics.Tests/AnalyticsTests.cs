@@ -1,0 +1,76 @@
+using Tessera.Omics.Analytics;
+
+namespace Tessera.Omics.Tests;
+
+public class AnalyticsTests
+{
+    [Fact]
+    public void Welch_test_matches_scipy()
+    {
+        // scipy.stats.ttest_ind(a, b, equal_var=False) compares a − b; we report b − a.
+        double[] a = [1.2, 2.3, 3.1, 4.8, 5.0, 2.2];
+        double[] b = [2.9, 4.1, 5.5, 6.0, 7.2, 5.1, 6.6];
+        var test = Statistics.Welch(a, b);
+        Assert.Equal(2.6879988979741127, test.T, 1e-9);
+        Assert.Equal(0.021759890790666085, test.PValue, 1e-6);
+        Assert.Equal(b.Average() - a.Average(), test.Delta, 1e-12);
+    }
+
+    [Fact]
+    public void Welch_test_without_enough_data_says_so_with_nan()
+    {
+        Assert.True(double.IsNaN(Statistics.Welch([1.0], [2.0, 3.0]).PValue));
+        Assert.Equal(1, Statistics.Welch([2.0, 2.0], [2.0, 2.0]).PValue);
+    }
+
+    [Fact]
+    public void Quantiles_interpolate_like_numpy()
+    {
+        double[] sorted = [1, 1, 2, 3, 4, 5, 6, 9];
+        Assert.Equal(1.0, Statistics.Quantile(sorted, 0.1), 1e-12);
+        Assert.Equal(3.5, Statistics.Quantile(sorted, 0.5), 1e-12);
+        Assert.Equal(6.9, Statistics.Quantile(sorted, 0.9), 1e-12);
+    }
+
+    [Fact]
+    public void Histogram_counts_every_value_once()
+    {
+        var bins = Statistics.Histogram([8, 9, 10, 20, 30, 50], 4);
+        Assert.Equal(6, bins.Sum(b => b.Count));
+        Assert.Equal(8, bins[0].From);
+        Assert.Equal(50, bins[^1].To, 1e-9);
+    }
+
+    [Fact]
+    public void KMeans_finds_well_separated_clusters_and_silhouette_picks_their_number()
+    {
+        var random = new Random(3);
+        var centres = new[] { new[] { 0f, 0f }, new[] { 10f, 0f }, new[] { 0f, 10f } };
+        var points = new List<float[]>();
+        var truth = new List<int>();
+        for (var i = 0; i < 150; i++)
+        {
+            var c = i % 3;
+            points.Add([centres[c][0] + (float)random.NextDouble(), centres[c][1] + (float)random.NextDouble()]);
+            truth.Add(c);
+        }
+
+        var clustering = KMeans.ChooseBySilhouette(points, maxK: 6, seed: 1)!;
+
+        Assert.Equal(3, clustering.K);
+        Assert.True(clustering.Silhouette > 0.8);
+        // Same truth cluster ⇔ same found cluster.
+        for (var i = 0; i < points.Count; i++)
+        {
+            for (var j = i + 1; j < points.Count; j += 7)
+                Assert.Equal(truth[i] == truth[j], clustering.Assignments[i] == clustering.Assignments[j]);
+        }
+        Assert.Equal(clustering.Assignments, KMeans.ChooseBySilhouette(points, 6, 1)!.Assignments);
+    }
+
+    [Fact]
+    public void Too_few_points_have_no_clustering()
+    {
+        Assert.Null(KMeans.ChooseBySilhouette([[1f], [2f]], 5, 1));
+    }
+}
