@@ -1,0 +1,61 @@
+using System.Data.Common;
+using Dapper;
+using Tessera.Core.Identity;
+
+namespace Tessera.Omics.Storage;
+
+/// <summary>The SQL of omics runs. Reads on behalf of a caller filter by the owner (user and organization) in SQL.</summary>
+internal static class OmicsRepository
+{
+    private const string RunColumns =
+        "id AS Id, user_id AS UserId, org_id AS OrgId, name AS Name, state AS State, file_name AS FileName, file_sha256 AS FileSha256, " +
+        "file_bytes AS FileBytes, format AS Format, embedder AS Embedder, embedder_dimension AS EmbedderDimension, model_hash AS ModelHash, " +
+        "record_count AS RecordCount, peptide_count AS PeptideCount, error_count AS ErrorCount, error_report AS ErrorReport, " +
+        "failure AS Failure, job_id AS JobId, created_at AS CreatedAt, updated_at AS UpdatedAt";
+
+    private const string PeptideColumns =
+        "id AS Id, run_id AS RunId, ordinal AS Ordinal, sequence AS Sequence, length AS Length, molecular_weight AS MolecularWeight, " +
+        "net_charge_ph7 AS NetChargePh7, isoelectric_point AS IsoelectricPoint, gravy AS Gravy, aromaticity AS Aromaticity, " +
+        "instability_index AS InstabilityIndex, composition AS Composition";
+
+    public static Task InsertRunAsync(DbConnection c, DbTransaction t, OmicsRun run, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO omics_runs (id, user_id, org_id, name, state, file_name, file_sha256, file_bytes, format, embedder, embedder_dimension, model_hash, " +
+            "record_count, peptide_count, error_count, error_report, failure, job_id, created_at, updated_at) VALUES (@Id, @UserId, @OrgId, @Name, @State, " +
+            "@FileName, @FileSha256, @FileBytes, @Format, @Embedder, @EmbedderDimension, @ModelHash, @RecordCount, @PeptideCount, @ErrorCount, @ErrorReport, " +
+            "@Failure, @JobId, @CreatedAt, @UpdatedAt)", run, t, cancellationToken: ct));
+
+    public static async Task InsertPeptidesAsync(DbConnection c, DbTransaction t, IEnumerable<OmicsPeptide> peptides, CancellationToken ct) =>
+        await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO omics_peptides (id, run_id, ordinal, sequence, length, molecular_weight, net_charge_ph7, isoelectric_point, gravy, aromaticity, " +
+            "instability_index, composition) VALUES (@Id, @RunId, @Ordinal, @Sequence, @Length, @MolecularWeight, @NetChargePh7, @IsoelectricPoint, " +
+            "@Gravy, @Aromaticity, @InstabilityIndex, @Composition)", peptides, t, cancellationToken: ct)).ConfigureAwait(false);
+
+    public static async Task InsertRecordsAsync(DbConnection c, DbTransaction t, IEnumerable<OmicsRecord> records, CancellationToken ct) =>
+        await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO omics_records (run_id, record_number, record_id, line, peptide_id, metadata) " +
+            "VALUES (@RunId, @RecordNumber, @RecordId, @Line, @PeptideId, @Metadata)", records, t, cancellationToken: ct)).ConfigureAwait(false);
+
+    /// <summary>The caller's run, or null for a missing run and for someone else's alike.</summary>
+    public static Task<OmicsRun?> FindOwnedRunAsync(DbConnection c, Principal owner, Guid id, CancellationToken ct) =>
+        c.QuerySingleOrDefaultAsync<OmicsRun>(new CommandDefinition(
+            $"SELECT {RunColumns} FROM omics_runs WHERE id = @id AND user_id = @userId AND org_id = @orgId",
+            new { id, userId = owner.UserId, orgId = owner.OrgId }, cancellationToken: ct));
+
+    public static async Task<IReadOnlyList<OmicsRun>> ListOwnedRunsAsync(DbConnection c, Principal owner, CancellationToken ct) =>
+        (await c.QueryAsync<OmicsRun>(new CommandDefinition(
+            $"SELECT {RunColumns} FROM omics_runs WHERE user_id = @userId AND org_id = @orgId ORDER BY created_at DESC",
+            new { userId = owner.UserId, orgId = owner.OrgId }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
+
+    public static async Task<IReadOnlyList<OmicsPeptide>> ListPeptidesAsync(DbConnection c, Guid runId, CancellationToken ct) =>
+        (await c.QueryAsync<OmicsPeptide>(new CommandDefinition(
+            $"SELECT {PeptideColumns} FROM omics_peptides WHERE run_id = @runId ORDER BY ordinal", new { runId }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
+
+    public static async Task<IReadOnlyList<OmicsRecord>> ListRecordsAsync(DbConnection c, Guid runId, CancellationToken ct) =>
+        (await c.QueryAsync<OmicsRecord>(new CommandDefinition(
+            "SELECT run_id AS RunId, record_number AS RecordNumber, record_id AS RecordId, line AS Line, peptide_id AS PeptideId, metadata AS Metadata " +
+            "FROM omics_records WHERE run_id = @runId ORDER BY record_number", new { runId }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
+
+    public static Task<int> CountRunsWithFileAsync(DbConnection c, string sha256, CancellationToken ct) =>
+        c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM omics_runs WHERE file_sha256 = @sha256", new { sha256 }, cancellationToken: ct));
+}
