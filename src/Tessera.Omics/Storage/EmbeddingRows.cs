@@ -1,0 +1,40 @@
+using System.Data.Common;
+using System.Runtime.InteropServices;
+using Dapper;
+using Tessera.Core.Errors;
+
+namespace Tessera.Omics.Storage;
+
+/// <summary>The embedder a run's vectors came from; stored with every vector.</summary>
+public sealed record EmbedderIdentity(string Name, int Dimension, string ModelHash);
+
+/// <summary>Stores and reads peptide embeddings as little-endian float32 blobs, checking every dimension.</summary>
+internal static class EmbeddingRows
+{
+    public static async Task InsertAsync(
+        DbConnection c, DbTransaction t, Guid runId, EmbedderIdentity embedder, IReadOnlyList<(Guid PeptideId, float[] Vector)> vectors,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var (peptideId, vector) in vectors)
+        {
+            if (vector.Length != embedder.Dimension)
+                throw new TesseraException("EMBEDDING_DIMENSION_MISMATCH", 500,
+                    $"Embedder {embedder.Name} produced {vector.Length} values for peptide {peptideId}; its dimension is {embedder.Dimension}.");
+        }
+        await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO omics_embeddings (peptide_id, run_id, embedder, model_hash, dimension, vector, created_at) " +
+            "VALUES (@PeptideId, @runId, @name, @hash, @dimension, @Vector, @now) ON CONFLICT (peptide_id) DO NOTHING",
+            vectors.Select(v => new { v.PeptideId, runId, name = embedder.Name, hash = embedder.ModelHash, dimension = embedder.Dimension, Vector = ToBytes(v.Vector), now }),
+            t, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>The run's vectors by peptide id.</summary>
+    public static async Task<Dictionary<Guid, float[]>> ReadAsync(DbConnection c, Guid runId, CancellationToken ct)
+    {
+        var rows = await c.QueryAsync<(Guid PeptideId, byte[] Vector)>(new CommandDefinition(
+            "SELECT peptide_id, vector FROM omics_embeddings WHERE run_id = @runId", new { runId }, cancellationToken: ct)).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.PeptideId, r => MemoryMarshal.Cast<byte, float>(r.Vector).ToArray());
+    }
+
+    private static byte[] ToBytes(float[] vector) => MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
+}
