@@ -56,6 +56,12 @@ internal static class OmicsRepository
             "SELECT run_id AS RunId, record_number AS RecordNumber, record_id AS RecordId, line AS Line, peptide_id AS PeptideId, metadata AS Metadata " +
             "FROM omics_records WHERE run_id = @runId ORDER BY record_number", new { runId }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
 
+    /// <summary>Records which embedder produced the run's vectors and moves it to <c>embedded</c>.</summary>
+    public static Task MarkEmbeddedAsync(DbConnection c, DbTransaction t, Guid runId, EmbedderIdentity embedder, DateTimeOffset now, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            "UPDATE omics_runs SET state = 'embedded', embedder = @Name, embedder_dimension = @Dimension, model_hash = @ModelHash, updated_at = @now WHERE id = @runId",
+            new { runId, embedder.Name, embedder.Dimension, embedder.ModelHash, now }, t, cancellationToken: ct));
+
     public static Task<int> CountRunsWithFileAsync(DbConnection c, string sha256, CancellationToken ct) =>
         c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM omics_runs WHERE file_sha256 = @sha256", new { sha256 }, cancellationToken: ct));
 }

@@ -1,0 +1,111 @@
+using System.Numerics.Tensors;
+using System.Text.Json;
+using Tessera.Core.Identity;
+using Tessera.Data;
+using Tessera.Omics.Analytics;
+using Tessera.Omics.Storage;
+
+namespace Tessera.Omics.Analysis;
+
+/// <summary>Summaries of one run and comparisons of two, from stored descriptors and embeddings.</summary>
+public sealed class OmicsAnalysisService(TesseraDatabase database)
+{
+    /// <summary>Comparisons search at most this many peptides of run A (a seeded sample), exactly, against all of B.</summary>
+    public const int MaxComparedQueries = 5000;
+
+    private static readonly (string Name, Func<OmicsPeptide, double> Value)[] Features =
+    [
+        ("length", p => p.Length),
+        ("molecular_weight", p => p.MolecularWeight),
+        ("net_charge_ph7", p => p.NetChargePh7),
+        ("isoelectric_point", p => p.IsoelectricPoint),
+        ("gravy", p => p.Gravy),
+        ("aromaticity", p => p.Aromaticity),
+        ("instability_index", p => p.InstabilityIndex),
+    ];
+
+    private static readonly double[] QuantileLevels = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+    public sealed record Cluster(int Index, int Size, IReadOnlyList<string> Representatives);
+
+    public sealed record RunSummary(
+        Guid RunId, int RecordCount, int PeptideCount, int ErrorCount,
+        IReadOnlyList<(double From, double To, int Count)> LengthHistogram,
+        IReadOnlyDictionary<string, double> Composition,
+        IReadOnlyDictionary<string, Statistics.Summary> Features,
+        Statistics.Summary EmbeddingNorms, int EmbeddingDimension,
+        double? Silhouette, IReadOnlyList<Cluster> Clusters);
+
+    public sealed record Match(string SequenceA, string SequenceB, double Similarity);
+
+    public sealed record FeatureDelta(string Feature, double MeanA, double MeanB, double Delta, double T, double PValue);
+
+    public sealed record RunComparison(
+        Guid RunA, Guid RunB, int SizeA, int SizeB, int SharedSequences, double CentroidCosine, int ComparedFromA,
+        IReadOnlyDictionary<string, double> NearestNeighbourQuantiles, IReadOnlyList<FeatureDelta> FeatureDeltas, IReadOnlyList<Match> TopMatches);
+
+    public async Task<RunSummary> SummarizeAsync(Principal owner, Guid runId, CancellationToken cancellationToken = default)
+    {
+        var data = await OmicsRunData.LoadAsync(database, owner, runId, cancellationToken).ConfigureAwait(false);
+        var peptides = data.Peptides;
+        var composition = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var p in peptides)
+        {
+            foreach (var (letter, share) in JsonSerializer.Deserialize<Dictionary<string, double>>(p.Composition)!)
+                composition[letter] = composition.GetValueOrDefault(letter) + share / peptides.Count;
+        }
+        var clustering = KMeans.ChooseBySilhouette(data.Vectors, maxK: Math.Min(10, peptides.Count / 5 + 1), seed: 17);
+        var clusters = clustering is null ? [] : Representatives(clustering, data);
+        return new RunSummary(
+            runId, data.Run.RecordCount, peptides.Count, data.Run.ErrorCount,
+            Statistics.Histogram(peptides.Select(p => (double)p.Length).ToList(), 10),
+            composition,
+            Features.ToDictionary(f => f.Name, f => Statistics.Summarize(peptides.Select(f.Value).ToList())),
+            Statistics.Summarize(data.Norms), data.Vectors[0].Length,
+            clustering?.Silhouette, clusters);
+    }
+
+    public async Task<RunComparison> CompareAsync(Principal owner, Guid runA, Guid runB, CancellationToken cancellationToken = default)
+    {
+        var a = await OmicsRunData.LoadAsync(database, owner, runA, cancellationToken).ConfigureAwait(false);
+        var b = await OmicsRunData.LoadAsync(database, owner, runB, cancellationToken).ConfigureAwait(false);
+        if (a.Run.Embedder != b.Run.Embedder || a.Run.ModelHash != b.Run.ModelHash)
+            throw Core.Errors.TesseraException.Conflict("EMBEDDER_MISMATCH",
+                $"The runs were embedded by different models ({a.Run.Embedder} and {b.Run.Embedder}); their vectors cannot be compared.");
+
+        var sharedSequences = a.Peptides.Select(p => p.Sequence).Intersect(b.Peptides.Select(p => p.Sequence), StringComparer.Ordinal).Count();
+        var queryIndices = Enumerable.Range(0, a.Peptides.Count).ToArray();
+        if (queryIndices.Length > MaxComparedQueries)
+        {
+            new Random(23).Shuffle(queryIndices);
+            queryIndices = queryIndices[..MaxComparedQueries];
+        }
+        var nearest = VectorMath.NearestNeighbours(queryIndices.Select(i => a.Vectors[i]).ToList(), b.Vectors);
+        var similarities = nearest.Select(n => (double)n.Similarity).Order().ToList();
+        var quantiles = QuantileLevels
+            .ToDictionary(q => $"p{q * 100:0}", q => Statistics.Quantile(similarities, q));
+        var top = nearest.Select((n, i) => new Match(a.Peptides[queryIndices[i]].Sequence, b.Peptides[n.Index].Sequence, n.Similarity))
+            .OrderByDescending(m => m.Similarity).ThenBy(m => m.SequenceA, StringComparer.Ordinal).Take(10).ToList();
+        var deltas = Features.Select(f =>
+        {
+            var test = Statistics.Welch(a.Peptides.Select(f.Value).ToList(), b.Peptides.Select(f.Value).ToList());
+            return new FeatureDelta(f.Name, test.MeanA, test.MeanB, test.Delta, test.T, test.PValue);
+        }).ToList();
+        var centroidCosine = TensorPrimitives.CosineSimilarity(VectorMath.Centroid(a.Vectors), VectorMath.Centroid(b.Vectors));
+        return new RunComparison(runA, runB, a.Peptides.Count, b.Peptides.Count, sharedSequences, centroidCosine, queryIndices.Length, quantiles, deltas, top);
+    }
+
+    private static List<Cluster> Representatives(KMeans.Clustering clustering, OmicsRunData data)
+    {
+        var clusters = new List<Cluster>();
+        for (var c = 0; c < clustering.K; c++)
+        {
+            var members = Enumerable.Range(0, data.Peptides.Count).Where(i => clustering.Assignments[i] == c).ToList();
+            var closest = members
+                .OrderBy(i => TensorPrimitives.Distance(data.Vectors[i], clustering.Centroids[c]))
+                .Take(3).Select(i => data.Peptides[i].Sequence).ToList();
+            clusters.Add(new Cluster(c, members.Count, closest));
+        }
+        return clusters;
+    }
+}
