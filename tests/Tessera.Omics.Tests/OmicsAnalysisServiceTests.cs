@@ -6,6 +6,7 @@ using Tessera.Data;
 using Tessera.Data.Blobs;
 using Tessera.Data.Migrations;
 using Tessera.Omics.Analysis;
+using Tessera.Omics.Export;
 using Tessera.Omics.Parsing;
 using Tessera.Omics.Runs;
 using Tessera.Omics.Storage;
@@ -88,6 +89,41 @@ public class OmicsAnalysisServiceTests
         var self = await service.CompareAsync(Owner, a, a);
         Assert.Equal(1.0, self.CentroidCosine, 1e-5);
         Assert.Equal(basic.Count, self.SharedSequences);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task An_export_lists_every_record_in_file_order_in_each_format(string dialect)
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(dialect);
+        await MigrateAsync(scratch);
+        var runId = await EmbeddedRunAsync(scratch, ["KLAKLAK", "GIGKFLHS", "KLAKLAK", "DDEE"]);
+        var service = new OmicsExportService(scratch.Database, TimeProvider.System);
+        var run = await service.GetExportableRunAsync(Owner, runId, "json");
+
+        using var json = new MemoryStream();
+        await service.WriteAsync(run, "json", json);
+        var doc = System.Text.Json.JsonDocument.Parse(json.ToArray()).RootElement;
+        var ids = doc.GetProperty("peptides").EnumerateArray().Select(p => p.GetProperty("id").GetString()).ToList();
+        Assert.Equal(["r0", "r1", "r2", "r3"], ids);
+        Assert.Equal("composition-test", doc.GetProperty("embedder").GetProperty("name").GetString());
+        Assert.Equal(20, doc.GetProperty("peptides")[2].GetProperty("embedding").GetArrayLength());
+
+        using var npy = new MemoryStream();
+        await service.WriteAsync(run, "npy", npy);
+        npy.Position = 0;
+        Assert.Equal((4, 20), Tessera.Core.Numerics.Npy.Read(npy).Matrix);
+
+        using var csv = new MemoryStream();
+        await service.WriteAsync(run, "csv", csv);
+        Assert.Equal(5, Encoding.UTF8.GetString(csv.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        var pending = await EmbeddedRunAsync(scratch, ["KLAK"], embed: false);
+        var conflict = await Assert.ThrowsAsync<TesseraException>(() => service.GetExportableRunAsync(Owner, pending, "json"));
+        Assert.Equal(409, conflict.Status);
+        await Assert.ThrowsAsync<TesseraException>(() => service.GetExportableRunAsync(Owner, runId, "xml"));
+        var foreign = await Assert.ThrowsAsync<TesseraException>(() => service.GetExportableRunAsync(Owner with { OrgId = Guid.CreateVersion7() }, runId, "json"));
+        Assert.Equal(404, foreign.Status);
     }
 
     [Theory]

@@ -29,7 +29,7 @@ public class OmicsTokenWriterTests
     public async Task The_json_document_follows_the_documented_schema_and_its_hash_can_be_recomputed()
     {
         using var buffer = new MemoryStream();
-        await OmicsTokenWriter.WriteJsonAsync(buffer, Header, Peptides());
+        await OmicsTokenWriter.WriteJsonAsync(buffer, Header, Peptides().ToAsyncEnumerable());
         var doc = JsonDocument.Parse(buffer.ToArray()).RootElement;
 
         Assert.Equal("OmicsToken", doc.GetProperty("format").GetString());
@@ -53,7 +53,7 @@ public class OmicsTokenWriterTests
     public async Task Csv_quotes_ids_when_needed_and_lists_every_embedding_column()
     {
         using var buffer = new MemoryStream();
-        await OmicsTokenWriter.WriteCsvAsync(buffer, 3, Peptides());
+        await OmicsTokenWriter.WriteCsvAsync(buffer, 3, Peptides().ToAsyncEnumerable());
         var lines = Encoding.UTF8.GetString(buffer.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.EndsWith(",e0,e1,e2", lines[0], StringComparison.Ordinal);
         Assert.Equal(4, lines.Length);
@@ -62,10 +62,10 @@ public class OmicsTokenWriterTests
     }
 
     [Fact]
-    public void Npy_holds_the_embedding_matrix_in_export_order()
+    public async Task Npy_holds_the_embedding_matrix_in_export_order()
     {
         using var buffer = new MemoryStream();
-        OmicsTokenWriter.WriteNpy(buffer, 3, Peptides());
+        await OmicsTokenWriter.WriteNpyAsync(buffer, 3, 3, Peptides().ToAsyncEnumerable());
         buffer.Position = 0;
         var array = Npy.Read(buffer);
         Assert.Equal((3, 3), array.Matrix);

@@ -97,12 +97,18 @@ public static partial class Npy
 
     public static void Write(Stream stream, NpyDType dtype, ReadOnlySpan<byte> data, params ReadOnlySpan<int> shape)
     {
-        ArgumentNullException.ThrowIfNull(stream);
         long count = 1;
         foreach (var d in shape) count *= d;
         if (count * dtype.Size() != data.Length)
             throw new ArgumentException($"Shape holds {count} items but {data.Length / dtype.Size()} were given.", nameof(data));
+        WriteHeader(stream, dtype, shape);
+        stream.Write(data);
+    }
 
+    /// <summary>Writes only the header, for callers that stream the data (C order, little-endian) after it.</summary>
+    public static void WriteHeader(Stream stream, NpyDType dtype, params ReadOnlySpan<int> shape)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
         var dims = shape.Length == 1 ? $"{shape[0]}," : string.Join(", ", shape.ToArray());
         var dict = $"{{'descr': '{dtype.Descriptor()}', 'fortran_order': False, 'shape': ({dims}), }}";
         // Pad with spaces so magic + version + length + header + newline is a multiple of 64 bytes.
@@ -116,7 +122,6 @@ public static partial class Npy
         BinaryPrimitives.WriteUInt16LittleEndian(len, checked((ushort)header.Length));
         stream.Write(len);
         stream.Write(Encoding.Latin1.GetBytes(header));
-        stream.Write(data);
     }
 
     /// <summary>Writes a float32 matrix to <paramref name="path"/> atomically (temporary file, flush, rename).</summary>

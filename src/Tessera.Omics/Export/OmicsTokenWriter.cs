@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Tessera.Core.Numerics;
 
@@ -14,7 +15,7 @@ public static class OmicsTokenWriter
     public const string FormatName = "OmicsToken";
     public const string FormatVersion = "1";
 
-    public static async Task WriteJsonAsync(Stream output, ExportHeader header, IEnumerable<ExportPeptide> peptides, CancellationToken cancellationToken = default)
+    public static async Task WriteJsonAsync(Stream output, ExportHeader header, IAsyncEnumerable<ExportPeptide> peptides, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(peptides);
@@ -41,7 +42,7 @@ public static class OmicsTokenWriter
         json.WriteEndObject();
         json.WriteStartArray("peptides");
         var count = 0;
-        foreach (var item in peptides)
+        await foreach (var item in peptides.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             var p = item.Peptide;
             json.WriteStartObject();
@@ -72,14 +73,14 @@ public static class OmicsTokenWriter
     }
 
     /// <summary>One row per peptide: id, sequence, descriptors, then e0…e(d−1).</summary>
-    public static async Task WriteCsvAsync(Stream output, int dimension, IEnumerable<ExportPeptide> peptides, CancellationToken cancellationToken = default)
+    public static async Task WriteCsvAsync(Stream output, int dimension, IAsyncEnumerable<ExportPeptide> peptides, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(peptides);
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
         var header = new StringBuilder("id,sequence,length,molecular_weight,net_charge_ph7,isoelectric_point,gravy,aromaticity,instability_index");
         for (var i = 0; i < dimension; i++) header.Append(",e").Append(i.ToString(CultureInfo.InvariantCulture));
         await writer.WriteLineAsync(header, cancellationToken).ConfigureAwait(false);
-        foreach (var item in peptides)
+        await foreach (var item in peptides.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             var p = item.Peptide;
             var line = new StringBuilder();
@@ -91,13 +92,18 @@ public static class OmicsTokenWriter
         }
     }
 
-    /// <summary>The embeddings as one [n, dimension] float32 matrix, rows in export order.</summary>
-    public static void WriteNpy(Stream output, int dimension, IReadOnlyList<ExportPeptide> peptides)
+    /// <summary>The embeddings as one [count, dimension] float32 matrix, rows streamed in export order.</summary>
+    public static async Task WriteNpyAsync(Stream output, int count, int dimension, IAsyncEnumerable<ExportPeptide> peptides, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(peptides);
-        var data = new float[peptides.Count * dimension];
-        for (var i = 0; i < peptides.Count; i++) peptides[i].Embedding.CopyTo(data, i * dimension);
-        Npy.Write(output, data, peptides.Count, dimension);
+        Npy.WriteHeader(output, NpyDType.Float32, count, dimension);
+        var written = 0;
+        await foreach (var item in peptides.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            await output.WriteAsync(MemoryMarshal.AsBytes(item.Embedding.AsSpan()).ToArray(), cancellationToken).ConfigureAwait(false);
+            written++;
+        }
+        if (written != count) throw new InvalidOperationException($"The export promised {count} rows but the run has {written}.");
     }
 
     private static string Csv(string value) =>

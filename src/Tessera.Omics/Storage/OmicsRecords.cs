@@ -14,6 +14,8 @@ public sealed record OmicsRun
     public string? Embedder { get; init; }
     public int? EmbedderDimension { get; init; }
     public string? ModelHash { get; init; }
+    public string? Pooling { get; init; }
+    public string? TruncationPolicy { get; init; }
     public int RecordCount { get; init; }
     public int PeptideCount { get; init; }
     public int ErrorCount { get; init; }
@@ -58,4 +60,23 @@ public sealed record OmicsRecord
     public int Line { get; init; }
     public Guid PeptideId { get; init; }
     public string? Metadata { get; init; }
+}
+
+/// <summary>One row of an export: a record's id, its peptide's columns and the raw embedding bytes.</summary>
+internal sealed record ExportRow
+{
+    public string RecordId { get; init; } = "";
+    public Guid Id { get; init; }
+    public Guid RunId { get; init; }
+    public int Ordinal { get; init; }
+    public string Sequence { get; init; } = "";
+    public int Length { get; init; }
+    public double MolecularWeight { get; init; }
+    public double NetChargePh7 { get; init; }
+    public double IsoelectricPoint { get; init; }
+    public double Gravy { get; init; }
+    public double Aromaticity { get; init; }
+    public double InstabilityIndex { get; init; }
+    public string Composition { get; init; } = "{}";
+    public byte[] Vector { get; init; } = [];
 }

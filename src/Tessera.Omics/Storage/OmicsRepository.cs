@@ -10,6 +10,7 @@ internal static class OmicsRepository
     private const string RunColumns =
         "id AS Id, user_id AS UserId, org_id AS OrgId, name AS Name, state AS State, file_name AS FileName, file_sha256 AS FileSha256, " +
         "file_bytes AS FileBytes, format AS Format, embedder AS Embedder, embedder_dimension AS EmbedderDimension, model_hash AS ModelHash, " +
+        "pooling AS Pooling, truncation_policy AS TruncationPolicy, " +
         "record_count AS RecordCount, peptide_count AS PeptideCount, error_count AS ErrorCount, error_report AS ErrorReport, " +
         "failure AS Failure, job_id AS JobId, created_at AS CreatedAt, updated_at AS UpdatedAt";
 
@@ -59,8 +60,21 @@ internal static class OmicsRepository
     /// <summary>Records which embedder produced the run's vectors and moves it to <c>embedded</c>.</summary>
     public static Task MarkEmbeddedAsync(DbConnection c, DbTransaction t, Guid runId, EmbedderIdentity embedder, DateTimeOffset now, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(
-            "UPDATE omics_runs SET state = 'embedded', embedder = @Name, embedder_dimension = @Dimension, model_hash = @ModelHash, updated_at = @now WHERE id = @runId",
-            new { runId, embedder.Name, embedder.Dimension, embedder.ModelHash, now }, t, cancellationToken: ct));
+            "UPDATE omics_runs SET state = 'embedded', embedder = @Name, embedder_dimension = @Dimension, model_hash = @ModelHash, " +
+            "pooling = @Pooling, truncation_policy = @TruncationPolicy, updated_at = @now WHERE id = @runId",
+            new { runId, embedder.Name, embedder.Dimension, embedder.ModelHash, embedder.Pooling, embedder.TruncationPolicy, now }, t, cancellationToken: ct));
+
+    /// <summary>
+    /// Every record of a run with its peptide and embedding, in file order, read row by row (unbuffered) so an
+    /// export of a large run streams instead of loading whole.
+    /// </summary>
+    public static IAsyncEnumerable<ExportRow> StreamExportRowsAsync(DbConnection c, Guid runId, CancellationToken ct) =>
+        c.QueryUnbufferedAsync<ExportRow>(
+            "SELECT r.record_id AS RecordId, p.id AS Id, p.run_id AS RunId, p.ordinal AS Ordinal, p.sequence AS Sequence, p.length AS Length, " +
+            "p.molecular_weight AS MolecularWeight, p.net_charge_ph7 AS NetChargePh7, p.isoelectric_point AS IsoelectricPoint, p.gravy AS Gravy, " +
+            "p.aromaticity AS Aromaticity, p.instability_index AS InstabilityIndex, p.composition AS Composition, e.vector AS Vector " +
+            "FROM omics_records r JOIN omics_peptides p ON p.id = r.peptide_id JOIN omics_embeddings e ON e.peptide_id = p.id " +
+            "WHERE r.run_id = @runId ORDER BY r.record_number", new { runId });
 
     public static Task<int> CountRunsWithFileAsync(DbConnection c, string sha256, CancellationToken ct) =>
         c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM omics_runs WHERE file_sha256 = @sha256", new { sha256 }, cancellationToken: ct));

@@ -13,6 +13,8 @@ CREATE TABLE omics_runs (
     embedder           text NULL,
     embedder_dimension integer NULL,
     model_hash         text NULL,
+    pooling            text NULL,
+    truncation_policy  text NULL,
     record_count       integer NOT NULL DEFAULT 0,
     peptide_count      integer NOT NULL DEFAULT 0,
     error_count        integer NOT NULL DEFAULT 0,

@@ -13,6 +13,8 @@ CREATE TABLE omics_runs (
     embedder           TEXT NULL,
     embedder_dimension INTEGER NULL,
     model_hash         TEXT NULL,
+    pooling            TEXT NULL,
+    truncation_policy  TEXT NULL,
     record_count       INTEGER NOT NULL DEFAULT 0,
     peptide_count      INTEGER NOT NULL DEFAULT 0,
     error_count        INTEGER NOT NULL DEFAULT 0,
