@@ -1,0 +1,190 @@
+using System.Runtime.Intrinsics;
+
+namespace Tessera.Inference.Kernels;
+
+/// <summary>
+/// Register-tile kernels: C[MR×16] (+)= packed A[MR×kc] · packed B[kc×16]. A is packed k-major
+/// with MR values per k (see <see cref="Gemm"/>), B is one <see cref="PackedMatrix"/> panel.
+/// The tile starts from C when <c>loadC</c> (later depth blocks, or a residual add), adds the
+/// bias when given (first depth block only) and applies GELU when asked (last depth block only).
+/// </summary>
+internal static unsafe class GemmMicroKernels
+{
+    public const int Width = PackedMatrix.PanelWidth;
+
+    /// <summary>Rows per register tile for each path: 12 ymm accumulators at 256 bits, 12 zmm at 512.</summary>
+    public static int RowsPerTile(SimdPath path) => path == SimdPath.Vector512 ? 12 : 6;
+
+    public static void Run(SimdPath path, int kc, float* a, float* b, float* c, int ldc, float* bias, bool loadC, bool gelu)
+    {
+        switch (path)
+        {
+            case SimdPath.Vector512: Tile12x16(kc, a, b, c, ldc, bias, loadC, gelu); break;
+            case SimdPath.Vector256: Tile6x16(kc, a, b, c, ldc, bias, loadC, gelu); break;
+            default: Scalar6x16(kc, a, b, c, ldc, bias, loadC, gelu); break;
+        }
+    }
+
+    private static void Scalar6x16(int kc, float* a, float* b, float* c, int ldc, float* bias, bool loadC, bool gelu)
+    {
+        const int rows = 6;
+        var tile = stackalloc float[rows * Width];
+        for (var r = 0; r < rows; r++)
+        {
+            for (var j = 0; j < Width; j++)
+            {
+                var start = loadC ? c[r * ldc + j] : 0f;
+                tile[r * Width + j] = bias != null ? start + bias[j] : start;
+            }
+        }
+        for (var k = 0; k < kc; k++)
+        {
+            var bk = b + k * Width;
+            var ak = a + k * rows;
+            for (var r = 0; r < rows; r++)
+            {
+                var ar = ak[r];
+                var row = tile + r * Width;
+                for (var j = 0; j < Width; j++) row[j] += ar * bk[j];
+            }
+        }
+        for (var r = 0; r < rows; r++)
+        {
+            for (var j = 0; j < Width; j++)
+            {
+                var v = tile[r * Width + j];
+                c[r * ldc + j] = gelu ? Gelu.Apply(v) : v;
+            }
+        }
+    }
+
+    private static void Tile6x16(int kc, float* a, float* b, float* c, int ldc, float* bias, bool loadC, bool gelu)
+    {
+        Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (loadC)
+        {
+            c00 = Vector256.Load(c); c01 = Vector256.Load(c + 8);
+            c10 = Vector256.Load(c + ldc); c11 = Vector256.Load(c + ldc + 8);
+            c20 = Vector256.Load(c + 2 * ldc); c21 = Vector256.Load(c + 2 * ldc + 8);
+            c30 = Vector256.Load(c + 3 * ldc); c31 = Vector256.Load(c + 3 * ldc + 8);
+            c40 = Vector256.Load(c + 4 * ldc); c41 = Vector256.Load(c + 4 * ldc + 8);
+            c50 = Vector256.Load(c + 5 * ldc); c51 = Vector256.Load(c + 5 * ldc + 8);
+        }
+        else
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector256<float>.Zero;
+        }
+        if (bias != null)
+        {
+            var bias0 = Vector256.Load(bias);
+            var bias1 = Vector256.Load(bias + 8);
+            c00 += bias0; c01 += bias1; c10 += bias0; c11 += bias1; c20 += bias0; c21 += bias1;
+            c30 += bias0; c31 += bias1; c40 += bias0; c41 += bias1; c50 += bias0; c51 += bias1;
+        }
+        for (var k = 0; k < kc; k++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var av = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(av, b0, c00); c01 = Vector256.FusedMultiplyAdd(av, b1, c01);
+            av = Vector256.Create(a[1]);
+            c10 = Vector256.FusedMultiplyAdd(av, b0, c10); c11 = Vector256.FusedMultiplyAdd(av, b1, c11);
+            av = Vector256.Create(a[2]);
+            c20 = Vector256.FusedMultiplyAdd(av, b0, c20); c21 = Vector256.FusedMultiplyAdd(av, b1, c21);
+            av = Vector256.Create(a[3]);
+            c30 = Vector256.FusedMultiplyAdd(av, b0, c30); c31 = Vector256.FusedMultiplyAdd(av, b1, c31);
+            av = Vector256.Create(a[4]);
+            c40 = Vector256.FusedMultiplyAdd(av, b0, c40); c41 = Vector256.FusedMultiplyAdd(av, b1, c41);
+            av = Vector256.Create(a[5]);
+            c50 = Vector256.FusedMultiplyAdd(av, b0, c50); c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
+            a += 6;
+            b += Width;
+        }
+        if (gelu)
+        {
+            c00 = Gelu.Apply(c00); c01 = Gelu.Apply(c01); c10 = Gelu.Apply(c10); c11 = Gelu.Apply(c11);
+            c20 = Gelu.Apply(c20); c21 = Gelu.Apply(c21); c30 = Gelu.Apply(c30); c31 = Gelu.Apply(c31);
+            c40 = Gelu.Apply(c40); c41 = Gelu.Apply(c41); c50 = Gelu.Apply(c50); c51 = Gelu.Apply(c51);
+        }
+        c00.Store(c); c01.Store(c + 8);
+        c10.Store(c + ldc); c11.Store(c + ldc + 8);
+        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + 8);
+        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + 8);
+        c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + 8);
+        c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + 8);
+    }
+
+    private static void Tile12x16(int kc, float* a, float* b, float* c, int ldc, float* bias, bool loadC, bool gelu)
+    {
+        Vector512<float> c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11;
+        if (loadC)
+        {
+            c0 = Vector512.Load(c + 0 * ldc);
+            c1 = Vector512.Load(c + 1 * ldc);
+            c2 = Vector512.Load(c + 2 * ldc);
+            c3 = Vector512.Load(c + 3 * ldc);
+            c4 = Vector512.Load(c + 4 * ldc);
+            c5 = Vector512.Load(c + 5 * ldc);
+            c6 = Vector512.Load(c + 6 * ldc);
+            c7 = Vector512.Load(c + 7 * ldc);
+            c8 = Vector512.Load(c + 8 * ldc);
+            c9 = Vector512.Load(c + 9 * ldc);
+            c10 = Vector512.Load(c + 10 * ldc);
+            c11 = Vector512.Load(c + 11 * ldc);
+        }
+        else
+        {
+            c0 = c1 = c2 = c3 = c4 = c5 = c6 = c7 = c8 = c9 = c10 = c11 = Vector512<float>.Zero;
+        }
+        if (bias != null)
+        {
+            var biasVector = Vector512.Load(bias);
+            c0 += biasVector; c1 += biasVector; c2 += biasVector; c3 += biasVector; c4 += biasVector; c5 += biasVector; c6 += biasVector; c7 += biasVector; c8 += biasVector; c9 += biasVector; c10 += biasVector; c11 += biasVector;
+        }
+        for (var k = 0; k < kc; k++)
+        {
+            var bk = Vector512.Load(b);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), bk, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[1]), bk, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[2]), bk, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[3]), bk, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[4]), bk, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[5]), bk, c5);
+            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a[6]), bk, c6);
+            c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a[7]), bk, c7);
+            c8 = Vector512.FusedMultiplyAdd(Vector512.Create(a[8]), bk, c8);
+            c9 = Vector512.FusedMultiplyAdd(Vector512.Create(a[9]), bk, c9);
+            c10 = Vector512.FusedMultiplyAdd(Vector512.Create(a[10]), bk, c10);
+            c11 = Vector512.FusedMultiplyAdd(Vector512.Create(a[11]), bk, c11);
+            a += 12;
+            b += Width;
+        }
+        if (gelu)
+        {
+            c0 = Gelu.Apply(c0);
+            c1 = Gelu.Apply(c1);
+            c2 = Gelu.Apply(c2);
+            c3 = Gelu.Apply(c3);
+            c4 = Gelu.Apply(c4);
+            c5 = Gelu.Apply(c5);
+            c6 = Gelu.Apply(c6);
+            c7 = Gelu.Apply(c7);
+            c8 = Gelu.Apply(c8);
+            c9 = Gelu.Apply(c9);
+            c10 = Gelu.Apply(c10);
+            c11 = Gelu.Apply(c11);
+        }
+        c0.Store(c + 0 * ldc);
+        c1.Store(c + 1 * ldc);
+        c2.Store(c + 2 * ldc);
+        c3.Store(c + 3 * ldc);
+        c4.Store(c + 4 * ldc);
+        c5.Store(c + 5 * ldc);
+        c6.Store(c + 6 * ldc);
+        c7.Store(c + 7 * ldc);
+        c8.Store(c + 8 * ldc);
+        c9.Store(c + 9 * ldc);
+        c10.Store(c + 10 * ldc);
+        c11.Store(c + 11 * ldc);
+    }
+}
