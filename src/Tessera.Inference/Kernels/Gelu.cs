@@ -19,6 +19,7 @@ internal static class Gelu
     private const float A5 = 1.061405429f;
 
     /// <summary>Applies GELU in place at the given width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply(Span<float> values, SimdPath path)
     {
         var i = 0;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Tessera.Inference.Kernels;
 
@@ -71,6 +72,7 @@ internal static unsafe class Gemm
     public static void MultiplySingle(in Operands operands, GemmEpilogue epilogue, SimdPath path) =>
         Multiply(operands, epilogue, path, ComputeThreads.Single);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyBlock(in Operands o, GemmEpilogue epilogue, SimdPath path, int block, int firstPanel, int endPanel)
     {
         var tileRows = GemmMicroKernels.RowsPerTile(path);
@@ -103,9 +105,13 @@ internal static unsafe class Gemm
                             var c = o.C + (long)(row0 + r) * o.Ldc + column0;
                             var valid = Math.Min(tileRows, rows - r);
                             if (valid == tileRows && columns == PackedMatrix.PanelWidth)
-                                GemmMicroKernels.Run(path, kc, a, b, c, o.Ldc, bias, loadC, applyGelu);
+                                GemmMicroKernels.Run(path, kc, a, b, c, o.Ldc, bias, loadC);
                             else
-                                RunEdgeTile(path, kc, a, b, c, o.Ldc, bias, loadC, applyGelu, valid, columns);
+                                RunEdgeTile(path, kc, a, b, c, o.Ldc, bias, loadC, valid, columns);
+                            if (applyGelu)
+                            {
+                                for (var i = 0; i < valid; i++) Gelu.Apply(new Span<float>(c + (long)i * o.Ldc, columns), path);
+                            }
                         }
                     }
                 }
@@ -118,7 +124,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>A partial tile runs on a full-size stack copy so the kernels never read or write past C or the bias.</summary>
-    private static void RunEdgeTile(SimdPath path, int kc, float* a, float* b, float* c, int ldc, float* bias, bool loadC, bool gelu, int rows, int columns)
+    private static void RunEdgeTile(SimdPath path, int kc, float* a, float* b, float* c, int ldc, float* bias, bool loadC, int rows, int columns)
     {
         const int width = PackedMatrix.PanelWidth;
         var tile = stackalloc float[12 * width];
@@ -135,11 +141,12 @@ internal static unsafe class Gemm
             new ReadOnlySpan<float>(bias, columns).CopyTo(new Span<float>(padded, width));
             paddedBias = padded;
         }
-        GemmMicroKernels.Run(path, kc, a, b, tile, width, paddedBias, loadC: true, gelu);
+        GemmMicroKernels.Run(path, kc, a, b, tile, width, paddedBias, loadC: true);
         for (var r = 0; r < rows; r++) new ReadOnlySpan<float>(tile + r * width, columns).CopyTo(new Span<float>(c + (long)r * ldc, columns));
     }
 
     /// <summary>Packs rows of A into tiles of <paramref name="tileRows"/>, k-major inside a tile; missing rows are zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackRows(float* a, int lda, int rows, int depth, int tileRows, float* destination)
     {
         for (var t = 0; t < rows; t += tileRows)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Tessera.Inference.Kernels;
@@ -15,17 +16,18 @@ internal static unsafe class GemmMicroKernels
     /// <summary>Rows per register tile for each path: 12 ymm accumulators at 256 bits, 12 zmm at 512.</summary>
     public static int RowsPerTile(SimdPath path) => path == SimdPath.Vector512 ? 12 : 6;
 
-    public static void Run(SimdPath path, int kc, float* a, float* b, float* c, int ldc, float* bias, bool loadC, bool gelu)
+    public static void Run(SimdPath path, int kc, float* a, float* b, float* c, int ldc, float* bias, bool loadC)
     {
         switch (path)
         {
-            case SimdPath.Vector512: Tile12x16(kc, a, b, c, ldc, bias, loadC, gelu); break;
-            case SimdPath.Vector256: Tile6x16(kc, a, b, c, ldc, bias, loadC, gelu); break;
-            default: Scalar6x16(kc, a, b, c, ldc, bias, loadC, gelu); break;
+            case SimdPath.Vector512: Tile12x16(kc, a, b, c, ldc, bias, loadC); break;
+            case SimdPath.Vector256: Tile6x16(kc, a, b, c, ldc, bias, loadC); break;
+            default: Scalar6x16(kc, a, b, c, ldc, bias, loadC); break;
         }
     }
 
-    private static void Scalar6x16(int kc, float* a, float* b, float* c, int ldc, float* bias, bool loadC, bool gelu)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Scalar6x16(int kc, float* a, float* b, float* c, int ldc, float* bias, bool loadC)
     {
         const int rows = 6;
         var tile = stackalloc float[rows * Width];
@@ -52,13 +54,13 @@ internal static unsafe class GemmMicroKernels
         {
             for (var j = 0; j < Width; j++)
             {
-                var v = tile[r * Width + j];
-                c[r * ldc + j] = gelu ? Gelu.Apply(v) : v;
+                c[r * ldc + j] = tile[r * Width + j];
             }
         }
     }
 
-    private static void Tile6x16(int kc, float* a, float* b, float* c, int ldc, float* bias, bool loadC, bool gelu)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile6x16(int kc, float* a, float* b, float* c, int ldc, float* bias, bool loadC)
     {
         Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (loadC)
@@ -100,12 +102,6 @@ internal static unsafe class GemmMicroKernels
             a += 6;
             b += Width;
         }
-        if (gelu)
-        {
-            c00 = Gelu.Apply(c00); c01 = Gelu.Apply(c01); c10 = Gelu.Apply(c10); c11 = Gelu.Apply(c11);
-            c20 = Gelu.Apply(c20); c21 = Gelu.Apply(c21); c30 = Gelu.Apply(c30); c31 = Gelu.Apply(c31);
-            c40 = Gelu.Apply(c40); c41 = Gelu.Apply(c41); c50 = Gelu.Apply(c50); c51 = Gelu.Apply(c51);
-        }
         c00.Store(c); c01.Store(c + 8);
         c10.Store(c + ldc); c11.Store(c + ldc + 8);
         c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + 8);
@@ -114,7 +110,8 @@ internal static unsafe class GemmMicroKernels
         c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + 8);
     }
 
-    private static void Tile12x16(int kc, float* a, float* b, float* c, int ldc, float* bias, bool loadC, bool gelu)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile12x16(int kc, float* a, float* b, float* c, int ldc, float* bias, bool loadC)
     {
         Vector512<float> c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11;
         if (loadC)
@@ -158,21 +155,6 @@ internal static unsafe class GemmMicroKernels
             c11 = Vector512.FusedMultiplyAdd(Vector512.Create(a[11]), bk, c11);
             a += 12;
             b += Width;
-        }
-        if (gelu)
-        {
-            c0 = Gelu.Apply(c0);
-            c1 = Gelu.Apply(c1);
-            c2 = Gelu.Apply(c2);
-            c3 = Gelu.Apply(c3);
-            c4 = Gelu.Apply(c4);
-            c5 = Gelu.Apply(c5);
-            c6 = Gelu.Apply(c6);
-            c7 = Gelu.Apply(c7);
-            c8 = Gelu.Apply(c8);
-            c9 = Gelu.Apply(c9);
-            c10 = Gelu.Apply(c10);
-            c11 = Gelu.Apply(c11);
         }
         c0.Store(c + 0 * ldc);
         c1.Store(c + 1 * ldc);
