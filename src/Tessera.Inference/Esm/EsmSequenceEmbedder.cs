@@ -37,7 +37,7 @@ internal sealed class EsmSequenceEmbedder
     public long WorkspaceFloats => _workspace.HeldFloats;
 
     /// <summary>Embeds <paramref name="sequences"/>, results in input order. <paramref name="progress"/> receives the count of finished sequences.</summary>
-    public IReadOnlyList<EsmSequenceEmbedding> Embed(IReadOnlyList<string> sequences, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public IReadOnlyList<EsmSequenceEmbedding> Embed(IReadOnlyList<string> sequences, bool perResidue = false, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         var hidden = _model.Config.Hidden;
         var residues = new int[sequences.Count][];
@@ -88,7 +88,7 @@ internal sealed class EsmSequenceEmbedder
             foreach (var window in batch)
             {
                 if (--windowsLeft[window.Sequence] > 0) continue;
-                results[window.Sequence] = Pool(sums[window.Sequence], coverage[window.Sequence], hidden);
+                results[window.Sequence] = Pool(sums[window.Sequence], coverage[window.Sequence], hidden, perResidue || _options.PerResidue);
                 sums[window.Sequence] = [];
                 progress?.Report(++done);
             }
@@ -123,17 +123,23 @@ internal sealed class EsmSequenceEmbedder
         return tokens;
     }
 
-    private EsmSequenceEmbedding Pool(float[] sums, int[] coverage, int hidden)
+    private static EsmSequenceEmbedding Pool(float[] sums, int[] coverage, int hidden, bool keepResidues)
     {
         var count = coverage.Length;
         for (var i = 0; i < count; i++)
         {
             if (coverage[i] > 1) System.Numerics.Tensors.TensorPrimitives.Divide(sums.AsSpan(i * hidden, hidden), coverage[i], sums.AsSpan(i * hidden, hidden));
         }
+        // Accumulated in double: a float running sum over ~1000 rows would cost digits the reference keeps.
+        var total = new double[hidden];
+        for (var i = 0; i < count; i++)
+        {
+            var row = sums.AsSpan(i * hidden, hidden);
+            for (var j = 0; j < hidden; j++) total[j] += row[j];
+        }
         var mean = new float[hidden];
-        for (var i = 0; i < count; i++) System.Numerics.Tensors.TensorPrimitives.Add(mean, sums.AsSpan(i * hidden, hidden), mean);
-        System.Numerics.Tensors.TensorPrimitives.Divide(mean, count, mean);
-        return new EsmSequenceEmbedding(count, mean, _options.PerResidue ? sums : null);
+        for (var j = 0; j < hidden; j++) mean[j] = (float)(total[j] / count);
+        return new EsmSequenceEmbedding(count, mean, keepResidues ? sums : null);
     }
 
     private readonly record struct Window(int Sequence, int Start, int Length);
