@@ -24,7 +24,7 @@ internal sealed class EsmSequenceEmbedder
         _threads = new ComputeThreads(Math.Max(1, options.Threads));
         MaxResidues = Math.Min(options.MaxResidues ?? model.Config.MaxResidues, model.Config.MaxResidues);
         if (MaxResidues < 1) throw TesseraException.Validation("MaxResidues must be at least 1.");
-        if (options.ChunkOverlap < 0 || options.ChunkOverlap >= MaxResidues)
+        if (options.LongSequences == LongSequencePolicy.Chunk && (options.ChunkOverlap < 0 || options.ChunkOverlap >= MaxResidues))
             throw TesseraException.Validation($"ChunkOverlap must be between 0 and {MaxResidues - 1} residues, got {options.ChunkOverlap}.");
         if (options.BatchSize < 1) throw TesseraException.Validation("The batch size must be at least 1.");
     }
