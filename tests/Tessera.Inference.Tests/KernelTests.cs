@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Tessera.Inference.Kernels;
 
 namespace Tessera.Inference.Tests;
@@ -19,16 +20,20 @@ public sealed class KernelTests
         Reference.AssertClose(expected, values, 1e-6, $"GELU {path}");
     }
 
-    [Fact]
-    public void Layer_norm_matches_the_reference_with_biased_variance()
+    [Theory]
+    [InlineData(nameof(SimdPath.Scalar))]
+    [InlineData(nameof(SimdPath.Vector256))]
+    [InlineData(nameof(SimdPath.Vector512))]
+    public void Layer_norm_matches_the_reference_with_biased_variance(string pathName)
     {
+        var path = Enum.Parse<SimdPath>(pathName);
         const int width = 37, rows = 5;
         var x = Reference.Random(width * rows, 11, 3f);
         for (var i = 0; i < x.Length; i++) x[i] += 100f; // a large mean: the two-pass variance must not cancel
         var gamma = Reference.Random(width, 12);
         var beta = Reference.Random(width, 13);
         var y = new float[x.Length];
-        LayerNorm.Apply(x, y, width, gamma, beta, 1e-5f);
+        LayerNorm.Apply(x, y, width, gamma, beta, 1e-5f, path);
         var expected = new double[x.Length];
         for (var r = 0; r < rows; r++)
         {
@@ -41,20 +46,39 @@ public sealed class KernelTests
     }
 
     [Theory]
-    [InlineData(1, 1)]
-    [InlineData(10, 7)]
-    [InlineData(33, 33)]
-    [InlineData(100, 3)]
-    public void Masked_softmax_ignores_keys_past_the_valid_length(int length, int valid)
+    [InlineData(nameof(SimdPath.Scalar), 1, 1)]
+    [InlineData(nameof(SimdPath.Vector256), 10, 7)]
+    [InlineData(nameof(SimdPath.Vector256), 33, 33)]
+    [InlineData(nameof(SimdPath.Vector512), 100, 3)]
+    [InlineData(nameof(SimdPath.Vector512), 100, 71)]
+    [InlineData(nameof(SimdPath.Scalar), 40, 29)]
+    public void Masked_softmax_ignores_keys_past_the_valid_length(string pathName, int length, int valid)
     {
+        var path = Enum.Parse<SimdPath>(pathName);
         var row = Reference.Random(length, 14, 30f); // large scores: the max must be subtracted
         var expected = new double[length];
         var max = row.Take(valid).Max();
         var sum = row.Take(valid).Sum(v => Math.Exp(v - max));
         for (var i = 0; i < valid; i++) expected[i] = Math.Exp(row[i] - max) / sum;
-        MaskedSoftmax.Apply(row, valid);
+        MaskedSoftmax.Apply(row, valid, path);
         Reference.AssertClose(expected, row, 1e-6, "softmax");
         Assert.All(row.Skip(valid), v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void Fast_exp_is_within_two_ulp_on_the_range_the_kernels_use()
+    {
+        var inputs = Enumerable.Range(0, 2001).Select(i => -87f + i * 0.0875f).ToArray();
+        var scalar = inputs.Select(FastExp.Exp).ToArray();
+        var vector = new float[inputs.Length];
+        for (var i = 0; i + 8 <= inputs.Length; i += 8)
+            FastExp.Exp(Vector256.Create(inputs.AsSpan(i, 8))).CopyTo(vector.AsSpan(i, 8));
+        for (var i = 0; i + 8 <= inputs.Length; i++)
+        {
+            var exact = Math.Exp(inputs[i]);
+            Assert.True(Math.Abs(scalar[i] - exact) <= 2.5e-7 * exact, $"scalar exp({inputs[i]}) = {scalar[i]}, exact {exact}");
+            Assert.Equal(scalar[i], vector[i], 2.5e-7 * exact);
+        }
     }
 
     [Fact]

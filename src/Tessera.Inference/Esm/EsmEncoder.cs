@@ -124,7 +124,7 @@ internal sealed unsafe class EsmEncoder
         {
             var start = b * t * h;
             var length = batch[b].Length * h;
-            LayerNorm.Apply(source.AsSpan(start, length), destination.AsSpan(start, length), h, gamma, beta, Config.LayerNormEpsilon);
+            LayerNorm.Apply(source.AsSpan(start, length), destination.AsSpan(start, length), h, gamma, beta, Config.LayerNormEpsilon, Path);
             destination.AsSpan(start + length, t * h - length).Clear();
         }
     }
@@ -153,6 +153,7 @@ internal sealed unsafe class EsmEncoder
         });
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void AttendOneHead(float* q, float* context, int length, int t, RotaryEmbedding rotary, float scale)
     {
         var h = Config.Hidden;
@@ -179,7 +180,7 @@ internal sealed unsafe class EsmEncoder
                 // All t keys, padding included: the mask in the softmax removes the padded ones.
                 PackedMatrix.PackOutputMajor(k, stride, t, d, packedKeys);
                 Gemm.MultiplySingle(new Gemm.Operands(q, stride, length, d, packedKeys, t, scores, t, null), GemmEpilogue.None, Path);
-                for (var i = 0; i < length; i++) MaskedSoftmax.Apply(new Span<float>(scores + (long)i * t, t), length);
+                for (var i = 0; i < length; i++) MaskedSoftmax.Apply(new Span<float>(scores + (long)i * t, t), length, Path);
                 // Masked probabilities are exactly zero, so the product needs only the real keys.
                 PackedMatrix.PackDepthMajor(v, stride, length, d, packedValues);
                 Gemm.MultiplySingle(new Gemm.Operands(scores, t, length, length, packedValues, d, context, h, null), GemmEpilogue.None, Path);

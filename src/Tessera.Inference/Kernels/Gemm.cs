@@ -80,6 +80,9 @@ internal static unsafe class Gemm
         var rows = Math.Min(RowBlock, o.Rows - row0);
         var accumulate = (epilogue & GemmEpilogue.AccumulateIntoC) != 0;
         var gelu = (epilogue & GemmEpilogue.Gelu) != 0;
+        // With a panel or two of output columns each A value is used at most 32 times: reading A
+        // in place beats packing it.
+        var direct = endPanel - firstPanel <= 2;
         var scratch = ArrayPool<float>.Shared.Rent(RowBlock * DepthBlock);
         try
         {
@@ -90,7 +93,8 @@ internal static unsafe class Gemm
                     var kc = Math.Min(DepthBlock, o.Depth - depth0);
                     var first = depth0 == 0;
                     var last = depth0 + kc >= o.Depth;
-                    PackRows(o.A + (long)row0 * o.Lda + depth0, o.Lda, rows, kc, tileRows, packedA);
+                    var rowsA = o.A + (long)row0 * o.Lda + depth0;
+                    if (!direct) PackRows(rowsA, o.Lda, rows, kc, tileRows, packedA);
                     for (var panel = firstPanel; panel < endPanel; panel++)
                     {
                         var column0 = panel * PackedMatrix.PanelWidth;
@@ -101,9 +105,11 @@ internal static unsafe class Gemm
                         var applyGelu = last && gelu;
                         for (var r = 0; r < rows; r += tileRows)
                         {
-                            var a = packedA + (long)r * kc;
                             var c = o.C + (long)(row0 + r) * o.Ldc + column0;
                             var valid = Math.Min(tileRows, rows - r);
+                            var a = direct
+                                ? new TileA(rowsA + (long)r * o.Lda, o.Lda, 1, valid)
+                                : new TileA(packedA + (long)r * kc, 1, tileRows, tileRows);
                             if (valid == tileRows && columns == PackedMatrix.PanelWidth)
                                 GemmMicroKernels.Run(path, kc, a, b, c, o.Ldc, bias, loadC);
                             else
@@ -124,7 +130,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>A partial tile runs on a full-size stack copy so the kernels never read or write past C or the bias.</summary>
-    private static void RunEdgeTile(SimdPath path, int kc, float* a, float* b, float* c, int ldc, float* bias, bool loadC, int rows, int columns)
+    private static void RunEdgeTile(SimdPath path, int kc, in TileA a, float* b, float* c, int ldc, float* bias, bool loadC, int rows, int columns)
     {
         const int width = PackedMatrix.PanelWidth;
         var tile = stackalloc float[12 * width];

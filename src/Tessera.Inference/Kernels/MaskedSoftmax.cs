@@ -1,25 +1,74 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Tessera.Inference.Kernels;
 
 /// <summary>
 /// Row softmax with a key-padding mask. Padding sits at the end of every sequence, so the mask
 /// is a valid-key count: keys at or past it are −∞ before the softmax, which is exactly zero
-/// after it. Written as that zero instead of exponentiating −∞, it costs nothing for the padded
-/// keys. The maximum is subtracted first so large scores cannot overflow.
+/// after it; they are written as that zero rather than exponentiated.
 /// </summary>
+/// <remarks>
+/// The maximum is subtracted first so nothing overflows, and exponents are clamped at
+/// <see cref="MinExponent"/>: e⁻⁸⁰ ≈ 1.8e-35 stays a normal float even after division by a sum of
+/// up to 1024 terms. Without the clamp, strongly peaked rows produce denormals, which cost x86
+/// cores a microcode assist per operation, here and in the probability × value product. The
+/// clamp changes a probability by at most 1.8e-35. Three passes: max, exp with the sum, scale.
+/// </remarks>
 internal static class MaskedSoftmax
 {
-    public static void Apply(Span<float> row, int validKeys)
+    public const float MinExponent = -80f;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Apply(Span<float> row, int validKeys, SimdPath path)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(validKeys, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(validKeys, row.Length);
         var valid = row[..validKeys];
-        var max = TensorPrimitives.Max(valid);
-        TensorPrimitives.Subtract(valid, max, valid);
-        TensorPrimitives.Exp(valid, valid);
-        var sum = TensorPrimitives.Sum(valid);
-        TensorPrimitives.Multiply(valid, 1f / sum, valid);
+        var max = VectorLoops.Max(valid, path);
+        var sum = ExponentiateAndSum(valid, max, path);
+        VectorLoops.Scale(valid, 1f / sum, path);
         row[validKeys..].Clear();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float ExponentiateAndSum(Span<float> values, float max, SimdPath path)
+    {
+        var i = 0;
+        var sum = 0f;
+        ref var start = ref values[0];
+        if (path == SimdPath.Vector512 && values.Length >= Vector512<float>.Count)
+        {
+            var shift = Vector512.Create(max);
+            var floor = Vector512.Create(MinExponent);
+            var total = Vector512<float>.Zero;
+            for (; i <= values.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var e = FastExp.Exp(Vector512.Max(Vector512.LoadUnsafe(ref start, (nuint)i) - shift, floor));
+                e.StoreUnsafe(ref start, (nuint)i);
+                total += e;
+            }
+            sum = Vector512.Sum(total);
+        }
+        else if (path != SimdPath.Scalar && values.Length >= Vector256<float>.Count)
+        {
+            var shift = Vector256.Create(max);
+            var floor = Vector256.Create(MinExponent);
+            var total = Vector256<float>.Zero;
+            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var e = FastExp.Exp(Vector256.Max(Vector256.LoadUnsafe(ref start, (nuint)i) - shift, floor));
+                e.StoreUnsafe(ref start, (nuint)i);
+                total += e;
+            }
+            sum = Vector256.Sum(total);
+        }
+        for (; i < values.Length; i++)
+        {
+            var e = FastExp.Exp(MathF.Max(values[i] - max, MinExponent));
+            values[i] = e;
+            sum += e;
+        }
+        return sum;
     }
 }

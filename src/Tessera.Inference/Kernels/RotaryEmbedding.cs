@@ -34,6 +34,7 @@ internal sealed class RotaryEmbedding
     public int MaxPositions { get; }
 
     /// <summary>Scales a head vector and rotates it to <paramref name="position"/>, in place.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Apply(Span<float> head, int position, float scale)
     {
         if (head.Length != 2 * HalfDimension) throw new ArgumentException($"Head vectors have {2 * HalfDimension} values.", nameof(head));
