@@ -81,10 +81,14 @@ public sealed class KernelTests
         }
     }
 
-    [Fact]
-    public void Rotary_rotates_half_pairs_by_position_times_inverse_frequency()
+    [Theory]
+    [InlineData(nameof(SimdPath.Scalar), 16)]
+    [InlineData(nameof(SimdPath.Vector256), 16)]
+    [InlineData(nameof(SimdPath.Vector256), 12)]
+    [InlineData(nameof(SimdPath.Vector256), 40)]
+    public void Rotary_rotates_half_pairs_by_position_times_inverse_frequency(string pathName, int d)
     {
-        const int d = 16;
+        var path = Enum.Parse<SimdPath>(pathName);
         var inverse = Enumerable.Range(0, d / 2).Select(i => 1f / MathF.Pow(10000f, 2f * i / d)).ToArray();
         var rotary = new RotaryEmbedding(inverse, 1024);
         foreach (var position in new[] { 0, 1, 17, 1023 })
@@ -98,7 +102,7 @@ public sealed class KernelTests
                 expected[i] = x1 * Math.Cos(angle) - x2 * Math.Sin(angle);
                 expected[i + d / 2] = x2 * Math.Cos(angle) + x1 * Math.Sin(angle);
             }
-            rotary.Apply(head, position, 0.25f);
+            rotary.Apply(head, position, 0.25f, path);
             Reference.AssertClose(expected, head, 1e-6, $"rotary at {position}");
         }
     }

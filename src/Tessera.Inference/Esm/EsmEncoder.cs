@@ -163,13 +163,13 @@ internal sealed unsafe class EsmEncoder
         var v = q + 2 * h;
         for (var i = 0; i < length; i++)
         {
-            rotary.Apply(new Span<float>(q + (long)i * stride, d), i, scale);
-            rotary.Apply(new Span<float>(k + (long)i * stride, d), i, 1f);
+            rotary.Apply(new Span<float>(q + (long)i * stride, d), i, scale, Path);
+            rotary.Apply(new Span<float>(k + (long)i * stride, d), i, 1f, Path);
         }
         var scoresLength = length * t;
         var packedKeysLength = PackedMatrix.PackedLength(d, t);
         var packedValuesLength = PackedMatrix.PackedLength(length, d);
-        var scratch = ArrayPool<float>.Shared.Rent(scoresLength + packedKeysLength + packedValuesLength);
+        var scratch = ArrayPool<float>.Shared.Rent(scoresLength + packedKeysLength + packedValuesLength + length);
         try
         {
             fixed (float* s = scratch)
@@ -177,13 +177,15 @@ internal sealed unsafe class EsmEncoder
                 var scores = s;
                 var packedKeys = s + scoresLength;
                 var packedValues = packedKeys + packedKeysLength;
+                var inverseSums = packedValues + packedValuesLength;
                 // All t keys, padding included: the mask in the softmax removes the padded ones.
                 PackedMatrix.PackOutputMajor(k, stride, t, d, packedKeys);
                 Gemm.MultiplySingle(new Gemm.Operands(q, stride, length, d, packedKeys, t, scores, t, null), GemmEpilogue.None, Path);
-                for (var i = 0; i < length; i++) MaskedSoftmax.Apply(new Span<float>(scores + (long)i * t, t), length, Path);
-                // Masked probabilities are exactly zero, so the product needs only the real keys.
+                for (var i = 0; i < length; i++) inverseSums[i] = 1f / MaskedSoftmax.ApplyUnnormalized(new Span<float>(scores + (long)i * t, t), length, Path);
+                // Masked numerators are exactly zero, so the product needs only the real keys.
                 PackedMatrix.PackDepthMajor(v, stride, length, d, packedValues);
                 Gemm.MultiplySingle(new Gemm.Operands(scores, t, length, length, packedValues, d, context, h, null), GemmEpilogue.None, Path);
+                for (var i = 0; i < length; i++) VectorLoops.Scale(new Span<float>(context + (long)i * h, d), inverseSums[i], Path);
             }
         }
         finally

@@ -45,8 +45,11 @@ internal sealed class EsmWeights
             : throw TesseraException.Validation($"Tensor 'embeddings.word_embeddings.weight' (or 'esm.embeddings.word_embeddings.weight') is missing from {file.Path}; is this an ESM checkpoint?");
         var h = config.Hidden;
         var embeddings = file.ReadFloat32(prefix + "embeddings.word_embeddings.weight", config.VocabularySize, h);
+        // One buffer, reused for every matrix on its way to the packed layout, so loading leaves
+        // no garbage the size of the model behind.
+        var buffer = new float[Math.Max(3 * h * h, config.Intermediate * h)];
         var layers = new EsmLayerWeights[config.Layers];
-        for (var i = 0; i < config.Layers; i++) layers[i] = LoadLayer(file, config, $"{prefix}encoder.layer.{i}.");
+        for (var i = 0; i < config.Layers; i++) layers[i] = LoadLayer(file, config, $"{prefix}encoder.layer.{i}.", buffer);
         var gamma = file.ReadFloat32(prefix + "encoder.emb_layer_norm_after.weight", h);
         var beta = file.ReadFloat32(prefix + "encoder.emb_layer_norm_after.bias", h);
         var extra = $"{prefix}encoder.layer.{config.Layers}.attention.self.query.weight";
@@ -55,17 +58,19 @@ internal sealed class EsmWeights
         return new EsmWeights(config, embeddings, layers, gamma, beta);
     }
 
-    private static EsmLayerWeights LoadLayer(SafeTensorsFile file, EsmConfig config, string p)
+    private static EsmLayerWeights LoadLayer(SafeTensorsFile file, EsmConfig config, string p, float[] buffer)
     {
         var h = config.Hidden;
         var f = config.Intermediate;
-        var query = file.ReadFloat32(p + "attention.self.query.weight", h, h);
-        var key = file.ReadFloat32(p + "attention.self.key.weight", h, h);
-        var value = file.ReadFloat32(p + "attention.self.value.weight", h, h);
-        var queryKeyValue = new float[3 * h * h];
-        query.CopyTo(queryKeyValue, 0);
-        key.CopyTo(queryKeyValue, h * h);
-        value.CopyTo(queryKeyValue, 2 * h * h);
+        file.ReadFloat32(p + "attention.self.query.weight", buffer.AsSpan(0, h * h), h, h);
+        file.ReadFloat32(p + "attention.self.key.weight", buffer.AsSpan(h * h, h * h), h, h);
+        file.ReadFloat32(p + "attention.self.value.weight", buffer.AsSpan(2 * h * h, h * h), h, h);
+        var queryKeyValue = PackedMatrix.FromOutputMajor(buffer.AsSpan(0, 3 * h * h), 3 * h, h);
+        PackedMatrix Matrix(string name, int rows, int columns)
+        {
+            file.ReadFloat32(name, buffer.AsSpan(0, rows * columns), rows, columns);
+            return PackedMatrix.FromOutputMajor(buffer.AsSpan(0, rows * columns), rows, columns);
+        }
         var bias = Pinned(3 * h);
         file.ReadFloat32(p + "attention.self.query.bias", h).CopyTo(bias, 0);
         file.ReadFloat32(p + "attention.self.key.bias", h).CopyTo(bias, h);
@@ -74,16 +79,16 @@ internal sealed class EsmWeights
         {
             AttentionNormGamma = file.ReadFloat32(p + "attention.LayerNorm.weight", h),
             AttentionNormBeta = file.ReadFloat32(p + "attention.LayerNorm.bias", h),
-            QueryKeyValue = PackedMatrix.FromOutputMajor(queryKeyValue, 3 * h, h),
+            QueryKeyValue = queryKeyValue,
             QueryKeyValueBias = bias,
             Rotary = new RotaryEmbedding(InverseFrequencies(file, config, p + "attention.self.rotary_embeddings.inv_freq"), config.MaxResidues + 2),
-            AttentionOutput = PackedMatrix.FromOutputMajor(file.ReadFloat32(p + "attention.output.dense.weight", h, h), h, h),
+            AttentionOutput = Matrix(p + "attention.output.dense.weight", h, h),
             AttentionOutputBias = PinnedCopy(file.ReadFloat32(p + "attention.output.dense.bias", h)),
             FeedForwardNormGamma = file.ReadFloat32(p + "LayerNorm.weight", h),
             FeedForwardNormBeta = file.ReadFloat32(p + "LayerNorm.bias", h),
-            Intermediate = PackedMatrix.FromOutputMajor(file.ReadFloat32(p + "intermediate.dense.weight", f, h), f, h),
+            Intermediate = Matrix(p + "intermediate.dense.weight", f, h),
             IntermediateBias = PinnedCopy(file.ReadFloat32(p + "intermediate.dense.bias", f)),
-            Output = PackedMatrix.FromOutputMajor(file.ReadFloat32(p + "output.dense.weight", h, f), h, f),
+            Output = Matrix(p + "output.dense.weight", h, f),
             OutputBias = PinnedCopy(file.ReadFloat32(p + "output.dense.bias", h)),
         };
     }

@@ -56,15 +56,20 @@ internal static unsafe class Gemm
             for (var block = 0; block < rowBlocks; block++) MultiplyBlock(operands, epilogue, path, block, 0, panels);
             return;
         }
+        MultiplyParallel(operands, epilogue, path, threads, rowBlocks, panels);
+    }
+
+    /// <summary>Kept apart from <see cref="Multiply"/> so the single-threaded path allocates no closure.</summary>
+    private static void MultiplyParallel(Operands operands, GemmEpilogue epilogue, SimdPath path, ComputeThreads threads, int rowBlocks, int panels)
+    {
         var columnChunks = Math.Clamp((2 * threads.Count + rowBlocks - 1) / rowBlocks, 1, panels);
-        var copy = operands;
         threads.For(rowBlocks * columnChunks, task =>
         {
             var block = task / columnChunks;
             var chunk = task % columnChunks;
             var firstPanel = (int)((long)panels * chunk / columnChunks);
             var endPanel = (int)((long)panels * (chunk + 1) / columnChunks);
-            MultiplyBlock(copy, epilogue, path, block, firstPanel, endPanel);
+            MultiplyBlock(operands, epilogue, path, block, firstPanel, endPanel);
         });
     }
 

@@ -13,22 +13,31 @@ namespace Tessera.Inference.Kernels;
 /// <see cref="MinExponent"/>: e⁻⁸⁰ ≈ 1.8e-35 stays a normal float even after division by a sum of
 /// up to 1024 terms. Without the clamp, strongly peaked rows produce denormals, which cost x86
 /// cores a microcode assist per operation, here and in the probability × value product. The
-/// clamp changes a probability by at most 1.8e-35. Three passes: max, exp with the sum, scale.
+/// clamp changes a probability by at most 1.8e-35. Passes: max, then exp with the sum, then the scaling.
 /// </remarks>
 internal static class MaskedSoftmax
 {
     public const float MinExponent = -80f;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply(Span<float> row, int validKeys, SimdPath path)
+    {
+        var sum = ApplyUnnormalized(row, validKeys, path);
+        VectorLoops.Scale(row[..validKeys], 1f / sum, path);
+    }
+
+    /// <summary>
+    /// The softmax numerators exp(xᵢ − max), masked, and their sum. Attention divides the
+    /// (much narrower) probability × value product by the sum instead of every probability.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float ApplyUnnormalized(Span<float> row, int validKeys, SimdPath path)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(validKeys, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(validKeys, row.Length);
         var valid = row[..validKeys];
         var max = VectorLoops.Max(valid, path);
-        var sum = ExponentiateAndSum(valid, max, path);
-        VectorLoops.Scale(valid, 1f / sum, path);
         row[validKeys..].Clear();
+        return ExponentiateAndSum(valid, max, path);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Tessera.Inference.Kernels;
 
 /// <summary>
@@ -35,14 +37,28 @@ internal sealed class RotaryEmbedding
 
     /// <summary>Scales a head vector and rotates it to <paramref name="position"/>, in place.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public void Apply(Span<float> head, int position, float scale)
+    public void Apply(Span<float> head, int position, float scale, SimdPath path)
     {
         if (head.Length != 2 * HalfDimension) throw new ArgumentException($"Head vectors have {2 * HalfDimension} values.", nameof(head));
         var cos = _cos.AsSpan(position * HalfDimension, HalfDimension);
         var sin = _sin.AsSpan(position * HalfDimension, HalfDimension);
         var first = head[..HalfDimension];
         var second = head[HalfDimension..];
-        for (var i = 0; i < HalfDimension; i++)
+        var i = 0;
+        if (path != SimdPath.Scalar)
+        {
+            var factor = Vector256.Create(scale);
+            for (; i <= HalfDimension - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var x1 = Vector256.Create(first[i..]) * factor;
+                var x2 = Vector256.Create(second[i..]) * factor;
+                var c = Vector256.Create(cos[i..]);
+                var s = Vector256.Create(sin[i..]);
+                (x1 * c - x2 * s).CopyTo(first[i..]);
+                (x2 * c + x1 * s).CopyTo(second[i..]);
+            }
+        }
+        for (; i < HalfDimension; i++)
         {
             var x1 = first[i] * scale;
             var x2 = second[i] * scale;

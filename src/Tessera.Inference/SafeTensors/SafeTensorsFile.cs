@@ -81,11 +81,19 @@ internal sealed unsafe class SafeTensorsFile : IDisposable
     /// <summary>Reads a float tensor (F32, F16, BF16 or F64) as float32, checking its shape first.</summary>
     public float[] ReadFloat32(string name, params ReadOnlySpan<int> expectedShape)
     {
+        var result = new float[checked((int)Get(name).ElementCount)];
+        ReadFloat32(name, result, expectedShape);
+        return result;
+    }
+
+    /// <summary>Reads a float tensor into the start of <paramref name="result"/> (a reused load buffer), checking its shape first.</summary>
+    public void ReadFloat32(string name, Span<float> result, params ReadOnlySpan<int> expectedShape)
+    {
         var info = Get(name);
         if (!info.Shape.AsSpan().SequenceEqual(expectedShape))
             throw TesseraException.Validation($"Tensor '{name}' in {Path} has shape {info.ShapeText}, expected [{string.Join(", ", expectedShape.ToArray())}].");
         var count = checked((int)info.ElementCount);
-        var result = new float[count];
+        if (result.Length < count) throw new ArgumentException($"The buffer holds {result.Length} floats; '{name}' has {count}.", nameof(result));
         var source = _base + _dataStart + info.Begin;
         switch (info.DType)
         {
@@ -108,7 +116,6 @@ internal sealed unsafe class SafeTensorsFile : IDisposable
             default:
                 throw TesseraException.Validation($"Tensor '{name}' in {Path} is {SafeTensorDTypes.Name(info.DType)}; only F32, F16, BF16 and F64 weights can be loaded.");
         }
-        return result;
     }
 
     public void Dispose()
