@@ -10,7 +10,7 @@ public sealed unsafe class GemmTests
         var data = new TheoryData<string, int, int, int>();
         foreach (var path in Enum.GetNames<SimdPath>())
         {
-            foreach (var (m, k, n) in new[] { (1, 1, 1), (7, 13, 5), (65, 33, 17), (6, 16, 16), (12, 300, 48), (97, 257, 35), (200, 64, 130) })
+            foreach (var (m, k, n) in new[] { (1, 1, 1), (7, 13, 5), (65, 33, 17), (6, 16, 16), (12, 300, 48), (97, 257, 35), (200, 64, 130), (13, 1000, 20) })
                 data.Add(path, m, k, n);
         }
         return data;

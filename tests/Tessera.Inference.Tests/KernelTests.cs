@@ -4,7 +4,7 @@ using Tessera.Inference.Kernels;
 namespace Tessera.Inference.Tests;
 
 /// <summary>GELU, layer norm, masked softmax and rotary embeddings against scalar double references.</summary>
-public sealed class KernelTests
+public sealed unsafe class KernelTests
 {
     [Theory]
     [InlineData(nameof(SimdPath.Scalar))]
@@ -102,7 +102,11 @@ public sealed class KernelTests
                 expected[i] = x1 * Math.Cos(angle) - x2 * Math.Sin(angle);
                 expected[i + d / 2] = x2 * Math.Cos(angle) + x1 * Math.Sin(angle);
             }
-            rotary.Apply(head, position, 0.25f, path);
+            // Rows 0…position of a head at stride d; only the last one (at `position`) is checked.
+            var rows = new float[(position + 1) * d];
+            head.CopyTo(rows, position * d);
+            fixed (float* pointer = rows) rotary.Apply(pointer, d, position + 1, 0.25f, path);
+            head = rows[(position * d)..];
             Reference.AssertClose(expected, head, 1e-6, $"rotary at {position}");
         }
     }

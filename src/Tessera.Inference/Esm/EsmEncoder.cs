@@ -161,11 +161,8 @@ internal sealed unsafe class EsmEncoder
         var stride = 3 * h;
         var k = q + h;
         var v = q + 2 * h;
-        for (var i = 0; i < length; i++)
-        {
-            rotary.Apply(new Span<float>(q + (long)i * stride, d), i, scale, Path);
-            rotary.Apply(new Span<float>(k + (long)i * stride, d), i, 1f, Path);
-        }
+        rotary.Apply(q, stride, length, scale, Path);
+        rotary.Apply(k, stride, length, 1f, Path);
         var scoresLength = length * t;
         var packedKeysLength = PackedMatrix.PackedLength(d, t);
         var packedValuesLength = PackedMatrix.PackedLength(length, d);

@@ -18,7 +18,7 @@ internal enum GemmEpilogue
 
 /// <summary>
 /// Blocked float32 GEMM: C[m×n] = A[m×k] · B[k×n] + bias, with B a <see cref="PackedMatrix"/>.
-/// Goto-style blocking: depth blocks of <see cref="DepthBlock"/> keep a 16-column B panel in L1
+/// Goto-style blocking: depth blocks of at most <see cref="DepthBlock"/> keep a 16-column B panel in L1
 /// while row blocks of <see cref="RowBlock"/> packed A rows stream from L2. Work is split over
 /// row blocks and, when there are fewer row blocks than threads, over column panels too.
 /// Packing scratch comes from <see cref="ArrayPool{T}"/>, so steady-state calls do not allocate
@@ -26,7 +26,12 @@ internal enum GemmEpilogue
 /// </summary>
 internal static unsafe class Gemm
 {
-    public const int DepthBlock = 256;
+    /// <summary>
+    /// Largest depth block: a 16 × 384 panel is 24 KB, inside a 32 KB L1. The depth is split into
+    /// equal blocks (320 → one block, 1280 → four of 320) because a short tail block would load
+    /// and store every C tile once more for little work.
+    /// </summary>
+    public const int DepthBlock = 384;
 
     /// <summary>Rows per block; a multiple of every path's tile height (6 and 12).</summary>
     public const int RowBlock = 96;
@@ -93,9 +98,11 @@ internal static unsafe class Gemm
         {
             fixed (float* packedA = scratch)
             {
-                for (var depth0 = 0; depth0 < o.Depth; depth0 += DepthBlock)
+                var depthBlocks = (o.Depth + DepthBlock - 1) / DepthBlock;
+                var blockDepth = (o.Depth + depthBlocks - 1) / depthBlocks;
+                for (var depth0 = 0; depth0 < o.Depth; depth0 += blockDepth)
                 {
-                    var kc = Math.Min(DepthBlock, o.Depth - depth0);
+                    var kc = Math.Min(blockDepth, o.Depth - depth0);
                     var first = depth0 == 0;
                     var last = depth0 + kc >= o.Depth;
                     var rowsA = o.A + (long)row0 * o.Lda + depth0;

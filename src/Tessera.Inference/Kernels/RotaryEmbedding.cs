@@ -35,35 +35,43 @@ internal sealed class RotaryEmbedding
 
     public int MaxPositions { get; }
 
-    /// <summary>Scales a head vector and rotates it to <paramref name="position"/>, in place.</summary>
+    /// <summary>
+    /// Scales and rotates one head across positions 0…<paramref name="rows"/>−1, in place:
+    /// row i starts at <paramref name="head"/> + i·<paramref name="stride"/> and sits at position i.
+    /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public void Apply(Span<float> head, int position, float scale, SimdPath path)
+    public unsafe void Apply(float* head, nint stride, int rows, float scale, SimdPath path)
     {
-        if (head.Length != 2 * HalfDimension) throw new ArgumentException($"Head vectors have {2 * HalfDimension} values.", nameof(head));
-        var cos = _cos.AsSpan(position * HalfDimension, HalfDimension);
-        var sin = _sin.AsSpan(position * HalfDimension, HalfDimension);
-        var first = head[..HalfDimension];
-        var second = head[HalfDimension..];
-        var i = 0;
-        if (path != SimdPath.Scalar)
+        if (rows > MaxPositions) throw new ArgumentOutOfRangeException(nameof(rows), $"Rotary tables cover {MaxPositions} positions.");
+        var half = HalfDimension;
+        var vectorWidth = path == SimdPath.Scalar ? 0 : half / Vector256<float>.Count * Vector256<float>.Count;
+        var factor = Vector256.Create(scale);
+        fixed (float* cosTable = _cos, sinTable = _sin)
         {
-            var factor = Vector256.Create(scale);
-            for (; i <= HalfDimension - Vector256<float>.Count; i += Vector256<float>.Count)
+            for (var position = 0; position < rows; position++)
             {
-                var x1 = Vector256.Create(first[i..]) * factor;
-                var x2 = Vector256.Create(second[i..]) * factor;
-                var c = Vector256.Create(cos[i..]);
-                var s = Vector256.Create(sin[i..]);
-                (x1 * c - x2 * s).CopyTo(first[i..]);
-                (x2 * c + x1 * s).CopyTo(second[i..]);
+                var first = head + position * stride;
+                var second = first + half;
+                var cos = cosTable + position * half;
+                var sin = sinTable + position * half;
+                var i = 0;
+                for (; i < vectorWidth; i += Vector256<float>.Count)
+                {
+                    var x1 = Vector256.Load(first + i) * factor;
+                    var x2 = Vector256.Load(second + i) * factor;
+                    var c = Vector256.Load(cos + i);
+                    var s = Vector256.Load(sin + i);
+                    (x1 * c - x2 * s).Store(first + i);
+                    (x2 * c + x1 * s).Store(second + i);
+                }
+                for (; i < half; i++)
+                {
+                    var x1 = first[i] * scale;
+                    var x2 = second[i] * scale;
+                    first[i] = x1 * cos[i] - x2 * sin[i];
+                    second[i] = x2 * cos[i] + x1 * sin[i];
+                }
             }
-        }
-        for (; i < HalfDimension; i++)
-        {
-            var x1 = first[i] * scale;
-            var x2 = second[i] * scale;
-            first[i] = x1 * cos[i] - x2 * sin[i];
-            second[i] = x2 * cos[i] + x1 * sin[i];
         }
     }
 }
