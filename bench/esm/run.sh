@@ -38,9 +38,12 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p"; }
 echo
-echo "== residues/s (median of $REPEATS passes after warm-up); memory: C# peak RSS during the passes"
-echo "| threads | batch | length | PyTorch | Tessera C# | ratio | C# peak RSS MB | runtime baseline MB | weights MB | 2x largest activation MB | workspace MB |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "== residues/s (median of $REPEATS passes after warm-up; 3 for 16 x 1022)"
+echo "memory: C# peak RSS while the timed passes run (peak reset after loading); model memory = peak - RSS of an empty runtime;"
+echo "budget = packed weights + 2 x largest activation (the [batch, length+2, 1280] FFN intermediate)"
+echo
+echo "| threads | batch | length | PyTorch res/s | Tessera C# res/s | C#/PyTorch | C# peak RSS MB | model memory MB | budget MB | workspace MB |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 for threads in 1 2; do
   cpus=0; [ "$threads" = 2 ] && cpus=0,1
   for batch in 1 16; do
@@ -52,9 +55,11 @@ for threads in 1 2; do
       echo "$torch_line" >> "$OUT/raw.txt"; echo "$csharp_line" >> "$OUT/raw.txt"
       t=$(echo "$torch_line" | field residues_per_s)
       c=$(echo "$csharp_line" | field residues_per_s)
-      ratio=$(awk -v c="$c" -v t="$t" 'BEGIN { printf "%.2f", c / t }')
+      peak=$(echo "$csharp_line" | field peak_rss_mb)
+      base=$(echo "$csharp_line" | field baseline_rss_mb)
+      weights=$(echo "$csharp_line" | field weights_mb)
       activation=$(echo "$csharp_line" | field largest_activation_mb)
-      echo "| $threads | $batch | $length | $t | $c | ${ratio}x | $(echo "$csharp_line" | field peak_rss_mb) | $(echo "$csharp_line" | field baseline_rss_mb) | $(echo "$csharp_line" | field weights_mb) | $(awk -v a="$activation" 'BEGIN { printf "%.1f", 2 * a }') | $(echo "$csharp_line" | field workspace_mb) |"
+      echo "| $threads | $batch | $length | $t | $c | $(awk -v c="$c" -v t="$t" 'BEGIN { printf "%.2fx", c / t }') | $peak | $(awk -v p="$peak" -v b="$base" 'BEGIN { printf "%.1f", p - b }') | $(awk -v w="$weights" -v a="$activation" 'BEGIN { printf "%.1f", w + 2 * a }') | $(echo "$csharp_line" | field workspace_mb) |"
     done
   done
 done
