@@ -39,10 +39,11 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p"; }
 echo
 echo "== residues/s (median of $REPEATS passes after warm-up; 3 for 16 x 1022)"
-echo "memory: C# peak RSS while the timed passes run (peak reset after loading); model memory = peak - RSS of an empty runtime;"
-echo "budget = packed weights + 2 x largest activation (the [batch, length+2, 1280] FFN intermediate)"
+echo "memory (C#): RSS of an empty runtime, RSS after loading the model, peak RSS over warm-up + passes;"
+echo "pass memory = peak - after-load RSS, against 2 x largest activation (the [batch, length+2, 1280] FFN intermediate);"
+echo "the model's share = after-load - empty runtime, against the packed weights"
 echo
-echo "| threads | batch | length | PyTorch res/s | Tessera C# res/s | C#/PyTorch | C# peak RSS MB | model memory MB | budget MB | workspace MB |"
+echo "| threads | batch | length | PyTorch res/s | Tessera C# res/s | C#/PyTorch | empty / loaded / peak RSS MB | weights MB | pass memory MB | 2x largest activation MB |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for threads in 1 2; do
   cpus=0; [ "$threads" = 2 ] && cpus=0,1
@@ -57,9 +58,10 @@ for threads in 1 2; do
       c=$(echo "$csharp_line" | field residues_per_s)
       peak=$(echo "$csharp_line" | field peak_rss_mb)
       base=$(echo "$csharp_line" | field baseline_rss_mb)
+      loaded=$(echo "$csharp_line" | field loaded_rss_mb)
       weights=$(echo "$csharp_line" | field weights_mb)
       activation=$(echo "$csharp_line" | field largest_activation_mb)
-      echo "| $threads | $batch | $length | $t | $c | $(awk -v c="$c" -v t="$t" 'BEGIN { printf "%.2fx", c / t }') | $peak | $(awk -v p="$peak" -v b="$base" 'BEGIN { printf "%.1f", p - b }') | $(awk -v w="$weights" -v a="$activation" 'BEGIN { printf "%.1f", w + 2 * a }') | $(echo "$csharp_line" | field workspace_mb) |"
+      echo "| $threads | $batch | $length | $t | $c | $(awk -v c="$c" -v t="$t" 'BEGIN { printf "%.2fx", c / t }') | $base / $loaded / $peak | $weights | $(awk -v p="$peak" -v l="$loaded" 'BEGIN { printf "%.1f", p - l }') | $(awk -v a="$activation" 'BEGIN { printf "%.1f", 2 * a }') |"
     done
   done
 done

@@ -99,24 +99,68 @@ internal static unsafe class GemmMicroKernels
             c00 += bias0; c01 += bias1; c10 += bias0; c11 += bias1; c20 += bias0; c21 += bias1;
             c30 += bias0; c31 += bias1; c40 += bias0; c41 += bias1; c50 += bias0; c51 += bias1;
         }
-        for (nint k = 0; k < kc; k++)
+        // Two depth steps per iteration halve the loop overhead; the offset walks A by its depth stride.
+        nint offset = 0;
+        var k = 0;
+        for (; k + 1 < kc; k += 2)
         {
-            var b0 = Vector256.Load(b);
-            var b1 = Vector256.Load(b + 8);
-            var offset = k * step;
-            var av = Vector256.Create(a0[offset]);
-            c00 = Vector256.FusedMultiplyAdd(av, b0, c00); c01 = Vector256.FusedMultiplyAdd(av, b1, c01);
-            av = Vector256.Create(a1[offset]);
-            c10 = Vector256.FusedMultiplyAdd(av, b0, c10); c11 = Vector256.FusedMultiplyAdd(av, b1, c11);
-            av = Vector256.Create(a2[offset]);
-            c20 = Vector256.FusedMultiplyAdd(av, b0, c20); c21 = Vector256.FusedMultiplyAdd(av, b1, c21);
-            av = Vector256.Create(a3[offset]);
-            c30 = Vector256.FusedMultiplyAdd(av, b0, c30); c31 = Vector256.FusedMultiplyAdd(av, b1, c31);
-            av = Vector256.Create(a4[offset]);
-            c40 = Vector256.FusedMultiplyAdd(av, b0, c40); c41 = Vector256.FusedMultiplyAdd(av, b1, c41);
-            av = Vector256.Create(a5[offset]);
-            c50 = Vector256.FusedMultiplyAdd(av, b0, c50); c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
-            b += Width;
+            {
+                var b0 = Vector256.Load(b);
+                var b1 = Vector256.Load(b + 8);
+                var av = Vector256.Create(a0[offset]);
+                c00 = Vector256.FusedMultiplyAdd(av, b0, c00); c01 = Vector256.FusedMultiplyAdd(av, b1, c01);
+                av = Vector256.Create(a1[offset]);
+                c10 = Vector256.FusedMultiplyAdd(av, b0, c10); c11 = Vector256.FusedMultiplyAdd(av, b1, c11);
+                av = Vector256.Create(a2[offset]);
+                c20 = Vector256.FusedMultiplyAdd(av, b0, c20); c21 = Vector256.FusedMultiplyAdd(av, b1, c21);
+                av = Vector256.Create(a3[offset]);
+                c30 = Vector256.FusedMultiplyAdd(av, b0, c30); c31 = Vector256.FusedMultiplyAdd(av, b1, c31);
+                av = Vector256.Create(a4[offset]);
+                c40 = Vector256.FusedMultiplyAdd(av, b0, c40); c41 = Vector256.FusedMultiplyAdd(av, b1, c41);
+                av = Vector256.Create(a5[offset]);
+                c50 = Vector256.FusedMultiplyAdd(av, b0, c50); c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
+                offset += step;
+                b += Width;
+            }
+            {
+                var b0 = Vector256.Load(b);
+                var b1 = Vector256.Load(b + 8);
+                var av = Vector256.Create(a0[offset]);
+                c00 = Vector256.FusedMultiplyAdd(av, b0, c00); c01 = Vector256.FusedMultiplyAdd(av, b1, c01);
+                av = Vector256.Create(a1[offset]);
+                c10 = Vector256.FusedMultiplyAdd(av, b0, c10); c11 = Vector256.FusedMultiplyAdd(av, b1, c11);
+                av = Vector256.Create(a2[offset]);
+                c20 = Vector256.FusedMultiplyAdd(av, b0, c20); c21 = Vector256.FusedMultiplyAdd(av, b1, c21);
+                av = Vector256.Create(a3[offset]);
+                c30 = Vector256.FusedMultiplyAdd(av, b0, c30); c31 = Vector256.FusedMultiplyAdd(av, b1, c31);
+                av = Vector256.Create(a4[offset]);
+                c40 = Vector256.FusedMultiplyAdd(av, b0, c40); c41 = Vector256.FusedMultiplyAdd(av, b1, c41);
+                av = Vector256.Create(a5[offset]);
+                c50 = Vector256.FusedMultiplyAdd(av, b0, c50); c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
+                offset += step;
+                b += Width;
+            }
+        }
+        if (k < kc)
+        {
+            {
+                var b0 = Vector256.Load(b);
+                var b1 = Vector256.Load(b + 8);
+                var av = Vector256.Create(a0[offset]);
+                c00 = Vector256.FusedMultiplyAdd(av, b0, c00); c01 = Vector256.FusedMultiplyAdd(av, b1, c01);
+                av = Vector256.Create(a1[offset]);
+                c10 = Vector256.FusedMultiplyAdd(av, b0, c10); c11 = Vector256.FusedMultiplyAdd(av, b1, c11);
+                av = Vector256.Create(a2[offset]);
+                c20 = Vector256.FusedMultiplyAdd(av, b0, c20); c21 = Vector256.FusedMultiplyAdd(av, b1, c21);
+                av = Vector256.Create(a3[offset]);
+                c30 = Vector256.FusedMultiplyAdd(av, b0, c30); c31 = Vector256.FusedMultiplyAdd(av, b1, c31);
+                av = Vector256.Create(a4[offset]);
+                c40 = Vector256.FusedMultiplyAdd(av, b0, c40); c41 = Vector256.FusedMultiplyAdd(av, b1, c41);
+                av = Vector256.Create(a5[offset]);
+                c50 = Vector256.FusedMultiplyAdd(av, b0, c50); c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
+                offset += step;
+                b += Width;
+            }
         }
         c00.Store(c); c01.Store(c + 8);
         c10.Store(c + ldc); c11.Store(c + ldc + 8);
@@ -167,10 +211,10 @@ internal static unsafe class GemmMicroKernels
             var biasVector = Vector512.Load(bias);
             c0 += biasVector; c1 += biasVector; c2 += biasVector; c3 += biasVector; c4 += biasVector; c5 += biasVector; c6 += biasVector; c7 += biasVector; c8 += biasVector; c9 += biasVector; c10 += biasVector; c11 += biasVector;
         }
-        for (nint k = 0; k < kc; k++)
+        nint offset = 0;
+        for (var k = 0; k < kc; k++, offset += step)
         {
             var bk = Vector512.Load(b);
-            var offset = k * step;
             c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[offset]), bk, c0);
             c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[offset]), bk, c1);
             c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[offset]), bk, c2);
