@@ -111,6 +111,15 @@ public sealed class CheckpointLoadingTests
     }
 
     [Fact]
+    public void The_header_is_parsed_with_its_metadata_and_every_tensor()
+    {
+        using var file = SafeTensorsFile.Open(Path.Combine(Fixtures.EsmTiny, "model.safetensors"));
+        Assert.Equal("pt", file.Metadata["format"]);
+        Assert.Equal(46, file.Tensors.Count());
+        Assert.Equal(SafeTensorDType.I64, file.Get("esm.embeddings.position_ids").DType);
+    }
+
+    [Fact]
     public void Model_hash_is_the_sha256_of_the_weights_file()
     {
         var model = EsmModel.Load(Fixtures.EsmTiny);

@@ -33,9 +33,6 @@ internal sealed class EsmSequenceEmbedder
 
     public EsmModel Model => _model;
 
-    /// <summary>Workspace floats held after the largest batch so far (for the memory report).</summary>
-    public long WorkspaceFloats => _workspace.HeldFloats;
-
     /// <summary>Embeds <paramref name="sequences"/>, results in input order. <paramref name="progress"/> receives the count of finished sequences.</summary>
     public IReadOnlyList<EsmSequenceEmbedding> Embed(IReadOnlyList<string> sequences, bool perResidue = false, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {

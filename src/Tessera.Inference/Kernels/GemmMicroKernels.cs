@@ -7,7 +7,7 @@ namespace Tessera.Inference.Kernels;
 /// Where a register tile's rows of A live. Packed: k-major tiles, <c>[k·rows + r]</c>. Direct:
 /// A's own rows with stride lda, used when the product has only a panel or two of columns (the
 /// attention probability × value product) and packing A would cost as much as multiplying.
-/// Rows past <see cref="ValidRows"/> alias the last valid row: their results are never stored.
+/// Rows past the valid count alias the last valid row: their results are never stored.
 /// </summary>
 internal readonly unsafe struct TileA(float* origin, nint rowStride, nint depthStride, int validRows)
 {
@@ -15,8 +15,6 @@ internal readonly unsafe struct TileA(float* origin, nint rowStride, nint depthS
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float* Row(int r) => origin + Math.Min(r, validRows - 1) * rowStride;
-
-    public int ValidRows => validRows;
 }
 
 /// <summary>
