@@ -49,14 +49,11 @@ internal sealed class EsmSequenceEmbedder
             foreach (var start in WindowStarts(residues[s].Length)) windows.Add(new Window(s, start, Math.Min(MaxResidues, residues[s].Length - start)));
         }
 
-        var sums = new float[sequences.Count][];
-        var coverage = new int[sequences.Count][];
+        // Per-residue sums exist only from a sequence's first window to its last, so memory
+        // follows the batches in flight, not the whole input.
+        var sums = new float[]?[sequences.Count];
+        var coverage = new int[]?[sequences.Count];
         var windowsLeft = new int[sequences.Count];
-        for (var s = 0; s < sequences.Count; s++)
-        {
-            sums[s] = new float[residues[s].Length * hidden];
-            coverage[s] = new int[residues[s].Length];
-        }
         foreach (var window in windows) windowsLeft[window.Sequence]++;
 
         var results = new EsmSequenceEmbedding[sequences.Count];
@@ -77,16 +74,20 @@ internal sealed class EsmSequenceEmbedder
                     var window = batch[b];
                     // Rows 1…length: the residues, without BOS (row 0) and EOS.
                     var states = output.Slice((b * t + 1) * hidden, window.Length * hidden);
-                    var target = sums[window.Sequence].AsSpan(window.Start * hidden, window.Length * hidden);
+                    var count = residues[window.Sequence].Length;
+                    var sum = sums[window.Sequence] ??= new float[count * hidden];
+                    var covered = coverage[window.Sequence] ??= new int[count];
+                    var target = sum.AsSpan(window.Start * hidden, window.Length * hidden);
                     System.Numerics.Tensors.TensorPrimitives.Add(target, states, target);
-                    for (var i = 0; i < window.Length; i++) coverage[window.Sequence][window.Start + i]++;
+                    for (var i = 0; i < window.Length; i++) covered[window.Start + i]++;
                 }
             }
             foreach (var window in batch)
             {
                 if (--windowsLeft[window.Sequence] > 0) continue;
-                results[window.Sequence] = Pool(sums[window.Sequence], coverage[window.Sequence], hidden, perResidue || _options.PerResidue);
-                sums[window.Sequence] = [];
+                results[window.Sequence] = Pool(sums[window.Sequence]!, coverage[window.Sequence]!, hidden, perResidue || _options.PerResidue);
+                sums[window.Sequence] = null;
+                coverage[window.Sequence] = null;
                 progress?.Report(++done);
             }
         }
