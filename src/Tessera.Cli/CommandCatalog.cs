@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Tessera.Cli.Commands.Blob;
 using Tessera.Cli.Commands.Db;
+using Tessera.Cli.Commands.Embed;
 using Tessera.Cli.Commands.Export;
 using Tessera.Cli.Commands.Serve;
 using Tessera.Cli.Commands.Token;
@@ -20,6 +21,7 @@ internal static class CommandCatalog
         BlobCommand.Create(),
         TokenCommand.Create(),
         UserCommand.Create(),
+        EmbedCommand.Create(),
         ExportCommand.Create(),
     ];
 }

@@ -1,0 +1,6 @@
+using Tessera.Inference.Esm;
+
+namespace Tessera.Cli.Commands.Embed;
+
+/// <summary>The parsed arguments of <c>tessera embed</c>.</summary>
+internal sealed record EmbedRequest(string Model, string Input, string Output, string? PerResidueDirectory, EsmEmbeddingOptions Options);

@@ -1,0 +1,14 @@
+using Microsoft.Extensions.AI;
+
+namespace Tessera.Inference.Embeddings;
+
+/// <summary>
+/// A text-to-vector embedder (ESM-2, classical peptide descriptors, later BERT and CLIP) in the
+/// .NET standard contract, plus the <see cref="EmbedderDescriptor"/> to store beside each vector.
+/// Every generated <see cref="Embedding{T}"/> has <c>ModelId</c> = name and the model hash under
+/// <see cref="EmbedderDescriptor.ModelHashProperty"/>.
+/// </summary>
+public interface ITesseraEmbedder : IEmbeddingGenerator<string, Embedding<float>>
+{
+    EmbedderDescriptor Descriptor { get; }
+}
