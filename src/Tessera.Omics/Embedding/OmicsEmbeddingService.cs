@@ -1,0 +1,72 @@
+using System.Data.Common;
+using Dapper;
+using Tessera.Core.Errors;
+using Tessera.Data;
+using Tessera.Inference.Embeddings;
+using Tessera.Omics.Storage;
+
+namespace Tessera.Omics.Embedding;
+
+/// <summary>
+/// Embeds a run's peptides in batches. The database is the checkpoint: each batch takes peptides that have no
+/// vector yet and stores their vectors in one transaction, so a worker killed mid-run loses at most one batch and
+/// the next attempt continues where it stopped. When every peptide has a vector the run becomes <c>embedded</c>.
+/// </summary>
+public sealed class OmicsEmbeddingService(TesseraDatabase database, OmicsEmbedderChoice embedders, TimeProvider time)
+{
+    public const int DefaultBatchSize = 64;
+
+    public sealed record Progress(int Done, int Total);
+
+    public async Task<EmbedderIdentity> EmbedRunAsync(
+        Guid runId, string embedderName, Func<Progress, Task>? onBatch, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
+    {
+        var embedder = await embedders.GetAsync(embedderName, cancellationToken).ConfigureAwait(false);
+        var identity = Identity(embedder.Descriptor);
+        while (true)
+        {
+            List<(Guid Id, string Sequence)> batch;
+            int total, done;
+            await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+            {
+                (total, done) = await CountsAsync(c, runId, cancellationToken).ConfigureAwait(false);
+                batch = (await c.QueryAsync<(Guid, string)>(new CommandDefinition(
+                    "SELECT p.id, p.sequence FROM omics_peptides p LEFT JOIN omics_embeddings e ON e.peptide_id = p.id " +
+                    "WHERE p.run_id = @runId AND e.peptide_id IS NULL ORDER BY p.ordinal LIMIT @batchSize",
+                    new { runId, batchSize }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+            }
+            if (batch.Count == 0) break;
+
+            var embeddings = await embedder.GenerateAsync(batch.Select(p => p.Sequence), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var vectors = batch.Select((p, i) => (p.Id, embeddings[i].Vector.ToArray())).ToList();
+            await database.InTransactionAsync(
+                (c, t) => EmbeddingRows.InsertAsync(c, t, runId, identity, vectors, time.GetUtcNow(), cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+            if (onBatch is not null) await onBatch(new Progress(done + batch.Count, total)).ConfigureAwait(false);
+        }
+
+        await database.InTransactionAsync(async (c, t) =>
+        {
+            var (total, done) = await CountsAsync(c, runId, cancellationToken).ConfigureAwait(false);
+            if (done != total) throw new TesseraException("EMBEDDING_INCOMPLETE", 500, $"Run {runId}: {done} of {total} peptides have vectors.");
+            await OmicsRepository.MarkEmbeddedAsync(c, t, runId, identity, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        return identity;
+    }
+
+    public static EmbedderIdentity Identity(EmbedderDescriptor descriptor)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        var pooling = descriptor.Pooling == EmbeddingPooling.MeanOverResidues ? "mean over residues (BOS/EOS excluded)" : "whole sequence";
+        return new EmbedderIdentity(descriptor.Name, descriptor.Dimension, descriptor.ModelHash, pooling, descriptor.TruncationPolicy);
+    }
+
+    private static async Task<(int Total, int Done)> CountsAsync(DbConnection c, Guid runId, CancellationToken cancellationToken)
+    {
+        var total = await c.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM omics_peptides WHERE run_id = @runId", new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var done = await c.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM omics_embeddings WHERE run_id = @runId", new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return (total, done);
+    }
+}
