@@ -12,6 +12,7 @@ public sealed unsafe partial class HnswIndex
     /// The <paramref name="k"/> approximate nearest neighbours of <paramref name="query"/>, closest first.
     /// <paramref name="ef"/> is the candidate list size (at least k); <see cref="HnswOptions.EfSearch"/> when null.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SearchHit[] Search(ReadOnlySpan<float> query, int k, int? ef = null)
     {
         ValidateQuery(query, k);
@@ -227,6 +228,7 @@ public sealed unsafe partial class HnswIndex
         return buffer;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SearchHit[] TakeClosest(MaxCandidateHeap results, int k, nint[] pointers)
     {
         while (results.Count > k) results.Pop();

@@ -19,7 +19,7 @@ public sealed unsafe partial class HnswIndex : IDisposable
 
     private readonly NodeLayout _layout;
     private readonly NodeStore _store;
-    private readonly UpperLinkArena _arena = new();
+    private readonly UpperLinkArena _arena;
     private readonly LevelGenerator _levels;
     private readonly Lock[] _linkLocks = new Lock[LinkLockStripes];
     private readonly Lock _entryLock = new();
@@ -45,6 +45,8 @@ public sealed unsafe partial class HnswIndex : IDisposable
         Dimension = dimension;
         _layout = new NodeLayout(dimension, Options.M);
         _store = new NodeStore(_layout.Stride, initialCapacity);
+        // About 1/(M−1) of the nodes have upper levels; size the first arena chunk for them, plus 10%.
+        _arena = new UpperLinkArena((int)Math.Clamp((long)initialCapacity * _layout.UpperLevelBytes * 11 / (10 * (Options.M - 1)), 4096, 16 << 20));
         _levels = new LevelGenerator(Options.Seed, Options.M);
         _labels = new Dictionary<long, int>(Math.Max(initialCapacity, 0));
         for (var i = 0; i < _linkLocks.Length; i++) _linkLocks[i] = new Lock();

@@ -7,9 +7,8 @@ namespace Tessera.Vectors.Hnsw;
 /// Bump allocator for the link lists of levels above 0, which only a few nodes have (1/M of them per
 /// level). Chunks are pinned and live as long as the index, so node records can point into them.
 /// </summary>
-internal sealed unsafe class UpperLinkArena
+internal sealed unsafe class UpperLinkArena(int chunkBytes)
 {
-    private const int ChunkBytes = 1 << 20;
     private readonly Lock _lock = new();
     private readonly List<byte[]> _chunks = [];
     private byte* _next;
@@ -24,9 +23,9 @@ internal sealed unsafe class UpperLinkArena
         {
             if (_left < bytes)
             {
-                var chunk = AddChunk(Math.Max(bytes, ChunkBytes));
-                _next = chunk;
-                _left = Math.Max(bytes, ChunkBytes);
+                var size = Math.Max(bytes, chunkBytes);
+                _next = AddChunk(size);
+                _left = size;
             }
             var result = _next;
             _next += bytes;
