@@ -36,7 +36,7 @@ internal static class IndexBenchCommand
         foreach (var option in new Option[] { basePath, queriesPath, truthPath, metric, m, efConstruction, efs, threads, k, seed, repeat, filterFraction })
             command.Options.Add(option);
 
-        command.SetAction((ParseResult parse, CancellationToken cancellationToken) =>
+        command.SetAction((ParseResult parse, CancellationToken cancellationToken) => IndexCommandErrors.Guard(() =>
         {
             var settings = new BenchSettings(
                 parse.GetValue(basePath)!, parse.GetValue(queriesPath)!, parse.GetValue(truthPath),
@@ -46,7 +46,7 @@ internal static class IndexBenchCommand
                 parse.GetValue(filterFraction));
             Run(settings, Console.Out, cancellationToken);
             return Task.FromResult(ExitCodes.Success);
-        });
+        }));
         return command;
     }
 

@@ -25,7 +25,7 @@ internal static class IndexBuildCommand
         var command = new Command("build", "Build an HNSW index from a .npy matrix and save it as a snapshot.");
         foreach (var option in new Option[] { input, output, metric, m, efConstruction, ef, threads, seed }) command.Options.Add(option);
 
-        command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
+        command.SetAction((ParseResult parse, CancellationToken cancellationToken) => IndexCommandErrors.Guard(async () =>
         {
             var options = new HnswOptions { M = parse.GetValue(m), EfConstruction = parse.GetValue(efConstruction), EfSearch = parse.GetValue(ef), Seed = parse.GetValue(seed) };
             options.Validate();
@@ -47,7 +47,7 @@ internal static class IndexBuildCommand
             }).ConfigureAwait(false);
             AnsiConsole.MarkupLineInterpolated($"Wrote {path} ({new FileInfo(path).Length:N0} bytes, {data.Rows:N0} vectors × {data.Columns}) in {watch.Elapsed.TotalSeconds:F1} s.");
             return ExitCodes.Success;
-        });
+        }));
         return command;
     }
 }

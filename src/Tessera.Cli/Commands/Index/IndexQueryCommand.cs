@@ -19,7 +19,7 @@ internal static class IndexQueryCommand
         var command = new Command("query", "Search an index snapshot for the nearest neighbours of each query.");
         foreach (var option in new Option[] { indexPath, queriesPath, k, ef }) command.Options.Add(option);
 
-        command.SetAction((ParseResult parse, CancellationToken cancellationToken) =>
+        command.SetAction((ParseResult parse, CancellationToken cancellationToken) => IndexCommandErrors.Guard(() =>
         {
             var path = parse.GetValue(indexPath)!;
             var kValue = parse.GetValue(k);
@@ -49,7 +49,7 @@ internal static class IndexQueryCommand
                 }
             }
             return Task.FromResult(ExitCodes.Success);
-        });
+        }));
         return command;
     }
 
