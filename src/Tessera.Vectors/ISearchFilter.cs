@@ -31,6 +31,9 @@ public readonly struct SetFilter(IReadOnlySet<long> allowed) : ISearchFilter
 {
     private readonly IReadOnlySet<long> _allowed = allowed ?? throw new ArgumentNullException(nameof(allowed));
 
+    /// <summary>The admitted ids: a small set is searched by looking each id up instead of scanning the index.</summary>
+    internal IReadOnlySet<long> Allowed => _allowed;
+
     public bool Allows(long id) => _allowed.Contains(id);
 }
 

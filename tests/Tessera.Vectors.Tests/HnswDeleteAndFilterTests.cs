@@ -83,10 +83,12 @@ public sealed class HnswDeleteAndFilterTests
     }
 
     [Theory]
-    [InlineData(0.01, 0.99)]
-    [InlineData(0.05, 0.93)]
-    [InlineData(0.30, 0.95)]
-    public void Filtered_recall_holds_at_every_selectivity(double admitted, double floor)
+    [InlineData(0.01, false, 0.99)]
+    [InlineData(0.01, true, 0.99)]
+    [InlineData(0.05, false, 0.93)]
+    [InlineData(0.30, false, 0.95)]
+    [InlineData(0.30, true, 0.95)]
+    public void Filtered_recall_holds_at_every_selectivity(double admitted, bool asPredicate, double floor)
     {
         const int n = 5000;
         var vectors = TestVectors.Clustered(n, Dim, seed: 56);
@@ -97,11 +99,23 @@ public sealed class HnswDeleteAndFilterTests
         var exact = Recall.Exact(DistanceMetric.L2, vectors, Dim);
 
         var recall = Recall.AtK(
-            q => index.Search(q, 10, SearchFilters.In(allowed), ef: 64),
+            q => asPredicate ? index.Search(q, 10, SearchFilters.Where(allowed.Contains), ef: 64) : index.Search(q, 10, SearchFilters.In(allowed), ef: 64),
             q => exact.Search(q, 10, SearchFilters.In(allowed)),
             queries, Dim);
 
         Assert.True(recall >= floor, $"recall@10 {recall:F3} with {allowed.Count} of {n} admitted");
+    }
+
+    [Fact]
+    public void A_small_allowed_set_skips_deleted_and_unknown_ids()
+    {
+        var vectors = TestVectors.Clustered(2000, Dim, seed: 62);
+        using var index = Build(vectors);
+        index.Delete(5);
+
+        var hits = index.Search(TestVectors.Row(vectors, Dim, 5), 10, SearchFilters.In(new HashSet<long> { 5, 6, 7, 99_999 }));
+
+        Assert.Equal([6L, 7L], hits.Select(h => h.Id).Order());
     }
 
     [Fact]

@@ -118,6 +118,7 @@ public sealed unsafe partial class HnswIndex
                 candidates.Clear();
                 candidates.Push(neighbour.Distance, id);
                 var vector = VectorOf(pointers, n);
+                for (var j = 0; j < count; j++) Prefetch(VectorOf(pointers, links[1 + j]));
                 for (var j = 0; j < count; j++)
                 {
                     var existing = links[1 + j];

@@ -31,6 +31,12 @@ public sealed unsafe partial class HnswIndex
         where TFilter : ISearchFilter
     {
         ValidateQuery(query, k);
+        if (typeof(TFilter) == typeof(SetFilter))
+        {
+            // A set knows its size exactly, and a small one is cheaper to look up than to scan for.
+            var allowed = Unsafe.As<TFilter, SetFilter>(ref filter).Allowed;
+            if (allowed.Count <= Options.ExactSearchSelectivity * Count) return SearchExactAmong(query, k, allowed);
+        }
         var admitted = new LiveAndAllowed<TFilter>(filter, _layout.LabelOffset);
         return EstimateSelectivity(admitted) <= Options.ExactSearchSelectivity
             ? SearchExact(query, k, admitted)
@@ -71,6 +77,47 @@ public sealed unsafe partial class HnswIndex
             if (filter.Admits(record)) admitted++;
         }
         return live == 0 ? 0 : (double)admitted / live;
+    }
+
+    /// <summary>Exact top-k over the live nodes with the given labels.</summary>
+    private SearchHit[] SearchExactAmong(ReadOnlySpan<float> query, int k, IReadOnlySet<long> labels)
+    {
+        var ids = new List<int>(labels.Count);
+        lock (_labelLock)
+        {
+            foreach (var label in labels)
+            {
+                if (_labels.TryGetValue(label, out var id)) ids.Add(id);
+            }
+        }
+        // Ascending ids walk the store in address order.
+        ids.Sort();
+        return Metric == DistanceMetric.L2
+            ? SearchExactAmong<SquaredL2Distance>(query, k, ids)
+            : SearchExactAmong<InnerProductDistance>(query, k, ids);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private SearchHit[] SearchExactAmong<TDistance>(ReadOnlySpan<float> query, int k, List<int> ids)
+        where TDistance : IDistance
+    {
+        var scratch = SearchScratch.ForCurrentThread();
+        var pointers = _store.Pointers;
+        var results = scratch.Results;
+        results.Clear();
+        fixed (float* q = PrepareQuery(scratch, query))
+        {
+            foreach (var id in ids)
+            {
+                var record = _store.Record(pointers, id);
+                if ((Volatile.Read(ref *(int*)record) & NodeLayout.DeletedFlag) != 0) continue;
+                var d = TDistance.Between(q, (float*)(record + _layout.VectorOffset), Dimension);
+                if (results.Count == k && d >= results.Top.Distance) continue;
+                results.Push(d, id);
+                if (results.Count > k) results.Pop();
+            }
+        }
+        return TakeClosest(results, k, pointers);
     }
 
     /// <summary>Exact top-k over every node the filter admits.</summary>
@@ -177,6 +224,7 @@ public sealed unsafe partial class HnswIndex
         var vectorOffset = _layout.VectorOffset;
         var dimension = Dimension;
 
+        var pending = stackalloc int[Math.Max(_layout.MaxM0, _layout.M)];
         SearchScratch.TryVisit(ref visited, ep, tag);
         var lowerBound = float.MaxValue;
         if (filter.Admits(_store.Record(pointers, ep)))
@@ -196,12 +244,20 @@ public sealed unsafe partial class HnswIndex
 
             var links = Links(pointers, current.Id, level);
             var count = NodeLayout.CountOf(Volatile.Read(ref *links));
-            if (count > 0) Prefetch(_store.Record(pointers, links[1]) + vectorOffset);
+            // First pass: keep the unvisited neighbours and start loading all their vectors at once, so the
+            // memory system fetches them in parallel instead of one miss per distance.
+            var fresh = 0;
             for (var j = 1; j <= count; j++)
             {
                 var n = links[j];
-                if (j < count) Prefetch(_store.Record(pointers, links[j + 1]) + vectorOffset);
                 if ((uint)n >= (uint)limit || !SearchScratch.TryVisit(ref visited, n, tag)) continue;
+                pending[fresh++] = n;
+                Prefetch(_store.Record(pointers, n) + vectorOffset);
+            }
+            for (var i = 0; i < fresh; i++)
+            {
+                if (i + 2 < fresh) PrefetchRest((float*)(_store.Record(pointers, pending[i + 2]) + vectorOffset), dimension);
+                var n = pending[i];
                 var record = _store.Record(pointers, n);
                 var d = TDistance.Between(query, (float*)(record + vectorOffset), dimension);
                 if (results.Count < ef || d < lowerBound)
@@ -217,6 +273,15 @@ public sealed unsafe partial class HnswIndex
                 }
             }
         }
+    }
+
+    /// <summary>Prefetches the cache lines of a vector after its first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchRest(float* vector, int dimension)
+    {
+        var end = (byte*)(vector + dimension);
+        for (var line = (byte*)vector + 64; line < end; line += 64) Prefetch(line);
+        Prefetch(end - 1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

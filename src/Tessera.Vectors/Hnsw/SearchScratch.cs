@@ -16,6 +16,8 @@ internal sealed class SearchScratch
 
     private ushort[] _visited = [];
     private ushort _tag;
+    private Candidate[] _ordered = new Candidate[256];
+    private Candidate[] _chosen = new Candidate[64];
     private Candidate[] _repair = new Candidate[64];
 
     public MinCandidateHeap Candidates { get; } = new(256);
@@ -23,12 +25,6 @@ internal sealed class SearchScratch
 
     /// <summary>Working heap of the neighbour-selection heuristic.</summary>
     public MaxCandidateHeap Selection { get; } = new(64);
-
-    /// <summary>Sorted input of the heuristic.</summary>
-    public Candidate[] Ordered { get; private set; } = new Candidate[256];
-
-    /// <summary>Chosen neighbours.</summary>
-    public Candidate[] Chosen { get; private set; } = new Candidate[64];
 
     /// <summary>The prepared query (normalized for cosine), pinned so kernels can take its address.</summary>
     public float[] Query { get; private set; } = [];
@@ -41,24 +37,14 @@ internal sealed class SearchScratch
         return Query;
     }
 
-    public Candidate[] OrderedBuffer(int size)
-    {
-        if (Ordered.Length < size) Ordered = new Candidate[size * 2];
-        return Ordered;
-    }
+    /// <summary>The heuristic's candidates, sorted closest first.</summary>
+    public Candidate[] OrderedBuffer(int size) => Ensure(ref _ordered, size);
 
-    public Candidate[] ChosenBuffer(int size)
-    {
-        if (Chosen.Length < size) Chosen = new Candidate[size * 2];
-        return Chosen;
-    }
+    /// <summary>The neighbours the heuristic chose for a new node.</summary>
+    public Candidate[] ChosenBuffer(int size) => Ensure(ref _chosen, size);
 
-    /// <summary>Output of the heuristic when it prunes a neighbour's full link list (while <see cref="Chosen"/> is in use).</summary>
-    public Candidate[] RepairBuffer(int size)
-    {
-        if (_repair.Length < size) _repair = new Candidate[size * 2];
-        return _repair;
-    }
+    /// <summary>Output of the heuristic when it prunes a neighbour's full link list (while the chosen buffer is in use).</summary>
+    public Candidate[] RepairBuffer(int size) => Ensure(ref _repair, size);
 
     /// <summary>Starts a new visited set able to hold ids below <paramref name="capacity"/>; returns its tag.</summary>
     public ushort BeginVisit(int capacity)
@@ -86,5 +72,11 @@ internal sealed class SearchScratch
         if (slot == tag) return false;
         slot = tag;
         return true;
+    }
+
+    private static Candidate[] Ensure(ref Candidate[] buffer, int size)
+    {
+        if (buffer.Length < size) buffer = new Candidate[size * 2];
+        return buffer;
     }
 }

@@ -15,14 +15,13 @@ internal static unsafe class SnapshotValidator
         var layout = index.Layout;
         var store = index.Store;
         var count = header.Count;
-        var maxLevel = -1;
         if (count == 0)
         {
             if (header.Entry != -1) throw new InvalidDataException("The snapshot is empty but names an entry point.");
             return;
         }
         var entryId = (int)header.Entry;
-        maxLevel = (int)(header.Entry >> 32);
+        var maxLevel = (int)(header.Entry >> 32);
         if (entryId < 0 || entryId >= count || maxLevel is < 0 or > NodeLayout.MaxLevel)
             throw new InvalidDataException($"The snapshot's entry point {entryId} (level {maxLevel}) is out of range.");
 
