@@ -52,6 +52,32 @@ public sealed class SnapshotTests : IDisposable
     }
 
     [Fact]
+    public void An_index_spanning_many_store_segments_grows_saves_and_loads()
+    {
+        const int n = 3000;
+        var vectors = TestVectors.Clustered(n, Dim, seed: 75);
+        var stride = new NodeLayout(Dim, 6).Stride;
+        // 256-node segments, and a start capacity inside the first, so adds cross many segment boundaries.
+        using var index = new HnswIndex(DistanceMetric.L2, Dim, new HnswOptions { M = 6, EfConstruction = 40 }, initialCapacity: 100, maxSegmentBytes: 256L * stride);
+        for (var row = 0; row < n; row++) index.Add(row, TestVectors.Row(vectors, Dim, row));
+        var path = Path.Combine(_folder, "segments.hnsw");
+
+        HnswSnapshot.Save(index, path);
+        using var smallSegments = HnswSnapshot.Load(path, 256L * stride);
+        using var oneSegment = HnswSnapshot.Load(path);
+
+        Assert.True(index.Store.SegmentBits == 8 && index.Store.Capacity >= n);
+        for (var q = 0; q < 60; q++)
+        {
+            var query = TestVectors.Row(vectors, Dim, q * 47);
+            var expected = index.Search(query, 10, 32);
+            Assert.Equal(q * 47, expected[0].Id);
+            Assert.Equal(expected, smallSegments.Search(query, 10, 32));
+            Assert.Equal(expected, oneSegment.Search(query, 10, 32));
+        }
+    }
+
+    [Fact]
     public void An_empty_index_round_trips()
     {
         var path = Path.Combine(_folder, "empty.hnsw");

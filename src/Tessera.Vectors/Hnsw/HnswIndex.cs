@@ -36,6 +36,12 @@ public sealed unsafe partial class HnswIndex : IDisposable
     private long _entry = EmptyEntry;
 
     public HnswIndex(DistanceMetric metric, int dimension, HnswOptions? options = null, int initialCapacity = 1024)
+        : this(metric, dimension, options, initialCapacity, NodeStore.DefaultMaxSegmentBytes)
+    {
+    }
+
+    /// <summary>Lets tests force small store segments, so paths across segment boundaries run on small data.</summary>
+    internal HnswIndex(DistanceMetric metric, int dimension, HnswOptions? options, int initialCapacity, long maxSegmentBytes)
     {
         if (!Enum.IsDefined(metric)) throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown metric.");
         if (dimension <= 0) throw TesseraException.Validation($"The dimension must be positive (got {dimension}).");
@@ -44,7 +50,7 @@ public sealed unsafe partial class HnswIndex : IDisposable
         Metric = metric;
         Dimension = dimension;
         _layout = new NodeLayout(dimension, Options.M);
-        _store = new NodeStore(_layout.Stride, initialCapacity);
+        _store = new NodeStore(_layout.Stride, initialCapacity, maxSegmentBytes);
         // About 1/(M−1) of the nodes have upper levels; size the first arena chunk for them, plus 10%.
         _arena = new UpperLinkArena((int)Math.Clamp((long)initialCapacity * _layout.UpperLevelBytes * 11 / (10 * (Options.M - 1)), 4096, 16 << 20));
         _levels = new LevelGenerator(Options.Seed, Options.M);

@@ -10,17 +10,19 @@ namespace Tessera.Vectors.Hnsw;
 /// </summary>
 internal sealed unsafe class NodeStore
 {
-    private const long MaxSegmentBytes = 1L << 30;
+    /// <summary>Segments stay within 1 GiB, well below the 2 GiB limit of one array.</summary>
+    public const long DefaultMaxSegmentBytes = 1L << 30;
+
     private readonly List<byte[]> _retired = [];
     private byte[][] _segments = [];
     private nint[] _pointers = [];
 
-    public NodeStore(int stride, int capacity)
+    public NodeStore(int stride, int capacity, long maxSegmentBytes = DefaultMaxSegmentBytes)
     {
         Stride = stride;
-        // The largest power-of-two node count whose segment stays within 1 GiB, capped at 2^20 nodes.
+        // The largest power-of-two node count (2^8 to 2^20) whose segment fits maxSegmentBytes.
         SegmentBits = 20;
-        while (SegmentBits > 8 && ((long)stride << SegmentBits) > MaxSegmentBytes) SegmentBits--;
+        while (SegmentBits > 8 && ((long)stride << SegmentBits) > maxSegmentBytes) SegmentBits--;
         Grow(Math.Max(capacity, 1));
     }
 

@@ -34,12 +34,14 @@ public static unsafe class HnswSnapshot
     }
 
     /// <summary>Reads a snapshot written by <see cref="Save"/>; throws <see cref="InvalidDataException"/> naming the file when it is corrupt or truncated.</summary>
-    public static HnswIndex Load(string path)
+    public static HnswIndex Load(string path) => Load(path, NodeStore.DefaultMaxSegmentBytes);
+
+    internal static HnswIndex Load(string path, long maxSegmentBytes)
     {
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         try
         {
-            return Read(handle);
+            return Read(handle, maxSegmentBytes);
         }
         catch (InvalidDataException e)
         {
@@ -114,7 +116,7 @@ public static unsafe class HnswSnapshot
         return (header & NodeLayout.ReadyFlag) == 0 ? 0 : NodeLayout.LevelOf(header) * layout.UpperLevelBytes;
     }
 
-    private static HnswIndex Read(SafeFileHandle handle)
+    private static HnswIndex Read(SafeFileHandle handle, long maxSegmentBytes)
     {
         var length = RandomAccess.GetLength(handle);
         if (length < SnapshotHeader.Size) throw new InvalidDataException($"The snapshot is truncated: {length} bytes, shorter than its {SnapshotHeader.Size}-byte header.");
@@ -126,7 +128,7 @@ public static unsafe class HnswSnapshot
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(headerBytes);
-        var index = new HnswIndex(header.Metric, header.Dimension, header.Options, header.Count);
+        var index = new HnswIndex(header.Metric, header.Dimension, header.Options, header.Count, maxSegmentBytes);
         var store = index.Store;
         long offset = SnapshotHeader.Size;
         for (var first = 0; first < header.Count;)
