@@ -3,6 +3,7 @@ using Tessera.Cli.Commands.Blob;
 using Tessera.Cli.Commands.Db;
 using Tessera.Cli.Commands.Embed;
 using Tessera.Cli.Commands.Export;
+using Tessera.Cli.Commands.Index;
 using Tessera.Cli.Commands.Serve;
 using Tessera.Cli.Commands.Token;
 using Tessera.Cli.Commands.Up;
@@ -22,6 +23,7 @@ internal static class CommandCatalog
         TokenCommand.Create(),
         UserCommand.Create(),
         EmbedCommand.Create(),
+        IndexCommand.Create(),
         ExportCommand.Create(),
     ];
 }

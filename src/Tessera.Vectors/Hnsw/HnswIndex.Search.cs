@@ -1,0 +1,314 @@
+using System.Runtime.CompilerServices;
+using Tessera.Core.Errors;
+using Tessera.Vectors.Kernels;
+
+namespace Tessera.Vectors.Hnsw;
+
+public sealed unsafe partial class HnswIndex
+{
+    private const int SelectivitySamples = 512;
+
+    /// <summary>
+    /// The <paramref name="k"/> approximate nearest neighbours of <paramref name="query"/>, closest first.
+    /// <paramref name="ef"/> is the candidate list size (at least k); <see cref="HnswOptions.EfSearch"/> when null.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public SearchHit[] Search(ReadOnlySpan<float> query, int k, int? ef = null)
+    {
+        ValidateQuery(query, k);
+        return Volatile.Read(ref _deleted) == 0
+            ? SearchGraph(query, k, ef, default(AllNodes))
+            : SearchGraph(query, k, ef, default(LiveNodes));
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/> nearest neighbours among the ids <paramref name="filter"/> admits. The filter runs
+    /// during the walk: rejected nodes still route the search but are never returned. When a sample says the
+    /// filter admits at most <see cref="HnswOptions.ExactSearchSelectivity"/> of the items, the admitted items are
+    /// scanned exactly instead, because a graph walk finds too few of them to keep recall.
+    /// </summary>
+    public SearchHit[] Search<TFilter>(ReadOnlySpan<float> query, int k, TFilter filter, int? ef = null)
+        where TFilter : ISearchFilter
+    {
+        ValidateQuery(query, k);
+        if (typeof(TFilter) == typeof(SetFilter))
+        {
+            // A set knows its size exactly, and a small one is cheaper to look up than to scan for.
+            var allowed = Unsafe.As<TFilter, SetFilter>(ref filter).Allowed;
+            if (allowed.Count <= Options.ExactSearchSelectivity * Count) return SearchExactAmong(query, k, allowed);
+        }
+        var admitted = new LiveAndAllowed<TFilter>(filter, _layout.LabelOffset);
+        return EstimateSelectivity(admitted) <= Options.ExactSearchSelectivity
+            ? SearchExact(query, k, admitted)
+            : SearchGraph(query, k, ef, admitted);
+    }
+
+    /// <summary>Searches every row of <paramref name="queries"/> (row-major) on <paramref name="threads"/> threads (0: all cores).</summary>
+    public SearchHit[][] SearchBatch(ReadOnlyMemory<float> queries, int k, int? ef = null, int threads = 0)
+    {
+        if (queries.Length % Dimension != 0) throw TesseraException.Validation($"{queries.Length} values do not form queries of {Dimension} dimensions.");
+        var results = new SearchHit[queries.Length / Dimension][];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads <= 0 ? Environment.ProcessorCount : threads };
+        if (parallel.MaxDegreeOfParallelism == 1)
+        {
+            for (var i = 0; i < results.Length; i++) results[i] = Search(queries.Span.Slice(i * Dimension, Dimension), k, ef);
+        }
+        else
+        {
+            Parallel.For(0, results.Length, parallel, i => results[i] = Search(queries.Span.Slice(i * Dimension, Dimension), k, ef));
+        }
+        return results;
+    }
+
+    /// <summary>The share of live items a filter admits, from an evenly spaced sample of nodes.</summary>
+    internal double EstimateSelectivity<TFilter>(TFilter filter)
+        where TFilter : INodeFilter
+    {
+        var nodes = Math.Min(Reserved, _store.Capacity);
+        if (nodes == 0) return 0;
+        var step = Math.Max(1, nodes / SelectivitySamples);
+        int live = 0, admitted = 0;
+        for (var id = 0; id < nodes; id += step)
+        {
+            var record = _store.Record(id);
+            var header = Volatile.Read(ref *(int*)record);
+            if ((header & NodeLayout.ReadyFlag) == 0 || (header & NodeLayout.DeletedFlag) != 0) continue;
+            live++;
+            if (filter.Admits(record)) admitted++;
+        }
+        return live == 0 ? 0 : (double)admitted / live;
+    }
+
+    /// <summary>Exact top-k over the live nodes with the given labels.</summary>
+    private SearchHit[] SearchExactAmong(ReadOnlySpan<float> query, int k, IReadOnlySet<long> labels)
+    {
+        var ids = new List<int>(labels.Count);
+        lock (_labelLock)
+        {
+            foreach (var label in labels)
+            {
+                if (_labels.TryGetValue(label, out var id)) ids.Add(id);
+            }
+        }
+        // Ascending ids walk the store in address order.
+        ids.Sort();
+        return Metric == DistanceMetric.L2
+            ? SearchExactAmong<SquaredL2Distance>(query, k, ids)
+            : SearchExactAmong<InnerProductDistance>(query, k, ids);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private SearchHit[] SearchExactAmong<TDistance>(ReadOnlySpan<float> query, int k, List<int> ids)
+        where TDistance : IDistance
+    {
+        var scratch = SearchScratch.ForCurrentThread();
+        var pointers = _store.Pointers;
+        var results = scratch.Results;
+        results.Clear();
+        fixed (float* q = PrepareQuery(scratch, query))
+        {
+            foreach (var id in ids)
+            {
+                var record = _store.Record(pointers, id);
+                if ((Volatile.Read(ref *(int*)record) & NodeLayout.DeletedFlag) != 0) continue;
+                var d = TDistance.Between(q, (float*)(record + _layout.VectorOffset), Dimension);
+                if (results.Count == k && d >= results.Top.Distance) continue;
+                results.Push(d, id);
+                if (results.Count > k) results.Pop();
+            }
+        }
+        return TakeClosest(results, k, pointers);
+    }
+
+    /// <summary>Exact top-k over every node the filter admits.</summary>
+    internal SearchHit[] SearchExact<TFilter>(ReadOnlySpan<float> query, int k, TFilter filter)
+        where TFilter : INodeFilter =>
+        Metric == DistanceMetric.L2 ? SearchExact<SquaredL2Distance, TFilter>(query, k, filter) : SearchExact<InnerProductDistance, TFilter>(query, k, filter);
+
+    private SearchHit[] SearchGraph<TFilter>(ReadOnlySpan<float> query, int k, int? ef, TFilter filter)
+        where TFilter : INodeFilter =>
+        Metric == DistanceMetric.L2
+            ? SearchGraph<SquaredL2Distance, TFilter>(query, k, Math.Max(ef ?? Options.EfSearch, k), filter)
+            : SearchGraph<InnerProductDistance, TFilter>(query, k, Math.Max(ef ?? Options.EfSearch, k), filter);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private SearchHit[] SearchGraph<TDistance, TFilter>(ReadOnlySpan<float> query, int k, int ef, TFilter filter)
+        where TDistance : IDistance
+        where TFilter : INodeFilter
+    {
+        var entry = Volatile.Read(ref _entry);
+        if (entry == EmptyEntry) return [];
+        var scratch = SearchScratch.ForCurrentThread();
+        // Capacity before pointers: the pointer table read second is at least as new, so it covers every id below limit.
+        var limit = _store.Capacity;
+        var pointers = _store.Pointers;
+        fixed (float* q = PrepareQuery(scratch, query))
+        {
+            var ep = (int)entry;
+            var epDistance = TDistance.Between(q, VectorOf(pointers, ep), Dimension);
+            for (var level = (int)(entry >> 32); level > 0; level--) Greedy<TDistance>(pointers, limit, q, ref ep, ref epDistance, level);
+            SearchLayer<TDistance, TFilter>(scratch, pointers, limit, q, ep, epDistance, ef, 0, filter);
+        }
+        return TakeClosest(scratch.Results, k, pointers);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private SearchHit[] SearchExact<TDistance, TFilter>(ReadOnlySpan<float> query, int k, TFilter filter)
+        where TDistance : IDistance
+        where TFilter : INodeFilter
+    {
+        var scratch = SearchScratch.ForCurrentThread();
+        var limit = _store.Capacity;
+        var pointers = _store.Pointers;
+        var nodes = Math.Min(Reserved, limit);
+        var results = scratch.Results;
+        results.Clear();
+        fixed (float* q = PrepareQuery(scratch, query))
+        {
+            for (var id = 0; id < nodes; id++)
+            {
+                var record = _store.Record(pointers, id);
+                if ((Volatile.Read(ref *(int*)record) & NodeLayout.ReadyFlag) == 0 || !filter.Admits(record)) continue;
+                var d = TDistance.Between(q, (float*)(record + _layout.VectorOffset), Dimension);
+                if (results.Count == k && d >= results.Top.Distance) continue;
+                results.Push(d, id);
+                if (results.Count > k) results.Pop();
+            }
+        }
+        return TakeClosest(results, k, pointers);
+    }
+
+    /// <summary>Greedy walk on one upper level (ef = 1): move to any closer neighbour until none is closer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Greedy<TDistance>(nint[] pointers, int limit, float* query, ref int ep, ref float epDistance, int level)
+        where TDistance : IDistance
+    {
+        bool moved;
+        do
+        {
+            moved = false;
+            var links = Links(pointers, ep, level);
+            var count = NodeLayout.CountOf(Volatile.Read(ref *links));
+            for (var j = 1; j <= count; j++)
+            {
+                var n = links[j];
+                if ((uint)n >= (uint)limit) continue;
+                var d = TDistance.Between(query, VectorOf(pointers, n), Dimension);
+                if (d < epDistance)
+                {
+                    epDistance = d;
+                    ep = n;
+                    moved = true;
+                }
+            }
+        }
+        while (moved);
+    }
+
+    /// <summary>
+    /// The paper's SEARCH-LAYER (hnswlib's searchBaseLayerST): best-first expansion from <paramref name="ep"/>
+    /// keeping the <paramref name="ef"/> closest admitted nodes in <see cref="SearchScratch.Results"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void SearchLayer<TDistance, TFilter>(
+        SearchScratch scratch, nint[] pointers, int limit, float* query, int ep, float epDistance, int ef, int level, TFilter filter)
+        where TDistance : IDistance
+        where TFilter : INodeFilter
+    {
+        var candidates = scratch.Candidates;
+        var results = scratch.Results;
+        candidates.Clear();
+        results.Clear();
+        var tag = scratch.BeginVisit(limit);
+        ref var visited = ref scratch.VisitedTags;
+        var vectorOffset = _layout.VectorOffset;
+        var dimension = Dimension;
+
+        var pending = stackalloc int[Math.Max(_layout.MaxM0, _layout.M)];
+        SearchScratch.TryVisit(ref visited, ep, tag);
+        var lowerBound = float.MaxValue;
+        if (filter.Admits(_store.Record(pointers, ep)))
+        {
+            results.Push(epDistance, ep);
+            lowerBound = epDistance;
+        }
+        candidates.Push(epDistance, ep);
+
+        while (candidates.Count > 0)
+        {
+            var current = candidates.Top;
+            // Unfiltered, the frontier is done once it is farther than the worst result; filtered, only once
+            // the results are full, since admitted nodes may lie behind rejected ones.
+            if (current.Distance > lowerBound && (results.Count == ef || typeof(TFilter) == typeof(AllNodes))) break;
+            candidates.Pop();
+
+            var links = Links(pointers, current.Id, level);
+            var count = NodeLayout.CountOf(Volatile.Read(ref *links));
+            // First pass: keep the unvisited neighbours and start loading all their vectors at once, so the
+            // memory system fetches them in parallel instead of one miss per distance.
+            var fresh = 0;
+            for (var j = 1; j <= count; j++)
+            {
+                var n = links[j];
+                if ((uint)n >= (uint)limit || !SearchScratch.TryVisit(ref visited, n, tag)) continue;
+                pending[fresh++] = n;
+                Prefetch(_store.Record(pointers, n) + vectorOffset);
+            }
+            for (var i = 0; i < fresh; i++)
+            {
+                if (i + 2 < fresh) PrefetchRest((float*)(_store.Record(pointers, pending[i + 2]) + vectorOffset), dimension);
+                var n = pending[i];
+                var record = _store.Record(pointers, n);
+                var d = TDistance.Between(query, (float*)(record + vectorOffset), dimension);
+                if (results.Count < ef || d < lowerBound)
+                {
+                    candidates.Push(d, n);
+                    Prefetch(_store.Record(pointers, candidates.Top.Id));
+                    if (filter.Admits(record))
+                    {
+                        results.Push(d, n);
+                        if (results.Count > ef) results.Pop();
+                        lowerBound = results.Top.Distance;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Prefetches the cache lines of a vector after its first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchRest(float* vector, int dimension)
+    {
+        var end = (byte*)(vector + dimension);
+        for (var line = (byte*)vector + 64; line < end; line += 64) Prefetch(line);
+        Prefetch(end - 1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private float[] PrepareQuery(SearchScratch scratch, ReadOnlySpan<float> query)
+    {
+        var buffer = scratch.QueryBuffer(Dimension);
+        query.CopyTo(buffer);
+        if (Metric == DistanceMetric.Cosine) VectorKernels.Normalize(buffer.AsSpan(0, Dimension));
+        return buffer;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private SearchHit[] TakeClosest(MaxCandidateHeap results, int k, nint[] pointers)
+    {
+        while (results.Count > k) results.Pop();
+        var hits = new SearchHit[results.Count];
+        for (var i = hits.Length - 1; i >= 0; i--)
+        {
+            var c = results.Pop();
+            hits[i] = new SearchHit(Unsafe.ReadUnaligned<long>(_store.Record(pointers, c.Id) + _layout.LabelOffset), c.Distance);
+        }
+        return hits;
+    }
+
+    private void ValidateQuery(ReadOnlySpan<float> query, int k)
+    {
+        if (query.Length != Dimension) throw TesseraException.Validation($"The query has {query.Length} dimensions; this index holds {Dimension}.");
+        if (k <= 0) throw TesseraException.Validation($"k must be positive (got {k}).");
+    }
+}

@@ -1,0 +1,36 @@
+using Tessera.Core.Errors;
+
+namespace Tessera.Vectors.Hnsw;
+
+/// <summary>Parameters of an HNSW graph, named as in Malkov &amp; Yashunin and hnswlib.</summary>
+public sealed record HnswOptions
+{
+    /// <summary>Links per node on the upper levels; level 0 keeps twice as many.</summary>
+    public int M { get; init; } = 16;
+
+    /// <summary>Candidate list size while inserting: larger builds slower and finds better neighbours.</summary>
+    public int EfConstruction { get; init; } = 200;
+
+    /// <summary>Candidate list size while searching when the caller does not give one.</summary>
+    public int EfSearch { get; init; } = 64;
+
+    /// <summary>Seed of the level generator: the same seed and insertion order give the same graph.</summary>
+    public ulong Seed { get; init; } = 100;
+
+    /// <summary>
+    /// A filtered search whose filter admits at most this fraction of the live items scans the admitted
+    /// items exactly instead of walking the graph, where too few admitted neighbours would hurt recall.
+    /// </summary>
+    public double ExactSearchSelectivity { get; init; } = 0.03;
+
+    /// <summary>Level-0 links per node (2·M, as in hnswlib).</summary>
+    public int MaxM0 => 2 * M;
+
+    public void Validate()
+    {
+        if (M is < 2 or > 1024) throw TesseraException.Validation($"M must be between 2 and 1024 (got {M}).");
+        if (EfConstruction < 1) throw TesseraException.Validation($"efConstruction must be positive (got {EfConstruction}).");
+        if (EfSearch < 1) throw TesseraException.Validation($"ef must be positive (got {EfSearch}).");
+        if (ExactSearchSelectivity is < 0 or > 1) throw TesseraException.Validation($"The exact-search selectivity must lie in [0, 1] (got {ExactSearchSelectivity}).");
+    }
+}

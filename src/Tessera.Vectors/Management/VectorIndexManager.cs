@@ -1,0 +1,198 @@
+using Microsoft.Extensions.Logging;
+using Tessera.Vectors.Hnsw;
+using Tessera.Vectors.Snapshots;
+
+namespace Tessera.Vectors.Management;
+
+/// <summary>
+/// Owns one collection's HNSW index: builds it in the background from a source delegate, writes the snapshot
+/// atomically, then swaps the serving index in one reference write. Safe to call after every embedding job:
+/// rebuild requests made while a build runs coalesce into one more build, and a failed or interrupted build
+/// leaves the previous index (and snapshot file) serving while <see cref="Status"/> reports Degraded.
+/// </summary>
+public sealed class VectorIndexManager : IAsyncDisposable
+{
+    private readonly string _collection;
+    private readonly string _snapshotPath;
+    private readonly DistanceMetric _metric;
+    private readonly HnswOptions _options;
+    private readonly Func<CancellationToken, Task<IndexSourceData>> _source;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly int _buildThreads;
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly Lock _gate = new();
+
+    private HnswIndex? _current;
+    private IndexStatus _status;
+    private Task? _running;
+    private TaskCompletionSource<IndexStatus>? _following;
+
+    /// <param name="collection">Name shown in logs and status.</param>
+    /// <param name="snapshotPath">Where the serving index is persisted.</param>
+    /// <param name="metric">Distance of the index.</param>
+    /// <param name="options">HNSW parameters.</param>
+    /// <param name="source">Reads the collection's current vectors; called once per build.</param>
+    /// <param name="logger">Receives builds, swaps and failures.</param>
+    /// <param name="time">Clock for status timestamps.</param>
+    /// <param name="buildThreads">Insert threads per build (0: all cores).</param>
+    public VectorIndexManager(
+        string collection, string snapshotPath, DistanceMetric metric, HnswOptions options,
+        Func<CancellationToken, Task<IndexSourceData>> source, ILogger<VectorIndexManager> logger, TimeProvider time, int buildThreads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _collection = collection;
+        _snapshotPath = snapshotPath;
+        _metric = metric;
+        _options = options;
+        _source = source ?? throw new ArgumentNullException(nameof(source));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _buildThreads = buildThreads;
+        _status = new IndexStatus(collection, IndexHealth.Empty, 0, null, null, null, null, false);
+    }
+
+    /// <summary>The serving index, or null before the first load or build. Searches hold on to what they read.</summary>
+    public HnswIndex? Current => Volatile.Read(ref _current);
+
+    /// <summary>Health for <c>/readyz</c>: Degraded after a failed build or load, with the error.</summary>
+    public IndexStatus Status => Volatile.Read(ref _status);
+
+    /// <summary>Loads the persisted snapshot, if there is one. A bad file is logged and reported as Degraded.</summary>
+    public bool TryLoadSnapshot()
+    {
+        if (!File.Exists(_snapshotPath)) return false;
+        try
+        {
+            var index = HnswSnapshot.Load(_snapshotPath);
+            Swap(index, null);
+            VectorIndexManagerLog.Loaded(_logger, _collection, index.Count, _snapshotPath);
+            return true;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            VectorIndexManagerLog.LoadFailed(_logger, _collection, _snapshotPath, e);
+            RecordFailure(e);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Asks for a rebuild and returns at once with a task that completes, with the resulting status, when a build
+    /// that read the source after this call has finished. While a build runs, all requests share one follow-up build.
+    /// The task never faults: failures show in the status.
+    /// </summary>
+    public Task<IndexStatus> RequestRebuild()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_shutdown.IsCancellationRequested, this);
+            if (_running is null)
+            {
+                var request = new TaskCompletionSource<IndexStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+                SetRebuilding(true);
+                _running = Task.Run(() => RunBuildsAsync(request));
+                return request.Task;
+            }
+            // The running build may have read the source before the new embeddings landed: run once more after it.
+            _following ??= new TaskCompletionSource<IndexStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _following.Task;
+        }
+    }
+
+    /// <summary>Cancels a running build (the serving index stays) and waits for it to stop.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Task? running;
+        lock (_gate)
+        {
+            if (_shutdown.IsCancellationRequested) return;
+            _shutdown.Cancel();
+            running = _running;
+        }
+        if (running is not null) await running.ConfigureAwait(false);
+        _shutdown.Dispose();
+    }
+
+    private async Task RunBuildsAsync(TaskCompletionSource<IndexStatus> request)
+    {
+        while (true)
+        {
+            await BuildOnceAsync().ConfigureAwait(false);
+            TaskCompletionSource<IndexStatus>? next;
+            TaskCompletionSource<IndexStatus>? abandoned = null;
+            lock (_gate)
+            {
+                next = _following;
+                _following = null;
+                if (_shutdown.IsCancellationRequested)
+                {
+                    abandoned = next;
+                    next = null;
+                }
+                if (next is null)
+                {
+                    _running = null;
+                    SetRebuilding(false);
+                }
+            }
+            request.TrySetResult(Status);
+            abandoned?.TrySetResult(Status);
+            if (next is null) return;
+            request = next;
+        }
+    }
+
+    private async Task BuildOnceAsync()
+    {
+        var token = _shutdown.Token;
+        var started = _time.GetTimestamp();
+        try
+        {
+            var data = await _source(token).ConfigureAwait(false);
+            data.Validate();
+            var index = HnswIndex.Build(_metric, data.Dimension, data.Vectors, data.Labels, _options, _buildThreads, cancellationToken: token);
+            HnswSnapshot.Save(index, _snapshotPath);
+            var elapsed = _time.GetElapsedTime(started);
+            Swap(index, elapsed);
+            VectorIndexManagerLog.Swapped(_logger, _collection, index.Count, elapsed.TotalSeconds);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Shutting down: the previous index and snapshot stay as they were.
+        }
+#pragma warning disable CA1031 // A failed rebuild must never take the serving index down; the error is logged and reported.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            VectorIndexManagerLog.RebuildFailed(_logger, _collection, e);
+            RecordFailure(e);
+        }
+    }
+
+    private void Swap(HnswIndex index, TimeSpan? duration)
+    {
+        // Searches that already read the old index finish on it; its memory stays valid until they drop it.
+        Interlocked.Exchange(ref _current, index)?.Dispose();
+        UpdateStatus(s => s with
+        {
+            Health = IndexHealth.Healthy,
+            Count = index.Count,
+            BuiltAt = _time.GetUtcNow(),
+            LastBuildDuration = duration ?? s.LastBuildDuration,
+            LastError = null,
+            LastErrorAt = null,
+        });
+    }
+
+    private void RecordFailure(Exception e) =>
+        UpdateStatus(s => s with { Health = IndexHealth.Degraded, LastError = e.Message, LastErrorAt = _time.GetUtcNow() });
+
+    private void SetRebuilding(bool rebuilding) => UpdateStatus(s => s with { Rebuilding = rebuilding });
+
+    private void UpdateStatus(Func<IndexStatus, IndexStatus> change)
+    {
+        lock (_gate) Volatile.Write(ref _status, change(_status));
+    }
+}

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace Tessera.Vectors.Management;
+
+internal static partial class VectorIndexManagerLog
+{
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Index {Collection}: built {Count} vectors in {Seconds:F1} s and swapped it in.")]
+    public static partial void Swapped(ILogger logger, string collection, int count, double seconds);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "Index {Collection}: rebuild failed; the last good index keeps serving.")]
+    public static partial void RebuildFailed(ILogger logger, string collection, Exception exception);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Index {Collection}: loaded {Count} vectors from {Path}.")]
+    public static partial void Loaded(ILogger logger, string collection, int count, string path);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Index {Collection}: the snapshot {Path} could not be loaded.")]
+    public static partial void LoadFailed(ILogger logger, string collection, string path, Exception exception);
+}

@@ -1,0 +1,143 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Tessera.Vectors.Hnsw;
+using Tessera.Vectors.Management;
+
+namespace Tessera.Vectors.Tests;
+
+public sealed class VectorIndexManagerTests : IDisposable
+{
+    private const int Dim = 8;
+    private readonly string _folder = Directory.CreateTempSubdirectory("tessera-manager-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string SnapshotPath => Path.Combine(_folder, "collection.hnsw");
+
+    [Fact]
+    public async Task A_rebuild_swaps_in_a_new_index_and_persists_it()
+    {
+        await using var manager = Create(_ => Task.FromResult(Source(200, seed: 1)));
+        Assert.Equal(IndexHealth.Empty, manager.Status.Health);
+        Assert.Null(manager.Current);
+
+        var status = await manager.RequestRebuild();
+
+        Assert.Equal(IndexHealth.Healthy, status.Health);
+        Assert.Equal(200, status.Count);
+        Assert.False(manager.Status.Rebuilding);
+        Assert.NotNull(manager.Current);
+        Assert.True(File.Exists(SnapshotPath));
+    }
+
+    [Fact]
+    public async Task Requests_during_a_build_coalesce_into_one_more_build()
+    {
+        var builds = 0;
+        var firstBuildMayFinish = new TaskCompletionSource();
+        await using var manager = Create(async _ =>
+        {
+            if (Interlocked.Increment(ref builds) == 1) await firstBuildMayFinish.Task;
+            return Source(100 + builds, seed: builds);
+        });
+
+        var first = manager.RequestRebuild();
+        var followers = Enumerable.Range(0, 5).Select(_ => manager.RequestRebuild()).ToArray();
+        Assert.True(manager.Status.Rebuilding);
+        firstBuildMayFinish.SetResult();
+        await first;
+        var statuses = await Task.WhenAll(followers);
+
+        Assert.Equal(2, builds);
+        Assert.All(statuses, s => Assert.Equal(102, s.Count));
+        Assert.Equal(102, manager.Current!.Count);
+    }
+
+    [Fact]
+    public async Task A_failed_rebuild_keeps_the_last_good_index_and_reports_degraded()
+    {
+        var fail = false;
+        await using var manager = Create(_ => fail ? throw new IOException("embedding store unavailable") : Task.FromResult(Source(150, seed: 2)));
+        await manager.RequestRebuild();
+        var good = manager.Current;
+        var snapshot = File.ReadAllBytes(SnapshotPath);
+
+        fail = true;
+        var status = await manager.RequestRebuild();
+
+        Assert.Equal(IndexHealth.Degraded, status.Health);
+        Assert.Contains("embedding store unavailable", status.LastError);
+        Assert.NotNull(status.LastErrorAt);
+        Assert.Same(good, manager.Current);
+        Assert.Equal(snapshot, File.ReadAllBytes(SnapshotPath));
+
+        fail = false;
+        Assert.Equal(IndexHealth.Healthy, (await manager.RequestRebuild()).Health);
+        Assert.Null(manager.Status.LastError);
+    }
+
+    [Fact]
+    public async Task Invalid_source_data_is_a_failed_rebuild_not_a_crash()
+    {
+        await using var manager = Create(_ => Task.FromResult(new IndexSourceData(Dim, new float[Dim * 3], [1, 2])));
+
+        var status = await manager.RequestRebuild();
+
+        Assert.Equal(IndexHealth.Degraded, status.Health);
+        Assert.Null(manager.Current);
+    }
+
+    [Fact]
+    public async Task A_new_manager_serves_the_persisted_snapshot_and_a_corrupt_one_reports_degraded()
+    {
+        await using (var first = Create(_ => Task.FromResult(Source(120, seed: 3)))) await first.RequestRebuild();
+
+        await using (var second = Create(_ => throw new InvalidOperationException("not called")))
+        {
+            Assert.True(second.TryLoadSnapshot());
+            Assert.Equal(IndexHealth.Healthy, second.Status.Health);
+            Assert.Equal(120, second.Current!.Count);
+        }
+
+        var bytes = File.ReadAllBytes(SnapshotPath);
+        bytes[^1] ^= 0xFF;
+        File.WriteAllBytes(SnapshotPath, bytes);
+        await using var third = Create(_ => throw new InvalidOperationException("not called"));
+        Assert.False(third.TryLoadSnapshot());
+        Assert.Equal(IndexHealth.Degraded, third.Status.Health);
+        Assert.Contains("checksum", third.Status.LastError);
+        Assert.Null(third.Current);
+    }
+
+    [Fact]
+    public async Task Shutting_down_mid_build_leaves_the_previous_snapshot_serving()
+    {
+        var started = new TaskCompletionSource();
+        var calls = 0;
+        var manager = Create(async token =>
+        {
+            if (Interlocked.Increment(ref calls) == 1) return Source(90, seed: 4);
+            started.SetResult();
+            await Task.Delay(Timeout.Infinite, token);
+            return Source(10, seed: 5);
+        });
+        await manager.RequestRebuild();
+        var snapshot = File.ReadAllBytes(SnapshotPath);
+
+        var interrupted = manager.RequestRebuild();
+        await started.Task;
+        await manager.DisposeAsync();
+        await interrupted;
+
+        Assert.Equal(90, manager.Current!.Count);
+        Assert.Equal(IndexHealth.Healthy, manager.Status.Health);
+        Assert.Equal(snapshot, File.ReadAllBytes(SnapshotPath));
+        Assert.Throws<ObjectDisposedException>(() => { _ = manager.RequestRebuild(); });
+    }
+
+    private VectorIndexManager Create(Func<CancellationToken, Task<IndexSourceData>> source) =>
+        new("test-collection", SnapshotPath, DistanceMetric.L2, new HnswOptions { M = 6, EfConstruction = 32 }, source,
+            NullLogger<VectorIndexManager>.Instance, TimeProvider.System, buildThreads: 1);
+
+    private static IndexSourceData Source(int count, int seed) =>
+        new(Dim, TestVectors.Clustered(count, Dim, seed), Enumerable.Range(0, count).Select(i => (long)i).ToArray());
+}
