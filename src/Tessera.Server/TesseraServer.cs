@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
+using Tessera.Jobs;
 using Tessera.Server.Endpoints;
 using Tessera.Server.Health;
 using Tessera.Server.Hosting;
@@ -30,6 +31,7 @@ public static class TesseraServer
         });
         builder.Services.AddOpenApi("v1");
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+        if (settings.Workers > 0) builder.Services.AddJobWorkers(settings.Workers);
         return builder;
     }
 
@@ -43,6 +45,7 @@ public static class TesseraServer
         app.MapOpenApi("/openapi/{documentName}.json");
         var api = app.MapGroup("/api/v1");
         api.MapBlobEndpoints();
+        api.MapJobs();
         api.MapFallback(() => Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: "No such API route.")).ExcludeFromDescription();
         return app;
     }

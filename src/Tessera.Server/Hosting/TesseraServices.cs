@@ -2,6 +2,7 @@ using Tessera.Core.Blobs;
 using Tessera.Data;
 using Tessera.Data.Blobs;
 using Tessera.Data.Migrations;
+using Tessera.Jobs;
 
 namespace Tessera.Server.Hosting;
 
@@ -22,6 +23,7 @@ public static class TesseraServices
             return new LocalBlobStore(settings.BlobRoot, settings.MaxBlobBytes);
         });
         services.AddSingleton<UrlSignerProvider>();
+        services.AddTesseraJobs();
         return services;
     }
 }

@@ -1,0 +1,153 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using Tessera.Data;
+
+namespace Tessera.Jobs.Storage;
+
+/// <summary>
+/// The writes a worker makes to the jobs it holds. Each is conditional on the worker's lease
+/// (<c>state = 'running' AND lease_owner = @worker</c>): once a lease has expired and another worker has taken
+/// the job, the old worker's writes match no row and it learns that it lost the job.
+/// </summary>
+internal sealed class JobLeases(TesseraDatabase database, JobTransitions transitions, JobInserter inserter, JobsOptions options, TimeProvider time)
+{
+    private const long RecoveryLockKey = 0x7E55E7A_0003;
+
+    /// <summary>Renews every lease the worker holds; returns those it still holds, with their cancel flags.</summary>
+    public async Task<IReadOnlyList<HeldLease>> HeartbeatAsync(string workerId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var held = await connection.QueryAsync<HeldLease>(new CommandDefinition(
+            """
+            UPDATE jobs SET lease_expires_at = @until, heartbeat_at = @now
+            WHERE lease_owner = @workerId AND state = 'running'
+            RETURNING id AS Id, cancel_requested AS CancelRequested
+            """,
+            new { workerId, now, until = now + options.Lease }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return held.AsList();
+    }
+
+    /// <summary>
+    /// Returns jobs whose lease expired (their worker died) to the queue, or ends them when cancellation was
+    /// requested or no attempt is left. Returns how many it recovered.
+    /// </summary>
+    public async Task<int> RecoverExpiredAsync(CancellationToken cancellationToken)
+    {
+        JobStateMachine.Ensure(JobState.Running, JobState.Queued);
+        JobStateMachine.Ensure(JobState.Running, JobState.Failed);
+        JobStateMachine.Ensure(JobState.Running, JobState.Cancelled);
+        return await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            // One sweeper at a time on PostgreSQL: two sweeps locking the same rows in different orders could deadlock.
+            if (database.Dialect == SqlDialect.Postgres &&
+                !await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_xact_lock(@key)", new { key = RecoveryLockKey }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))
+                return 0;
+            var now = time.GetUtcNow();
+            var recovered = (await connection.QueryAsync<RecoveredRow>(new CommandDefinition(
+                $"""
+                UPDATE jobs SET
+                    state = CASE WHEN cancel_requested = 1 THEN 'cancelled' WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
+                    error_code = CASE WHEN cancel_requested = 0 AND attempts >= max_attempts THEN '{JobErrorCodes.LeaseExpired}' ELSE error_code END,
+                    error_message = CASE WHEN cancel_requested = 0 AND attempts >= max_attempts
+                        THEN 'The worker running the last allowed attempt stopped responding (its lease expired).' ELSE error_message END,
+                    finished_at = CASE WHEN cancel_requested = 1 OR attempts >= max_attempts THEN @now ELSE finished_at END,
+                    lease_owner = NULL, lease_expires_at = NULL, heartbeat_at = NULL, updated_at = @now, event_seq = event_seq + 1
+                WHERE state = 'running' AND lease_expires_at < @now
+                RETURNING id AS Id, state AS State, event_seq AS EventSeq, parent_id AS ParentId
+                """,
+                new { now }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+            foreach (var row in recovered.OrderBy(r => r.Id))
+            {
+                var state = JobStates.Parse(row.State);
+                await JobEventLog.AppendAsync(connection, transaction, row.Id, row.EventSeq, JobEventTypes.State, JobState.Running.Name(), row.State,
+                    "lease expired: the worker stopped heartbeating", null, now, cancellationToken).ConfigureAwait(false);
+                if (state.IsTerminal()) await transitions.SettleAsync(connection, transaction, database.Dialect, row.Id, state, row.ParentId, cancellationToken).ConfigureAwait(false);
+            }
+            if (recovered.Count > 0) await JobTransitions.NotifyAsync(connection, transaction, database.Dialect, cancellationToken).ConfigureAwait(false);
+            return recovered.Count;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> SaveCheckpointAsync(Guid jobId, string workerId, JsonNode? checkpoint, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var updated = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE jobs SET checkpoint = @checkpoint, updated_at = @now WHERE id = @jobId AND state = 'running' AND lease_owner = @workerId",
+            new { jobId, workerId, checkpoint = JsonText.Write(checkpoint), now = time.GetUtcNow() }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return updated == 1;
+    }
+
+    public Task<bool> ReportProgressAsync(Guid jobId, string workerId, long done, long? total, string? message, CancellationToken cancellationToken) =>
+        database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var now = time.GetUtcNow();
+            var seq = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+                """
+                UPDATE jobs SET progress_done = @done, progress_total = @total, progress_message = @message, updated_at = @now,
+                    event_seq = event_seq + 1
+                WHERE id = @jobId AND state = 'running' AND lease_owner = @workerId
+                RETURNING event_seq
+                """,
+                new { jobId, workerId, done, total, message, now }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (seq is null) return false;
+            var data = JsonSerializer.Serialize(new { done, total });
+            await JobEventLog.AppendAsync(connection, transaction, jobId, seq.Value, JobEventTypes.Progress, null, null, message, data, now, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    public Task<bool> LogAsync(Guid jobId, string workerId, string line, CancellationToken cancellationToken) =>
+        database.InTransactionAsync((connection, transaction) => JobEventLog.AppendNextAsync(
+            connection, transaction, jobId, workerId, JobEventTypes.Log, line, null, time.GetUtcNow(), cancellationToken), cancellationToken);
+
+    /// <summary>Moves a held job out of running (succeeded, failed, retrying, cancelled, or back to queued); false when the lease was lost.</summary>
+    public Task<bool> FinishAsync(Guid jobId, string workerId, JobState to, TransitionChanges changes, CancellationToken cancellationToken) =>
+        database.InTransactionAsync((connection, transaction) => transitions.TryAsync(
+            connection, transaction, database.Dialect, jobId, JobState.Running, to, changes with { LeaseOwner = workerId }, cancellationToken), cancellationToken);
+
+    /// <summary>The handler asked to wait for its children: waiting, or straight back to queued if they have all finished.</summary>
+    public Task<bool> SuspendForChildrenAsync(Guid jobId, string workerId, CancellationToken cancellationToken) =>
+        database.InTransactionAsync(async (connection, transaction) =>
+        {
+            // Lock our own row first: a child finishing now then waits for us and sees the waiting state.
+            var held = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE jobs SET updated_at = @now WHERE id = @jobId AND state = 'running' AND lease_owner = @workerId",
+                new { jobId, workerId, now = time.GetUtcNow() }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (held == 0) return false;
+            var open = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                $"SELECT COUNT(*) FROM jobs WHERE parent_id = @jobId AND state NOT IN {JobStates.TerminalSqlList}",
+                new { jobId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var to = open == 0 ? JobState.Queued : JobState.Waiting;
+            return await transitions.TryAsync(connection, transaction, database.Dialect, jobId, JobState.Running, to,
+                new TransitionChanges { LeaseOwner = workerId, Message = open == 0 ? "children already finished" : $"waiting for {open} child job(s)" },
+                cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>Enqueues a child of a held job (same owner); null when the parent's lease was lost.</summary>
+    public Task<JobEnqueueResult?> EnqueueChildAsync(JobRow parent, string workerId, JobRequest request, CancellationToken cancellationToken) =>
+        database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var held = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE jobs SET updated_at = @now WHERE id = @jobId AND state = 'running' AND lease_owner = @workerId",
+                new { jobId = parent.Id, workerId, now = time.GetUtcNow() }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (held == 0) return null;
+            return await inserter.InsertAsync(connection, transaction, database.Dialect, new JobOwner(parent.OwnerUserId, parent.OwnerOrgId), request,
+                new JobLinks { ParentId = parent.Id, PipelineId = parent.PipelineId }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    private sealed class RecoveredRow
+    {
+        public Guid Id { get; set; }
+        public string State { get; set; } = "";
+        public long EventSeq { get; set; }
+        public Guid? ParentId { get; set; }
+    }
+}
+
+/// <summary>A lease the worker still holds after a heartbeat.</summary>
+internal sealed class HeldLease
+{
+    public Guid Id { get; set; }
+    public int CancelRequested { get; set; }
+}
