@@ -1,8 +1,10 @@
 using System.CommandLine;
 using Tessera.Cli.Commands.Blob;
 using Tessera.Cli.Commands.Db;
+using Tessera.Cli.Commands.Jobs;
 using Tessera.Cli.Commands.Serve;
 using Tessera.Cli.Commands.Up;
+using Tessera.Cli.Commands.Worker;
 
 namespace Tessera.Cli;
 
@@ -15,5 +17,7 @@ internal static class CommandCatalog
         ServeCommand.Create(),
         DbCommand.Create(),
         BlobCommand.Create(),
+        JobsCommand.Create(),
+        WorkerCommand.Create(),
     ];
 }

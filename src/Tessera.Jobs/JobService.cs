@@ -15,14 +15,16 @@ namespace Tessera.Jobs;
 public sealed class JobService
 {
     private readonly TesseraDatabase _database;
+    private readonly JobWrites _writes;
     private readonly JobInserter _inserter;
     private readonly JobTransitions _transitions;
     private readonly JobWakeups _wakeups;
     private readonly TimeProvider _time;
 
-    internal JobService(TesseraDatabase database, JobInserter inserter, JobTransitions transitions, JobWakeups wakeups, TimeProvider time)
+    internal JobService(TesseraDatabase database, JobWrites writes, JobInserter inserter, JobTransitions transitions, JobWakeups wakeups, TimeProvider time)
     {
         _database = database;
+        _writes = writes;
         _inserter = inserter;
         _transitions = transitions;
         _wakeups = wakeups;
@@ -31,7 +33,7 @@ public sealed class JobService
 
     public async Task<JobEnqueueResult> EnqueueAsync(JobOwner owner, JobRequest request, CancellationToken cancellationToken = default)
     {
-        var result = await _database.InTransactionAsync(
+        var result = await _writes.InTransactionAsync(
             (connection, transaction) => EnqueueAsync(owner, request, connection, transaction, cancellationToken), cancellationToken).ConfigureAwait(false);
         _wakeups.PulseWork();
         return result;
@@ -56,7 +58,7 @@ public sealed class JobService
         ArgumentNullException.ThrowIfNull(owner);
         var ordered = PipelinePlanner.Order(template);
         var pipelineId = Guid.CreateVersion7(_time.GetUtcNow());
-        var jobs = await _database.InTransactionAsync(async (connection, transaction) =>
+        var jobs = await _writes.InTransactionAsync(async (connection, transaction) =>
         {
             var created = new Dictionary<string, JobInfo>(StringComparer.Ordinal);
             foreach (var step in ordered)
@@ -115,7 +117,7 @@ public sealed class JobService
     public async Task<JobInfo> CancelAsync(JobScope scope, Guid id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        var job = await _database.InTransactionAsync(async (connection, transaction) =>
+        var job = await _writes.InTransactionAsync(async (connection, transaction) =>
         {
             var row = await LockAsync(connection, transaction, scope, id, cancellationToken).ConfigureAwait(false);
             var state = row.StateValue;
@@ -147,7 +149,7 @@ public sealed class JobService
     public async Task<JobInfo> RetryAsync(JobScope scope, Guid id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        var job = await _database.InTransactionAsync(async (connection, transaction) =>
+        var job = await _writes.InTransactionAsync(async (connection, transaction) =>
         {
             var row = await LockAsync(connection, transaction, scope, id, cancellationToken).ConfigureAwait(false);
             if (row.StateValue != JobState.Failed)

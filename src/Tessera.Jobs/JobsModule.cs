@@ -21,13 +21,14 @@ public static class JobsModule
         services.AddSingleton<JobWakeups>();
         services.AddSingleton(sp => new RetryBackoff(Random.Shared, sp.GetRequiredService<JobsOptions>()));
         services.AddSingleton<JobHandlerRegistry>();
+        services.AddSingleton<JobWrites>();
         services.AddSingleton<JobTransitions>();
         services.AddSingleton<JobInserter>();
         services.AddSingleton<JobClaims>();
         services.AddSingleton<JobLeases>();
         services.AddSingleton<JobRunner>();
         services.AddSingleton(sp => new JobService(
-            sp.GetRequiredService<TesseraDatabase>(), sp.GetRequiredService<JobInserter>(), sp.GetRequiredService<JobTransitions>(),
+            sp.GetRequiredService<TesseraDatabase>(), sp.GetRequiredService<JobWrites>(), sp.GetRequiredService<JobInserter>(), sp.GetRequiredService<JobTransitions>(),
             sp.GetRequiredService<JobWakeups>(), sp.GetRequiredService<TimeProvider>()));
         services.AddJobHandler<NoopJobHandler>();
         services.AddJobHandler<CountJobHandler>();

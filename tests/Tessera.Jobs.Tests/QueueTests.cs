@@ -72,10 +72,10 @@ public class QueueTests
         Assert.Single(await harness.Claims.ClaimAsync("fresh", NoopKinds, 1, CancellationToken.None));
 
         var succeeded = new TransitionChanges { Result = "{\"by\":\"stale\"}" };
-        Assert.False(await harness.Leases.FinishAsync(job.Id, "stale", JobState.Succeeded, succeeded, CancellationToken.None));
+        Assert.False(await harness.Leases.FinishAsync(new JobOutcome(job.Id, "stale", JobState.Succeeded, succeeded), CancellationToken.None));
         Assert.False(await harness.Leases.SaveCheckpointAsync(job.Id, "stale", new JsonObject { ["done"] = 1 }, CancellationToken.None));
-        Assert.True(await harness.Leases.FinishAsync(job.Id, "fresh", JobState.Succeeded, new TransitionChanges { Result = "{\"by\":\"fresh\"}" }, CancellationToken.None));
-        Assert.False(await harness.Leases.FinishAsync(job.Id, "fresh", JobState.Succeeded, succeeded, CancellationToken.None));
+        Assert.True(await harness.Leases.FinishAsync(new JobOutcome(job.Id, "fresh", JobState.Succeeded, new TransitionChanges { Result = "{\"by\":\"fresh\"}" }), CancellationToken.None));
+        Assert.False(await harness.Leases.FinishAsync(new JobOutcome(job.Id, "fresh", JobState.Succeeded, succeeded), CancellationToken.None));
 
         var done = await harness.Jobs.GetAsync(JobScope.Operator, job.Id);
         Assert.Equal(JobState.Succeeded, done.State);

@@ -12,7 +12,7 @@ namespace Tessera.Jobs.Storage;
 /// Concurrency limits (per kind, per organization) count running jobs at claim time; when any applies, a claim
 /// takes one job at a time and PostgreSQL claimers take an advisory lock first, so the counts are exact.
 /// </summary>
-internal sealed class JobClaims(TesseraDatabase database, JobsOptions options, TimeProvider time)
+internal sealed class JobClaims(JobWrites writes, JobsOptions options, TimeProvider time)
 {
     private const long LimitedClaimLockKey = 0x7E55E7A_0002;
 
@@ -31,17 +31,17 @@ internal sealed class JobClaims(TesseraDatabase database, JobsOptions options, T
             orgMax = options.OrgMaxRunning,
             limits = JsonSerializer.Serialize(options.KindLimits),
         });
-        parameters.Add("kinds", Sql.ListValue(database.Dialect, kinds));
+        parameters.Add("kinds", Sql.ListValue(writes.Dialect, kinds));
         var candidates = $"""
             SELECT c.id AS picked_id, c.state AS previous_state FROM jobs c
-            WHERE c.state IN ('queued', 'retrying') AND c.run_at <= @now AND {Sql.InList(database.Dialect, "c.kind", "kinds")}
+            WHERE c.state IN ('queued', 'retrying') AND c.run_at <= @now AND {Sql.InList(writes.Dialect, "c.kind", "kinds")}
             {(limited ? LimitsClause() : "")}
             ORDER BY c.priority DESC, c.run_at, c.id
             LIMIT @batch
             """;
-        return await database.InTransactionAsync(async (connection, transaction) =>
+        return await writes.InTransactionAsync(async (connection, transaction) =>
         {
-            if (database.Dialect == SqlDialect.Postgres)
+            if (writes.Dialect == SqlDialect.Postgres)
             {
                 if (limited)
                     await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = LimitedClaimLockKey }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -99,7 +99,7 @@ internal sealed class JobClaims(TesseraDatabase database, JobsOptions options, T
 
     private string LimitsClause()
     {
-        var jsonEach = database.Dialect == SqlDialect.Postgres ? "json_each_text(CAST(@limits AS json))" : "json_each(@limits)";
+        var jsonEach = writes.Dialect == SqlDialect.Postgres ? "json_each_text(CAST(@limits AS json))" : "json_each(@limits)";
         return $"""
             AND COALESCE((SELECT CAST(l.value AS integer) FROM {jsonEach} l WHERE l.key = c.kind), 2147483647)
                 > (SELECT COUNT(*) FROM jobs r WHERE r.state = 'running' AND r.kind = c.kind)

@@ -10,7 +10,7 @@ namespace Tessera.Jobs.Storage;
 /// (<c>state = 'running' AND lease_owner = @worker</c>): once a lease has expired and another worker has taken
 /// the job, the old worker's writes match no row and it learns that it lost the job.
 /// </summary>
-internal sealed class JobLeases(TesseraDatabase database, JobTransitions transitions, JobInserter inserter, JobsOptions options, TimeProvider time)
+internal sealed class JobLeases(JobWrites writes, JobTransitions transitions, JobInserter inserter, JobsOptions options, TimeProvider time)
 {
     private const long RecoveryLockKey = 0x7E55E7A_0003;
 
@@ -18,15 +18,15 @@ internal sealed class JobLeases(TesseraDatabase database, JobTransitions transit
     public async Task<IReadOnlyList<HeldLease>> HeartbeatAsync(string workerId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var held = await connection.QueryAsync<HeldLease>(new CommandDefinition(
-            """
+        // Rows are locked in id order, the order outcome batches use, so a heartbeat and a batch never deadlock.
+        return await writes.InTransactionAsync(async (connection, transaction) => (await connection.QueryAsync<HeldLease>(new CommandDefinition(
+            $"""
             UPDATE jobs SET lease_expires_at = @until, heartbeat_at = @now
-            WHERE lease_owner = @workerId AND state = 'running'
+            WHERE id IN (SELECT id FROM jobs WHERE lease_owner = @workerId AND state = 'running' ORDER BY id {(writes.Dialect == SqlDialect.Postgres ? "FOR UPDATE" : "")})
             RETURNING id AS Id, cancel_requested AS CancelRequested
             """,
-            new { workerId, now, until = now + options.Lease }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return held.AsList();
+            new { workerId, now, until = now + options.Lease }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList(),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -38,10 +38,10 @@ internal sealed class JobLeases(TesseraDatabase database, JobTransitions transit
         JobStateMachine.Ensure(JobState.Running, JobState.Queued);
         JobStateMachine.Ensure(JobState.Running, JobState.Failed);
         JobStateMachine.Ensure(JobState.Running, JobState.Cancelled);
-        return await database.InTransactionAsync(async (connection, transaction) =>
+        return await writes.InTransactionAsync(async (connection, transaction) =>
         {
             // One sweeper at a time on PostgreSQL: two sweeps locking the same rows in different orders could deadlock.
-            if (database.Dialect == SqlDialect.Postgres &&
+            if (writes.Dialect == SqlDialect.Postgres &&
                 !await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_xact_lock(@key)", new { key = RecoveryLockKey }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))
                 return 0;
             var now = time.GetUtcNow();
@@ -63,24 +63,21 @@ internal sealed class JobLeases(TesseraDatabase database, JobTransitions transit
                 var state = JobStates.Parse(row.State);
                 await JobEventLog.AppendAsync(connection, transaction, row.Id, row.EventSeq, JobEventTypes.State, JobState.Running.Name(), row.State,
                     "lease expired: the worker stopped heartbeating", null, now, cancellationToken).ConfigureAwait(false);
-                if (state.IsTerminal()) await transitions.SettleAsync(connection, transaction, database.Dialect, row.Id, state, row.ParentId, cancellationToken).ConfigureAwait(false);
+                if (state.IsTerminal()) await transitions.SettleAsync(connection, transaction, writes.Dialect, row.Id, state, row.ParentId, hasDependents: true, cancellationToken).ConfigureAwait(false);
             }
-            if (recovered.Count > 0) await JobTransitions.NotifyAsync(connection, transaction, database.Dialect, cancellationToken).ConfigureAwait(false);
+            if (recovered.Count > 0) await JobTransitions.NotifyAsync(connection, transaction, writes.Dialect, cancellationToken).ConfigureAwait(false);
             return recovered.Count;
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<bool> SaveCheckpointAsync(Guid jobId, string workerId, JsonNode? checkpoint, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var updated = await connection.ExecuteAsync(new CommandDefinition(
+    public Task<bool> SaveCheckpointAsync(Guid jobId, string workerId, JsonNode? checkpoint, CancellationToken cancellationToken) =>
+        writes.InTransactionAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE jobs SET checkpoint = @checkpoint, updated_at = @now WHERE id = @jobId AND state = 'running' AND lease_owner = @workerId",
-            new { jobId, workerId, checkpoint = JsonText.Write(checkpoint), now = time.GetUtcNow() }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return updated == 1;
-    }
+            new { jobId, workerId, checkpoint = JsonText.Write(checkpoint), now = time.GetUtcNow() }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1,
+            cancellationToken);
 
     public Task<bool> ReportProgressAsync(Guid jobId, string workerId, long done, long? total, string? message, CancellationToken cancellationToken) =>
-        database.InTransactionAsync(async (connection, transaction) =>
+        writes.InTransactionAsync(async (connection, transaction) =>
         {
             var now = time.GetUtcNow();
             var seq = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
@@ -98,17 +95,33 @@ internal sealed class JobLeases(TesseraDatabase database, JobTransitions transit
         }, cancellationToken);
 
     public Task<bool> LogAsync(Guid jobId, string workerId, string line, CancellationToken cancellationToken) =>
-        database.InTransactionAsync((connection, transaction) => JobEventLog.AppendNextAsync(
+        writes.InTransactionAsync((connection, transaction) => JobEventLog.AppendNextAsync(
             connection, transaction, jobId, workerId, JobEventTypes.Log, line, null, time.GetUtcNow(), cancellationToken), cancellationToken);
 
     /// <summary>Moves a held job out of running (succeeded, failed, retrying, cancelled, or back to queued); false when the lease was lost.</summary>
-    public Task<bool> FinishAsync(Guid jobId, string workerId, JobState to, TransitionChanges changes, CancellationToken cancellationToken) =>
-        database.InTransactionAsync((connection, transaction) => transitions.TryAsync(
-            connection, transaction, database.Dialect, jobId, JobState.Running, to, changes with { LeaseOwner = workerId }, cancellationToken), cancellationToken);
+    public async Task<bool> FinishAsync(JobOutcome outcome, CancellationToken cancellationToken) =>
+        (await FinishManyAsync([outcome], cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// Records several outcomes in one transaction (one commit for many jobs), in id order so that concurrent
+    /// writers lock rows in the same order. Each is still conditional on its own lease.
+    /// </summary>
+    public Task<bool[]> FinishManyAsync(IReadOnlyList<JobOutcome> outcomes, CancellationToken cancellationToken) =>
+        writes.InTransactionAsync(async (connection, transaction) =>
+        {
+            var applied = new bool[outcomes.Count];
+            foreach (var i in Enumerable.Range(0, outcomes.Count).OrderBy(i => outcomes[i].JobId))
+            {
+                var outcome = outcomes[i];
+                applied[i] = await transitions.TryAsync(connection, transaction, writes.Dialect, outcome.JobId, JobState.Running, outcome.To,
+                    outcome.Changes with { LeaseOwner = outcome.WorkerId }, cancellationToken).ConfigureAwait(false);
+            }
+            return applied;
+        }, cancellationToken);
 
     /// <summary>The handler asked to wait for its children: waiting, or straight back to queued if they have all finished.</summary>
     public Task<bool> SuspendForChildrenAsync(Guid jobId, string workerId, CancellationToken cancellationToken) =>
-        database.InTransactionAsync(async (connection, transaction) =>
+        writes.InTransactionAsync(async (connection, transaction) =>
         {
             // Lock our own row first: a child finishing now then waits for us and sees the waiting state.
             var held = await connection.ExecuteAsync(new CommandDefinition(
@@ -119,20 +132,20 @@ internal sealed class JobLeases(TesseraDatabase database, JobTransitions transit
                 $"SELECT COUNT(*) FROM jobs WHERE parent_id = @jobId AND state NOT IN {JobStates.TerminalSqlList}",
                 new { jobId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             var to = open == 0 ? JobState.Queued : JobState.Waiting;
-            return await transitions.TryAsync(connection, transaction, database.Dialect, jobId, JobState.Running, to,
+            return await transitions.TryAsync(connection, transaction, writes.Dialect, jobId, JobState.Running, to,
                 new TransitionChanges { LeaseOwner = workerId, Message = open == 0 ? "children already finished" : $"waiting for {open} child job(s)" },
                 cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <summary>Enqueues a child of a held job (same owner); null when the parent's lease was lost.</summary>
     public Task<JobEnqueueResult?> EnqueueChildAsync(JobRow parent, string workerId, JobRequest request, CancellationToken cancellationToken) =>
-        database.InTransactionAsync(async (connection, transaction) =>
+        writes.InTransactionAsync(async (connection, transaction) =>
         {
             var held = await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE jobs SET updated_at = @now WHERE id = @jobId AND state = 'running' AND lease_owner = @workerId",
                 new { jobId = parent.Id, workerId, now = time.GetUtcNow() }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             if (held == 0) return null;
-            return await inserter.InsertAsync(connection, transaction, database.Dialect, new JobOwner(parent.OwnerUserId, parent.OwnerOrgId), request,
+            return await inserter.InsertAsync(connection, transaction, writes.Dialect, new JobOwner(parent.OwnerUserId, parent.OwnerOrgId), request,
                 new JobLinks { ParentId = parent.Id, PipelineId = parent.PipelineId }, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 

@@ -26,36 +26,59 @@ internal sealed class JobTransitions(TimeProvider time)
         if (to.IsTerminal()) set.Add("finished_at = @now");
         var leaseGuard = changes.LeaseOwner is null ? "" : "AND lease_owner = @leaseOwner";
 
-        var applied = await connection.QuerySingleOrDefaultAsync<AppliedRow>(new CommandDefinition(
-            $"""
+        var update = $"""
             UPDATE jobs SET {string.Join(", ", set)}
             WHERE id = @id AND state = @from {leaseGuard}
-            RETURNING event_seq AS EventSeq, parent_id AS ParentId
-            """,
+            RETURNING id AS Id, event_seq AS EventSeq, parent_id AS ParentId
+            """;
+        // PostgreSQL: change, log and look for dependents in one round trip. SQLite runs in-process: plain statements.
+        var sql = dialect == SqlDialect.Postgres
+            ? $"""
+                WITH changed AS ({update}),
+                logged AS (
+                    INSERT INTO job_events (job_id, seq, type, from_state, to_state, message, data, created_at)
+                    SELECT id, eventseq, 'state', @from, @to, @message, NULL, @now FROM changed)
+                SELECT eventseq AS EventSeq, parentid AS ParentId,
+                       EXISTS (SELECT 1 FROM job_dependencies d WHERE d.depends_on_id = changed.id) AS HasDependents
+                FROM changed
+                """
+            : update;
+        var message = changes.Message ?? changes.Error?.Message;
+        var applied = await connection.QuerySingleOrDefaultAsync<AppliedRow>(new CommandDefinition(
+            sql,
             new
             {
                 id, from = from.Name(), to = to.Name(), now, result = changes.Result, leaseOwner = changes.LeaseOwner, runAt = changes.RunAt,
-                errorCode = changes.Error?.Code, errorMessage = changes.Error?.Message, errorDetail = changes.Error?.Detail,
+                errorCode = changes.Error?.Code, errorMessage = changes.Error?.Message, errorDetail = changes.Error?.Detail, message,
             },
             transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (applied is null) return false;
 
-        await JobEventLog.AppendAsync(connection, transaction, id, applied.EventSeq, JobEventTypes.State, from.Name(), to.Name(),
-            changes.Message ?? changes.Error?.Message, null, now, cancellationToken).ConfigureAwait(false);
+        if (dialect == SqlDialect.Sqlite)
+        {
+            await JobEventLog.AppendAsync(connection, transaction, id, applied.EventSeq, JobEventTypes.State, from.Name(), to.Name(),
+                message, null, now, cancellationToken).ConfigureAwait(false);
+            applied.HasDependents = true;
+        }
         if (to is JobState.Queued) await NotifyAsync(connection, transaction, dialect, cancellationToken).ConfigureAwait(false);
-        if (to.IsTerminal()) await SettleAsync(connection, transaction, dialect, id, to, applied.ParentId, cancellationToken).ConfigureAwait(false);
+        if (to.IsTerminal())
+            await SettleAsync(connection, transaction, dialect, id, to, applied.ParentId, applied.HasDependents, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
     /// <summary>A job reached <paramref name="outcome"/>: release or fail its dependents, and wake its parent if it was the last child.</summary>
     public async Task SettleAsync(
-        DbConnection connection, DbTransaction transaction, SqlDialect dialect, Guid id, JobState outcome, Guid? parentId, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, SqlDialect dialect, Guid id, JobState outcome, Guid? parentId, bool hasDependents,
+        CancellationToken cancellationToken)
     {
-        var dependents = await connection.QueryAsync<Guid>(new CommandDefinition(
-            "SELECT job_id FROM job_dependencies WHERE depends_on_id = @id ORDER BY job_id",
-            new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        foreach (var dependent in dependents)
-            await SettleDependentAsync(connection, transaction, dialect, dependent, id, outcome, cancellationToken).ConfigureAwait(false);
+        if (hasDependents)
+        {
+            var dependents = await connection.QueryAsync<Guid>(new CommandDefinition(
+                "SELECT job_id FROM job_dependencies WHERE depends_on_id = @id ORDER BY job_id",
+                new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            foreach (var dependent in dependents)
+                await SettleDependentAsync(connection, transaction, dialect, dependent, id, outcome, cancellationToken).ConfigureAwait(false);
+        }
 
         if (parentId is { } parent && await LockWaitingAsync(connection, transaction, dialect, parent, cancellationToken).ConfigureAwait(false))
         {
@@ -110,7 +133,9 @@ internal sealed class JobTransitions(TimeProvider time)
 
     private sealed class AppliedRow
     {
+        public Guid Id { get; set; }
         public long EventSeq { get; set; }
         public Guid? ParentId { get; set; }
+        public bool HasDependents { get; set; }
     }
 }

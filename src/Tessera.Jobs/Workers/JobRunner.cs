@@ -7,7 +7,7 @@ namespace Tessera.Jobs.Workers;
 /// <summary>Runs one claimed job through its handler and records the outcome, conditional on the lease.</summary>
 internal sealed class JobRunner(JobHandlerRegistry handlers, JobLeases leases, TesseraDatabase database, RetryBackoff backoff, TimeProvider time, ILogger<JobRunner> logger)
 {
-    public async Task RunAsync(RunningJob job, string workerId)
+    public async Task RunAsync(RunningJob job, string workerId, OutcomeBatcher outcomes)
     {
         var row = job.Row;
         var handler = handlers.Require(row.Kind);
@@ -64,7 +64,7 @@ internal sealed class JobRunner(JobHandlerRegistry handlers, JobLeases leases, T
         }
 
         // Outcomes are written even while the worker stops: a result computed is a result kept.
-        Task Finish(JobState to, TransitionChanges changes) => Record(leases.FinishAsync(row.Id, workerId, to, changes, CancellationToken.None));
+        Task Finish(JobState to, TransitionChanges changes) => Record(outcomes.WriteAsync(new JobOutcome(row.Id, workerId, to, changes)));
 
         async Task Record(Task<bool> write)
         {

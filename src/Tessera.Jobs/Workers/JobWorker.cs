@@ -16,6 +16,7 @@ internal sealed class JobWorker(
     TesseraDatabase database, JobsOptions options, JobWorkerSettings settings, TimeProvider time, ILogger<JobWorker> logger)
 {
     private readonly ConcurrentDictionary<Guid, RunningJob> _running = new();
+    private readonly OutcomeBatcher _outcomes = new(leases, logger);
 
     public string WorkerId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -30,6 +31,7 @@ internal sealed class JobWorker(
         var kinds = Kinds;
         using var background = new CancellationTokenSource();
         var heartbeat = Task.Run(() => HeartbeatLoopAsync(background.Token), CancellationToken.None);
+        var outcomes = Task.Run(_outcomes.RunAsync, CancellationToken.None);
         var listener = database.Dialect == SqlDialect.Postgres
             ? Task.Run(() => PostgresWakeupListener.RunAsync(database, wakeups, options, logger, background.Token), CancellationToken.None)
             : Task.CompletedTask;
@@ -46,6 +48,8 @@ internal sealed class JobWorker(
         {
             foreach (var job in _running.Values) job.Stop(StopReason.Shutdown);
             await Task.WhenAll(_running.Values.Select(j => j.Completion)).ConfigureAwait(false);
+            _outcomes.Complete();
+            await outcomes.ConfigureAwait(false);
             await background.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(heartbeat, listener).ConfigureAwait(false);
             logger.LogInformation("Worker {WorkerId} stopped.", WorkerId);
@@ -87,7 +91,7 @@ internal sealed class JobWorker(
         {
             try
             {
-                await runner.RunAsync(job, WorkerId).ConfigureAwait(false);
+                await runner.RunAsync(job, WorkerId, _outcomes).ConfigureAwait(false);
             }
             catch (Exception e)
             {

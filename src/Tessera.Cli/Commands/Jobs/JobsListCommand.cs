@@ -1,0 +1,45 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+using Tessera.Cli.Hosting;
+using Tessera.Core.Errors;
+using Tessera.Jobs;
+
+namespace Tessera.Cli.Commands.Jobs;
+
+internal static class JobsListCommand
+{
+    public static Command Create()
+    {
+        var data = new DataOptions();
+        var state = new Option<string?>("--state") { Description = "Only jobs in this state (waiting, queued, running, retrying, succeeded, failed, cancelled, skipped)." };
+        var kind = new Option<string?>("--kind") { Description = "Only jobs of this kind." };
+        var limit = new Option<int>("--limit") { Description = "At most this many, newest first.", DefaultValueFactory = _ => 50 };
+        var command = new Command("list", "List jobs, newest first.");
+        data.AddTo(command);
+        command.Options.Add(state);
+        command.Options.Add(kind);
+        command.Options.Add(limit);
+        command.SetAction(async (parse, ct) =>
+        {
+            JobState? filter = null;
+            if (parse.GetValue(state) is { } name)
+                filter = JobStates.TryParse(name, out var parsed) ? parsed : throw TesseraException.Validation($"Unknown state '{name}'.");
+            await using var services = CliServices.Build(data.Flags(parse));
+            var jobs = await services.GetRequiredService<JobService>()
+                .ListAsync(JobScope.Operator, new JobListQuery(filter, parse.GetValue(kind), parse.GetValue(limit)), ct).ConfigureAwait(false);
+            var table = new Table().AddColumns("id", "kind", "state", "attempts", "progress", "created", "owner (user)");
+            foreach (var job in jobs)
+            {
+                var progress = job.Progress.Total is { } total ? $"{job.Progress.Done}/{total}" : job.Progress.Done.ToString(CultureInfo.InvariantCulture);
+                table.AddRow(job.Id.ToString(), Markup.Escape(job.Kind), job.State.Name(), $"{job.Attempts}/{job.MaxAttempts}", progress,
+                    job.CreatedAt.ToString("u", CultureInfo.InvariantCulture), job.OwnerUserId.ToString());
+            }
+            AnsiConsole.Write(table);
+            Console.WriteLine($"{jobs.Count} job(s).");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
