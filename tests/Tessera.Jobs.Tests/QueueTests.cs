@@ -59,27 +59,32 @@ public class QueueTests
 
     [Theory]
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
-    public async Task Only_the_lease_holder_can_complete_and_a_stale_worker_is_rejected(string dialect)
+    public async Task Only_the_lease_holder_can_complete_and_a_stale_run_is_rejected(string dialect)
     {
         await using var harness = await JobsHarness.CreateAsync(dialect, new Dictionary<string, string?> { ["jobs:lease_seconds"] = "1", ["jobs:heartbeat_ms"] = "100" });
         var job = (await harness.Jobs.EnqueueAsync(JobsHarness.Alice, Noop())).Job;
-        Assert.Single(await harness.Claims.ClaimAsync("stale", NoopKinds, 1, CancellationToken.None));
+        Assert.Single(await harness.Claims.ClaimAsync("w1", NoopKinds, 1, CancellationToken.None));
 
-        // The first worker stops heartbeating; its lease expires and the job goes back to the queue.
+        // The worker stops heartbeating; its lease expires and the job goes back to the queue. The same worker
+        // claims it again: the attempt number fences its first, stale run off.
         await Task.Delay(1200);
         Assert.Equal(1, await harness.Leases.RecoverExpiredAsync(CancellationToken.None));
         Assert.Equal(JobState.Queued, (await harness.Jobs.GetAsync(JobScope.Operator, job.Id)).State);
-        Assert.Single(await harness.Claims.ClaimAsync("fresh", NoopKinds, 1, CancellationToken.None));
+        Assert.Single(await harness.Claims.ClaimAsync("w1", NoopKinds, 1, CancellationToken.None));
+        var stale = new JobLease("w1", 1);
+        var current = new JobLease("w1", 2);
 
-        var succeeded = new TransitionChanges { Result = "{\"by\":\"stale\"}" };
-        Assert.False(await harness.Leases.FinishAsync(new JobOutcome(job.Id, "stale", JobState.Succeeded, succeeded), CancellationToken.None));
-        Assert.False(await harness.Leases.SaveCheckpointAsync(job.Id, "stale", new JsonObject { ["done"] = 1 }, CancellationToken.None));
-        Assert.True(await harness.Leases.FinishAsync(new JobOutcome(job.Id, "fresh", JobState.Succeeded, new TransitionChanges { Result = "{\"by\":\"fresh\"}" }), CancellationToken.None));
-        Assert.False(await harness.Leases.FinishAsync(new JobOutcome(job.Id, "fresh", JobState.Succeeded, succeeded), CancellationToken.None));
+        var staleResult = new TransitionChanges { Result = "{\"by\":\"stale\"}" };
+        Assert.False(await harness.Leases.FinishAsync(new JobOutcome(job.Id, stale, JobState.Succeeded, staleResult), CancellationToken.None));
+        Assert.False(await harness.Leases.SaveCheckpointAsync(job.Id, stale, new JsonObject { ["done"] = 1 }, CancellationToken.None));
+        Assert.False(await harness.Leases.ReportProgressAsync(job.Id, stale, 1, 1, null, CancellationToken.None));
+        Assert.False(await harness.Leases.FinishAsync(new JobOutcome(job.Id, new JobLease("w2", 2), JobState.Succeeded, staleResult), CancellationToken.None));
+        Assert.True(await harness.Leases.FinishAsync(new JobOutcome(job.Id, current, JobState.Succeeded, new TransitionChanges { Result = "{\"by\":\"current\"}" }), CancellationToken.None));
+        Assert.False(await harness.Leases.FinishAsync(new JobOutcome(job.Id, current, JobState.Succeeded, staleResult), CancellationToken.None));
 
         var done = await harness.Jobs.GetAsync(JobScope.Operator, job.Id);
         Assert.Equal(JobState.Succeeded, done.State);
-        Assert.Equal("fresh", done.Result!["by"]!.GetValue<string>());
+        Assert.Equal("current", done.Result!["by"]!.GetValue<string>());
         Assert.Equal(2, done.Attempts);
         var states = (await harness.Jobs.GetEventsAsync(JobScope.Operator, job.Id)).Select(e => e.ToState).ToList();
         Assert.Equal(["queued", "running", "queued", "running", "succeeded"], states);

@@ -111,7 +111,7 @@ public class WorkerTests(ITestOutputHelper output)
         var job = (await harness.Jobs.EnqueueAsync(JobsHarness.Alice, Count(6, 0))).Job;
         // A worker claims it, gets to 3, then dies: no more heartbeats, no outcome.
         Assert.Single(await harness.Claims.ClaimAsync("dead-worker", ["system.count"], 1, CancellationToken.None));
-        Assert.True(await harness.Leases.SaveCheckpointAsync(job.Id, "dead-worker", new JsonObject { ["done"] = 3 }, CancellationToken.None));
+        Assert.True(await harness.Leases.SaveCheckpointAsync(job.Id, new Tessera.Jobs.Storage.JobLease("dead-worker", 1), new JsonObject { ["done"] = 3 }, CancellationToken.None));
 
         await using (new RunningWorker(harness.NewWorker()))
         {

@@ -12,15 +12,15 @@ namespace Tessera.Jobs;
 public sealed class JobContext
 {
     private readonly JobRow _row;
-    private readonly string _workerId;
+    private readonly JobLease _lease;
     private readonly JobLeases _leases;
     private readonly TesseraDatabase _database;
     private readonly Action _onLeaseLost;
 
-    internal JobContext(JobRow row, string workerId, JobLeases leases, TesseraDatabase database, Action onLeaseLost)
+    internal JobContext(JobRow row, JobLease lease, JobLeases leases, TesseraDatabase database, Action onLeaseLost)
     {
         _row = row;
-        _workerId = workerId;
+        _lease = lease;
         _leases = leases;
         _database = database;
         _onLeaseLost = onLeaseLost;
@@ -43,18 +43,18 @@ public sealed class JobContext
     internal bool WaitingForChildren { get; private set; }
 
     public async Task ReportProgressAsync(long done, long? total = null, string? message = null, CancellationToken cancellationToken = default) =>
-        EnsureHeld(await _leases.ReportProgressAsync(JobId, _workerId, done, total, message, cancellationToken).ConfigureAwait(false));
+        EnsureHeld(await _leases.ReportProgressAsync(JobId, _lease, done, total, message, cancellationToken).ConfigureAwait(false));
 
     /// <summary>Saves where the work stands; a later run (after a crash or a retry) starts from it.</summary>
     public async Task SaveCheckpointAsync(JsonNode? checkpoint, CancellationToken cancellationToken = default)
     {
-        EnsureHeld(await _leases.SaveCheckpointAsync(JobId, _workerId, checkpoint, cancellationToken).ConfigureAwait(false));
+        EnsureHeld(await _leases.SaveCheckpointAsync(JobId, _lease, checkpoint, cancellationToken).ConfigureAwait(false));
         Checkpoint = checkpoint?.DeepClone();
     }
 
     /// <summary>Appends a log line to the job's events.</summary>
     public async Task LogAsync(string line, CancellationToken cancellationToken = default) =>
-        EnsureHeld(await _leases.LogAsync(JobId, _workerId, line, cancellationToken).ConfigureAwait(false));
+        EnsureHeld(await _leases.LogAsync(JobId, _lease, line, cancellationToken).ConfigureAwait(false));
 
     /// <summary>
     /// Enqueues a child job (same owner). Give it an idempotency key (scoped to this job) so a resumed run that
@@ -62,7 +62,7 @@ public sealed class JobContext
     /// </summary>
     public async Task<JobInfo> EnqueueChildAsync(JobRequest request, CancellationToken cancellationToken = default)
     {
-        var result = await _leases.EnqueueChildAsync(_row, _workerId, request, cancellationToken).ConfigureAwait(false);
+        var result = await _leases.EnqueueChildAsync(_row, _lease, request, cancellationToken).ConfigureAwait(false);
         EnsureHeld(result is not null);
         return result!.Job;
     }

@@ -20,18 +20,18 @@ internal static class JobEventLog
             new { jobId, seq, type, fromState, toState, message, data, now },
             transaction, cancellationToken: cancellationToken));
 
-    /// <summary>Bumps the job's sequence (optionally only while <paramref name="leaseOwner"/> holds it) and appends one event.</summary>
+    /// <summary>Bumps the job's sequence (optionally only while <paramref name="lease"/> holds it) and appends one event.</summary>
     public static async Task<bool> AppendNextAsync(
-        DbConnection connection, DbTransaction transaction, Guid jobId, string? leaseOwner, string type,
+        DbConnection connection, DbTransaction transaction, Guid jobId, JobLease? lease, string type,
         string? message, string? data, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var seq = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
             $"""
             UPDATE jobs SET event_seq = event_seq + 1
-            WHERE id = @jobId {(leaseOwner is null ? "" : "AND state = 'running' AND lease_owner = @leaseOwner")}
+            WHERE id = @jobId {(lease is null ? "" : $"AND {JobLease.Guard}")}
             RETURNING event_seq
             """,
-            new { jobId, leaseOwner }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new { jobId, leaseWorker = lease?.WorkerId, leaseAttempt = lease?.Attempt }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (seq is null) return false;
         await AppendAsync(connection, transaction, jobId, seq.Value, type, null, null, message, data, now, cancellationToken).ConfigureAwait(false);
         return true;

@@ -7,7 +7,7 @@ namespace Tessera.Jobs.Storage;
 
 /// <summary>
 /// The writes a worker makes to the jobs it holds. Each is conditional on the worker's lease
-/// (<c>state = 'running' AND lease_owner = @worker</c>): once a lease has expired and another worker has taken
+/// (<see cref="JobLease.Guard"/>: running, leased to this worker, on this attempt): once a lease has expired and another worker has taken
 /// the job, the old worker's writes match no row and it learns that it lost the job.
 /// </summary>
 internal sealed class JobLeases(JobWrites writes, JobTransitions transitions, JobInserter inserter, JobsOptions options, TimeProvider time)
@@ -70,33 +70,33 @@ internal sealed class JobLeases(JobWrites writes, JobTransitions transitions, Jo
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<bool> SaveCheckpointAsync(Guid jobId, string workerId, JsonNode? checkpoint, CancellationToken cancellationToken) =>
+    public Task<bool> SaveCheckpointAsync(Guid jobId, JobLease lease, JsonNode? checkpoint, CancellationToken cancellationToken) =>
         writes.InTransactionAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE jobs SET checkpoint = @checkpoint, updated_at = @now WHERE id = @jobId AND state = 'running' AND lease_owner = @workerId",
-            new { jobId, workerId, checkpoint = JsonText.Write(checkpoint), now = time.GetUtcNow() }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1,
+            $"UPDATE jobs SET checkpoint = @checkpoint, updated_at = @now WHERE id = @jobId AND {JobLease.Guard}",
+            new { jobId, leaseWorker = lease.WorkerId, leaseAttempt = lease.Attempt, checkpoint = JsonText.Write(checkpoint), now = time.GetUtcNow() }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1,
             cancellationToken);
 
-    public Task<bool> ReportProgressAsync(Guid jobId, string workerId, long done, long? total, string? message, CancellationToken cancellationToken) =>
+    public Task<bool> ReportProgressAsync(Guid jobId, JobLease lease, long done, long? total, string? message, CancellationToken cancellationToken) =>
         writes.InTransactionAsync(async (connection, transaction) =>
         {
             var now = time.GetUtcNow();
             var seq = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-                """
+                $"""
                 UPDATE jobs SET progress_done = @done, progress_total = @total, progress_message = @message, updated_at = @now,
                     event_seq = event_seq + 1
-                WHERE id = @jobId AND state = 'running' AND lease_owner = @workerId
+                WHERE id = @jobId AND {JobLease.Guard}
                 RETURNING event_seq
                 """,
-                new { jobId, workerId, done, total, message, now }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                new { jobId, leaseWorker = lease.WorkerId, leaseAttempt = lease.Attempt, done, total, message, now }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             if (seq is null) return false;
             var data = JsonSerializer.Serialize(new { done, total });
             await JobEventLog.AppendAsync(connection, transaction, jobId, seq.Value, JobEventTypes.Progress, null, null, message, data, now, cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken);
 
-    public Task<bool> LogAsync(Guid jobId, string workerId, string line, CancellationToken cancellationToken) =>
+    public Task<bool> LogAsync(Guid jobId, JobLease lease, string line, CancellationToken cancellationToken) =>
         writes.InTransactionAsync((connection, transaction) => JobEventLog.AppendNextAsync(
-            connection, transaction, jobId, workerId, JobEventTypes.Log, line, null, time.GetUtcNow(), cancellationToken), cancellationToken);
+            connection, transaction, jobId, lease, JobEventTypes.Log, line, null, time.GetUtcNow(), cancellationToken), cancellationToken);
 
     /// <summary>Moves a held job out of running (succeeded, failed, retrying, cancelled, or back to queued); false when the lease was lost.</summary>
     public async Task<bool> FinishAsync(JobOutcome outcome, CancellationToken cancellationToken) =>
@@ -114,36 +114,36 @@ internal sealed class JobLeases(JobWrites writes, JobTransitions transitions, Jo
             {
                 var outcome = outcomes[i];
                 applied[i] = await transitions.TryAsync(connection, transaction, writes.Dialect, outcome.JobId, JobState.Running, outcome.To,
-                    outcome.Changes with { LeaseOwner = outcome.WorkerId }, cancellationToken).ConfigureAwait(false);
+                    outcome.Changes with { Lease = outcome.Lease }, cancellationToken).ConfigureAwait(false);
             }
             return applied;
         }, cancellationToken);
 
     /// <summary>The handler asked to wait for its children: waiting, or straight back to queued if they have all finished.</summary>
-    public Task<bool> SuspendForChildrenAsync(Guid jobId, string workerId, CancellationToken cancellationToken) =>
+    public Task<bool> SuspendForChildrenAsync(Guid jobId, JobLease lease, CancellationToken cancellationToken) =>
         writes.InTransactionAsync(async (connection, transaction) =>
         {
             // Lock our own row first: a child finishing now then waits for us and sees the waiting state.
             var held = await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE jobs SET updated_at = @now WHERE id = @jobId AND state = 'running' AND lease_owner = @workerId",
-                new { jobId, workerId, now = time.GetUtcNow() }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                $"UPDATE jobs SET updated_at = @now WHERE id = @jobId AND {JobLease.Guard}",
+                new { jobId, leaseWorker = lease.WorkerId, leaseAttempt = lease.Attempt, now = time.GetUtcNow() }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             if (held == 0) return false;
             var open = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 $"SELECT COUNT(*) FROM jobs WHERE parent_id = @jobId AND state NOT IN {JobStates.TerminalSqlList}",
                 new { jobId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             var to = open == 0 ? JobState.Queued : JobState.Waiting;
             return await transitions.TryAsync(connection, transaction, writes.Dialect, jobId, JobState.Running, to,
-                new TransitionChanges { LeaseOwner = workerId, Message = open == 0 ? "children already finished" : $"waiting for {open} child job(s)" },
+                new TransitionChanges { Lease = lease, Message = open == 0 ? "children already finished" : $"waiting for {open} child job(s)" },
                 cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <summary>Enqueues a child of a held job (same owner); null when the parent's lease was lost.</summary>
-    public Task<JobEnqueueResult?> EnqueueChildAsync(JobRow parent, string workerId, JobRequest request, CancellationToken cancellationToken) =>
+    public Task<JobEnqueueResult?> EnqueueChildAsync(JobRow parent, JobLease lease, JobRequest request, CancellationToken cancellationToken) =>
         writes.InTransactionAsync(async (connection, transaction) =>
         {
             var held = await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE jobs SET updated_at = @now WHERE id = @jobId AND state = 'running' AND lease_owner = @workerId",
-                new { jobId = parent.Id, workerId, now = time.GetUtcNow() }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                $"UPDATE jobs SET updated_at = @now WHERE id = @jobId AND {JobLease.Guard}",
+                new { jobId = parent.Id, leaseWorker = lease.WorkerId, leaseAttempt = lease.Attempt, now = time.GetUtcNow() }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             if (held == 0) return null;
             return await inserter.InsertAsync(connection, transaction, writes.Dialect, new JobOwner(parent.OwnerUserId, parent.OwnerOrgId), request,
                 new JobLinks { ParentId = parent.Id, PipelineId = parent.PipelineId }, cancellationToken).ConfigureAwait(false);

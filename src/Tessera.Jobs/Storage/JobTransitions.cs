@@ -24,7 +24,7 @@ internal sealed class JobTransitions(TimeProvider time)
         if (changes.Error is not null) set.Add("error_code = @errorCode, error_message = @errorMessage, error_detail = @errorDetail");
         if (changes.RunAt is not null) set.Add("run_at = @runAt");
         if (to.IsTerminal()) set.Add("finished_at = @now");
-        var leaseGuard = changes.LeaseOwner is null ? "" : "AND lease_owner = @leaseOwner";
+        var leaseGuard = changes.Lease is null ? "" : $"AND {JobLease.Guard}";
 
         var update = $"""
             UPDATE jobs SET {string.Join(", ", set)}
@@ -48,7 +48,7 @@ internal sealed class JobTransitions(TimeProvider time)
             sql,
             new
             {
-                id, from = from.Name(), to = to.Name(), now, result = changes.Result, leaseOwner = changes.LeaseOwner, runAt = changes.RunAt,
+                id, from = from.Name(), to = to.Name(), now, result = changes.Result, leaseWorker = changes.Lease?.WorkerId, leaseAttempt = changes.Lease?.Attempt, runAt = changes.RunAt,
                 errorCode = changes.Error?.Code, errorMessage = changes.Error?.Message, errorDetail = changes.Error?.Detail, message,
             },
             transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);

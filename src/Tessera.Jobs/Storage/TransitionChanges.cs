@@ -5,8 +5,8 @@ internal sealed record TransitionChanges
 {
     public static TransitionChanges None { get; } = new();
 
-    /// <summary>Only the worker holding this lease may make the change (every change a worker makes).</summary>
-    public string? LeaseOwner { get; init; }
+    /// <summary>Only the holder of this lease may make the change (every change a worker makes).</summary>
+    public JobLease? Lease { get; init; }
     public string? Result { get; init; }
     public JobError? Error { get; init; }
     public DateTimeOffset? RunAt { get; init; }

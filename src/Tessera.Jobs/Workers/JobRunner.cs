@@ -11,12 +11,13 @@ internal sealed class JobRunner(JobHandlerRegistry handlers, JobLeases leases, T
     {
         var row = job.Row;
         var handler = handlers.Require(row.Kind);
-        var context = new JobContext(row, workerId, leases, database, () => job.Stop(StopReason.LeaseLost));
+        var lease = new JobLease(workerId, row.Attempts);
+        var context = new JobContext(row, lease, leases, database, () => job.Stop(StopReason.LeaseLost));
         try
         {
             var result = await handler.ExecuteAsync(context, job.Token).ConfigureAwait(false);
             if (context.WaitingForChildren)
-                await Record(leases.SuspendForChildrenAsync(row.Id, workerId, CancellationToken.None)).ConfigureAwait(false);
+                await Record(leases.SuspendForChildrenAsync(row.Id, lease, CancellationToken.None)).ConfigureAwait(false);
             else
                 await Finish(JobState.Succeeded, new TransitionChanges { Result = JsonText.Write(result) }).ConfigureAwait(false);
         }
@@ -64,7 +65,7 @@ internal sealed class JobRunner(JobHandlerRegistry handlers, JobLeases leases, T
         }
 
         // Outcomes are written even while the worker stops: a result computed is a result kept.
-        Task Finish(JobState to, TransitionChanges changes) => Record(outcomes.WriteAsync(new JobOutcome(row.Id, workerId, to, changes)));
+        Task Finish(JobState to, TransitionChanges changes) => Record(outcomes.WriteAsync(new JobOutcome(row.Id, lease, to, changes)));
 
         async Task Record(Task<bool> write)
         {

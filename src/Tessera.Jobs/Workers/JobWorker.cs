@@ -86,6 +86,8 @@ internal sealed class JobWorker(
     private void Start(JobRow row, SemaphoreSlim slots)
     {
         var job = new RunningJob(row);
+        // Claimed again while an older run here has not yet noticed that it lost the job: that run is stale.
+        if (_running.TryGetValue(row.Id, out var stale)) stale.Stop(StopReason.LeaseLost);
         _running[row.Id] = job;
         job.Completion = Task.Run(async () =>
         {
@@ -100,7 +102,7 @@ internal sealed class JobWorker(
             }
             finally
             {
-                _running.TryRemove(row.Id, out _);
+                _running.TryRemove(new KeyValuePair<Guid, RunningJob>(row.Id, job));
                 job.Dispose();
                 slots.Release();
                 // A finished job may have released dependents or a parent.
