@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Spectre.Console;
 using Tessera.Cli.Hosting;
 using Tessera.Core.Errors;
 using Tessera.Jobs;
@@ -29,14 +28,13 @@ internal static class JobsListCommand
             await using var services = CliServices.Build(data.Flags(parse));
             var jobs = await services.GetRequiredService<JobService>()
                 .ListAsync(JobScope.Operator, new JobListQuery(filter, parse.GetValue(kind), parse.GetValue(limit)), ct).ConfigureAwait(false);
-            var table = new Table().AddColumns("id", "kind", "state", "attempts", "progress", "created", "owner (user)");
+            // Plain aligned columns: ids stay whole at any terminal width, and scripts can split on spaces.
+            Console.WriteLine($"{"id",-36}  {"kind",-16}  {"state",-9}  {"attempts",-8}  {"progress",-12}  {"created (UTC)",-20}  owner user");
             foreach (var job in jobs)
             {
                 var progress = job.Progress.Total is { } total ? $"{job.Progress.Done}/{total}" : job.Progress.Done.ToString(CultureInfo.InvariantCulture);
-                table.AddRow(job.Id.ToString(), Markup.Escape(job.Kind), job.State.Name(), $"{job.Attempts}/{job.MaxAttempts}", progress,
-                    job.CreatedAt.ToString("u", CultureInfo.InvariantCulture), job.OwnerUserId.ToString());
+                Console.WriteLine($"{job.Id,-36}  {job.Kind,-16}  {job.State.Name(),-9}  {$"{job.Attempts}/{job.MaxAttempts}",-8}  {progress,-12}  {job.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),-20}  {job.OwnerUserId}");
             }
-            AnsiConsole.Write(table);
             Console.WriteLine($"{jobs.Count} job(s).");
             return ExitCodes.Success;
         });
