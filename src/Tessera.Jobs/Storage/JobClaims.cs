@@ -43,6 +43,7 @@ internal sealed class JobClaims(JobWrites writes, JobsOptions options, TimeProvi
         {
             if (writes.Dialect == SqlDialect.Postgres)
             {
+                await RelaxDurabilityAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                 if (limited)
                     await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = LimitedClaimLockKey }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 return await ClaimOnPostgresAsync(connection, transaction, candidates, parameters, cancellationToken).ConfigureAwait(false);
@@ -94,6 +95,14 @@ internal sealed class JobClaims(JobWrites writes, JobsOptions options, TimeProvi
         }
         return rows;
     }
+
+    /// <summary>
+    /// A claim may skip waiting for its WAL flush: if the server crashed before the flush, the claim is simply lost,
+    /// the job is claimable again, and the worker's lease-guarded writes for it are rejected. Outcomes and
+    /// checkpoints keep full durability.
+    /// </summary>
+    internal static Task RelaxDurabilityAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("SET LOCAL synchronous_commit = off", transaction: transaction, cancellationToken: cancellationToken));
 
     private static string ClaimMessage(string workerId) => $"claimed by {workerId}";
 

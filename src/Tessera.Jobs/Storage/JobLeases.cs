@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
@@ -19,14 +20,18 @@ internal sealed class JobLeases(JobWrites writes, JobTransitions transitions, Jo
     {
         var now = time.GetUtcNow();
         // Rows are locked in id order, the order outcome batches use, so a heartbeat and a batch never deadlock.
-        return await writes.InTransactionAsync(async (connection, transaction) => (await connection.QueryAsync<HeldLease>(new CommandDefinition(
+        // A lost renewal (server crash before the WAL flush) costs nothing: the next heartbeat renews again.
+        return await writes.InTransactionAsync(async (connection, transaction) =>
+        {
+            if (writes.Dialect == SqlDialect.Postgres) await JobClaims.RelaxDurabilityAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            return (await connection.QueryAsync<HeldLease>(new CommandDefinition(
             $"""
             UPDATE jobs SET lease_expires_at = @until, heartbeat_at = @now
             WHERE id IN (SELECT id FROM jobs WHERE lease_owner = @workerId AND state = 'running' ORDER BY id {(writes.Dialect == SqlDialect.Postgres ? "FOR UPDATE" : "")})
             RETURNING id AS Id, cancel_requested AS CancelRequested
             """,
-            new { workerId, now, until = now + options.Lease }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList(),
-            cancellationToken).ConfigureAwait(false);
+            new { workerId, now, until = now + options.Lease }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -103,14 +108,24 @@ internal sealed class JobLeases(JobWrites writes, JobTransitions transitions, Jo
         (await FinishManyAsync([outcome], cancellationToken).ConfigureAwait(false))[0];
 
     /// <summary>
-    /// Records several outcomes in one transaction (one commit for many jobs), in id order so that concurrent
-    /// writers lock rows in the same order. Each is still conditional on its own lease.
+    /// Records several outcomes in one transaction (one commit for many jobs), locking rows in id order so that
+    /// concurrent writers lock in the same order. Each is still conditional on its own lease. On PostgreSQL the
+    /// plain successes (the bulk under load) go in one set-based statement.
     /// </summary>
     public Task<bool[]> FinishManyAsync(IReadOnlyList<JobOutcome> outcomes, CancellationToken cancellationToken) =>
         writes.InTransactionAsync(async (connection, transaction) =>
         {
             var applied = new bool[outcomes.Count];
-            foreach (var i in Enumerable.Range(0, outcomes.Count).OrderBy(i => outcomes[i].JobId))
+            var order = Enumerable.Range(0, outcomes.Count).OrderBy(i => outcomes[i].JobId).ToList();
+            var bulk = writes.Dialect == SqlDialect.Postgres && outcomes.Count > 1
+                ? order.Where(i => outcomes[i].To == JobState.Succeeded && outcomes[i].Changes.Message is null).ToList()
+                : [];
+            if (bulk.Count > 0)
+            {
+                var succeeded = await SucceedManyAsync(connection, transaction, bulk.Select(i => outcomes[i]).ToList(), cancellationToken).ConfigureAwait(false);
+                foreach (var i in bulk) applied[i] = succeeded.Contains(outcomes[i].JobId);
+            }
+            foreach (var i in order.Except(bulk))
             {
                 var outcome = outcomes[i];
                 applied[i] = await transitions.TryAsync(connection, transaction, writes.Dialect, outcome.JobId, JobState.Running, outcome.To,
@@ -118,6 +133,43 @@ internal sealed class JobLeases(JobWrites writes, JobTransitions transitions, Jo
             }
             return applied;
         }, cancellationToken);
+
+    /// <summary>Running → succeeded for many jobs in one statement (PostgreSQL); returns the ids whose lease still held.</summary>
+    private async Task<HashSet<Guid>> SucceedManyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<JobOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        JobStateMachine.Ensure(JobState.Running, JobState.Succeeded);
+        var now = time.GetUtcNow();
+        var rows = (await connection.QueryAsync<SucceededRow>(new CommandDefinition(
+            """
+            WITH input AS (SELECT * FROM unnest(@ids, @workers, @attempts, @results) AS t(id, worker, attempt, result)),
+            locked AS MATERIALIZED (SELECT id FROM jobs WHERE id = ANY(@ids) ORDER BY id FOR UPDATE),
+            changed AS (
+                UPDATE jobs SET state = 'succeeded', result = input.result, error_code = NULL, error_message = NULL, error_detail = NULL,
+                    lease_owner = NULL, lease_expires_at = NULL, heartbeat_at = NULL, finished_at = @now, updated_at = @now,
+                    event_seq = jobs.event_seq + 1
+                FROM input JOIN locked ON locked.id = input.id
+                WHERE jobs.id = input.id AND jobs.state = 'running' AND jobs.lease_owner = input.worker AND jobs.attempts = input.attempt
+                RETURNING jobs.id AS Id, jobs.event_seq AS EventSeq, jobs.parent_id AS ParentId),
+            logged AS (
+                INSERT INTO job_events (job_id, seq, type, from_state, to_state, message, data, created_at)
+                SELECT id, eventseq, 'state', 'running', 'succeeded', NULL, NULL, @now FROM changed)
+            SELECT id AS Id, parentid AS ParentId,
+                   EXISTS (SELECT 1 FROM job_dependencies d WHERE d.depends_on_id = changed.id) AS HasDependents
+            FROM changed
+            """,
+            new
+            {
+                ids = outcomes.Select(o => o.JobId).ToArray(),
+                workers = outcomes.Select(o => o.Lease.WorkerId).ToArray(),
+                attempts = outcomes.Select(o => o.Lease.Attempt).ToArray(),
+                results = outcomes.Select(o => o.Changes.Result).ToArray(),
+                now,
+            },
+            transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+        foreach (var row in rows.Where(r => r.ParentId is not null || r.HasDependents).OrderBy(r => r.Id))
+            await transitions.SettleAsync(connection, transaction, writes.Dialect, row.Id, JobState.Succeeded, row.ParentId, row.HasDependents, cancellationToken).ConfigureAwait(false);
+        return rows.Select(r => r.Id).ToHashSet();
+    }
 
     /// <summary>The handler asked to wait for its children: waiting, or straight back to queued if they have all finished.</summary>
     public Task<bool> SuspendForChildrenAsync(Guid jobId, JobLease lease, CancellationToken cancellationToken) =>
@@ -148,6 +200,13 @@ internal sealed class JobLeases(JobWrites writes, JobTransitions transitions, Jo
             return await inserter.InsertAsync(connection, transaction, writes.Dialect, new JobOwner(parent.OwnerUserId, parent.OwnerOrgId), request,
                 new JobLinks { ParentId = parent.Id, PipelineId = parent.PipelineId }, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
+
+    private sealed class SucceededRow
+    {
+        public Guid Id { get; set; }
+        public Guid? ParentId { get; set; }
+        public bool HasDependents { get; set; }
+    }
 
     private sealed class RecoveredRow
     {
