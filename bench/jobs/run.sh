@@ -4,12 +4,12 @@
 #   2. PostgreSQL 15 (a throwaway cluster, default durability: fsync and synchronous_commit on),
 #      2 `tessera worker` processes (goal: >= 1,000 jobs/s);
 # each followed by enqueue-to-start latency on the idle system (goal: median <= 20 ms).
-# Usage: bench/jobs/run.sh [COUNT=20000] [LATENCY_SAMPLES=200] [CONCURRENCY=16]
+# Usage: bench/jobs/run.sh [COUNT=20000] [LATENCY_SAMPLES=200] [CONCURRENCY=32]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 count="${1:-20000}"
 samples="${2:-200}"
-concurrency="${3:-16}"
+concurrency="${3:-32}"
 
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "${pg_bin:-}/initdb" ] || { echo "PostgreSQL server binaries not found (apt-get install postgresql)" >&2; exit 1; }

@@ -25,12 +25,12 @@ internal sealed class JobLeases(JobWrites writes, JobTransitions transitions, Jo
         {
             if (writes.Dialect == SqlDialect.Postgres) await JobClaims.RelaxDurabilityAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
             return (await connection.QueryAsync<HeldLease>(new CommandDefinition(
-            $"""
-            UPDATE jobs SET lease_expires_at = @until, heartbeat_at = @now
-            WHERE id IN (SELECT id FROM jobs WHERE lease_owner = @workerId AND state = 'running' ORDER BY id {(writes.Dialect == SqlDialect.Postgres ? "FOR UPDATE" : "")})
-            RETURNING id AS Id, cancel_requested AS CancelRequested
-            """,
-            new { workerId, now, until = now + options.Lease }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+                $"""
+                UPDATE jobs SET lease_expires_at = @until, heartbeat_at = @now
+                WHERE id IN (SELECT id FROM jobs WHERE lease_owner = @workerId AND state = 'running' ORDER BY id {(writes.Dialect == SqlDialect.Postgres ? "FOR UPDATE" : "")})
+                RETURNING id AS Id, cancel_requested AS CancelRequested
+                """,
+                new { workerId, now, until = now + options.Lease }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
         }, cancellationToken).ConfigureAwait(false);
     }
 

@@ -48,8 +48,18 @@ internal sealed class JobTransitions(TimeProvider time)
             sql,
             new
             {
-                id, from = from.Name(), to = to.Name(), now, result = changes.Result, leaseWorker = changes.Lease?.WorkerId, leaseAttempt = changes.Lease?.Attempt, runAt = changes.RunAt,
-                errorCode = changes.Error?.Code, errorMessage = changes.Error?.Message, errorDetail = changes.Error?.Detail, message,
+                id,
+                from = from.Name(),
+                to = to.Name(),
+                now,
+                result = changes.Result,
+                leaseWorker = changes.Lease?.WorkerId,
+                leaseAttempt = changes.Lease?.Attempt,
+                runAt = changes.RunAt,
+                errorCode = changes.Error?.Code,
+                errorMessage = changes.Error?.Message,
+                errorDetail = changes.Error?.Detail,
+                message,
             },
             transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (applied is null) return false;

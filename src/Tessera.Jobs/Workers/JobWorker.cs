@@ -156,6 +156,7 @@ internal sealed class JobWorker(
     {
         // Only jobs claimed before the renewal starts can be judged by it.
         var before = _running.Keys.ToList();
+        if (before.Count == 0) return;
         var held = (await leases.HeartbeatAsync(WorkerId, stop).ConfigureAwait(false)).ToDictionary(h => h.Id);
         foreach (var id in before)
         {
