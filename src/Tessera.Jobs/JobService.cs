@@ -113,6 +113,7 @@ public sealed class JobService
     /// <summary>
     /// Cancels a job: one that has not started (queued, retrying, waiting) ends cancelled at once; a running one
     /// is flagged, and its worker cancels the handler's token at its next heartbeat (or at once on a wake-up).
+    /// Its unfinished children are cancelled too; pipeline dependents follow their failure policy.
     /// </summary>
     public async Task<JobInfo> CancelAsync(JobScope scope, Guid id, CancellationToken cancellationToken = default)
     {
@@ -142,7 +143,30 @@ public sealed class JobService
             return (await JobReader.GetRowAsync(connection, transaction, id, scope, cancellationToken).ConfigureAwait(false))!.ToInfo();
         }, cancellationToken).ConfigureAwait(false);
         _wakeups.PulseCancel();
+        await CancelChildrenAsync(id, cancellationToken).ConfigureAwait(false);
         return job;
+    }
+
+    /// <summary>
+    /// Children go with their parent. Each in its own transaction after the parent's commit, so locks are never
+    /// taken parent-then-child (a finishing child takes child-then-parent).
+    /// </summary>
+    private async Task CancelChildrenAsync(Guid parentId, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<JobRow> children;
+        await using (var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+            children = await JobReader.ChildrenAsync(connection, parentId, cancellationToken).ConfigureAwait(false);
+        foreach (var child in children.Where(c => !c.StateValue.IsTerminal()))
+        {
+            try
+            {
+                await CancelAsync(JobScope.Operator, child.Id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TesseraException e) when (e.Code == JobStateMachine.InvalidTransitionCode)
+            {
+                // It ended meanwhile.
+            }
+        }
     }
 
     /// <summary>Runs a failed job again as a new job (terminal states never change) that points back with <c>retry_of</c>.</summary>

@@ -100,4 +100,20 @@ public class PipelineTests
         Assert.Equal("succeeded", parentStates[^1]);
         Assert.Equal(2, parentStates.Count(s => s == "running"));
     }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task Cancelling_a_waiting_parent_cancels_its_children(string dialect)
+    {
+        await using var harness = await JobsHarness.CreateAsync(dialect);
+        var parent = (await harness.Jobs.EnqueueAsync(JobsHarness.Alice, new JobRequest("system.fanout", new JsonObject { ["values"] = new JsonArray(1, 2) }))).Job;
+        // Only the parent's kind runs here: the children stay queued and the parent waits for them.
+        await using (new RunningWorker(harness.NewWorker(kinds: ["system.fanout"])))
+            await harness.WaitForAsync(parent.Id, j => j.State == JobState.Waiting);
+
+        Assert.Equal(JobState.Cancelled, (await harness.Jobs.CancelAsync(JobScope.Of(JobsHarness.Alice), parent.Id)).State);
+        var children = await harness.Jobs.ListAsync(JobScope.Operator, new JobListQuery(Kind: "system.echo"));
+        Assert.Equal(2, children.Count);
+        Assert.All(children, c => Assert.Equal(JobState.Cancelled, c.State));
+    }
 }
