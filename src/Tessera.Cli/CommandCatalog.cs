@@ -4,10 +4,12 @@ using Tessera.Cli.Commands.Db;
 using Tessera.Cli.Commands.Embed;
 using Tessera.Cli.Commands.Export;
 using Tessera.Cli.Commands.Index;
+using Tessera.Cli.Commands.Jobs;
 using Tessera.Cli.Commands.Serve;
 using Tessera.Cli.Commands.Token;
 using Tessera.Cli.Commands.Up;
 using Tessera.Cli.Commands.User;
+using Tessera.Cli.Commands.Worker;
 
 namespace Tessera.Cli;
 
@@ -24,6 +26,8 @@ internal static class CommandCatalog
         UserCommand.Create(),
         EmbedCommand.Create(),
         IndexCommand.Create(),
+        JobsCommand.Create(),
+        WorkerCommand.Create(),
         ExportCommand.Create(),
     ];
 }

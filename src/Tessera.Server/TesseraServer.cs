@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
+using Tessera.Jobs;
 using Tessera.Server.Auth;
 using Tessera.Server.Endpoints;
 using Tessera.Server.Health;
@@ -32,6 +33,7 @@ public static class TesseraServer
         });
         builder.Services.AddOpenApi("v1");
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+        if (settings.Workers > 0) builder.Services.AddJobWorkers(settings.Workers);
         return builder;
     }
 
@@ -51,6 +53,7 @@ public static class TesseraServer
         api.MapAuthEndpoints();
         api.MapTokenEndpoints();
         api.MapOrganizationEndpoints();
+        api.MapJobs();
         api.MapFallback(() => Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: "No such API route.")).ExcludeFromDescription();
         return app;
     }

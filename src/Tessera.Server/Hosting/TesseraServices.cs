@@ -3,6 +3,7 @@ using Tessera.Data;
 using Tessera.Data.Blobs;
 using Tessera.Data.Identity;
 using Tessera.Data.Migrations;
+using Tessera.Jobs;
 
 namespace Tessera.Server.Hosting;
 
@@ -26,6 +27,7 @@ public static class TesseraServices
             return new LocalBlobStore(settings.BlobRoot, settings.MaxBlobBytes);
         });
         services.AddSingleton<UrlSignerProvider>();
+        services.AddTesseraJobs();
         return services;
     }
 }

@@ -1,0 +1,87 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Tessera.Core.Errors;
+using Tessera.Core.Identity;
+using Tessera.Jobs.Http;
+
+namespace Tessera.Jobs;
+
+/// <summary>
+/// <c>/api/v1/jobs</c>: the caller's own jobs. Ownership is part of every query, so another user's job answers
+/// the same 404 as a job that does not exist.
+/// </summary>
+public static class JobEndpoints
+{
+    public static RouteGroupBuilder MapJobs(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        var jobs = api.MapGroup("/jobs").WithTags("jobs").RequireAuthorization();
+        jobs.MapPost("/", EnqueueAsync).WithName("EnqueueJob").WithSummary("Enqueue a job of a registered kind (idempotent with idempotency_key).");
+        jobs.MapGet("/", ListAsync).WithName("ListJobs").WithSummary("List your jobs, newest first; filter by state and kind.");
+        jobs.MapGet("/{id:guid}", GetAsync).WithName("GetJob").WithSummary("One of your jobs.");
+        jobs.MapGet("/{id:guid}/events", EventsAsync).WithName("GetJobEvents").WithSummary("The job's events after a sequence number.");
+        jobs.MapGet("/{id:guid}/events/stream", JobEventStream.StreamAsync).WithName("StreamJobEvents")
+            .WithSummary("Server-sent events: the job's events after Last-Event-ID or ?after=, until the job ends.");
+        jobs.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelJob").WithSummary("Cancel a job: at once if it has not started, cooperatively if it runs.");
+        jobs.MapPost("/{id:guid}/retry", RetryAsync).WithName("RetryJob").WithSummary("Run a failed job again, as a new job.");
+        return api;
+    }
+
+    private static async Task<Results<Created<JobInfo>, Ok<JobInfo>>> EnqueueAsync(
+        EnqueueJobBody body, ClaimsPrincipal user, JobService jobs, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var principal = Caller(user, Permissions.JobsWrite);
+        if (string.IsNullOrWhiteSpace(body?.Kind)) throw TesseraException.Validation("kind is required.");
+        var request = new JobRequest(body.Kind, body.Input)
+        {
+            IdempotencyKey = idempotencyKey ?? body.IdempotencyKey,
+            Priority = body.Priority,
+            RunAt = body.RunAt,
+            MaxAttempts = body.MaxAttempts,
+        };
+        var result = await jobs.EnqueueAsync(JobOwner.Of(principal), request, cancellationToken).ConfigureAwait(false);
+        return result.Created ? TypedResults.Created($"/api/v1/jobs/{result.Job.Id}", result.Job) : TypedResults.Ok(result.Job);
+    }
+
+    private static async Task<Ok<IReadOnlyList<JobInfo>>> ListAsync(
+        ClaimsPrincipal user, JobService jobs, string? state, string? kind, int? limit, CancellationToken cancellationToken)
+    {
+        var principal = Caller(user, Permissions.JobsRead);
+        JobState? filter = null;
+        if (!string.IsNullOrEmpty(state))
+        {
+            if (!JobStates.TryParse(state, out var parsed))
+                throw TesseraException.Validation($"Unknown state '{state}'. States: {string.Join(", ", Enum.GetValues<JobState>().Select(s => s.Name()))}.");
+            filter = parsed;
+        }
+        var list = await jobs.ListAsync(JobScope.Of(principal), new JobListQuery(filter, string.IsNullOrEmpty(kind) ? null : kind, limit ?? 100), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(list);
+    }
+
+    private static async Task<Ok<JobInfo>> GetAsync(Guid id, ClaimsPrincipal user, JobService jobs, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await jobs.GetAsync(JobScope.Of(Caller(user, Permissions.JobsRead)), id, cancellationToken).ConfigureAwait(false));
+
+    private static async Task<Ok<IReadOnlyList<JobEvent>>> EventsAsync(
+        Guid id, ClaimsPrincipal user, JobService jobs, long? after, int? limit, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await jobs.GetEventsAsync(JobScope.Of(Caller(user, Permissions.JobsRead)), id, after ?? 0, limit ?? 500, cancellationToken).ConfigureAwait(false));
+
+    private static async Task<Ok<JobInfo>> CancelAsync(Guid id, ClaimsPrincipal user, JobService jobs, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await jobs.CancelAsync(JobScope.Of(Caller(user, Permissions.JobsWrite)), id, cancellationToken).ConfigureAwait(false));
+
+    private static async Task<Created<JobInfo>> RetryAsync(Guid id, ClaimsPrincipal user, JobService jobs, CancellationToken cancellationToken)
+    {
+        var job = await jobs.RetryAsync(JobScope.Of(Caller(user, Permissions.JobsWrite)), id, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Created($"/api/v1/jobs/{job.Id}", job);
+    }
+
+    internal static Principal Caller(ClaimsPrincipal user, string permission)
+    {
+        var principal = Principal.FromClaims(user);
+        principal.Require(permission);
+        return principal;
+    }
+}
