@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Tessera.Jobs;
+using Tessera.Omics.Api;
 using Tessera.Server.Auth;
 using Tessera.Server.Endpoints;
 using Tessera.Server.Health;
@@ -54,6 +55,7 @@ public static class TesseraServer
         api.MapTokenEndpoints();
         api.MapOrganizationEndpoints();
         api.MapJobs();
+        api.MapOmics();
         api.MapFallback(() => Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: "No such API route.")).ExcludeFromDescription();
         return app;
     }

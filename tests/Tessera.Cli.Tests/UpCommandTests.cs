@@ -26,6 +26,19 @@ public class UpCommandTests
             var demo = (await File.ReadAllTextAsync(demoFile)).Trim();
             Assert.Equal(HttpStatusCode.OK, (await Me(http, demo)).StatusCode);
 
+            // The export client explains a missing token, an unknown run and a bad token in plain words.
+            var serverUrl = $"http://127.0.0.1:{port}";
+            var outFile = Path.Combine(scratch.DataDir, "export.json");
+            var noToken = await CliProcess.RunAsync("export", "run", Guid.CreateVersion7().ToString(), "--server", serverUrl, "--out", outFile);
+            Assert.Equal(1, noToken.ExitCode);
+            Assert.Contains("No API token", noToken.Error, StringComparison.Ordinal);
+            var unknownRun = await CliProcess.RunAsync("export", "run", Guid.CreateVersion7().ToString(), "--server", serverUrl, "--demo", "--data-dir", scratch.DataDir, "--out", outFile);
+            Assert.Equal(1, unknownRun.ExitCode);
+            Assert.Contains("was not found", unknownRun.Error, StringComparison.Ordinal);
+            var badToken = await CliProcess.RunAsync("export", "run", Guid.CreateVersion7().ToString(), "--server", serverUrl, "--token", "tsr_nope", "--out", outFile);
+            Assert.Contains("refused the token", badToken.Error, StringComparison.Ordinal);
+            Assert.False(File.Exists(outFile));
+
             // A token made by the CLI works against the running server until the CLI revokes it.
             string[] data = ["--data-dir", scratch.DataDir, "--database", scratch.Target];
             var created = await CliProcess.RunAsync(["token", "create", "--user", "ops@example.com", "--org", "ops", "--expires", "7d", .. data]);

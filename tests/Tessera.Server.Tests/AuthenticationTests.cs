@@ -27,16 +27,16 @@ public class AuthenticationTests
         await app.Services.GetRequiredService<TokenService>().RevokeAnyAsync(revoked.Record.Id.ToString(), new AuditActor(userId, orgId, "test"));
         time.Advance(TimeSpan.FromMinutes(2));
 
-        async Task<(HttpStatusCode, string?, string)> Call(string? header)
+        async Task<(HttpStatusCode, string?, string, string)> Call(string? header)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, Me);
             if (header is not null) request.Headers.TryAddWithoutValidation("Authorization", header);
             var response = await app.CreateClient().SendAsync(request);
             var body = await response.Content.ReadAsStringAsync();
-            return (response.StatusCode, await CodeOf(response), body);
+            return (response.StatusCode, await CodeOf(response), body, response.Headers.WwwAuthenticate.ToString());
         }
 
-        var results = new Dictionary<string, (HttpStatusCode Status, string? Code, string Body)>
+        var results = new Dictionary<string, (HttpStatusCode Status, string? Code, string Body, string Challenge)>
         {
             ["missing"] = await Call(null),
             ["basic"] = await Call("Basic dXNlcjpwYXNz"),
@@ -54,6 +54,8 @@ public class AuthenticationTests
         Assert.Equal("TOKEN_REVOKED", results["revoked"].Code);
         Assert.Contains("expired", results["expired"].Body, StringComparison.Ordinal);
         Assert.Contains("revoked", results["revoked"].Body, StringComparison.Ordinal);
+        // Kestrel refuses non-ASCII header values; the challenge header must stay ASCII for every failure.
+        Assert.All(results.Values, r => Assert.True(System.Text.Ascii.IsValid(r.Challenge), r.Challenge));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Me)).StatusCode);
     }
 

@@ -39,9 +39,10 @@ internal sealed class TokenAuthenticationHandler(
     {
         var failure = Context.Items[FailureItem] as TokenFailure? ?? TokenFailure.Missing;
         Response.StatusCode = StatusCodes.Status401Unauthorized;
+        // Header values must be ASCII: the header names the stable code, the problem body says it in words.
         Response.Headers.WWWAuthenticate = failure == TokenFailure.Missing
             ? "Bearer"
-            : $"Bearer error=\"invalid_token\", error_description=\"{failure.Message()}\"";
+            : $"Bearer error=\"invalid_token\", error_description=\"{failure.Code()}\"";
         var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 401, Detail = failure.Message() };
         problem.Extensions["code"] = failure.Code();
         await problems.WriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = problem }).ConfigureAwait(false);

@@ -4,6 +4,7 @@ using Tessera.Data.Blobs;
 using Tessera.Data.Identity;
 using Tessera.Data.Migrations;
 using Tessera.Jobs;
+using Tessera.Omics;
 
 namespace Tessera.Server.Hosting;
 
@@ -28,6 +29,7 @@ public static class TesseraServices
         });
         services.AddSingleton<UrlSignerProvider>();
         services.AddTesseraJobs();
+        services.AddOmics();
         return services;
     }
 }

@@ -27,7 +27,7 @@ internal static class ExportCommand
     private static Command CreateRun()
     {
         var runId = new Argument<Guid>("run-id") { Description = "The run to export." };
-        var server = new Option<Uri>("--server") { Description = "The server's base URL.", DefaultValueFactory = _ => new Uri("http://127.0.0.1:8080") };
+        var server = new Option<string>("--server") { Description = "The server's base URL.", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
         var token = new Option<string?>("--token") { Description = $"API token (default: the {TokenVariable} environment variable)." };
         var demo = new Option<bool>("--demo") { Description = "Use the local demo token (only for a server on this machine)." };
         var dataDir = new Option<string?>("--data-dir") { Description = $"Where 'tessera up' keeps the demo token (default {TesseraConfiguration.DefaultDataDir})." };
@@ -38,7 +38,7 @@ internal static class ExportCommand
         foreach (var o in new Option[] { server, token, demo, dataDir, format, output }) command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
         {
-            var baseUri = parse.GetValue(server)!;
+            var baseUri = ParseServer(parse.GetValue(server)!);
             var bearer = ResolveToken(parse.GetValue(token), parse.GetValue(demo), parse.GetValue(dataDir), baseUri);
             var kind = parse.GetValue(format)!;
             if (kind is not ("json" or "csv" or "npy")) throw TesseraException.Validation($"Unknown format '{kind}': use json, csv or npy.");
@@ -67,6 +67,11 @@ internal static class ExportCommand
         });
         return command;
     }
+
+    private static Uri ParseServer(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw TesseraException.Validation($"'{text}' is not a server URL; expected e.g. http://127.0.0.1:8080.");
 
     private static string ResolveToken(string? explicitToken, bool demo, string? dataDir, Uri server)
     {

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Tessera.Core.Errors;
+using Tessera.Core.Identity;
+using Tessera.Jobs;
+using Tessera.Omics.Analysis;
+using Tessera.Omics.Embedding;
+using Tessera.Omics.Export;
+using Tessera.Omics.Runs;
+using Tessera.Omics.Storage;
+
+namespace Tessera.Omics.Api;
+
+/// <summary>System 1's HTTP surface under <c>/api/v1/omics</c>: thin handlers over the Omics services.</summary>
+public static class OmicsEndpoints
+{
+    public static RouteGroupBuilder MapOmics(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        var omics = api.MapGroup("/omics").WithTags("omics").RequireAuthorization();
+        omics.MapPost("/runs", UploadAsync).DisableAntiforgery()
+            .WithSummary("Upload peptides (multipart: file = FASTA/CSV/TSV, optional name and embedder); 202 with the run and its embedding job.");
+        omics.MapGet("/runs", ListAsync).WithSummary("Your runs, newest first.");
+        omics.MapGet("/runs/{id:guid}", GetAsync).WithSummary("One of your runs, with its parse report.");
+        omics.MapGet("/runs/{id:guid}/summary", SummaryAsync).WithSummary("Counts, histograms, descriptor and embedding statistics, clusters.");
+        omics.MapGet("/runs/{id:guid}/export", ExportAsync).WithSummary("OmicsToken v1 JSON (default), or ?format=csv|npy.");
+        omics.MapPost("/compare", CompareAsync).WithSummary("Compare two of your runs.");
+        return api;
+    }
+
+    private static async Task<Accepted<UploadResponse>> UploadAsync(
+        HttpContext context, OmicsUploadService uploads, OmicsEmbedderChoice embedders, JobService jobs, CancellationToken cancellationToken)
+    {
+        var owner = Principal.FromClaims(context.User);
+        if (!context.Request.HasFormContentType)
+            throw TesseraException.Validation("Send the upload as multipart/form-data with the peptide file in a 'file' field.");
+        var form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+        var file = form.Files.GetFile("file") ?? throw TesseraException.Validation("The upload has no 'file' field.");
+        var embedder = embedders.Resolve(form["embedder"]);
+        JobInfo? job = null;
+        await using var content = file.OpenReadStream();
+        var run = await uploads.CreateRunAsync(owner, new OmicsUploadService.Upload(content, file.FileName, form["name"]), async (c, t, stored) =>
+        {
+            // The run and its embedding job commit together: no run without a job, no job without a run.
+            var request = new JobRequest(OmicsEmbedJobHandler.JobKind, OmicsEmbedJobHandler.Input(stored.Id, embedder));
+            job = (await jobs.EnqueueAsync(JobOwner.Of(owner), request, c, t, cancellationToken).ConfigureAwait(false)).Job;
+            await OmicsRepository.SetJobAsync(c, t, stored.Id, job.Id, cancellationToken).ConfigureAwait(false);
+            return stored with { JobId = job.Id };
+        }, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Accepted($"/api/v1/omics/runs/{run.Id}", new UploadResponse(RunResponse.From(run), job!));
+    }
+
+    private static async Task<Ok<List<RunResponse>>> ListAsync(HttpContext context, OmicsRunReader runs, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await runs.ListAsync(Principal.FromClaims(context.User), cancellationToken).ConfigureAwait(false)).Select(RunResponse.From).ToList());
+
+    private static async Task<Ok<RunResponse>> GetAsync(Guid id, HttpContext context, OmicsRunReader runs, CancellationToken cancellationToken) =>
+        TypedResults.Ok(RunResponse.From(await runs.GetAsync(Principal.FromClaims(context.User), id, cancellationToken).ConfigureAwait(false)));
+
+    private static async Task<Ok<OmicsAnalysisService.RunSummary>> SummaryAsync(Guid id, HttpContext context, OmicsAnalysisService analysis, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await analysis.SummarizeAsync(Principal.FromClaims(context.User), id, cancellationToken).ConfigureAwait(false));
+
+    private static async Task<Ok<OmicsAnalysisService.RunComparison>> CompareAsync(CompareRequest request, HttpContext context, OmicsAnalysisService analysis, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await analysis.CompareAsync(Principal.FromClaims(context.User), request.RunA, request.RunB, cancellationToken).ConfigureAwait(false));
+
+    private static async Task ExportAsync(Guid id, string? format, HttpContext context, OmicsExportService exports, CancellationToken cancellationToken)
+    {
+        format ??= "json";
+        var run = await exports.GetExportableRunAsync(Principal.FromClaims(context.User), id, format, cancellationToken).ConfigureAwait(false);
+        context.Response.ContentType = OmicsExportService.ContentType(format);
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"run-{run.Id}.{format}\"";
+        await exports.WriteAsync(run, format, context.Response.Body, cancellationToken).ConfigureAwait(false);
+    }
+}

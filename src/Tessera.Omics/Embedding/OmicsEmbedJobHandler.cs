@@ -1,0 +1,35 @@
+using System.Text.Json.Nodes;
+using Tessera.Jobs;
+
+namespace Tessera.Omics.Embedding;
+
+/// <summary>
+/// The <c>omics.embed</c> job: embeds every peptide of a run. Safe to re-run after a crash or a lease takeover:
+/// vectors already stored are skipped, so the work resumes where it stopped.
+/// </summary>
+internal sealed class OmicsEmbedJobHandler(OmicsEmbeddingService embeddings) : IJobHandler
+{
+    public const string JobKind = "omics.embed";
+
+    public string Kind => JobKind;
+    public int Version => 1;
+    public bool Cacheable => false;
+
+    public static JsonObject Input(Guid runId, string embedder) => new() { ["run_id"] = runId.ToString(), ["embedder"] = embedder };
+
+    public async Task<JsonNode?> ExecuteAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        var runId = Guid.Parse(context.Input?["run_id"]?.GetValue<string>() ?? throw new PermanentJobException("INVALID_INPUT", "The job input has no run_id."));
+        var embedder = context.Input?["embedder"]?.GetValue<string>() ?? throw new PermanentJobException("INVALID_INPUT", "The job input has no embedder.");
+        var identity = await embeddings.EmbedRunAsync(runId, embedder,
+            p => context.ReportProgressAsync(p.Done, p.Total, "peptides embedded", cancellationToken),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new JsonObject
+        {
+            ["run_id"] = runId.ToString(),
+            ["embedder"] = identity.Name,
+            ["dimension"] = identity.Dimension,
+            ["model_hash"] = identity.ModelHash,
+        };
+    }
+}
