@@ -8,13 +8,18 @@ using Tessera.Omics.Embedding;
 using Tessera.Omics.Export;
 using Tessera.Omics.Parsing;
 using Tessera.Omics.Runs;
+using Tessera.Omics.Search;
+using Tessera.Vectors.Management;
+using Microsoft.Extensions.Logging;
 
 namespace Tessera.Omics;
 
 public static class OmicsServices
 {
     /// <summary>The Omics tables, services and job kind; settings under <c>omics:</c>.</summary>
-    public static IServiceCollection AddOmics(this IServiceCollection services)
+    /// <param name="services">The container.</param>
+    /// <param name="indexDirectory">Where the omics index snapshots live (under the data dir).</param>
+    public static IServiceCollection AddOmics(this IServiceCollection services, Func<IServiceProvider, string> indexDirectory)
     {
         services.AddSingleton(OmicsModule.Migrations);
         services.AddSingleton(sp =>
@@ -37,6 +42,10 @@ public static class OmicsServices
         services.AddSingleton<OmicsEmbeddingService>();
         services.AddSingleton<OmicsAnalysisService>();
         services.AddSingleton<OmicsExportService>();
+        services.AddSingleton(sp => new OmicsIndex(
+            sp.GetRequiredService<Data.TesseraDatabase>(), indexDirectory(sp),
+            sp.GetRequiredService<ILogger<VectorIndexManager>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<OmicsSearchService>();
         services.AddJobHandler<OmicsEmbedJobHandler>();
         return services;
     }

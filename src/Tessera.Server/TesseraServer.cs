@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Tessera.Jobs;
 using Tessera.Omics.Api;
+using Tessera.Omics.Search;
 using Tessera.Server.Auth;
 using Tessera.Server.Endpoints;
 using Tessera.Server.Health;
@@ -33,7 +34,8 @@ public static class TesseraServer
             options.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
         });
         builder.Services.AddOpenApi("v1");
-        builder.Services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+        builder.Services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<OmicsIndexHealthCheck>("omics-index", tags: [HealthEndpoints.ReadyTag]);
         if (settings.Workers > 0) builder.Services.AddJobWorkers(settings.Workers);
         return builder;
     }

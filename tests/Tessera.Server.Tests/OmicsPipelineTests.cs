@@ -67,6 +67,26 @@ public class OmicsPipelineTests
         var csv = await alice.GetAsync(new Uri($"/api/v1/omics/runs/{runId}/export?format=csv", UriKind.Relative));
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
 
+        // Search: the query sequence finds itself first, embedded on the fly with the run's embedder.
+        var searchResponse = await alice.PostAsJsonAsync("/api/v1/omics/search", new { sequence = "gigkflhsakkfgkafvgeimns", k = 3 });
+        Assert.True(searchResponse.IsSuccessStatusCode, await searchResponse.Content.ReadAsStringAsync());
+        var found = await Json(searchResponse);
+        var top = found.GetProperty("hits")[0];
+        Assert.Equal("GIGKFLHSAKKFGKAFVGEIMNS", top.GetProperty("sequence").GetString());
+        Assert.Equal(1.0, top.GetProperty("score").GetDouble(), 1e-4);
+        Assert.Equal(3, found.GetProperty("hits").GetArrayLength());
+        var peptideId = top.GetProperty("peptide_id").GetString();
+        var byPeptide = await alice.PostAsJsonAsync("/api/v1/omics/search", new { peptide_id = peptideId, k = 2, run_ids = new[] { runId } });
+        Assert.Equal(HttpStatusCode.OK, byPeptide.StatusCode);
+        Assert.Equal(peptideId, (await Json(byPeptide)).GetProperty("hits")[0].GetProperty("peptide_id").GetString());
+        var badQuery = await alice.PostAsJsonAsync("/api/v1/omics/search", new { sequence = "KLJ" });
+        Assert.Equal(HttpStatusCode.BadRequest, badQuery.StatusCode);
+
+        // Bob's searches see none of Alice's peptides.
+        var bobFound = await Json(await bob.PostAsJsonAsync("/api/v1/omics/search", new { sequence = "GIGKFLHSAKKFGKAFVGEIMNS", k = 3 }));
+        Assert.Empty(bobFound.GetProperty("hits").EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await bob.PostAsJsonAsync("/api/v1/omics/search", new { peptide_id = peptideId })).StatusCode);
+
         // Bob sees Alice's run exactly as he sees a run that does not exist, on every route.
         foreach (var suffix in new[] { "", "/summary", "/export" })
         {

@@ -9,6 +9,7 @@ using Tessera.Omics.Analysis;
 using Tessera.Omics.Embedding;
 using Tessera.Omics.Export;
 using Tessera.Omics.Runs;
+using Tessera.Omics.Search;
 using Tessera.Omics.Storage;
 
 namespace Tessera.Omics.Api;
@@ -27,6 +28,7 @@ public static class OmicsEndpoints
         omics.MapGet("/runs/{id:guid}/summary", SummaryAsync).WithSummary("Counts, histograms, descriptor and embedding statistics, clusters.");
         omics.MapGet("/runs/{id:guid}/export", ExportAsync).WithSummary("OmicsToken v1 JSON (default), or ?format=csv|npy.");
         omics.MapPost("/compare", CompareAsync).WithSummary("Compare two of your runs.");
+        omics.MapPost("/search", SearchAsync).WithSummary("Nearest peptides to a sequence or a stored peptide, among your runs only.");
         return api;
     }
 
@@ -63,6 +65,9 @@ public static class OmicsEndpoints
 
     private static async Task<Ok<OmicsAnalysisService.RunComparison>> CompareAsync(CompareRequest request, HttpContext context, OmicsAnalysisService analysis, CancellationToken cancellationToken) =>
         TypedResults.Ok(await analysis.CompareAsync(Principal.FromClaims(context.User), request.RunA, request.RunB, cancellationToken).ConfigureAwait(false));
+
+    private static async Task<Ok<OmicsSearchService.Response>> SearchAsync(OmicsSearchService.Request request, HttpContext context, OmicsSearchService search, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await search.SearchAsync(Principal.FromClaims(context.User), request, cancellationToken).ConfigureAwait(false));
 
     private static async Task ExportAsync(Guid id, string? format, HttpContext context, OmicsExportService exports, CancellationToken cancellationToken)
     {

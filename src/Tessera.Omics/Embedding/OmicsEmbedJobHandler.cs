@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Tessera.Jobs;
+using Tessera.Omics.Search;
 
 namespace Tessera.Omics.Embedding;
 
@@ -7,7 +8,7 @@ namespace Tessera.Omics.Embedding;
 /// The <c>omics.embed</c> job: embeds every peptide of a run. Safe to re-run after a crash or a lease takeover:
 /// vectors already stored are skipped, so the work resumes where it stopped.
 /// </summary>
-internal sealed class OmicsEmbedJobHandler(OmicsEmbeddingService embeddings) : IJobHandler
+internal sealed class OmicsEmbedJobHandler(OmicsEmbeddingService embeddings, OmicsIndex index) : IJobHandler
 {
     public const string JobKind = "omics.embed";
 
@@ -24,8 +25,13 @@ internal sealed class OmicsEmbedJobHandler(OmicsEmbeddingService embeddings) : I
         var identity = await embeddings.EmbedRunAsync(runId, embedder,
             p => context.ReportProgressAsync(p.Done, p.Total, "peptides embedded", cancellationToken),
             cancellationToken: cancellationToken).ConfigureAwait(false);
+        // Ask for the embedder's index to be rebuilt with the new vectors (coalesced with concurrent requests; a
+        // failed build keeps the previous index serving and shows as degraded in /readyz).
+        var status = await index.For(identity).RequestRebuild().ConfigureAwait(false);
         return new JsonObject
         {
+            ["index_health"] = status.Health.ToString().ToLowerInvariant(),
+            ["index_count"] = status.Count,
             ["run_id"] = runId.ToString(),
             ["embedder"] = identity.Name,
             ["dimension"] = identity.Dimension,

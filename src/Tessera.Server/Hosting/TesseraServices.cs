@@ -29,7 +29,7 @@ public static class TesseraServices
         });
         services.AddSingleton<UrlSignerProvider>();
         services.AddTesseraJobs();
-        services.AddOmics();
+        services.AddOmics(sp => Path.Combine(sp.GetRequiredService<TesseraSettings>().DataDir, "indexes"));
         return services;
     }
 }

@@ -1,5 +1,6 @@
 -- Omics runs: an uploaded peptide file, its parsed peptides (one row per distinct sequence in a run, with typed
--- descriptor columns), the records of the file linked to those peptides, and one embedding per peptide.
+-- descriptor columns), the records of the file linked to those peptides, and one embedding per peptide (its
+-- integer label is the id the vector index stores).
 CREATE TABLE omics_runs (
     id                 uuid PRIMARY KEY,
     user_id            uuid NOT NULL,
@@ -55,7 +56,8 @@ CREATE TABLE omics_records (
 );
 
 CREATE TABLE omics_embeddings (
-    peptide_id uuid PRIMARY KEY REFERENCES omics_peptides (id) ON DELETE CASCADE,
+    label      bigserial PRIMARY KEY,
+    peptide_id uuid NOT NULL UNIQUE REFERENCES omics_peptides (id) ON DELETE CASCADE,
     run_id     uuid NOT NULL REFERENCES omics_runs (id) ON DELETE CASCADE,
     embedder   text NOT NULL,
     model_hash text NOT NULL,

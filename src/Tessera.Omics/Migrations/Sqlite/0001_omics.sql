@@ -1,5 +1,6 @@
 -- Omics runs: an uploaded peptide file, its parsed peptides (one row per distinct sequence in a run, with typed
--- descriptor columns), the records of the file linked to those peptides, and one embedding per peptide.
+-- descriptor columns), the records of the file linked to those peptides, and one embedding per peptide (its
+-- integer label is the id the vector index stores).
 CREATE TABLE omics_runs (
     id                 TEXT PRIMARY KEY,
     user_id            TEXT NOT NULL,
@@ -55,7 +56,8 @@ CREATE TABLE omics_records (
 );
 
 CREATE TABLE omics_embeddings (
-    peptide_id TEXT PRIMARY KEY REFERENCES omics_peptides (id) ON DELETE CASCADE,
+    label      INTEGER PRIMARY KEY AUTOINCREMENT,
+    peptide_id TEXT NOT NULL UNIQUE REFERENCES omics_peptides (id) ON DELETE CASCADE,
     run_id     TEXT NOT NULL REFERENCES omics_runs (id) ON DELETE CASCADE,
     embedder   TEXT NOT NULL,
     model_hash TEXT NOT NULL,

@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Tessera.Data;
+using Tessera.Omics.Storage;
+using Tessera.Vectors;
+using Tessera.Vectors.Hnsw;
+using Tessera.Vectors.Management;
+
+namespace Tessera.Omics.Search;
+
+/// <summary>
+/// One HNSW index per embedder (name + model hash), built from every stored omics vector of that embedder and kept
+/// as a snapshot under the data dir. The database stays the source of truth; rebuilds are coalesced, run in the
+/// background, and a failed one leaves the last good index serving (reported as degraded in /readyz).
+/// </summary>
+public sealed class OmicsIndex(TesseraDatabase database, string indexDirectory, ILogger<VectorIndexManager> logger, TimeProvider time) : IAsyncDisposable
+{
+    private static readonly HnswOptions Options = new() { M = 16, EfConstruction = 200, EfSearch = 64 };
+
+    private readonly ConcurrentDictionary<string, Lazy<VectorIndexManager>> _managers = new(StringComparer.Ordinal);
+
+    public IEnumerable<IndexStatus> Statuses => _managers.Values.Where(m => m.IsValueCreated).Select(m => m.Value.Status);
+
+    public VectorIndexManager For(EmbedderIdentity embedder)
+    {
+        ArgumentNullException.ThrowIfNull(embedder);
+        var key = $"{embedder.Name}-{embedder.ModelHash[..16]}";
+        return _managers.GetOrAdd(key, k => new Lazy<VectorIndexManager>(() =>
+        {
+            Directory.CreateDirectory(indexDirectory);
+            var manager = new VectorIndexManager(
+                $"omics/{k}", Path.Combine(indexDirectory, $"omics-{k}.hnsw"), DistanceMetric.Cosine, Options,
+                ct => LoadAsync(embedder, ct), logger, time);
+            manager.TryLoadSnapshot();
+            return manager;
+        })).Value;
+    }
+
+    /// <summary>How many vectors of this embedder are stored: an index holding fewer is behind.</summary>
+    public async Task<int> StoredCountAsync(EmbedderIdentity embedder, CancellationToken cancellationToken)
+    {
+        await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await c.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM omics_embeddings WHERE embedder = @Name AND model_hash = @ModelHash",
+            new { embedder.Name, embedder.ModelHash }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    private async Task<IndexSourceData> LoadAsync(EmbedderIdentity embedder, CancellationToken cancellationToken)
+    {
+        await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = (await c.QueryAsync<(long Label, byte[] Vector)>(new CommandDefinition(
+            "SELECT label, vector FROM omics_embeddings WHERE embedder = @Name AND model_hash = @ModelHash ORDER BY label",
+            new { embedder.Name, embedder.ModelHash }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+        var vectors = new float[rows.Count * embedder.Dimension];
+        for (var i = 0; i < rows.Count; i++) MemoryMarshal.Cast<byte, float>(rows[i].Vector).CopyTo(vectors.AsSpan(i * embedder.Dimension));
+        return new IndexSourceData(embedder.Dimension, vectors, rows.Select(r => r.Label).ToList());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var manager in _managers.Values.Where(m => m.IsValueCreated)) await manager.Value.DisposeAsync().ConfigureAwait(false);
+    }
+}
