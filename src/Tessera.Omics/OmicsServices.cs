@@ -39,6 +39,8 @@ public static class OmicsServices
             sp.GetRequiredService<IConfiguration>()[OmicsEmbedderChoice.EsmModelSetting] is { Length: > 0 } folder ? folder : null));
         services.AddSingleton<OmicsUploadService>();
         services.AddSingleton<OmicsRunReader>();
+        services.AddSingleton<OmicsRunSubmission>();
+        services.AddSingleton<Demo.OmicsDemo>();
         services.AddSingleton<OmicsEmbeddingService>();
         services.AddSingleton<OmicsAnalysisService>();
         services.AddSingleton<OmicsExportService>();

@@ -4,13 +4,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Tessera.Core.Errors;
 using Tessera.Core.Identity;
-using Tessera.Jobs;
 using Tessera.Omics.Analysis;
-using Tessera.Omics.Embedding;
 using Tessera.Omics.Export;
 using Tessera.Omics.Runs;
 using Tessera.Omics.Search;
-using Tessera.Omics.Storage;
 
 namespace Tessera.Omics.Api;
 
@@ -32,26 +29,16 @@ public static class OmicsEndpoints
         return api;
     }
 
-    private static async Task<Accepted<UploadResponse>> UploadAsync(
-        HttpContext context, OmicsUploadService uploads, OmicsEmbedderChoice embedders, JobService jobs, CancellationToken cancellationToken)
+    private static async Task<Accepted<UploadResponse>> UploadAsync(HttpContext context, OmicsRunSubmission submissions, CancellationToken cancellationToken)
     {
         var owner = Principal.FromClaims(context.User);
         if (!context.Request.HasFormContentType)
             throw TesseraException.Validation("Send the upload as multipart/form-data with the peptide file in a 'file' field.");
         var form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
         var file = form.Files.GetFile("file") ?? throw TesseraException.Validation("The upload has no 'file' field.");
-        var embedder = embedders.Resolve(form["embedder"]);
-        JobInfo? job = null;
         await using var content = file.OpenReadStream();
-        var run = await uploads.CreateRunAsync(owner, new OmicsUploadService.Upload(content, file.FileName, form["name"]), async (c, t, stored) =>
-        {
-            // The run and its embedding job commit together: no run without a job, no job without a run.
-            var request = new JobRequest(OmicsEmbedJobHandler.JobKind, OmicsEmbedJobHandler.Input(stored.Id, embedder));
-            job = (await jobs.EnqueueAsync(JobOwner.Of(owner), request, c, t, cancellationToken).ConfigureAwait(false)).Job;
-            await OmicsRepository.SetJobAsync(c, t, stored.Id, job.Id, cancellationToken).ConfigureAwait(false);
-            return stored with { JobId = job.Id };
-        }, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Accepted($"/api/v1/omics/runs/{run.Id}", new UploadResponse(RunResponse.From(run), job!));
+        var submitted = await submissions.SubmitAsync(owner, new OmicsUploadService.Upload(content, file.FileName, form["name"]), form["embedder"], cancellationToken).ConfigureAwait(false);
+        return TypedResults.Accepted($"/api/v1/omics/runs/{submitted.Run.Id}", new UploadResponse(RunResponse.From(submitted.Run), submitted.Job));
     }
 
     private static async Task<Ok<List<RunResponse>>> ListAsync(HttpContext context, OmicsRunReader runs, CancellationToken cancellationToken) =>

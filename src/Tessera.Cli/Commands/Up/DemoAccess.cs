@@ -17,6 +17,14 @@ internal static class DemoAccess
     public const string TokenName = "demo";
     public const string TokenFileName = "demo-token";
 
+    /// <summary>The demo user acting in the demo organization, with an owner's permissions.</summary>
+    public static async Task<Principal> PrincipalAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var (user, org, role) = await services.GetRequiredService<AccountService>()
+            .EnsureMemberAsync(Email, Organization, Roles.Owner, new AuditActor(null, null, "tessera up"), cancellationToken).ConfigureAwait(false);
+        return new Principal(user.Id, org.Id, Roles.PermissionsOf(role));
+    }
+
     public static async Task<string> IssueAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var actor = new AuditActor(null, null, "tessera up");

@@ -1,0 +1,42 @@
+using Tessera.Core.Identity;
+using Tessera.Omics.Runs;
+using Tessera.Omics.Search;
+using Tessera.Omics.Storage;
+
+namespace Tessera.Omics.Demo;
+
+/// <summary>
+/// The demo `tessera up` seeds: the bundled peptides (see Demo/README.md) stored once as the demo user's run,
+/// embedded by the job engine, then searched once so the whole chain is shown working.
+/// </summary>
+public sealed class OmicsDemo(OmicsRunSubmission submissions, OmicsRunReader runs, OmicsSearchService search)
+{
+    public const string RunName = "demo peptides (modlAMP)";
+    public static readonly TimeSpan EmbeddingTimeout = TimeSpan.FromMinutes(5);
+
+    public sealed record Result(OmicsRun Run, string Query, OmicsSearchService.Response? Search);
+
+    /// <summary>Seeds the run if the owner has none yet; waits for its embedding when <paramref name="waitForEmbedding"/>.</summary>
+    public async Task<Result> SeedAsync(Principal owner, bool waitForEmbedding, CancellationToken cancellationToken)
+    {
+        var run = (await runs.ListAsync(owner, cancellationToken).ConfigureAwait(false))
+            .FirstOrDefault(r => r.Name == RunName && r.State != OmicsRunStates.Failed);
+        if (run is null)
+        {
+            await using var fasta = typeof(OmicsDemo).Assembly.GetManifestResourceStream("demo/demo-peptides.fasta")!;
+            run = (await submissions.SubmitAsync(owner, new OmicsUploadService.Upload(fasta, "demo-peptides.fasta", RunName), null, cancellationToken).ConfigureAwait(false)).Run;
+        }
+
+        const string query = "GLWSKIKEVGKEAAKAAAKAAGKAALGAVSEAV";
+        if (!waitForEmbedding) return new Result(run, query, null);
+        var deadline = DateTime.UtcNow + EmbeddingTimeout;
+        while (run.State != OmicsRunStates.Embedded && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+            run = await runs.GetAsync(owner, run.Id, cancellationToken).ConfigureAwait(false);
+        }
+        if (run.State != OmicsRunStates.Embedded) return new Result(run, query, null);
+        var found = await search.SearchAsync(owner, new OmicsSearchService.Request(query, null, 5, [run.Id]), cancellationToken).ConfigureAwait(false);
+        return new Result(run, query, found);
+    }
+}

@@ -1,0 +1,28 @@
+using Tessera.Core.Identity;
+using Tessera.Jobs;
+using Tessera.Omics.Embedding;
+using Tessera.Omics.Storage;
+
+namespace Tessera.Omics.Runs;
+
+/// <summary>Stores an upload as a run and enqueues its embedding job in the same transaction.</summary>
+public sealed class OmicsRunSubmission(OmicsUploadService uploads, OmicsEmbedderChoice embedders, JobService jobs)
+{
+    public sealed record Submitted(OmicsRun Run, JobInfo Job);
+
+    public async Task<Submitted> SubmitAsync(Principal owner, OmicsUploadService.Upload upload, string? embedderName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        var embedder = embedders.Resolve(embedderName);
+        JobInfo? job = null;
+        var run = await uploads.CreateRunAsync(owner, upload, async (c, t, stored) =>
+        {
+            // No run without its job, no job without its run.
+            var request = new JobRequest(OmicsEmbedJobHandler.JobKind, OmicsEmbedJobHandler.Input(stored.Id, embedder));
+            job = (await jobs.EnqueueAsync(JobOwner.Of(owner), request, c, t, cancellationToken).ConfigureAwait(false)).Job;
+            await OmicsRepository.SetJobAsync(c, t, stored.Id, job.Id, cancellationToken).ConfigureAwait(false);
+            return stored with { JobId = job.Id };
+        }, cancellationToken).ConfigureAwait(false);
+        return new Submitted(run, job!);
+    }
+}
