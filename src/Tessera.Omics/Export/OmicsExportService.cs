@@ -59,14 +59,6 @@ public sealed class OmicsExportService(TesseraDatabase database, TimeProvider ti
     private static async IAsyncEnumerable<ExportPeptide> Rows(IAsyncEnumerable<ExportRow> rows, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var r in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            var peptide = new OmicsPeptide
-            {
-                Id = r.Id, RunId = r.RunId, Ordinal = r.Ordinal, Sequence = r.Sequence, Length = r.Length, MolecularWeight = r.MolecularWeight,
-                NetChargePh7 = r.NetChargePh7, IsoelectricPoint = r.IsoelectricPoint, Gravy = r.Gravy, Aromaticity = r.Aromaticity,
-                InstabilityIndex = r.InstabilityIndex, Composition = r.Composition,
-            };
-            yield return new ExportPeptide(r.RecordId, peptide, MemoryMarshal.Cast<byte, float>(r.Vector).ToArray());
-        }
+            yield return new ExportPeptide(r.RecordId, r, MemoryMarshal.Cast<byte, float>(r.Vector).ToArray());
     }
 }

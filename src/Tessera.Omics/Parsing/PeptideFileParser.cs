@@ -121,7 +121,7 @@ public static class PeptideFileParser
                 throw OmicsLimits.Exceeded(ParseLimits.MaxRecordsSetting, limits.MaxRecords, $"The file has more than {limits.MaxRecords} records");
 
             id = string.IsNullOrWhiteSpace(id) ? $"record_{number}" : id.Trim();
-            var sequence = Clean(raw);
+            var sequence = PeptideAlphabet.Clean(raw);
             if (sequence.Length == 0)
             {
                 Error(number, line, "EMPTY_SEQUENCE", $"record {number} ('{id}') has an empty sequence");
@@ -130,14 +130,12 @@ public static class PeptideFileParser
             if (sequence.Length > limits.MaxSequenceLength)
                 throw OmicsLimits.Exceeded(ParseLimits.MaxSequenceLengthSetting, limits.MaxSequenceLength,
                     $"Record {number} ('{id}', line {line}) has {sequence.Length} residues");
-            for (var p = 0; p < sequence.Length; p++)
+            var invalid = PeptideAlphabet.FirstInvalid(sequence);
+            if (invalid >= 0)
             {
-                if (!PeptideAlphabet.IsAllowed(sequence[p]))
-                {
-                    Error(number, line, "INVALID_RESIDUE",
-                        $"record {number} ('{id}') has the invalid character '{sequence[p]}' at position {p + 1}; allowed: {PeptideAlphabet.Standard} and {PeptideAlphabet.Extended}");
-                    return;
-                }
+                Error(number, line, "INVALID_RESIDUE",
+                    $"record {number} ('{id}') has the invalid character '{sequence[invalid]}' at position {invalid + 1}; allowed: {PeptideAlphabet.Standard} and {PeptideAlphabet.Extended}");
+                return;
             }
             if (!_ids.Add(id))
             {
@@ -155,16 +153,6 @@ public static class PeptideFileParser
         {
             _errorCount++;
             if (_errors.Count < limits.MaxReportedErrors) _errors.Add(new RecordError(number, line, code, $"line {line}: {message}"));
-        }
-
-        private static string Clean(string raw)
-        {
-            var builder = new StringBuilder(raw.Length);
-            foreach (var c in raw)
-            {
-                if (!char.IsWhiteSpace(c)) builder.Append(char.ToUpperInvariant(c));
-            }
-            return builder.ToString();
         }
     }
 }

@@ -70,10 +70,10 @@ public sealed class OmicsSearchService(TesseraDatabase database, OmicsIndex inde
 
     private async Task<(float[] Query, EmbedderIdentity Embedder)> EmbeddedQueryAsync(string sequence, string? requestedEmbedder, CancellationToken cancellationToken)
     {
-        var clean = string.Concat(sequence.Where(c => !char.IsWhiteSpace(c))).ToUpperInvariant();
+        var clean = PeptideAlphabet.Clean(sequence);
         if (clean.Length == 0) throw TesseraException.Validation("The query sequence is empty.");
-        var bad = clean.FirstOrDefault(c => !PeptideAlphabet.IsAllowed(c));
-        if (bad != default) throw TesseraException.Validation($"The query sequence has the invalid character '{bad}'.");
+        var invalid = PeptideAlphabet.FirstInvalid(clean);
+        if (invalid >= 0) throw TesseraException.Validation($"The query sequence has the invalid character '{clean[invalid]}' at position {invalid + 1}.");
         var embedder = await embedders.GetAsync(embedders.Resolve(requestedEmbedder), cancellationToken).ConfigureAwait(false);
         var vectors = await embedder.GenerateAsync([clean], cancellationToken: cancellationToken).ConfigureAwait(false);
         return (vectors[0].Vector.ToArray(), OmicsEmbeddingService.Identity(embedder.Descriptor));

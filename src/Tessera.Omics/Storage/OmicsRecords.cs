@@ -35,7 +35,7 @@ public static class OmicsRunStates
 }
 
 /// <summary>One distinct sequence of a run with its descriptors; <see cref="Ordinal"/> is its first appearance in the file.</summary>
-public sealed record OmicsPeptide
+public record OmicsPeptide
 {
     public Guid Id { get; init; }
     public Guid RunId { get; init; }
@@ -62,21 +62,9 @@ public sealed record OmicsRecord
     public string? Metadata { get; init; }
 }
 
-/// <summary>One row of an export: a record's id, its peptide's columns and the raw embedding bytes.</summary>
-internal sealed record ExportRow
+/// <summary>One row of an export: a record's id, its peptide, and the raw embedding bytes.</summary>
+internal sealed record ExportRow : OmicsPeptide
 {
     public string RecordId { get; init; } = "";
-    public Guid Id { get; init; }
-    public Guid RunId { get; init; }
-    public int Ordinal { get; init; }
-    public string Sequence { get; init; } = "";
-    public int Length { get; init; }
-    public double MolecularWeight { get; init; }
-    public double NetChargePh7 { get; init; }
-    public double IsoelectricPoint { get; init; }
-    public double Gravy { get; init; }
-    public double Aromaticity { get; init; }
-    public double InstabilityIndex { get; init; }
-    public string Composition { get; init; } = "{}";
     public byte[] Vector { get; init; } = [];
 }

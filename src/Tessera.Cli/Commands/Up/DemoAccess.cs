@@ -25,14 +25,15 @@ internal static class DemoAccess
         return new Principal(user.Id, org.Id, Roles.PermissionsOf(role));
     }
 
-    public static async Task<string> IssueAsync(IServiceProvider services, CancellationToken cancellationToken)
+    /// <summary>Replaces the demo user's loopback-only token and writes it beside the data.</summary>
+    public static async Task<string> IssueAsync(IServiceProvider services, Principal demo, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(demo);
         var actor = new AuditActor(null, null, "tessera up");
-        var (user, org, _) = await services.GetRequiredService<AccountService>()
-            .EnsureMemberAsync(Email, Organization, Roles.Owner, actor, cancellationToken).ConfigureAwait(false);
+        var (user, org) = (demo.UserId, demo.OrgId);
         var tokens = services.GetRequiredService<TokenService>();
-        await tokens.RevokeNamedAsync(user.Id, TokenName, actor, cancellationToken).ConfigureAwait(false);
-        var issued = await tokens.IssueAsync(user.Id, org.Id, TokenName, [], TimeSpan.FromDays(30), loopbackOnly: true, actor, cancellationToken).ConfigureAwait(false);
+        await tokens.RevokeNamedAsync(user, TokenName, actor, cancellationToken).ConfigureAwait(false);
+        var issued = await tokens.IssueAsync(user, org, TokenName, [], TimeSpan.FromDays(30), loopbackOnly: true, actor, cancellationToken).ConfigureAwait(false);
 
         // Kept for local clients (e.g. 'tessera export --demo'); readable by this account only.
         var path = Path.Combine(services.GetRequiredService<TesseraSettings>().DataDir, TokenFileName);

@@ -3,6 +3,7 @@ using Tessera.Cli.Commands.Serve;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Cli.Hosting;
+using Tessera.Core.Identity;
 using Tessera.Omics.Demo;
 using Tessera.Server.Hosting;
 
@@ -17,19 +18,19 @@ internal static class UpCommand
         options.AddTo(command);
         command.SetAction((parse, ct) => ServerRunner.RunAsync(options.Flags(parse), async (app, token) =>
         {
-            var demo = await DemoAccess.IssueAsync(app.Services, token).ConfigureAwait(false);
+            var owner = await DemoAccess.PrincipalAsync(app.Services, token).ConfigureAwait(false);
+            var demo = await DemoAccess.IssueAsync(app.Services, owner, token).ConfigureAwait(false);
             Console.WriteLine($"  demo token (works from this machine only): {demo}");
             Console.WriteLine($"  try: curl -H 'Authorization: Bearer {demo}' {app.Urls.First()}/api/v1/me");
-            await SeedDemoAsync(app, token).ConfigureAwait(false);
+            await SeedDemoAsync(app, owner, token).ConfigureAwait(false);
         }, ct));
         return command;
     }
 
     /// <summary>Seeds the demo peptide run, waits for the job engine to embed and index it, and prints a sample search.</summary>
-    private static async Task SeedDemoAsync(WebApplication app, CancellationToken cancellationToken)
+    private static async Task SeedDemoAsync(WebApplication app, Principal owner, CancellationToken cancellationToken)
     {
         var settings = app.Services.GetRequiredService<TesseraSettings>();
-        var owner = await DemoAccess.PrincipalAsync(app.Services, cancellationToken).ConfigureAwait(false);
         var waiting = settings.Workers > 0;
         if (waiting) Console.WriteLine("  demo: embedding and indexing 300 bundled peptides…");
         var demo = await app.Services.GetRequiredService<OmicsDemo>().SeedAsync(owner, waiting, cancellationToken).ConfigureAwait(false);
