@@ -97,8 +97,18 @@ public sealed unsafe partial class HnswIndex
         lock (LockFor(id))
         {
             var own = Links(pointers, id, level);
-            for (var i = 0; i < neighbours.Length; i++) own[1 + i] = neighbours[i].Id;
-            WriteCount(own, neighbours.Length);
+            var existing = NodeLayout.CountOf(*own);
+            if (existing == 0)
+            {
+                for (var i = 0; i < neighbours.Length; i++) own[1 + i] = neighbours[i].Id;
+                WriteCount(own, neighbours.Length);
+            }
+            else
+            {
+                // A concurrent insert that reached this node through an upper level has already linked back to it
+                // here: keep those links too, or that node may lose its only way in.
+                MergeLinks<TDistance>(pointers, id, own, existing, neighbours, max, scratch);
+            }
         }
 
         foreach (var neighbour in neighbours)
@@ -130,6 +140,37 @@ public sealed unsafe partial class HnswIndex
                 WriteCount(links, keptCount);
             }
         }
+    }
+
+    /// <summary>Replaces a link list with the heuristic's pick from its current links plus <paramref name="extra"/>.</summary>
+    private void MergeLinks<TDistance>(nint[] pointers, int id, int* links, int count, ReadOnlySpan<Candidate> extra, int max, SearchScratch scratch)
+        where TDistance : IDistance
+    {
+        var candidates = scratch.Selection;
+        candidates.Clear();
+        var vector = VectorOf(pointers, id);
+        for (var j = 0; j < count; j++)
+        {
+            var existing = links[1 + j];
+            candidates.Push(TDistance.Between(VectorOf(pointers, existing), vector, Dimension), existing);
+        }
+        foreach (var candidate in extra)
+        {
+            if (!Contains(links, count, candidate.Id)) candidates.Push(candidate.Distance, candidate.Id);
+        }
+        var kept = scratch.RepairBuffer(max + extra.Length + count);
+        var keptCount = SelectNeighbors<TDistance>(pointers, candidates, max, id, scratch, kept);
+        for (var j = 0; j < keptCount; j++) links[1 + j] = kept[j].Id;
+        WriteCount(links, keptCount);
+    }
+
+    private static bool Contains(int* links, int count, int id)
+    {
+        for (var j = 1; j <= count; j++)
+        {
+            if (links[j] == id) return true;
+        }
+        return false;
     }
 
     /// <summary>Publishes a link count after the ids it covers, keeping the header's level and flags.</summary>
