@@ -4,21 +4,12 @@ using System.Text;
 using System.Text.Json;
 using Tessera.Testing;
 using static Tessera.Server.Tests.AuthTestKit;
+using static Tessera.Server.Tests.OmicsTestKit;
 
 namespace Tessera.Server.Tests;
 
 public class OmicsPipelineTests
 {
-    private static MultipartFormDataContent Upload(byte[] content, string fileName, string? name = null)
-    {
-        var form = new MultipartFormDataContent { { new ByteArrayContent(content), "file", fileName } };
-        if (name is not null) form.Add(new StringContent(name), "name");
-        return form;
-    }
-
-    private static async Task<JsonElement> Json(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-
     private static async Task<JsonElement> WaitUntilEmbeddedAsync(HttpClient client, string runId)
     {
         var deadline = DateTime.UtcNow.AddSeconds(90);

@@ -8,12 +8,17 @@ using Tessera.Testing;
 namespace Tessera.Server.Tests;
 
 /// <summary>The real application over a scratch database of one dialect, served in memory.</summary>
-public sealed class TesseraAppFactory(ScratchDatabase database, Action<IServiceCollection>? services, IReadOnlyDictionary<string, string?>? settings)
+public sealed class TesseraAppFactory(
+    ScratchDatabase database, Action<IServiceCollection>? services, IReadOnlyDictionary<string, string?>? settings, bool ownsDatabase = true)
     : WebApplicationFactory<Program>
 {
     public static async Task<TesseraAppFactory> CreateAsync(
         string dialect, Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null) =>
         new(await ScratchDatabase.CreateAsync(dialect), services, settings);
+
+    /// <summary>The application over an existing database and data dir, which it leaves in place (so a test can restart it).</summary>
+    public static TesseraAppFactory Over(ScratchDatabase database, IReadOnlyDictionary<string, string?>? settings = null) =>
+        new(database, null, settings, ownsDatabase: false);
 
     public ScratchDatabase Database => database;
 
@@ -33,6 +38,6 @@ public sealed class TesseraAppFactory(ScratchDatabase database, Action<IServiceC
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await database.DisposeAsync();
+        if (ownsDatabase) await database.DisposeAsync();
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Runtime.InteropServices;
 using Dapper;
 using Microsoft.Extensions.Logging;
@@ -20,13 +21,14 @@ public sealed class OmicsIndex(TesseraDatabase database, string indexDirectory, 
     private static readonly HnswOptions Options = new() { M = 16, EfConstruction = 200, EfSearch = 64 };
 
     private readonly ConcurrentDictionary<string, Lazy<VectorIndexManager>> _managers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IndexedRuns> _runs = new(StringComparer.Ordinal);
 
     public IEnumerable<IndexStatus> Statuses => _managers.Values.Where(m => m.IsValueCreated).Select(m => m.Value.Status);
 
     public VectorIndexManager For(EmbedderIdentity embedder)
     {
         ArgumentNullException.ThrowIfNull(embedder);
-        var key = $"{embedder.Name}-{embedder.ModelHash[..16]}";
+        var key = Key(embedder);
         return _managers.GetOrAdd(key, k => new Lazy<VectorIndexManager>(() =>
         {
             Directory.CreateDirectory(indexDirectory);
@@ -38,23 +40,31 @@ public sealed class OmicsIndex(TesseraDatabase database, string indexDirectory, 
         })).Value;
     }
 
-    /// <summary>How many vectors of this embedder are stored: an index holding fewer is behind.</summary>
-    public async Task<int> StoredCountAsync(EmbedderIdentity embedder, CancellationToken cancellationToken)
-    {
-        await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await c.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT COUNT(*) FROM omics_embeddings WHERE embedder = @Name AND model_hash = @ModelHash",
-            new { embedder.Name, embedder.ModelHash }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-    }
+    /// <summary>The run of every label in this embedder's index, for the owner filter.</summary>
+    internal IndexedRuns RunsOf(EmbedderIdentity embedder) => _runs.GetOrAdd(Key(embedder), _ => new IndexedRuns());
+
+    /// <summary>
+    /// The newest stored label of this embedder (0 when none): an index without it is behind. Labels only grow, so
+    /// this one indexed lookup replaces counting every stored vector on each search. (On PostgreSQL two embedding
+    /// transactions can commit out of label order; an index that missed the earlier one then looks current until
+    /// the next embedding, whose job asks for a rebuild anyway.)
+    /// </summary>
+    internal static Task<long> HighestStoredLabelAsync(DbConnection c, EmbedderIdentity embedder, CancellationToken cancellationToken) =>
+        c.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COALESCE(MAX(label), 0) FROM omics_embeddings WHERE embedder = @Name AND model_hash = @ModelHash",
+            new { embedder.Name, embedder.ModelHash }, cancellationToken: cancellationToken));
+
+    private static string Key(EmbedderIdentity embedder) => $"{embedder.Name}-{embedder.ModelHash[..16]}";
 
     private async Task<IndexSourceData> LoadAsync(EmbedderIdentity embedder, CancellationToken cancellationToken)
     {
         await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var rows = (await c.QueryAsync<(long Label, byte[] Vector)>(new CommandDefinition(
-            "SELECT label, vector FROM omics_embeddings WHERE embedder = @Name AND model_hash = @ModelHash ORDER BY label",
+        var rows = (await c.QueryAsync<(long Label, Guid RunId, byte[] Vector)>(new CommandDefinition(
+            "SELECT label, run_id, vector FROM omics_embeddings WHERE embedder = @Name AND model_hash = @ModelHash ORDER BY label",
             new { embedder.Name, embedder.ModelHash }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
         var vectors = new float[rows.Count * embedder.Dimension];
         for (var i = 0; i < rows.Count; i++) MemoryMarshal.Cast<byte, float>(rows[i].Vector).CopyTo(vectors.AsSpan(i * embedder.Dimension));
+        RunsOf(embedder).AddAll(rows.Select(r => (r.Label, r.RunId)));
         return new IndexSourceData(embedder.Dimension, vectors, rows.Select(r => r.Label).ToList());
     }
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Runtime.InteropServices;
 using Dapper;
 using Tessera.Core.Errors;
@@ -6,7 +7,8 @@ using Tessera.Data;
 using Tessera.Omics.Embedding;
 using Tessera.Omics.Parsing;
 using Tessera.Omics.Storage;
-using Tessera.Vectors;
+using Tessera.Vectors.Hnsw;
+using Tessera.Vectors.Management;
 
 namespace Tessera.Omics.Search;
 
@@ -15,9 +17,12 @@ namespace Tessera.Omics.Search;
 /// or a stored peptide's vector) searches the embedder's HNSW index with a filter that admits only vectors of runs the
 /// caller owns — the filter is applied inside the index search, so k hits are found among visible peptides only.
 /// </summary>
-public sealed class OmicsSearchService(TesseraDatabase database, OmicsIndex index, OmicsEmbedderChoice embedders)
+public sealed class OmicsSearchService(TesseraDatabase database, OmicsIndex index, OmicsEmbedderChoice embedders, TimeProvider time)
 {
     public const int MaxK = 100;
+
+    /// <summary>After a failed rebuild, searches wait this long before asking for another.</summary>
+    private static readonly TimeSpan RebuildRetryDelay = TimeSpan.FromSeconds(30);
 
     public sealed record Request(string? Sequence, Guid? PeptideId, int K = 10, IReadOnlyList<Guid>? RunIds = null, string? Embedder = null);
 
@@ -37,18 +42,22 @@ public sealed class OmicsSearchService(TesseraDatabase database, OmicsIndex inde
             ? await StoredQueryAsync(owner, peptideId, cancellationToken).ConfigureAwait(false)
             : await EmbeddedQueryAsync(request.Sequence!, request.Embedder, cancellationToken).ConfigureAwait(false);
 
-        var allowed = await VisibleLabelsAsync(owner, embedder, request.RunIds, cancellationToken).ConfigureAwait(false);
-        var manager = index.For(embedder);
-        var current = manager.Current;
-        var stored = await index.StoredCountAsync(embedder, cancellationToken).ConfigureAwait(false);
-        if (current is null) await manager.RequestRebuild().ConfigureAwait(false);
-        else if (current.Count < stored) _ = manager.RequestRebuild(); // serve what we have; the rebuild catches up
-        current = manager.Current;
-        if (current is null || allowed.Count == 0) return new Response(embedder.Name, embedder.ModelHash, allowed.Count, []);
+        var runs = index.RunsOf(embedder);
+        IReadOnlyList<VisibleRun> visible;
+        long newestLabel;
+        await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            visible = await VisibleRunsAsync(c, owner, embedder, request.RunIds, cancellationToken).ConfigureAwait(false);
+            newestLabel = await OmicsIndex.HighestStoredLabelAsync(c, embedder, cancellationToken).ConfigureAwait(false);
+            await runs.EnsureCompleteAsync(c, embedder, cancellationToken).ConfigureAwait(false);
+        }
+        var current = await CurrentIndexAsync(index.For(embedder), newestLabel).ConfigureAwait(false);
+        var searched = visible.Sum(r => r.PeptideCount);
+        if (current is null || visible.Count == 0) return new Response(embedder.Name, embedder.ModelHash, searched, []);
 
-        var hits = current.Search(query, request.K, SearchFilters.In(allowed));
+        var hits = current.Search(query, request.K, runs.Admitting(visible.Select(r => r.Id)));
         var details = await DescribeAsync(hits.Select(h => h.Id).ToList(), cancellationToken).ConfigureAwait(false);
-        return new Response(embedder.Name, embedder.ModelHash, allowed.Count, hits
+        return new Response(embedder.Name, embedder.ModelHash, searched, hits
             .Where(h => details.ContainsKey(h.Id))
             .Select(h =>
             {
@@ -79,15 +88,31 @@ public sealed class OmicsSearchService(TesseraDatabase database, OmicsIndex inde
         return (vectors[0].Vector.ToArray(), OmicsEmbeddingService.Identity(embedder.Descriptor));
     }
 
-    private async Task<HashSet<long>> VisibleLabelsAsync(Principal owner, EmbedderIdentity embedder, IReadOnlyList<Guid>? runIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// The index to search: the first search builds it; a search that finds it behind the database (the newest
+    /// stored label missing, e.g. vectors written by a worker process) serves it as it is and starts a rebuild,
+    /// unless one is running or the last one failed moments ago.
+    /// </summary>
+    private async Task<HnswIndex?> CurrentIndexAsync(VectorIndexManager manager, long newestLabel)
     {
-        await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var sql = "SELECT e.label FROM omics_embeddings e JOIN omics_runs r ON r.id = e.run_id " +
-                  "WHERE r.user_id = @UserId AND r.org_id = @OrgId AND e.embedder = @Name AND e.model_hash = @ModelHash";
-        if (runIds is { Count: > 0 }) sql += " AND " + database.Dialect.InList("e.run_id", "runIds");
-        var labels = await c.QueryAsync<long>(new CommandDefinition(sql,
-            new { owner.UserId, owner.OrgId, embedder.Name, embedder.ModelHash, runIds }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return labels.ToHashSet();
+        var current = manager.Current;
+        if (newestLabel == 0 || current?.Contains(newestLabel) == true) return current;
+        if (current is null) return (await manager.RequestRebuild().ConfigureAwait(false)).Health == IndexHealth.Healthy ? manager.Current : null;
+        var status = manager.Status;
+        var failedRecently = status.LastErrorAt is { } failedAt && time.GetUtcNow() - failedAt < RebuildRetryDelay;
+        if (!status.Rebuilding && !failedRecently) _ = manager.RequestRebuild();
+        return current;
+    }
+
+    /// <summary>The caller's embedded runs of this embedder (optionally narrowed to <paramref name="runIds"/>): the owner filter, in SQL.</summary>
+    private async Task<IReadOnlyList<VisibleRun>> VisibleRunsAsync(
+        DbConnection c, Principal owner, EmbedderIdentity embedder, IReadOnlyList<Guid>? runIds, CancellationToken cancellationToken)
+    {
+        var sql = "SELECT id AS Id, peptide_count AS PeptideCount FROM omics_runs WHERE user_id = @UserId AND org_id = @OrgId " +
+                  "AND state = 'embedded' AND embedder = @Name AND model_hash = @ModelHash";
+        if (runIds is { Count: > 0 }) sql += " AND " + database.Dialect.InList("id", "runIds");
+        return (await c.QueryAsync<VisibleRun>(new CommandDefinition(sql,
+            new { owner.UserId, owner.OrgId, embedder.Name, embedder.ModelHash, runIds }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
     }
 
     private async Task<Dictionary<long, HitRow>> DescribeAsync(List<long> labels, CancellationToken cancellationToken)
@@ -107,6 +132,12 @@ public sealed class OmicsSearchService(TesseraDatabase database, OmicsIndex inde
         public string Embedder { get; init; } = "";
         public string ModelHash { get; init; } = "";
         public int Dimension { get; init; }
+    }
+
+    private sealed record VisibleRun
+    {
+        public Guid Id { get; init; }
+        public int PeptideCount { get; init; }
     }
 
     private sealed record HitRow

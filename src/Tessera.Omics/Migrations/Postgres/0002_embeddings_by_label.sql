@@ -1,0 +1,3 @@
+-- Searches ask for the newest label of an embedder on every call; with the label in the index that is one lookup.
+DROP INDEX omics_embeddings_embedder;
+CREATE INDEX omics_embeddings_embedder_label ON omics_embeddings (embedder, model_hash, label);
