@@ -43,4 +43,23 @@ internal static class CliProcess
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>Waits until a server process answers <c>/healthz</c>; fails with its error output if it exits first.</summary>
+    public static async Task WaitForHealthAsync(HttpClient http, Process server)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            if (server.HasExited) Assert.Fail("the server exited: " + await server.StandardError.ReadToEndAsync());
+            try
+            {
+                if ((await http.GetAsync(new Uri("/healthz", UriKind.Relative))).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            Assert.True(DateTime.UtcNow < deadline, "the server did not answer in time");
+            await Task.Delay(200);
+        }
+    }
 }

@@ -17,7 +17,7 @@ public class UpCommandTests
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            await WaitForAsync(http, "/healthz", server);
+            await CliProcess.WaitForHealthAsync(http, server);
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode);
 
             // The demo token is written beside the data once the server is up, and works from loopback.
@@ -64,23 +64,5 @@ public class UpCommandTests
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/v1/me", UriKind.Relative));
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         return http.SendAsync(request);
-    }
-
-    private static async Task WaitForAsync(HttpClient http, string path, Process server)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            if (server.HasExited) Assert.Fail("the server exited: " + await server.StandardError.ReadToEndAsync());
-            try
-            {
-                if ((await http.GetAsync(new Uri(path, UriKind.Relative))).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            Assert.True(DateTime.UtcNow < deadline, "the server did not answer in time");
-            await Task.Delay(200);
-        }
     }
 }

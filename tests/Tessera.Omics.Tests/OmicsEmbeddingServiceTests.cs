@@ -43,7 +43,7 @@ public class OmicsEmbeddingServiceTests
         var service = new OmicsEmbeddingService(scratch.Database, new OmicsEmbedderChoice(Registry, null), TimeProvider.System);
         var progress = new List<OmicsEmbeddingService.Progress>();
 
-        var identity = await service.EmbedRunAsync(runId, PeptideDescriptorEmbedder.ModelName, p => { progress.Add(p); return Task.CompletedTask; }, batchSize: 40);
+        var identity = (await service.EmbedRunAsync(runId, PeptideDescriptorEmbedder.ModelName, p => { progress.Add(p); return Task.CompletedTask; }, batchSize: 40)).Embedder;
 
         Assert.Equal(Registry.Classical.Descriptor.Dimension, identity.Dimension);
         Assert.Equal([40, 80, 120, 150], progress.Select(p => p.Done));
@@ -76,8 +76,9 @@ public class OmicsEmbeddingServiceTests
         }
 
         var resumed = new List<int>();
-        await service.EmbedRunAsync(runId, PeptideDescriptorEmbedder.ModelName, p => { resumed.Add(p.Done); return Task.CompletedTask; }, batchSize: 25);
+        var outcome = await service.EmbedRunAsync(runId, PeptideDescriptorEmbedder.ModelName, p => { resumed.Add(p.Done); return Task.CompletedTask; }, batchSize: 25);
         Assert.Equal([75, 100], resumed);
+        Assert.Equal(50, outcome.Embedded);
     }
 
     [Fact]
@@ -88,7 +89,7 @@ public class OmicsEmbeddingServiceTests
         var choice = new OmicsEmbedderChoice(Registry, EsmTiny);
         Assert.Equal(OmicsEmbedderChoice.EsmName, choice.Resolve(null));
 
-        var identity = await new OmicsEmbeddingService(scratch.Database, choice, TimeProvider.System).EmbedRunAsync(runId, OmicsEmbedderChoice.EsmName, null);
+        var identity = (await new OmicsEmbeddingService(scratch.Database, choice, TimeProvider.System).EmbedRunAsync(runId, OmicsEmbedderChoice.EsmName, null)).Embedder;
 
         Assert.Equal(64, identity.Dimension);
         Assert.Equal(Core.Hashing.Sha256Hex.Of(await File.ReadAllBytesAsync(Path.Combine(EsmTiny, "model.safetensors"))), identity.ModelHash);

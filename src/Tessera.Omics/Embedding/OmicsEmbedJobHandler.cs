@@ -8,7 +8,7 @@ namespace Tessera.Omics.Embedding;
 /// The <c>omics.embed</c> job: embeds every peptide of a run. Safe to re-run after a crash or a lease takeover:
 /// vectors already stored are skipped, so the work resumes where it stopped.
 /// </summary>
-internal sealed class OmicsEmbedJobHandler(OmicsEmbeddingService embeddings, OmicsIndex index) : IJobHandler
+internal sealed class OmicsEmbedJobHandler(OmicsEmbeddingService embeddings, OmicsIndex index, TimeProvider time) : IJobHandler
 {
     public const string JobKind = "omics.embed";
 
@@ -22,20 +22,25 @@ internal sealed class OmicsEmbedJobHandler(OmicsEmbeddingService embeddings, Omi
     {
         var runId = Guid.Parse(context.Input?["run_id"]?.GetValue<string>() ?? throw new PermanentJobException("INVALID_INPUT", "The job input has no run_id."));
         var embedder = context.Input?["embedder"]?.GetValue<string>() ?? throw new PermanentJobException("INVALID_INPUT", "The job input has no embedder.");
-        var identity = await embeddings.EmbedRunAsync(runId, embedder,
+        var outcome = await embeddings.EmbedRunAsync(runId, embedder,
             p => context.ReportProgressAsync(p.Done, p.Total, "peptides embedded", cancellationToken),
             cancellationToken: cancellationToken).ConfigureAwait(false);
         // Ask for the embedder's index to be rebuilt with the new vectors (coalesced with concurrent requests; a
         // failed build keeps the previous index serving and shows as degraded in /readyz).
-        var status = await index.For(identity).RequestRebuild().ConfigureAwait(false);
+        var indexStarted = time.GetTimestamp();
+        var status = await index.For(outcome.Embedder).RequestRebuild().ConfigureAwait(false);
         return new JsonObject
         {
             ["index_health"] = status.Health.ToString().ToLowerInvariant(),
             ["index_count"] = status.Count,
             ["run_id"] = runId.ToString(),
-            ["embedder"] = identity.Name,
-            ["dimension"] = identity.Dimension,
-            ["model_hash"] = identity.ModelHash,
+            ["embedder"] = outcome.Embedder.Name,
+            ["dimension"] = outcome.Embedder.Dimension,
+            ["model_hash"] = outcome.Embedder.ModelHash,
+            // This attempt's share: after a crash the next attempt embeds only what is missing.
+            ["embedded"] = outcome.Embedded,
+            ["model_seconds"] = Math.Round(outcome.ModelTime.TotalSeconds, 3),
+            ["index_seconds"] = Math.Round(time.GetElapsedTime(indexStarted).TotalSeconds, 3),
         };
     }
 }

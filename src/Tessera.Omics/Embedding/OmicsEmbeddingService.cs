@@ -18,11 +18,16 @@ public sealed class OmicsEmbeddingService(TesseraDatabase database, OmicsEmbedde
 
     public sealed record Progress(int Done, int Total);
 
-    public async Task<EmbedderIdentity> EmbedRunAsync(
+    /// <summary>What one call did: the embedder, how many vectors it added (fewer than the run's size after a resume) and the time spent in the model.</summary>
+    public sealed record Outcome(EmbedderIdentity Embedder, int Embedded, TimeSpan ModelTime);
+
+    public async Task<Outcome> EmbedRunAsync(
         Guid runId, string embedderName, Func<Progress, Task>? onBatch, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
     {
         var embedder = await embedders.GetAsync(embedderName, cancellationToken).ConfigureAwait(false);
         var identity = Identity(embedder.Descriptor);
+        var embedded = 0;
+        var modelTime = TimeSpan.Zero;
         while (true)
         {
             List<(Guid Id, string Sequence)> batch;
@@ -37,11 +42,14 @@ public sealed class OmicsEmbeddingService(TesseraDatabase database, OmicsEmbedde
             }
             if (batch.Count == 0) break;
 
+            var started = time.GetTimestamp();
             var embeddings = await embedder.GenerateAsync(batch.Select(p => p.Sequence), cancellationToken: cancellationToken).ConfigureAwait(false);
+            modelTime += time.GetElapsedTime(started);
             var vectors = batch.Select((p, i) => (p.Id, embeddings[i].Vector.ToArray())).ToList();
             await database.InTransactionAsync(
                 (c, t) => EmbeddingRows.InsertAsync(c, t, runId, identity, vectors, time.GetUtcNow(), cancellationToken),
                 cancellationToken).ConfigureAwait(false);
+            embedded += batch.Count;
             if (onBatch is not null) await onBatch(new Progress(done + batch.Count, total)).ConfigureAwait(false);
         }
 
@@ -51,7 +59,7 @@ public sealed class OmicsEmbeddingService(TesseraDatabase database, OmicsEmbedde
             if (done != total) throw new TesseraException("EMBEDDING_INCOMPLETE", 500, $"Run {runId}: {done} of {total} peptides have vectors.");
             await OmicsRepository.MarkEmbeddedAsync(c, t, runId, identity, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
-        return identity;
+        return new Outcome(identity, embedded, modelTime);
     }
 
     public static EmbedderIdentity Identity(EmbedderDescriptor descriptor)
