@@ -40,17 +40,19 @@ public sealed class JobService
     }
 
     /// <summary>
-    /// Enqueues inside the caller's transaction: the job exists exactly when the caller commits. Workers in this
-    /// process wake now (on SQLite their claim waits for the caller's write lock); on PostgreSQL a NOTIFY sent in
-    /// the transaction wakes every worker at commit.
+    /// Enqueues inside the caller's transaction: the job exists exactly when the caller commits. On PostgreSQL a
+    /// NOTIFY sent in the transaction wakes every worker at commit; call <see cref="WakeWorkers"/> after committing
+    /// so workers in this process start at once on SQLite too (woken earlier, they would find nothing committed
+    /// and sleep until their next poll).
     /// </summary>
-    public async Task<JobEnqueueResult> EnqueueAsync(JobOwner owner, JobRequest request, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken = default)
+    public Task<JobEnqueueResult> EnqueueAsync(JobOwner owner, JobRequest request, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(owner);
-        var result = await _inserter.InsertAsync(connection, transaction, _database.Dialect, owner, request, JobLinks.None, cancellationToken).ConfigureAwait(false);
-        _wakeups.PulseWork();
-        return result;
+        return _inserter.InsertAsync(connection, transaction, _database.Dialect, owner, request, JobLinks.None, cancellationToken);
     }
+
+    /// <summary>Wakes this process's idle workers to look for work now (after committing jobs enqueued in a transaction).</summary>
+    public void WakeWorkers() => _wakeups.PulseWork();
 
     /// <summary>Creates one job per step in one transaction: steps without dependencies are queued, the others wait.</summary>
     public async Task<PipelineInstance> InstantiatePipelineAsync(JobOwner owner, PipelineTemplate template, CancellationToken cancellationToken = default)

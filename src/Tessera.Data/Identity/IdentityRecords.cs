@@ -62,6 +62,7 @@ internal sealed record TokenCredential
     public bool LoopbackOnly { get; init; }
     public DateTimeOffset? ExpiresAt { get; init; }
     public DateTimeOffset? RevokedAt { get; init; }
+    public DateTimeOffset? LastUsedAt { get; init; }
     public string? Role { get; init; }
 }
 

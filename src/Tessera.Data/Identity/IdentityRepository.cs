@@ -74,7 +74,7 @@ internal static class IdentityRepository
     public static Task<TokenCredential?> FindCredentialAsync(DbConnection c, string tokenHash, CancellationToken ct) =>
         c.QuerySingleOrDefaultAsync<TokenCredential>(new CommandDefinition(
             "SELECT t.id AS Id, t.user_id AS UserId, t.org_id AS OrgId, t.token_hash AS TokenHash, t.scopes AS Scopes, t.loopback_only AS LoopbackOnly, " +
-            "t.expires_at AS ExpiresAt, t.revoked_at AS RevokedAt, m.role AS Role " +
+            "t.expires_at AS ExpiresAt, t.revoked_at AS RevokedAt, t.last_used_at AS LastUsedAt, m.role AS Role " +
             "FROM api_tokens t LEFT JOIN memberships m ON m.org_id = t.org_id AND m.user_id = t.user_id WHERE t.token_hash = @tokenHash",
             new { tokenHash }, cancellationToken: ct));
 

@@ -7,6 +7,9 @@ namespace Tessera.Data.Identity;
 /// <summary>Issues, checks, lists and revokes API tokens.</summary>
 public sealed class TokenService(TesseraDatabase database, TimeProvider time)
 {
+    /// <summary>How finely a token's last use is recorded.</summary>
+    public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
     public const int MaxNameLength = 100;
 
     /// <summary>Issues a token for <paramref name="userId"/> in <paramref name="orgId"/>; the plaintext is returned once.</summary>
@@ -66,7 +69,9 @@ public sealed class TokenService(TesseraDatabase database, TimeProvider time)
         if (credential.Role is null) return (null, TokenFailure.NotAMember);
         if (credential.LoopbackOnly && !presented.FromLoopback) return (null, TokenFailure.LoopbackOnly);
 
-        await IdentityRepository.TouchTokenAsync(connection, credential.Id, now, cancellationToken).ConfigureAwait(false);
+        // Last-used is kept to the minute: writing it on every request would make each read a database write.
+        if (credential.LastUsedAt is not { } lastUsed || now - lastUsed >= LastUsedResolution)
+            await IdentityRepository.TouchTokenAsync(connection, credential.Id, now, cancellationToken).ConfigureAwait(false);
         var granted = Roles.PermissionsOf(credential.Role);
         var scopes = credential.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         // A token's scopes narrow its user's role; a token without scopes carries the whole role.

@@ -28,19 +28,25 @@ public sealed class OmicsEmbeddingService(TesseraDatabase database, OmicsEmbedde
         var identity = Identity(embedder.Descriptor);
         var embedded = 0;
         var modelTime = TimeSpan.Zero;
+        int total, done;
+        await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            (total, done) = await CountsAsync(c, runId, cancellationToken).ConfigureAwait(false);
+        }
+        // Walk the run in peptide order from where the last batch ended, so each batch reads only its own rows.
+        var after = -1;
         while (true)
         {
-            List<(Guid Id, string Sequence)> batch;
-            int total, done;
+            List<(Guid Id, string Sequence, int Ordinal)> batch;
             await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
             {
-                (total, done) = await CountsAsync(c, runId, cancellationToken).ConfigureAwait(false);
-                batch = (await c.QueryAsync<(Guid, string)>(new CommandDefinition(
-                    "SELECT p.id, p.sequence FROM omics_peptides p LEFT JOIN omics_embeddings e ON e.peptide_id = p.id " +
-                    "WHERE p.run_id = @runId AND e.peptide_id IS NULL ORDER BY p.ordinal LIMIT @batchSize",
-                    new { runId, batchSize }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+                batch = (await c.QueryAsync<(Guid, string, int)>(new CommandDefinition(
+                    "SELECT p.id, p.sequence, p.ordinal FROM omics_peptides p WHERE p.run_id = @runId AND p.ordinal > @after " +
+                    "AND NOT EXISTS (SELECT 1 FROM omics_embeddings e WHERE e.peptide_id = p.id) ORDER BY p.ordinal LIMIT @batchSize",
+                    new { runId, after, batchSize }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
             }
             if (batch.Count == 0) break;
+            after = batch[^1].Ordinal;
 
             var started = time.GetTimestamp();
             var embeddings = await embedder.GenerateAsync(batch.Select(p => p.Sequence), cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -50,7 +56,8 @@ public sealed class OmicsEmbeddingService(TesseraDatabase database, OmicsEmbedde
                 (c, t) => EmbeddingRows.InsertAsync(c, t, runId, identity, vectors, time.GetUtcNow(), cancellationToken),
                 cancellationToken).ConfigureAwait(false);
             embedded += batch.Count;
-            if (onBatch is not null) await onBatch(new Progress(done + batch.Count, total)).ConfigureAwait(false);
+            done += batch.Count;
+            if (onBatch is not null) await onBatch(new Progress(done, total)).ConfigureAwait(false);
         }
 
         await database.InTransactionAsync(async (c, t) =>

@@ -23,6 +23,7 @@ public sealed class OmicsRunSubmission(OmicsUploadService uploads, OmicsEmbedder
             await OmicsRepository.SetJobAsync(c, t, stored.Id, job.Id, cancellationToken).ConfigureAwait(false);
             return stored with { JobId = job.Id };
         }, cancellationToken).ConfigureAwait(false);
+        jobs.WakeWorkers();
         return new Submitted(run, job!);
     }
 }

@@ -59,6 +59,7 @@ internal static class JobsEnqueueCommand
                 for (var i = 0; i < batch; i++)
                     ids.Add((await jobs.EnqueueAsync(SystemOwner, request, connection, transaction, cancellationToken).ConfigureAwait(false)).Job.Id);
             }, cancellationToken).ConfigureAwait(false);
+            jobs.WakeWorkers();
         }
         return ids;
     }
