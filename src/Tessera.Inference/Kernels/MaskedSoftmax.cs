@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Tessera.Inference.Kernels;
@@ -40,39 +41,53 @@ internal static class MaskedSoftmax
         return ExponentiateAndSum(valid, max, path);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float ExponentiateAndSum(Span<float> values, float max, SimdPath path)
+    private static float ExponentiateAndSum(Span<float> values, float max, SimdPath path) => path switch
+    {
+        SimdPath.Vector512 => ExponentiateAndSum512(values, max),
+        SimdPath.Vector256 => ExponentiateAndSum256(values, max),
+        _ => ExponentiateAndSumScalar(values, max, 0f),
+    };
+
+    // One method per width, never inlined, so each gets its own inlining budget and the exp
+    // inlines (see Gelu.Apply256).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static float ExponentiateAndSum512(Span<float> values, float max)
     {
         var i = 0;
-        var sum = 0f;
-        ref var start = ref values[0];
-        if (path == SimdPath.Vector512 && values.Length >= Vector512<float>.Count)
+        ref var start = ref MemoryMarshal.GetReference(values);
+        var shift = Vector512.Create(max);
+        var floor = Vector512.Create(MinExponent);
+        var total = Vector512<float>.Zero;
+        for (; i <= values.Length - Vector512<float>.Count; i += Vector512<float>.Count)
         {
-            var shift = Vector512.Create(max);
-            var floor = Vector512.Create(MinExponent);
-            var total = Vector512<float>.Zero;
-            for (; i <= values.Length - Vector512<float>.Count; i += Vector512<float>.Count)
-            {
-                var e = FastExp.Exp(Vector512.Max(Vector512.LoadUnsafe(ref start, (nuint)i) - shift, floor));
-                e.StoreUnsafe(ref start, (nuint)i);
-                total += e;
-            }
-            sum = Vector512.Sum(total);
+            var e = FastExp.Exp(Vector512.Max(Vector512.LoadUnsafe(ref start, (nuint)i) - shift, floor));
+            e.StoreUnsafe(ref start, (nuint)i);
+            total += e;
         }
-        else if (path != SimdPath.Scalar && values.Length >= Vector256<float>.Count)
+        return ExponentiateAndSumScalar(values[i..], max, Vector512.Sum(total));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static float ExponentiateAndSum256(Span<float> values, float max)
+    {
+        var i = 0;
+        ref var start = ref MemoryMarshal.GetReference(values);
+        var shift = Vector256.Create(max);
+        var floor = Vector256.Create(MinExponent);
+        var total = Vector256<float>.Zero;
+        for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
         {
-            var shift = Vector256.Create(max);
-            var floor = Vector256.Create(MinExponent);
-            var total = Vector256<float>.Zero;
-            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                var e = FastExp.Exp(Vector256.Max(Vector256.LoadUnsafe(ref start, (nuint)i) - shift, floor));
-                e.StoreUnsafe(ref start, (nuint)i);
-                total += e;
-            }
-            sum = Vector256.Sum(total);
+            var e = FastExp.Exp(Vector256.Max(Vector256.LoadUnsafe(ref start, (nuint)i) - shift, floor));
+            e.StoreUnsafe(ref start, (nuint)i);
+            total += e;
         }
-        for (; i < values.Length; i++)
+        return ExponentiateAndSumScalar(values[i..], max, Vector256.Sum(total));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float ExponentiateAndSumScalar(Span<float> values, float max, float sum)
+    {
+        for (var i = 0; i < values.Length; i++)
         {
             var e = FastExp.Exp(MathF.Max(values[i] - max, MinExponent));
             values[i] = e;
