@@ -78,10 +78,6 @@ internal static unsafe class Gemm
         });
     }
 
-    /// <summary>Single-threaded product for callers that already parallelise (attention heads).</summary>
-    public static void MultiplySingle(in Operands operands, GemmEpilogue epilogue, SimdPath path) =>
-        Multiply(operands, epilogue, path, ComputeThreads.Single);
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyBlock(in Operands o, GemmEpilogue epilogue, SimdPath path, int block, int firstPanel, int endPanel)
     {

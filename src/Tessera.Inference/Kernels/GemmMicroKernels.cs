@@ -5,8 +5,8 @@ namespace Tessera.Inference.Kernels;
 
 /// <summary>
 /// Where a register tile's rows of A live. Packed: k-major tiles, <c>[k·rows + r]</c>. Direct:
-/// A's own rows with stride lda, used when the product has only a panel or two of columns (the
-/// attention probability × value product) and packing A would cost as much as multiplying.
+/// A's own rows with stride lda, used when the product has only a panel or two of columns, where
+/// packing A would cost as much as multiplying, and by <see cref="HeadAttention"/>.
 /// Rows past the valid count alias the last valid row: their results are never stored.
 /// </summary>
 internal readonly unsafe struct TileA(float* origin, nint rowStride, nint depthStride, int validRows)
