@@ -66,7 +66,7 @@ public sealed unsafe class GemmTests
         fixed (float* source = transposed, destination = packed, pa = a, pc = c)
         {
             PackedMatrix.PackDepthMajor(source, n, k, n, destination);
-            Gemm.MultiplySingle(new Gemm.Operands(pa, k, m, k, destination, n, pc, n, null), GemmEpilogue.None, SimdPath.Vector256);
+            Gemm.Multiply(new Gemm.Operands(pa, k, m, k, destination, n, pc, n, null), GemmEpilogue.None, SimdPath.Vector256, ComputeThreads.Single);
         }
         Reference.AssertClose(Reference.MatMulTransposed(a, w, m, k, n, null), c, 1e-4, "depth-major");
     }

@@ -153,7 +153,6 @@ internal sealed unsafe class EsmEncoder
         });
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void AttendOneHead(float* q, float* context, int length, int t, RotaryEmbedding rotary, float scale)
     {
         var h = Config.Hidden;
@@ -163,27 +162,10 @@ internal sealed unsafe class EsmEncoder
         var v = q + 2 * h;
         rotary.Apply(q, stride, length, scale, Path);
         rotary.Apply(k, stride, length, 1f, Path);
-        var scoresLength = length * t;
-        var packedKeysLength = PackedMatrix.PackedLength(d, t);
-        var packedValuesLength = PackedMatrix.PackedLength(length, d);
-        var scratch = ArrayPool<float>.Shared.Rent(scoresLength + packedKeysLength + packedValuesLength + length);
+        var scratch = ArrayPool<float>.Shared.Rent(HeadAttention.ScratchLength(length, d, Path));
         try
         {
-            fixed (float* s = scratch)
-            {
-                var scores = s;
-                var packedKeys = s + scoresLength;
-                var packedValues = packedKeys + packedKeysLength;
-                var inverseSums = packedValues + packedValuesLength;
-                // All t keys, padding included: the mask in the softmax removes the padded ones.
-                PackedMatrix.PackOutputMajor(k, stride, t, d, packedKeys);
-                Gemm.MultiplySingle(new Gemm.Operands(q, stride, length, d, packedKeys, t, scores, t, null), GemmEpilogue.None, Path);
-                for (var i = 0; i < length; i++) inverseSums[i] = 1f / MaskedSoftmax.ApplyUnnormalized(new Span<float>(scores + (long)i * t, t), length, Path);
-                // Masked numerators are exactly zero, so the product needs only the real keys.
-                PackedMatrix.PackDepthMajor(v, stride, length, d, packedValues);
-                Gemm.MultiplySingle(new Gemm.Operands(scores, t, length, length, packedValues, d, context, h, null), GemmEpilogue.None, Path);
-                for (var i = 0; i < length; i++) VectorLoops.Scale(new Span<float>(context + (long)i * h, d), inverseSums[i], Path);
-            }
+            fixed (float* s = scratch) HeadAttention.Run(q, k, v, stride, length, d, context, h, s, Path);
         }
         finally
         {

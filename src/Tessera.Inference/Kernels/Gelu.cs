@@ -20,29 +20,50 @@ internal static class Gelu
     private const float A5 = 1.061405429f;
 
     /// <summary>Applies GELU in place at the given width.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply(Span<float> values, SimdPath path)
     {
-        var i = 0;
-        if (path == SimdPath.Vector512)
+        switch (path)
         {
-            for (; i <= values.Length - Vector512<float>.Count; i += Vector512<float>.Count)
-            {
-                ref var slot = ref values[i];
-                Vector512.StoreUnsafe(Apply(Vector512.LoadUnsafe(ref slot)), ref slot);
-            }
+            case SimdPath.Vector512: Apply512(values); break;
+            case SimdPath.Vector256: Apply256(values); break;
+            default: ApplyScalar(values); break;
         }
-        else if (path == SimdPath.Vector256)
-        {
-            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                ref var slot = ref values[i];
-                Vector256.StoreUnsafe(Apply(Vector256.LoadUnsafe(ref slot)), ref slot);
-            }
-        }
-        for (; i < values.Length; i++) values[i] = Apply(values[i]);
     }
 
+    // One method per width, never inlined: each is compiled fully optimised with its own inlining
+    // budget. In one method, the Vector512 loop (software calls on a CPU without AVX-512) used up
+    // the budget and left the Vector256 GELU and exp as calls, slow Tier-0 ones for the first passes.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Apply512(Span<float> values)
+    {
+        var i = 0;
+        for (; i <= values.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+        {
+            ref var slot = ref values[i];
+            Vector512.StoreUnsafe(Apply(Vector512.LoadUnsafe(ref slot)), ref slot);
+        }
+        ApplyScalar(values[i..]);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Apply256(Span<float> values)
+    {
+        var i = 0;
+        for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+        {
+            ref var slot = ref values[i];
+            Vector256.StoreUnsafe(Apply(Vector256.LoadUnsafe(ref slot)), ref slot);
+        }
+        ApplyScalar(values[i..]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ApplyScalar(Span<float> values)
+    {
+        for (var i = 0; i < values.Length; i++) values[i] = Apply(values[i]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Apply(float x)
     {
         var z = MathF.Abs(x) * InvSqrt2;

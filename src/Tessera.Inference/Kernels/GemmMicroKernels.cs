@@ -4,15 +4,12 @@ using System.Runtime.Intrinsics;
 namespace Tessera.Inference.Kernels;
 
 /// <summary>
-/// Where a register tile's rows of A live. Packed: k-major tiles, <c>[k·rows + r]</c>. Direct:
-/// A's own rows with stride lda, used when the product has only a panel or two of columns (the
-/// attention probability × value product) and packing A would cost as much as multiplying.
-/// Rows past the valid count alias the last valid row: their results are never stored.
+/// Where a register tile's rows of A live: A's own rows, <paramref name="rowStride"/> apart, read in
+/// place (see <see cref="Gemm"/> on why A is not packed). Rows past the valid count alias the last
+/// valid row: their results are never stored.
 /// </summary>
-internal readonly unsafe struct TileA(float* origin, nint rowStride, nint depthStride, int validRows)
+internal readonly unsafe struct TileA(float* origin, nint rowStride, int validRows)
 {
-    public readonly nint DepthStride = depthStride;
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float* Row(int r) => origin + Math.Min(r, validRows - 1) * rowStride;
 }
@@ -60,7 +57,7 @@ internal static unsafe class GemmMicroKernels
             var row = tile + r * Width;
             for (nint k = 0; k < kc; k++)
             {
-                var value = ar[k * a.DepthStride];
+                var value = ar[k];
                 var bk = b + k * Width;
                 for (var j = 0; j < Width; j++) row[j] += value * bk[j];
             }
@@ -75,7 +72,6 @@ internal static unsafe class GemmMicroKernels
     private static void Tile6x16(int kc, in TileA a, float* b, float* c, int ldc, float* bias, bool loadC)
     {
         float* a0 = a.Row(0), a1 = a.Row(1), a2 = a.Row(2), a3 = a.Row(3), a4 = a.Row(4), a5 = a.Row(5);
-        var step = a.DepthStride;
         Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (loadC)
         {
@@ -97,7 +93,7 @@ internal static unsafe class GemmMicroKernels
             c00 += bias0; c01 += bias1; c10 += bias0; c11 += bias1; c20 += bias0; c21 += bias1;
             c30 += bias0; c31 += bias1; c40 += bias0; c41 += bias1; c50 += bias0; c51 += bias1;
         }
-        // Two depth steps per iteration halve the loop overhead; the offset walks A by its depth stride.
+        // Two depth steps per iteration halve the loop overhead.
         nint offset = 0;
         var k = 0;
         for (; k + 1 < kc; k += 2)
@@ -117,7 +113,7 @@ internal static unsafe class GemmMicroKernels
                 c40 = Vector256.FusedMultiplyAdd(av, b0, c40); c41 = Vector256.FusedMultiplyAdd(av, b1, c41);
                 av = Vector256.Create(a5[offset]);
                 c50 = Vector256.FusedMultiplyAdd(av, b0, c50); c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
-                offset += step;
+                offset++;
                 b += Width;
             }
             {
@@ -135,7 +131,7 @@ internal static unsafe class GemmMicroKernels
                 c40 = Vector256.FusedMultiplyAdd(av, b0, c40); c41 = Vector256.FusedMultiplyAdd(av, b1, c41);
                 av = Vector256.Create(a5[offset]);
                 c50 = Vector256.FusedMultiplyAdd(av, b0, c50); c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
-                offset += step;
+                offset++;
                 b += Width;
             }
         }
@@ -156,7 +152,7 @@ internal static unsafe class GemmMicroKernels
                 c40 = Vector256.FusedMultiplyAdd(av, b0, c40); c41 = Vector256.FusedMultiplyAdd(av, b1, c41);
                 av = Vector256.Create(a5[offset]);
                 c50 = Vector256.FusedMultiplyAdd(av, b0, c50); c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
-                offset += step;
+                offset++;
                 b += Width;
             }
         }
@@ -183,7 +179,6 @@ internal static unsafe class GemmMicroKernels
         var a9 = a.Row(9);
         var a10 = a.Row(10);
         var a11 = a.Row(11);
-        var step = a.DepthStride;
         Vector512<float> c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11;
         if (loadC)
         {
@@ -210,7 +205,7 @@ internal static unsafe class GemmMicroKernels
             c0 += biasVector; c1 += biasVector; c2 += biasVector; c3 += biasVector; c4 += biasVector; c5 += biasVector; c6 += biasVector; c7 += biasVector; c8 += biasVector; c9 += biasVector; c10 += biasVector; c11 += biasVector;
         }
         nint offset = 0;
-        for (var k = 0; k < kc; k++, offset += step)
+        for (var k = 0; k < kc; k++, offset++)
         {
             var bk = Vector512.Load(b);
             c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[offset]), bk, c0);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Tessera.Inference.Kernels;
 
 /// <summary>
@@ -8,6 +10,7 @@ namespace Tessera.Inference.Kernels;
 internal static class LayerNorm
 {
     /// <summary>Normalises each row of <paramref name="source"/> ([rows × width]) into <paramref name="destination"/> (may be the same buffer).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply(ReadOnlySpan<float> source, Span<float> destination, int width, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, float epsilon, SimdPath path)
     {
         if (gamma.Length != width || beta.Length != width) throw new ArgumentException("γ and β must have one value per column.");

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Tessera.Inference.Kernels;
@@ -34,45 +35,106 @@ internal static class MaskedSoftmax
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(validKeys, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(validKeys, row.Length);
-        var valid = row[..validKeys];
-        var max = VectorLoops.Max(valid, path);
         row[validKeys..].Clear();
-        return ExponentiateAndSum(valid, max, path);
+        return path switch
+        {
+            SimdPath.Vector512 => Unnormalized512(row[..validKeys]),
+            SimdPath.Vector256 => Unnormalized256(row[..validKeys]),
+            _ => UnnormalizedScalar(row[..validKeys]),
+        };
+    }
+
+    // One method per width, never inlined, so each gets its own inlining budget and the exp
+    // inlines (see Gelu.Apply256). Two vectors per step, two partial sums: one exp is a long
+    // dependency chain. MaxNative is one instruction where the IEEE Max is six; scores are never NaN.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static float Unnormalized512(Span<float> values)
+    {
+        const int width = 16;
+        ref var start = ref MemoryMarshal.GetReference(values);
+        var whole = values.Length / width * width;
+        var best = Vector512.Create(float.NegativeInfinity);
+        for (var i = 0; i < whole; i += width) best = Vector512.MaxNative(best, Vector512.LoadUnsafe(ref start, (nuint)i));
+        var max = MathF.Max(HorizontalMax(Vector256.MaxNative(best.GetLower(), best.GetUpper())), TailMax(values[whole..]));
+        var shift = Vector512.Create(max);
+        var floor = Vector512.Create(MinExponent);
+        Vector512<float> total0 = Vector512<float>.Zero, total1 = Vector512<float>.Zero;
+        var j = 0;
+        for (; j + 2 * width <= whole; j += 2 * width)
+        {
+            var e0 = FastExp.ExpInRange(Vector512.MaxNative(floor, Vector512.LoadUnsafe(ref start, (nuint)j) - shift));
+            var e1 = FastExp.ExpInRange(Vector512.MaxNative(floor, Vector512.LoadUnsafe(ref start, (nuint)(j + width)) - shift));
+            e0.StoreUnsafe(ref start, (nuint)j);
+            e1.StoreUnsafe(ref start, (nuint)(j + width));
+            total0 += e0;
+            total1 += e1;
+        }
+        if (j < whole)
+        {
+            var e = FastExp.ExpInRange(Vector512.MaxNative(floor, Vector512.LoadUnsafe(ref start, (nuint)j) - shift));
+            e.StoreUnsafe(ref start, (nuint)j);
+            total0 += e;
+        }
+        return ExponentiateTail(values[whole..], max, Vector512.Sum(total0 + total1));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static float Unnormalized256(Span<float> values)
+    {
+        const int width = 8;
+        ref var start = ref MemoryMarshal.GetReference(values);
+        var whole = values.Length / width * width;
+        var best = Vector256.Create(float.NegativeInfinity);
+        for (var i = 0; i < whole; i += width) best = Vector256.MaxNative(best, Vector256.LoadUnsafe(ref start, (nuint)i));
+        var max = MathF.Max(HorizontalMax(best), TailMax(values[whole..]));
+        var shift = Vector256.Create(max);
+        var floor = Vector256.Create(MinExponent);
+        Vector256<float> total0 = Vector256<float>.Zero, total1 = Vector256<float>.Zero;
+        var j = 0;
+        for (; j + 2 * width <= whole; j += 2 * width)
+        {
+            var e0 = FastExp.ExpInRange(Vector256.MaxNative(floor, Vector256.LoadUnsafe(ref start, (nuint)j) - shift));
+            var e1 = FastExp.ExpInRange(Vector256.MaxNative(floor, Vector256.LoadUnsafe(ref start, (nuint)(j + width)) - shift));
+            e0.StoreUnsafe(ref start, (nuint)j);
+            e1.StoreUnsafe(ref start, (nuint)(j + width));
+            total0 += e0;
+            total1 += e1;
+        }
+        if (j < whole)
+        {
+            var e = FastExp.ExpInRange(Vector256.MaxNative(floor, Vector256.LoadUnsafe(ref start, (nuint)j) - shift));
+            e.StoreUnsafe(ref start, (nuint)j);
+            total0 += e;
+        }
+        return ExponentiateTail(values[whole..], max, Vector256.Sum(total0 + total1));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float ExponentiateAndSum(Span<float> values, float max, SimdPath path)
+    private static float UnnormalizedScalar(Span<float> values) => ExponentiateTail(values, TailMax(values), 0f);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float HorizontalMax(Vector256<float> values)
     {
-        var i = 0;
-        var sum = 0f;
-        ref var start = ref values[0];
-        if (path == SimdPath.Vector512 && values.Length >= Vector512<float>.Count)
-        {
-            var shift = Vector512.Create(max);
-            var floor = Vector512.Create(MinExponent);
-            var total = Vector512<float>.Zero;
-            for (; i <= values.Length - Vector512<float>.Count; i += Vector512<float>.Count)
-            {
-                var e = FastExp.Exp(Vector512.Max(Vector512.LoadUnsafe(ref start, (nuint)i) - shift, floor));
-                e.StoreUnsafe(ref start, (nuint)i);
-                total += e;
-            }
-            sum = Vector512.Sum(total);
-        }
-        else if (path != SimdPath.Scalar && values.Length >= Vector256<float>.Count)
-        {
-            var shift = Vector256.Create(max);
-            var floor = Vector256.Create(MinExponent);
-            var total = Vector256<float>.Zero;
-            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                var e = FastExp.Exp(Vector256.Max(Vector256.LoadUnsafe(ref start, (nuint)i) - shift, floor));
-                e.StoreUnsafe(ref start, (nuint)i);
-                total += e;
-            }
-            sum = Vector256.Sum(total);
-        }
-        for (; i < values.Length; i++)
+        var m = Vector128.MaxNative(values.GetLower(), values.GetUpper());
+        m = Vector128.MaxNative(m, Vector128.Shuffle(m, Vector128.Create(2, 3, 0, 1)));
+        m = Vector128.MaxNative(m, Vector128.Shuffle(m, Vector128.Create(1, 0, 3, 2)));
+        return m.ToScalar();
+    }
+
+    /// <summary>The maximum of the scalar tail (of the whole row on the scalar path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float TailMax(ReadOnlySpan<float> values)
+    {
+        var max = float.NegativeInfinity;
+        foreach (var value in values) max = MathF.Max(max, value);
+        return max;
+    }
+
+    /// <summary>Exponentiates the scalar tail (the whole row on the scalar path) in place and adds it to <paramref name="sum"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float ExponentiateTail(Span<float> values, float max, float sum)
+    {
+        for (var i = 0; i < values.Length; i++)
         {
             var e = FastExp.Exp(MathF.Max(values[i] - max, MinExponent));
             values[i] = e;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Tessera.Inference.Kernels;
 
 /// <summary>
@@ -27,7 +29,7 @@ internal sealed unsafe class PackedMatrix
     /// <summary>Pinned, so kernels may hold raw pointers into it for the model's lifetime.</summary>
     public float[] Data { get; }
 
-    public float* Pointer => (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref Data[0]);
+    public float* Pointer => (float*)Unsafe.AsPointer(ref Data[0]);
 
     public static int PackedLength(int depth, int columns) => PanelCount(columns) * PanelWidth * depth;
 
@@ -48,6 +50,7 @@ internal sealed unsafe class PackedMatrix
     }
 
     /// <summary>Packs B given as <c>[N, K]</c> rows (e.g. weights, or attention keys), row stride <paramref name="ldb"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackOutputMajor(float* b, int ldb, int columns, int depth, float* destination)
     {
         var panels = PanelCount(columns);
@@ -68,6 +71,7 @@ internal sealed unsafe class PackedMatrix
     }
 
     /// <summary>Packs B given as <c>[K, N]</c> rows (e.g. attention values), row stride <paramref name="ldb"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackDepthMajor(float* b, int ldb, int depth, int columns, float* destination)
     {
         var panels = PanelCount(columns);

@@ -12,28 +12,6 @@ namespace Tessera.Inference.Kernels;
 internal static class VectorLoops
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static float Max(ReadOnlySpan<float> values, SimdPath path)
-    {
-        var i = 0;
-        var max = float.NegativeInfinity;
-        ref var start = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(values);
-        if (path == SimdPath.Vector512 && values.Length >= Vector512<float>.Count)
-        {
-            var best = Vector512.Create(float.NegativeInfinity);
-            for (; i <= values.Length - Vector512<float>.Count; i += Vector512<float>.Count) best = Vector512.Max(best, Vector512.LoadUnsafe(ref start, (nuint)i));
-            for (var lane = 0; lane < Vector512<float>.Count; lane++) max = MathF.Max(max, best[lane]);
-        }
-        else if (path != SimdPath.Scalar && values.Length >= Vector256<float>.Count)
-        {
-            var best = Vector256.Create(float.NegativeInfinity);
-            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count) best = Vector256.Max(best, Vector256.LoadUnsafe(ref start, (nuint)i));
-            for (var lane = 0; lane < Vector256<float>.Count; lane++) max = MathF.Max(max, best[lane]);
-        }
-        for (; i < values.Length; i++) max = MathF.Max(max, values[i]);
-        return max;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Sum(ReadOnlySpan<float> values, SimdPath path)
     {
         var i = 0;
