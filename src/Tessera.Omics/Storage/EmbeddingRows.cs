@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Runtime.InteropServices;
 using Dapper;
 using Tessera.Core.Errors;
+using Tessera.Data;
 
 namespace Tessera.Omics.Storage;
 
@@ -11,6 +12,8 @@ public sealed record EmbedderIdentity(string Name, int Dimension, string ModelHa
 /// <summary>Stores and reads peptide embeddings as little-endian float32 blobs, checking every dimension.</summary>
 internal static class EmbeddingRows
 {
+    private static readonly string[] InsertColumns = ["peptide_id", "run_id", "embedder", "model_hash", "dimension", "vector", "created_at"];
+
     public static async Task InsertAsync(
         DbConnection c, DbTransaction t, Guid runId, EmbedderIdentity embedder, IReadOnlyList<(Guid PeptideId, float[] Vector)> vectors,
         DateTimeOffset now, CancellationToken ct)
@@ -21,11 +24,9 @@ internal static class EmbeddingRows
                 throw new TesseraException("EMBEDDING_DIMENSION_MISMATCH", 500,
                     $"Embedder {embedder.Name} produced {vector.Length} values for peptide {peptideId}; its dimension is {embedder.Dimension}.");
         }
-        await c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO omics_embeddings (peptide_id, run_id, embedder, model_hash, dimension, vector, created_at) " +
-            "VALUES (@PeptideId, @runId, @name, @hash, @dimension, @Vector, @now) ON CONFLICT (peptide_id) DO NOTHING",
-            vectors.Select(v => new { v.PeptideId, runId, name = embedder.Name, hash = embedder.ModelHash, dimension = embedder.Dimension, Vector = ToBytes(v.Vector), now }),
-            t, cancellationToken: ct)).ConfigureAwait(false);
+        await MultiRowInsert.ExecuteAsync(c, t, "omics_embeddings", InsertColumns, vectors,
+            v => [v.PeptideId, runId, embedder.Name, embedder.ModelHash, embedder.Dimension, ToBytes(v.Vector), now],
+            "ON CONFLICT (peptide_id) DO NOTHING", ct).ConfigureAwait(false);
     }
 
     /// <summary>The run's vectors by peptide id.</summary>

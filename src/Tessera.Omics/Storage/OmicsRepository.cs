@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Tessera.Core.Identity;
+using Tessera.Data;
 
 namespace Tessera.Omics.Storage;
 
@@ -26,16 +27,24 @@ internal static class OmicsRepository
             "@FileName, @FileSha256, @FileBytes, @Format, @Embedder, @EmbedderDimension, @ModelHash, @RecordCount, @PeptideCount, @ErrorCount, @ErrorReport, " +
             "@Failure, @JobId, @CreatedAt, @UpdatedAt)", run, t, cancellationToken: ct));
 
-    public static async Task InsertPeptidesAsync(DbConnection c, DbTransaction t, IEnumerable<OmicsPeptide> peptides, CancellationToken ct) =>
-        await c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO omics_peptides (id, run_id, ordinal, sequence, length, molecular_weight, net_charge_ph7, isoelectric_point, gravy, aromaticity, " +
-            "instability_index, composition) VALUES (@Id, @RunId, @Ordinal, @Sequence, @Length, @MolecularWeight, @NetChargePh7, @IsoelectricPoint, " +
-            "@Gravy, @Aromaticity, @InstabilityIndex, @Composition)", peptides, t, cancellationToken: ct)).ConfigureAwait(false);
+    private static readonly string[] PeptideInsertColumns =
+    [
+        "id", "run_id", "ordinal", "sequence", "length", "molecular_weight", "net_charge_ph7", "isoelectric_point", "gravy", "aromaticity",
+        "instability_index", "composition",
+    ];
 
-    public static async Task InsertRecordsAsync(DbConnection c, DbTransaction t, IEnumerable<OmicsRecord> records, CancellationToken ct) =>
-        await c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO omics_records (run_id, record_number, record_id, line, peptide_id, metadata) " +
-            "VALUES (@RunId, @RecordNumber, @RecordId, @Line, @PeptideId, @Metadata)", records, t, cancellationToken: ct)).ConfigureAwait(false);
+    private static readonly string[] RecordInsertColumns = ["run_id", "record_number", "record_id", "line", "peptide_id", "metadata"];
+
+    public static Task InsertPeptidesAsync(DbConnection c, DbTransaction t, IEnumerable<OmicsPeptide> peptides, CancellationToken ct) =>
+        MultiRowInsert.ExecuteAsync(c, t, "omics_peptides", PeptideInsertColumns, peptides, p =>
+        [
+            p.Id, p.RunId, p.Ordinal, p.Sequence, p.Length, p.MolecularWeight, p.NetChargePh7, p.IsoelectricPoint, p.Gravy, p.Aromaticity,
+            p.InstabilityIndex, p.Composition,
+        ], cancellationToken: ct);
+
+    public static Task InsertRecordsAsync(DbConnection c, DbTransaction t, IEnumerable<OmicsRecord> records, CancellationToken ct) =>
+        MultiRowInsert.ExecuteAsync(c, t, "omics_records", RecordInsertColumns, records,
+            r => [r.RunId, r.RecordNumber, r.RecordId, r.Line, r.PeptideId, r.Metadata], cancellationToken: ct);
 
     /// <summary>The caller's run, or null for a missing run and for someone else's alike.</summary>
     public static Task<OmicsRun?> FindOwnedRunAsync(DbConnection c, Principal owner, Guid id, CancellationToken ct) =>

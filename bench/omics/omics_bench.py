@@ -1,0 +1,211 @@
+#!/usr/bin/python3
+"""Omics benchmarks against a real `tessera serve` process (see README.md).
+
+  pipeline: 10,000 peptides (8-50 residues) from upload to searchable, per embedder; prints the total and the
+            share of it spent outside the embedding model (goal <= 10 %).
+  latency:  100,000 peptides indexed, then wrk posts searches at about 200 requests/s; prints the latency
+            percentiles (goal p99 <= 10 ms).
+"""
+import argparse, json, os, random, re, socket, subprocess, sys, tempfile, time, urllib.request, uuid
+
+RESIDUES = "ACDEFGHIKLMNPQRSTVWY"
+
+
+def peptides(count, seed, lo=8, hi=50):
+    rnd = random.Random(seed)
+    out, seen = [], set()
+    while len(out) < count:
+        s = "".join(rnd.choice(RESIDUES) for _ in range(rnd.randint(lo, hi)))
+        if s not in seen:
+            seen.add(s)
+            out.append(s)
+    return out
+
+
+def fasta(seqs, prefix):
+    return "".join(f">{prefix}{i}\n{s}\n" for i, s in enumerate(seqs)).encode()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, tessera, data_dir, env, cpus=None):
+        self.tessera, self.data_dir, self.port = tessera, data_dir, free_port()
+        # The per-token rate limit (default 1,200/min) would answer 429 to the polling and to wrk.
+        self.env = dict(os.environ, NO_COLOR="1", TESSERA__LIMITS__REQUESTS_PER_MINUTE="1000000", **env)
+        pin = ["taskset", "-c", cpus] if cpus else []
+        self.log = open(os.path.join(data_dir, "server.log"), "w")
+        self.process = subprocess.Popen(pin + tessera + ["serve", "--data-dir", data_dir, "--port", str(self.port)],
+                                        env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.base = f"http://127.0.0.1:{self.port}"
+        deadline = time.time() + 120
+        while True:
+            try:
+                urllib.request.urlopen(self.base + "/healthz", timeout=2).read()
+                break
+            except OSError:
+                if self.process.poll() is not None or time.time() > deadline:
+                    raise SystemExit("the server did not start; see " + self.log.name)
+                time.sleep(0.2)
+        made = subprocess.run(tessera + ["token", "create", "--user", "bench@example.com", "--org", "bench", "--expires", "1d",
+                                         "--data-dir", data_dir], env=self.env, capture_output=True, text=True, check=True)
+        self.token = made.stdout.strip().splitlines()[-1]
+
+    def call(self, method, path, body=None, content_type="application/json"):
+        data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, data=data, method=method,
+                                         headers={"Authorization": "Bearer " + self.token, "Content-Type": content_type})
+        with urllib.request.urlopen(request, timeout=600) as response:
+            return json.loads(response.read())
+
+    def upload(self, content, name):
+        boundary = uuid.uuid4().hex
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}.fasta\"\r\n"
+                f"Content-Type: text/plain\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        return self.call("POST", "/api/v1/omics/runs", body, "multipart/form-data; boundary=" + boundary)
+
+    def wait_job(self, job_id, poll=0.02):
+        while True:
+            job = self.call("GET", f"/api/v1/jobs/{job_id}")
+            if job["state"] in ("succeeded", "failed", "cancelled"):
+                if job["state"] != "succeeded":
+                    raise SystemExit(f"job {job_id} {job['state']}: {job.get('error')}")
+                return job
+            time.sleep(poll)
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+def seconds_between(a, b):
+    from datetime import datetime
+    parse = lambda t: datetime.fromisoformat(t.replace("Z", "+00:00"))
+    return (parse(b) - parse(a)).total_seconds()
+
+
+def pipeline(args, tessera, work):
+    embedders = [("classical", {})]
+    if args.esm_model:
+        embedders.append(("esm2_t6 geometry (random weights)", {"TESSERA__OMICS__ESM_MODEL": args.esm_model}))
+    seqs = peptides(args.peptides, seed=10)
+    print(f"\n== upload to searchable: {len(seqs)} peptides, lengths 8-50, {sum(map(len, seqs))} residues ==")
+    rows = []
+    for name, env in embedders:
+        runs = []
+        for rep in range(args.repeat):
+            data_dir = tempfile.mkdtemp(dir=work)
+            server = Server(tessera, data_dir, env)
+            try:
+                # Warm-up run: JIT, model load and the first index, so the timed run measures the pipeline itself.
+                warm = server.upload(fasta(peptides(50, seed=99), "w"), "warm-up")
+                server.wait_job(warm["job"]["id"])
+                t0 = time.perf_counter()
+                accepted = server.upload(fasta(seqs, "p"), "bench")
+                t_upload = time.perf_counter()
+                job = server.wait_job(accepted["job"]["id"])
+                found = server.call("POST", "/api/v1/omics/search", {"sequence": seqs[123], "k": 10})
+                t_end = time.perf_counter()
+                assert found["hits"][0]["sequence"] == seqs[123], found
+                total = t_end - t0
+                result = job["result"]
+                runs.append({
+                    "total_s": total, "upload_s": t_upload - t0, "model_s": result["model_seconds"],
+                    "index_s": result["index_seconds"], "queue_s": seconds_between(job["created_at"], job["started_at"]),
+                    "job_s": seconds_between(job["started_at"], job["finished_at"]),
+                })
+            finally:
+                server.stop()
+        runs.sort(key=lambda r: r["total_s"])
+        median = runs[len(runs) // 2]
+        outside = (median["total_s"] - median["model_s"]) / median["total_s"]
+        rows.append((name, median, outside))
+        print(json.dumps({"embedder": name, **{k: round(v, 3) for k, v in median.items()}, "outside_embedding_share": round(outside, 4)}))
+    print(f"\n{'embedder':<36}{'total s':>9}{'upload s':>10}{'queue s':>9}{'model s':>9}{'index s':>9}{'outside':>9}")
+    for name, m, outside in rows:
+        print(f"{name:<36}{m['total_s']:>9.2f}{m['upload_s']:>10.2f}{m['queue_s']:>9.2f}{m['model_s']:>9.2f}{m['index_s']:>9.2f}{outside:>8.1%}")
+    print("goal: share outside embedding <= 10 %")
+
+
+WRK_SCRIPT = """
+local bodies = {%s}
+local i = 0
+request = function()
+  i = i %% #bodies + 1
+  return wrk.format("POST", "/api/v1/omics/search", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer %s"}, bodies[i])
+end
+delay = function() return %d end
+"""
+
+
+def latency(args, tessera, work):
+    data_dir = tempfile.mkdtemp(dir=work)
+    server = Server(tessera, data_dir, {}, cpus=args.server_cpus)
+    try:
+        stored = peptides(args.indexed, seed=20)
+        print(f"\n== search latency: {len(stored)} peptides indexed ==")
+        t0 = time.perf_counter()
+        per_run = 10_000
+        jobs = [server.upload(fasta(stored[i:i + per_run], f"r{i}-"), f"run-{i // per_run}")["job"]["id"] for i in range(0, len(stored), per_run)]
+        results = [server.wait_job(j, poll=0.2)["result"] for j in jobs]
+        print(f"ingested {len(stored)} peptides in {len(jobs)} runs in {time.perf_counter() - t0:.1f} s; index holds {max(r['index_count'] for r in results)}")
+        rnd = random.Random(5)
+        queries = rnd.sample(stored, 100) + peptides(100, seed=21)
+        started = time.perf_counter()
+        for q in queries * 3:
+            server.call("POST", "/api/v1/omics/search", {"sequence": q, "k": 10})
+        warm_ms = (time.perf_counter() - started) * 1000 / (3 * len(queries))
+        bodies = ", ".join("'" + json.dumps({"sequence": q, "k": 10}) + "'" for q in queries)
+        script = os.path.join(work, "search.lua")
+        # wrk has no rate option: each connection waits between its requests so that together they make about
+        # --rate requests/s (the pause is the per-connection period less the latency seen in the warm-up).
+        pause_ms = max(1, round(args.connections * 1000 / args.rate - warm_ms))
+        with open(script, "w") as f:
+            f.write(WRK_SCRIPT % (bodies, server.token, pause_ms))
+        command = ["taskset", "-c", args.wrk_cpus, "wrk", "-t1", f"-c{args.connections}", f"-d{args.duration}s", "--latency", "-s", script, server.base]
+        print("$ " + " ".join(command).replace(server.token, "…"))
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        print(out)
+        rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+        p99_ms = float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        print(json.dumps({"indexed": len(stored), "requests_per_s": rate, "p99_ms": p99_ms, "non_2xx": int(errors.group(1)) if errors else 0}))
+        print(f"p99 {p99_ms:.2f} ms at {rate:.0f} requests/s (goal: p99 <= 10 ms at 200 requests/s)")
+    finally:
+        server.stop()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("what", choices=["pipeline", "latency", "all"])
+    parser.add_argument("--tessera", required=True, help="path to tessera.dll")
+    parser.add_argument("--esm-model", help="ESM-2 checkpoint folder for the second pipeline run")
+    parser.add_argument("--peptides", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--indexed", type=int, default=100_000)
+    parser.add_argument("--rate", type=int, default=200)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--duration", type=int, default=30)
+    parser.add_argument("--server-cpus", default="1")
+    parser.add_argument("--wrk-cpus", default="0")
+    parser.add_argument("--work", default=None)
+    args = parser.parse_args()
+    tessera = ["dotnet", args.tessera]
+    work = args.work or tempfile.mkdtemp(prefix="tessera-bench-omics.")
+    if args.what in ("pipeline", "all"):
+        pipeline(args, tessera, work)
+    if args.what in ("latency", "all"):
+        latency(args, tessera, work)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
