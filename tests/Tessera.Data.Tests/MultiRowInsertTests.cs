@@ -35,5 +35,8 @@ public class MultiRowInsertTests
         Assert.Equal(rows.Select(r => (r.Id, r.N, r.Note)), stored.Select(s => (s.Id, s.N, s.Note)));
         Assert.All(stored, s => Assert.Equal(BitConverter.GetBytes(s.N), s.Payload));
         Assert.All(stored, s => Assert.Equal(at, s.At));
+        // Stored exactly as Dapper's own statements bind ids and instants, so SQL comparisons with them match.
+        Assert.Equal(1, await read.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM samples WHERE id = @id", new { id = rows[7].Id }));
+        Assert.Equal(rows.Count + 1, await read.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM samples WHERE at = @at", new { at }));
     }
 }

@@ -12,6 +12,8 @@ internal sealed class OmicsEmbedJobHandler(OmicsEmbeddingService embeddings, Omi
 {
     public const string JobKind = "omics.embed";
 
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+
     public string Kind => JobKind;
     public int Version => 1;
     public bool Cacheable => false;
@@ -22,9 +24,14 @@ internal sealed class OmicsEmbedJobHandler(OmicsEmbeddingService embeddings, Omi
     {
         var runId = Guid.Parse(context.Input?["run_id"]?.GetValue<string>() ?? throw new PermanentJobException("INVALID_INPUT", "The job input has no run_id."));
         var embedder = context.Input?["embedder"]?.GetValue<string>() ?? throw new PermanentJobException("INVALID_INPUT", "The job input has no embedder.");
-        var outcome = await embeddings.EmbedRunAsync(runId, embedder,
-            p => context.ReportProgressAsync(p.Done, p.Total, "peptides embedded", cancellationToken),
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+        // Progress is a database write: report at most a few times a second, and always the last batch.
+        var lastReport = long.MinValue;
+        var outcome = await embeddings.EmbedRunAsync(runId, embedder, p =>
+        {
+            if (p.Done < p.Total && lastReport != long.MinValue && time.GetElapsedTime(lastReport) < ProgressInterval) return Task.CompletedTask;
+            lastReport = time.GetTimestamp();
+            return context.ReportProgressAsync(p.Done, p.Total, "peptides embedded", cancellationToken);
+        }, cancellationToken: cancellationToken).ConfigureAwait(false);
         // Ask for the embedder's index to be rebuilt with the new vectors (coalesced with concurrent requests; a
         // failed build keeps the previous index serving and shows as degraded in /readyz).
         var indexStarted = time.GetTimestamp();

@@ -14,7 +14,14 @@ namespace Tessera.Omics.Embedding;
 /// </summary>
 public sealed class OmicsEmbeddingService(TesseraDatabase database, OmicsEmbedderChoice embedders, TimeProvider time)
 {
-    public const int DefaultBatchSize = 64;
+    /// <summary>The first batch's size; without a fixed size, batches double while the model answers quickly.</summary>
+    public const int InitialBatchSize = 64;
+
+    /// <summary>Largest batch a fast embedder grows to.</summary>
+    public const int MaxBatchSize = 1024;
+
+    /// <summary>Batches grow while the model takes less than this per batch, so a killed worker loses little work.</summary>
+    private static readonly TimeSpan GrowBelow = TimeSpan.FromMilliseconds(100);
 
     public sealed record Progress(int Done, int Total);
 
@@ -22,7 +29,7 @@ public sealed class OmicsEmbeddingService(TesseraDatabase database, OmicsEmbedde
     public sealed record Outcome(EmbedderIdentity Embedder, int Embedded, TimeSpan ModelTime);
 
     public async Task<Outcome> EmbedRunAsync(
-        Guid runId, string embedderName, Func<Progress, Task>? onBatch, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
+        Guid runId, string embedderName, Func<Progress, Task>? onBatch, int? batchSize = null, CancellationToken cancellationToken = default)
     {
         var embedder = await embedders.GetAsync(embedderName, cancellationToken).ConfigureAwait(false);
         var identity = Identity(embedder.Descriptor);
@@ -35,6 +42,7 @@ public sealed class OmicsEmbeddingService(TesseraDatabase database, OmicsEmbedde
         }
         // Walk the run in peptide order from where the last batch ended, so each batch reads only its own rows.
         var after = -1;
+        var size = batchSize ?? InitialBatchSize;
         while (true)
         {
             List<(Guid Id, string Sequence, int Ordinal)> batch;
@@ -42,15 +50,16 @@ public sealed class OmicsEmbeddingService(TesseraDatabase database, OmicsEmbedde
             {
                 batch = (await c.QueryAsync<(Guid, string, int)>(new CommandDefinition(
                     "SELECT p.id, p.sequence, p.ordinal FROM omics_peptides p WHERE p.run_id = @runId AND p.ordinal > @after " +
-                    "AND NOT EXISTS (SELECT 1 FROM omics_embeddings e WHERE e.peptide_id = p.id) ORDER BY p.ordinal LIMIT @batchSize",
-                    new { runId, after, batchSize }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+                    "AND NOT EXISTS (SELECT 1 FROM omics_embeddings e WHERE e.peptide_id = p.id) ORDER BY p.ordinal LIMIT @size",
+                    new { runId, after, size }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
             }
             if (batch.Count == 0) break;
             after = batch[^1].Ordinal;
 
             var started = time.GetTimestamp();
             var embeddings = await embedder.GenerateAsync(batch.Select(p => p.Sequence), cancellationToken: cancellationToken).ConfigureAwait(false);
-            modelTime += time.GetElapsedTime(started);
+            var batchTime = time.GetElapsedTime(started);
+            modelTime += batchTime;
             var vectors = batch.Select((p, i) => (p.Id, embeddings[i].Vector.ToArray())).ToList();
             await database.InTransactionAsync(
                 (c, t) => EmbeddingRows.InsertAsync(c, t, runId, identity, vectors, time.GetUtcNow(), cancellationToken),
@@ -58,6 +67,8 @@ public sealed class OmicsEmbeddingService(TesseraDatabase database, OmicsEmbedde
             embedded += batch.Count;
             done += batch.Count;
             if (onBatch is not null) await onBatch(new Progress(done, total)).ConfigureAwait(false);
+            // A fast embedder (the classical one) would otherwise spend its time in per-batch transactions.
+            if (batchSize is null && batch.Count == size && batchTime < GrowBelow) size = Math.Min(2 * size, MaxBatchSize);
         }
 
         await database.InTransactionAsync(async (c, t) =>
