@@ -165,14 +165,22 @@ def latency(args, tessera, work):
         warm_ms = (time.perf_counter() - started) * 1000 / (3 * len(queries))
         bodies = ", ".join("'" + json.dumps({"sequence": q, "k": 10}) + "'" for q in queries)
         script = os.path.join(work, "search.lua")
-        # wrk has no rate option: each connection waits between its requests so that together they make about
-        # --rate requests/s (the pause is the per-connection period less the latency seen in the warm-up).
-        pause_ms = max(1, round(args.connections * 1000 / args.rate - warm_ms))
-        with open(script, "w") as f:
-            f.write(WRK_SCRIPT % (bodies, server.token, pause_ms))
-        command = ["taskset", "-c", args.wrk_cpus, "wrk", "-t1", f"-c{args.connections}", f"-d{args.duration}s", "--latency", "-s", script, server.base]
-        print("$ " + " ".join(command).replace(server.token, "…"))
-        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        period_ms = args.connections * 1000 / args.rate
+
+        def run_wrk(pause_ms, seconds):
+            with open(script, "w") as f:
+                f.write(WRK_SCRIPT % (bodies, server.token, pause_ms))
+            command = ["taskset", "-c", args.wrk_cpus, "wrk", "-t1", f"-c{args.connections}", f"-d{seconds}s", "--latency", "-s", script, server.base]
+            return command, subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+        # wrk has no rate option: each connection pauses between its requests so that together they make about
+        # --rate requests/s. A short calibration run measures the latency the pause must leave room for.
+        pause_ms = max(1, round(period_ms - warm_ms))
+        _, calibration = run_wrk(pause_ms, 5)
+        achieved = float(re.search(r"Requests/sec:\s+([\d.]+)", calibration).group(1))
+        pause_ms = max(1, round(period_ms - (args.connections * 1000 / achieved - pause_ms)))
+        command, out = run_wrk(pause_ms, args.duration)
+        print("$ " + " ".join(command).replace(server.token, "…") + f"   (pause {pause_ms} ms per connection)")
         print(out)
         rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
         p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
@@ -193,7 +201,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--indexed", type=int, default=100_000)
     parser.add_argument("--rate", type=int, default=200)
-    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--duration", type=int, default=30)
     parser.add_argument("--server-cpus", default="1")
     parser.add_argument("--wrk-cpus", default="0")

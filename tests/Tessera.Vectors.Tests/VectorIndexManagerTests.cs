@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Tessera.Vectors.Hnsw;
 using Tessera.Vectors.Management;
+using Tessera.Vectors.Snapshots;
 
 namespace Tessera.Vectors.Tests;
 
@@ -132,6 +133,43 @@ public sealed class VectorIndexManagerTests : IDisposable
         Assert.Equal(IndexHealth.Healthy, manager.Status.Health);
         Assert.Equal(snapshot, File.ReadAllBytes(SnapshotPath));
         Assert.Throws<ObjectDisposedException>(() => { _ = manager.RequestRebuild(); });
+    }
+
+    [Fact]
+    public async Task New_vectors_are_added_to_the_serving_index_when_the_source_can_say_which_are_missing()
+    {
+        var all = TestVectors.Clustered(300, Dim, seed: 9);
+        var stored = 200;
+        var fullBuilds = 0;
+        IndexSourceData Rows(int from, int to) =>
+            new(Dim, all.AsMemory(from * Dim, (to - from) * Dim), Enumerable.Range(from, to - from).Select(i => (long)i).ToArray());
+        await using var manager = new VectorIndexManager("test-collection", SnapshotPath, DistanceMetric.L2, new HnswOptions { M = 6, EfConstruction = 32 },
+            _ =>
+            {
+                fullBuilds++;
+                return Task.FromResult(Rows(0, stored));
+            },
+            NullLogger<VectorIndexManager>.Instance, TimeProvider.System, buildThreads: 2,
+            missing: (index, _) => Task.FromResult<IndexSourceData?>(index.Count <= stored ? Rows(index.Count, stored) : null));
+
+        await manager.RequestRebuild();
+        var first = manager.Current!;
+        stored = 300;
+        var status = await manager.RequestRebuild();
+
+        Assert.Equal(1, fullBuilds);
+        Assert.Same(first, manager.Current);
+        Assert.Equal(300, status.Count);
+        Assert.Equal(IndexHealth.Healthy, status.Health);
+        Assert.Equal(250, manager.Current!.Search(TestVectors.Row(all, Dim, 250), 1)[0].Id);
+        using var reloaded = HnswSnapshot.Load(SnapshotPath);
+        Assert.Equal(300, reloaded.Count);
+
+        // A source that cannot tell what is missing gets a full build.
+        stored = 150;
+        await manager.RequestRebuild();
+        Assert.Equal(2, fullBuilds);
+        Assert.Equal(150, manager.Current!.Count);
     }
 
     private VectorIndexManager Create(Func<CancellationToken, Task<IndexSourceData>> source) =>

@@ -20,7 +20,12 @@ internal sealed class IndexedRuns
     private volatile bool _complete;
 
     /// <summary>Maps the labels of a full read (an index build's source rows), which covers every label stored before it.</summary>
-    public void AddAll(IEnumerable<(long Label, Guid RunId)> rows)
+    public void AddAll(IEnumerable<(long Label, Guid RunId)> rows) => Add(rows, complete: true);
+
+    /// <summary>Maps labels about to be added to an index that this map already covers.</summary>
+    public void AddNew(IEnumerable<(long Label, Guid RunId)> rows) => Add(rows, complete: false);
+
+    private void Add(IEnumerable<(long Label, Guid RunId)> rows, bool complete)
     {
         ArgumentNullException.ThrowIfNull(rows);
         lock (_writer)
@@ -34,7 +39,7 @@ internal sealed class IndexedRuns
                 }
                 _runOfLabel[label] = number;
             }
-            _complete = true;
+            if (complete) _complete = true;
         }
     }
 

@@ -23,6 +23,9 @@ public sealed class OmicsIndex(TesseraDatabase database, string indexDirectory, 
     private readonly ConcurrentDictionary<string, Lazy<VectorIndexManager>> _managers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IndexedRuns> _runs = new(StringComparer.Ordinal);
 
+    /// <summary>Per embedder, the highest label this process has read for its index (absent after a snapshot load).</summary>
+    private readonly ConcurrentDictionary<string, long> _readThrough = new(StringComparer.Ordinal);
+
     public IEnumerable<IndexStatus> Statuses => _managers.Values.Where(m => m.IsValueCreated).Select(m => m.Value.Status);
 
     public VectorIndexManager For(EmbedderIdentity embedder)
@@ -34,7 +37,7 @@ public sealed class OmicsIndex(TesseraDatabase database, string indexDirectory, 
             Directory.CreateDirectory(indexDirectory);
             var manager = new VectorIndexManager(
                 $"omics/{k}", Path.Combine(indexDirectory, $"omics-{k}.hnsw"), DistanceMetric.Cosine, Options,
-                ct => LoadAsync(embedder, ct), logger, time);
+                ct => LoadAsync(embedder, ct), logger, time, missing: (index, ct) => LoadMissingAsync(embedder, index, ct));
             manager.TryLoadSnapshot();
             return manager;
         })).Value;
@@ -59,12 +62,41 @@ public sealed class OmicsIndex(TesseraDatabase database, string indexDirectory, 
     private async Task<IndexSourceData> LoadAsync(EmbedderIdentity embedder, CancellationToken cancellationToken)
     {
         await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var rows = (await c.QueryAsync<(long Label, Guid RunId, byte[] Vector)>(new CommandDefinition(
-            "SELECT label, run_id, vector FROM omics_embeddings WHERE embedder = @Name AND model_hash = @ModelHash ORDER BY label",
-            new { embedder.Name, embedder.ModelHash }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+        var rows = await ReadAsync(c, embedder, after: 0, cancellationToken).ConfigureAwait(false);
+        RunsOf(embedder).AddAll(rows.Select(r => (r.Label, r.RunId)));
+        _readThrough[Key(embedder)] = rows.Count == 0 ? 0 : rows[^1].Label;
+        return Source(embedder, rows);
+    }
+
+    /// <summary>
+    /// The vectors stored after those this process last read for the index, or null (a full build) when it has
+    /// not read any (the index came from a snapshot) or the counts disagree (on PostgreSQL a transaction can
+    /// commit a lower label after a higher one was read).
+    /// </summary>
+    private async Task<IndexSourceData?> LoadMissingAsync(EmbedderIdentity embedder, HnswIndex index, CancellationToken cancellationToken)
+    {
+        if (!_readThrough.TryGetValue(Key(embedder), out var after)) return null;
+        await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var stored = await c.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM omics_embeddings WHERE embedder = @Name AND model_hash = @ModelHash",
+            new { embedder.Name, embedder.ModelHash }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var rows = await ReadAsync(c, embedder, after, cancellationToken).ConfigureAwait(false);
+        if (index.Count + rows.Count != stored) return null;
+        RunsOf(embedder).AddNew(rows.Select(r => (r.Label, r.RunId)));
+        if (rows.Count > 0) _readThrough[Key(embedder)] = rows[^1].Label;
+        return Source(embedder, rows);
+    }
+
+    private static async Task<List<(long Label, Guid RunId, byte[] Vector)>> ReadAsync(
+        DbConnection c, EmbedderIdentity embedder, long after, CancellationToken cancellationToken) =>
+        (await c.QueryAsync<(long Label, Guid RunId, byte[] Vector)>(new CommandDefinition(
+            "SELECT label, run_id, vector FROM omics_embeddings WHERE embedder = @Name AND model_hash = @ModelHash AND label > @after ORDER BY label",
+            new { embedder.Name, embedder.ModelHash, after }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+
+    private static IndexSourceData Source(EmbedderIdentity embedder, List<(long Label, Guid RunId, byte[] Vector)> rows)
+    {
         var vectors = new float[rows.Count * embedder.Dimension];
         for (var i = 0; i < rows.Count; i++) MemoryMarshal.Cast<byte, float>(rows[i].Vector).CopyTo(vectors.AsSpan(i * embedder.Dimension));
-        RunsOf(embedder).AddAll(rows.Select(r => (r.Label, r.RunId)));
         return new IndexSourceData(embedder.Dimension, vectors, rows.Select(r => r.Label).ToList());
     }
 

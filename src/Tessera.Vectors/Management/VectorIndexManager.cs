@@ -17,6 +17,7 @@ public sealed class VectorIndexManager : IAsyncDisposable
     private readonly DistanceMetric _metric;
     private readonly HnswOptions _options;
     private readonly Func<CancellationToken, Task<IndexSourceData>> _source;
+    private readonly Func<HnswIndex, CancellationToken, Task<IndexSourceData?>>? _missing;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly int _buildThreads;
@@ -36,10 +37,16 @@ public sealed class VectorIndexManager : IAsyncDisposable
     /// <param name="logger">Receives builds, swaps and failures.</param>
     /// <param name="time">Clock for status timestamps.</param>
     /// <param name="buildThreads">Insert threads per build (0: all cores).</param>
+    /// <param name="missing">
+    /// Reads only the vectors the serving index lacks, or returns null when it cannot tell (then a full build runs).
+    /// With it, a rebuild after new vectors adds them to the serving index instead of building everything again.
+    /// </param>
     public VectorIndexManager(
         string collection, string snapshotPath, DistanceMetric metric, HnswOptions options,
-        Func<CancellationToken, Task<IndexSourceData>> source, ILogger<VectorIndexManager> logger, TimeProvider time, int buildThreads = 0)
+        Func<CancellationToken, Task<IndexSourceData>> source, ILogger<VectorIndexManager> logger, TimeProvider time, int buildThreads = 0,
+        Func<HnswIndex, CancellationToken, Task<IndexSourceData?>>? missing = null)
     {
+        _missing = missing;
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _collection = collection;
@@ -150,6 +157,7 @@ public sealed class VectorIndexManager : IAsyncDisposable
         var started = _time.GetTimestamp();
         try
         {
+            if (await TryExtendAsync(started, token).ConfigureAwait(false)) return;
             var data = await _source(token).ConfigureAwait(false);
             data.Validate();
             var index = HnswIndex.Build(_metric, data.Dimension, data.Vectors, data.Labels, _options, _buildThreads, cancellationToken: token);
@@ -169,6 +177,42 @@ public sealed class VectorIndexManager : IAsyncDisposable
             VectorIndexManagerLog.RebuildFailed(_logger, _collection, e);
             RecordFailure(e);
         }
+    }
+
+    /// <summary>
+    /// Adds what the serving index lacks to it in place (searches keep running; HNSW takes inserts during queries),
+    /// then snapshots it. False when there is nothing to extend or the source cannot say what is missing. Stopped
+    /// half-way, the index holds some of the new vectors and the snapshot on disk stays the previous one.
+    /// </summary>
+    private async Task<bool> TryExtendAsync(long started, CancellationToken token)
+    {
+        var current = Current;
+        if (current is null || _missing is null) return false;
+        var missing = await _missing(current, token).ConfigureAwait(false);
+        if (missing is null) return false;
+        missing.Validate();
+        if (missing.Dimension != current.Dimension)
+            throw new InvalidOperationException($"The source's vectors have {missing.Dimension} dimensions; the index holds {current.Dimension}.");
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = _buildThreads <= 0 ? Environment.ProcessorCount : _buildThreads,
+            CancellationToken = token,
+        };
+        Parallel.For(0, missing.Labels.Count, parallel, row =>
+            current.Add(missing.Labels[row], missing.Vectors.Span.Slice(row * missing.Dimension, missing.Dimension)));
+        HnswSnapshot.Save(current, _snapshotPath);
+        var elapsed = _time.GetElapsedTime(started);
+        UpdateStatus(s => s with
+        {
+            Health = IndexHealth.Healthy,
+            Count = current.Count,
+            BuiltAt = _time.GetUtcNow(),
+            LastBuildDuration = elapsed,
+            LastError = null,
+            LastErrorAt = null,
+        });
+        VectorIndexManagerLog.Extended(_logger, _collection, missing.Labels.Count, current.Count, elapsed.TotalSeconds);
+        return true;
     }
 
     private void Swap(HnswIndex index, TimeSpan? duration)

@@ -15,4 +15,7 @@ internal static partial class VectorIndexManagerLog
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Index {Collection}: the snapshot {Path} could not be loaded.")]
     public static partial void LoadFailed(ILogger logger, string collection, string path, Exception exception);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Index {Collection}: added {Added} new vectors in {Seconds:F1} s; it holds {Count}.")]
+    public static partial void Extended(ILogger logger, string collection, int added, int count, double seconds);
 }
