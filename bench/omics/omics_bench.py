@@ -86,6 +86,11 @@ class Server:
         self.log.close()
 
 
+def milliseconds(match):
+    """A wrk duration (value and unit groups) in milliseconds."""
+    return float(match.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[match.group(2)]
+
+
 def seconds_between(a, b):
     from datetime import datetime
     parse = lambda t: datetime.fromisoformat(t.replace("Z", "+00:00"))
@@ -175,16 +180,13 @@ def latency(args, tessera, work):
 
         # wrk has no rate option: each connection pauses between its requests so that together they make about
         # --rate requests/s. A short calibration run measures the latency the pause must leave room for.
-        pause_ms = max(1, round(period_ms - warm_ms))
-        _, calibration = run_wrk(pause_ms, 5)
-        achieved = float(re.search(r"Requests/sec:\s+([\d.]+)", calibration).group(1))
-        pause_ms = max(1, round(period_ms - (args.connections * 1000 / achieved - pause_ms)))
+        _, calibration = run_wrk(max(1, round(period_ms - warm_ms)), 5)
+        pause_ms = max(1, round(period_ms - milliseconds(re.search(r"Latency\s+([\d.]+)(us|ms|s)", calibration))))
         command, out = run_wrk(pause_ms, args.duration)
         print("$ " + " ".join(command).replace(server.token, "…") + f"   (pause {pause_ms} ms per connection)")
         print(out)
         rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-        p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
-        p99_ms = float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+        p99_ms = milliseconds(re.search(r"99%\s+([\d.]+)(us|ms|s)", out))
         errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
         print(json.dumps({"indexed": len(stored), "requests_per_s": rate, "p99_ms": p99_ms, "non_2xx": int(errors.group(1)) if errors else 0}))
         print(f"p99 {p99_ms:.2f} ms at {rate:.0f} requests/s (goal: p99 <= 10 ms at 200 requests/s)")

@@ -77,13 +77,15 @@ public sealed class OmicsIndex(TesseraDatabase database, string indexDirectory, 
     {
         if (!_readThrough.TryGetValue(Key(embedder), out var after)) return null;
         await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var stored = await c.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT COUNT(*) FROM omics_embeddings WHERE embedder = @Name AND model_hash = @ModelHash",
-            new { embedder.Name, embedder.ModelHash }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var rows = await ReadAsync(c, embedder, after, cancellationToken).ConfigureAwait(false);
+        // Counted up to the newest label read, so vectors committed meanwhile (with higher labels) do not count.
+        var through = rows.Count == 0 ? after : rows[^1].Label;
+        var stored = await c.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM omics_embeddings WHERE embedder = @Name AND model_hash = @ModelHash AND label <= @through",
+            new { embedder.Name, embedder.ModelHash, through }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (index.Count + rows.Count != stored) return null;
         RunsOf(embedder).AddNew(rows.Select(r => (r.Label, r.RunId)));
-        if (rows.Count > 0) _readThrough[Key(embedder)] = rows[^1].Label;
+        _readThrough[Key(embedder)] = through;
         return Source(embedder, rows);
     }
 
