@@ -7,7 +7,7 @@ public sealed unsafe partial class HnswIndex
 {
     /// <summary>Wires a freshly initialized node into every level it lives on (the paper's INSERT).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Link<TDistance>(int id, byte* record, int level)
+    private void Link<TDistance>(int id, int level)
         where TDistance : IDistance
     {
         long entry;
@@ -20,24 +20,23 @@ public sealed unsafe partial class HnswIndex
                 return;
             }
         }
-        var pointers = _store.Pointers;
-        var limit = _store.Capacity;
-        var query = (float*)(record + _layout.VectorOffset);
+        var nodes = _store.View;
+        var query = nodes.Vector(id);
         var ep = (int)entry;
         var maxLevel = (int)(entry >> 32);
-        var epDistance = TDistance.Between(query, VectorOf(pointers, ep), Dimension);
-        for (var l = maxLevel; l > level; l--) Greedy<TDistance>(pointers, limit, query, ref ep, ref epDistance, l);
+        var epDistance = TDistance.Between(query, nodes.Vector(ep), Dimension);
+        for (var l = maxLevel; l > level; l--) Greedy<TDistance>(nodes, query, ref ep, ref epDistance, l);
 
         var scratch = SearchScratch.ForCurrentThread();
         var hasTombstones = Volatile.Read(ref _deleted) > 0;
         for (var l = Math.Min(level, maxLevel); l >= 0; l--)
         {
-            if (hasTombstones) SearchLayer<TDistance, LiveNodes>(scratch, pointers, limit, query, ep, epDistance, Options.EfConstruction, l, default);
-            else SearchLayer<TDistance, AllNodes>(scratch, pointers, limit, query, ep, epDistance, Options.EfConstruction, l, default);
+            if (hasTombstones) SearchLayer<TDistance, LiveNodes>(scratch, nodes, query, ep, epDistance, Options.EfConstruction, l, default);
+            else SearchLayer<TDistance, AllNodes>(scratch, nodes, query, ep, epDistance, Options.EfConstruction, l, default);
             var chosen = scratch.ChosenBuffer(Options.MaxM0);
-            var count = SelectNeighbors<TDistance>(pointers, scratch.Results, Options.M, id, scratch, chosen);
+            var count = SelectNeighbors<TDistance>(nodes, scratch.Results, Options.M, id, scratch, chosen);
             if (count == 0) continue;
-            Connect<TDistance>(pointers, id, l, chosen.AsSpan(0, count), scratch);
+            Connect<TDistance>(nodes, id, l, chosen.AsSpan(0, count), scratch);
             ep = chosen[0].Id;
             epDistance = chosen[0].Distance;
         }
@@ -58,7 +57,7 @@ public sealed unsafe partial class HnswIndex
     /// <paramref name="chosen"/> closest first and returns how many it holds.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int SelectNeighbors<TDistance>(nint[] pointers, MaxCandidateHeap candidates, int max, int exclude, SearchScratch scratch, Candidate[] chosen)
+    private int SelectNeighbors<TDistance>(in NodeView nodes, MaxCandidateHeap candidates, int max, int exclude, SearchScratch scratch, Candidate[] chosen)
         where TDistance : IDistance
     {
         var n = candidates.Count;
@@ -71,11 +70,11 @@ public sealed unsafe partial class HnswIndex
             if (candidate.Id == exclude) continue;
             if (n > max)
             {
-                var vector = VectorOf(pointers, candidate.Id);
+                var vector = nodes.Vector(candidate.Id);
                 var diverse = true;
                 for (var s = 0; s < kept; s++)
                 {
-                    if (TDistance.Between(vector, VectorOf(pointers, chosen[s].Id), Dimension) < candidate.Distance)
+                    if (TDistance.Between(vector, nodes.Vector(chosen[s].Id), Dimension) < candidate.Distance)
                     {
                         diverse = false;
                         break;
@@ -90,15 +89,15 @@ public sealed unsafe partial class HnswIndex
 
     /// <summary>Sets the new node's links on one level and adds the reverse links, pruning full lists with the heuristic.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Connect<TDistance>(nint[] pointers, int id, int level, ReadOnlySpan<Candidate> neighbours, SearchScratch scratch)
+    private void Connect<TDistance>(in NodeView nodes, int id, int level, ReadOnlySpan<Candidate> neighbours, SearchScratch scratch)
         where TDistance : IDistance
     {
         var max = level == 0 ? Options.MaxM0 : Options.M;
         lock (LockFor(id))
         {
-            var own = Links(pointers, id, level);
-            for (var i = 0; i < neighbours.Length; i++) own[1 + i] = neighbours[i].Id;
-            WriteCount(own, neighbours.Length);
+            var own = Links(nodes, id, level, out var ownCount);
+            for (var i = 0; i < neighbours.Length; i++) own[i] = neighbours[i].Id;
+            WriteCount(ownCount, neighbours.Length);
         }
 
         foreach (var neighbour in neighbours)
@@ -106,33 +105,33 @@ public sealed unsafe partial class HnswIndex
             var n = neighbour.Id;
             lock (LockFor(n))
             {
-                var links = Links(pointers, n, level);
-                var count = NodeLayout.CountOf(*links);
+                var links = Links(nodes, n, level, out var countWord);
+                var count = NodeLayout.CountOf(*countWord);
                 if (count < max)
                 {
-                    links[1 + count] = id;
-                    WriteCount(links, count + 1);
+                    links[count] = id;
+                    WriteCount(countWord, count + 1);
                     continue;
                 }
                 var candidates = scratch.Selection;
                 candidates.Clear();
                 candidates.Push(neighbour.Distance, id);
-                var vector = VectorOf(pointers, n);
-                for (var j = 0; j < count; j++) Prefetch(VectorOf(pointers, links[1 + j]));
+                var vector = nodes.Vector(n);
+                for (var j = 0; j < count; j++) Prefetch(nodes.Vector(links[j]));
                 for (var j = 0; j < count; j++)
                 {
-                    var existing = links[1 + j];
-                    candidates.Push(TDistance.Between(VectorOf(pointers, existing), vector, Dimension), existing);
+                    var existing = links[j];
+                    candidates.Push(TDistance.Between(nodes.Vector(existing), vector, Dimension), existing);
                 }
                 var kept = scratch.RepairBuffer(max + 1);
-                var keptCount = SelectNeighbors<TDistance>(pointers, candidates, max, n, scratch, kept);
-                for (var j = 0; j < keptCount; j++) links[1 + j] = kept[j].Id;
-                WriteCount(links, keptCount);
+                var keptCount = SelectNeighbors<TDistance>(nodes, candidates, max, n, scratch, kept);
+                for (var j = 0; j < keptCount; j++) links[j] = kept[j].Id;
+                WriteCount(countWord, keptCount);
             }
         }
     }
 
     /// <summary>Publishes a link count after the ids it covers, keeping the header's level and flags.</summary>
-    private static void WriteCount(int* links, int count) =>
-        Volatile.Write(ref *links, (*links & ~NodeLayout.CountMask) | count);
+    private static void WriteCount(int* countWord, int count) =>
+        Volatile.Write(ref *countWord, (*countWord & ~NodeLayout.CountMask) | count);
 }
