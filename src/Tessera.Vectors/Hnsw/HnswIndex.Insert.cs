@@ -56,6 +56,12 @@ public sealed unsafe partial class HnswIndex
     /// directions instead of bunching them in one cluster. Consumes <paramref name="candidates"/>; fills
     /// <paramref name="chosen"/> closest first and returns how many it holds.
     /// </summary>
+    /// <remarks>
+    /// Exact copies of the base (the same peptide in many runs) all tie at the closest distance, so the heuristic
+    /// cannot tell them apart: it would fill the list with arbitrary copies and, once there are more copies than
+    /// links, leave some with no incoming link at all. Instead the base keeps only the copies next to it in id
+    /// order, one below and one above, so the copies form a chain that a search walks end to end.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int SelectNeighbors<TDistance>(in NodeView nodes, MaxCandidateHeap candidates, int max, int exclude, SearchScratch scratch, Candidate[] chosen)
         where TDistance : IDistance
@@ -63,6 +69,20 @@ public sealed unsafe partial class HnswIndex
         var n = candidates.Count;
         var ordered = scratch.OrderedBuffer(n);
         candidates.DrainAscending(ordered.AsSpan(0, n));
+        var baseVector = nodes.Vector(exclude);
+        // A copy has exactly the distance the base has to itself, whatever the metric's rounding.
+        var copyDistance = TDistance.Between(baseVector, baseVector, Dimension);
+        int below = -1, above = -1;
+        if (n > max)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var id = ordered[i].Id;
+                if (id == exclude || !IsCopy(nodes, ordered[i], baseVector, copyDistance)) continue;
+                if (id < exclude && id > below) below = id;
+                if (id > exclude && (above < 0 || id < above)) above = id;
+            }
+        }
         var kept = 0;
         for (var i = 0; i < n && kept < max; i++)
         {
@@ -70,6 +90,12 @@ public sealed unsafe partial class HnswIndex
             if (candidate.Id == exclude) continue;
             if (n > max)
             {
+                if (candidate.Id == below || candidate.Id == above)
+                {
+                    chosen[kept++] = candidate;
+                    continue;
+                }
+                if (IsCopy(nodes, candidate, baseVector, copyDistance)) continue;
                 var vector = nodes.Vector(candidate.Id);
                 var diverse = true;
                 for (var s = 0; s < kept; s++)
@@ -86,6 +112,11 @@ public sealed unsafe partial class HnswIndex
         }
         return kept;
     }
+
+    /// <summary>Whether <paramref name="candidate"/> holds the same vector as the base; only ties at the copy distance are compared.</summary>
+    private bool IsCopy(in NodeView nodes, Candidate candidate, float* baseVector, float copyDistance) =>
+        candidate.Distance == copyDistance &&
+        new ReadOnlySpan<float>(nodes.Vector(candidate.Id), Dimension).SequenceEqual(new ReadOnlySpan<float>(baseVector, Dimension));
 
     /// <summary>Sets the new node's links on one level and adds the reverse links, pruning full lists with the heuristic.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
