@@ -171,7 +171,7 @@ def report(args):
                 filtered[row["dataset"]] = row
             else:
                 results.setdefault((row["dataset"], row["lib"]), []).append(row)
-    libs = ["hnswlib", "faiss", "tessera"]
+    libs = [lib for lib in ("hnswlib", "faiss", "tessera") if any(key[1] == lib for key in results)]
     print(f"\nrecall@{K} and queries/s per ef (single thread, one query per call; batched in brackets)")
     for name in DATASETS:
         print(f"\n{name}")
@@ -197,9 +197,9 @@ def report(args):
                 continue
             print(f"{name:<16} {lib:<8} {row['ef']:>4} {row['recall_at_k']:>7.4f} {row['qps']:>8.0f} {row['qps_batched']:>9.0f} "
                   f"{row['qps_cpu']:>8.0f} {row['build_seconds']:>8.2f} {row['build_cpu_seconds']:>9.2f} {row['bytes_per_vector']:>9.0f}")
-        t = best["tessera"]
+        t = best.get("tessera")
         for other in ("hnswlib", "faiss"):
-            o = best[other]
+            o = best.get(other)
             if t is None or o is None:
                 continue
             file_note = f" (vs its saved file: {t['bytes_per_vector'] / o['file_bytes_per_vector']:.2f}x)"

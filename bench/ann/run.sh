@@ -2,7 +2,9 @@
 # Side-by-side ANN benchmark: hnswlib and FAISS IndexHNSWFlat (Debian builds) against `tessera index bench`
 # on three generated datasets, single thread, each process pinned to one core. Prints the table and ratios.
 #
-#   bench/ann/run.sh [--n 100000] [--queries 1000] [--ef 10,16,32,64,128,256,512] [--repeat 3] [--core 1] [--keep DIR]
+#   bench/ann/run.sh [--n 100000] [--queries 1000] [--ef 10,16,32,64,128,256,512] [--repeat 3] [--core 1] [--keep DIR] [--skip-faiss]
+#
+# --skip-faiss leaves FAISS out (its 320-dimensional build alone takes minutes), for quicker iterations.
 set -euo pipefail
 
 n=100000
@@ -11,6 +13,7 @@ efs=10,16,32,64,128,256,512
 repeat=3
 core=1
 keep=""
+libs="hnswlib faiss"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --n) n="$2"; shift 2 ;;
@@ -19,6 +22,7 @@ while [[ $# -gt 0 ]]; do
     --repeat) repeat="$2"; shift 2 ;;
     --core) core="$2"; shift 2 ;;
     --keep) keep="$2"; shift 2 ;;
+    --skip-faiss) libs="hnswlib"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -54,7 +58,7 @@ for line in sys.stdin:
 for dataset in clustered-128 normalized-320 uniform-64; do
   dir="$work/$dataset"
   metric="$(cat "$dir/metric")"
-  for lib in hnswlib faiss; do
+  for lib in $libs; do
     echo "$dataset: $lib…" >&2
     taskset -c "$core" "$python" "$here/ann_bench.py" reference "$dir" --lib "$lib" --ef "$efs" --repeat "$repeat" | tag "$dataset" "$lib" >> "$results"
   done

@@ -133,7 +133,7 @@ public sealed class HnswDeleteAndFilterTests
         var vectors = TestVectors.Clustered(4000, Dim, seed: 60);
         using var index = Build(vectors);
 
-        var share = index.EstimateSelectivity(new LiveAndAllowed<PredicateFilter>(SearchFilters.Where(id => id % 10 == 0), index.Layout.LabelOffset));
+        var share = index.EstimateSelectivity(new LiveAndAllowed<PredicateFilter>(SearchFilters.Where(id => id % 10 == 0)));
 
         Assert.InRange(share, 0.05, 0.15);
     }

@@ -56,7 +56,7 @@ public sealed class SnapshotTests : IDisposable
     {
         const int n = 3000;
         var vectors = TestVectors.Clustered(n, Dim, seed: 75);
-        var stride = new NodeLayout(Dim, 6).Stride;
+        var stride = new NodeLayout(Dim, 6).NodeBytes;
         // 256-node segments, and a start capacity inside the first, so adds cross many segment boundaries.
         using var index = new HnswIndex(DistanceMetric.L2, Dim, new HnswOptions { M = 6, EfConstruction = 40 }, initialCapacity: 100, maxSegmentBytes: 256L * stride);
         for (var row = 0; row < n; row++) index.Add(row, TestVectors.Row(vectors, Dim, row));
@@ -130,11 +130,24 @@ public sealed class SnapshotTests : IDisposable
     }
 
     [Fact]
+    public void A_version_1_file_with_interleaved_records_is_rejected_by_its_version()
+    {
+        var bytes = SavedBytes();
+        BitConverter.TryWriteBytes(bytes.AsSpan(8), 1u);
+        Resign(bytes);
+        var path = Path.Combine(_folder, "v1.hnsw");
+        File.WriteAllBytes(path, bytes);
+
+        var error = Assert.Throws<InvalidDataException>(() => HnswSnapshot.Load(path));
+        Assert.Contains("version 1", error.Message);
+    }
+
+    [Fact]
     public void A_hostile_file_with_a_valid_checksum_is_still_rejected()
     {
         var bytes = SavedBytes();
-        // Point node 0's first link far outside the graph, then re-sign the file.
-        BitConverter.TryWriteBytes(bytes.AsSpan(SnapshotHeader.Size + 4), 1_000_000);
+        // Point node 0's first link (the links region follows the 300 headers) far outside the graph, then re-sign the file.
+        BitConverter.TryWriteBytes(bytes.AsSpan(SnapshotHeader.Size + 300 * NodeLayout.HeaderStride), 1_000_000);
         Resign(bytes);
         var path = Path.Combine(_folder, "hostile.hnsw");
         File.WriteAllBytes(path, bytes);

@@ -7,7 +7,7 @@ public sealed unsafe partial class HnswIndex
 {
     /// <summary>Wires a freshly initialized node into every level it lives on (the paper's INSERT).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Link<TDistance>(int id, byte* record, int level)
+    private void Link<TDistance>(int id, int level)
         where TDistance : IDistance
     {
         long entry;
@@ -20,24 +20,23 @@ public sealed unsafe partial class HnswIndex
                 return;
             }
         }
-        var pointers = _store.Pointers;
-        var limit = _store.Capacity;
-        var query = (float*)(record + _layout.VectorOffset);
+        var nodes = _store.View;
+        var query = nodes.Vector(id);
         var ep = (int)entry;
         var maxLevel = (int)(entry >> 32);
-        var epDistance = TDistance.Between(query, VectorOf(pointers, ep), Dimension);
-        for (var l = maxLevel; l > level; l--) Greedy<TDistance>(pointers, limit, query, ref ep, ref epDistance, l);
+        var epDistance = TDistance.Between(query, nodes.Vector(ep), Dimension);
+        for (var l = maxLevel; l > level; l--) Greedy<TDistance>(nodes, query, ref ep, ref epDistance, l);
 
         var scratch = SearchScratch.ForCurrentThread();
         var hasTombstones = Volatile.Read(ref _deleted) > 0;
         for (var l = Math.Min(level, maxLevel); l >= 0; l--)
         {
-            if (hasTombstones) SearchLayer<TDistance, LiveNodes>(scratch, pointers, limit, query, ep, epDistance, Options.EfConstruction, l, default);
-            else SearchLayer<TDistance, AllNodes>(scratch, pointers, limit, query, ep, epDistance, Options.EfConstruction, l, default);
+            if (hasTombstones) SearchLayer<TDistance, LiveNodes>(scratch, nodes, query, ep, epDistance, Options.EfConstruction, l, default);
+            else SearchLayer<TDistance, AllNodes>(scratch, nodes, query, ep, epDistance, Options.EfConstruction, l, default);
             var chosen = scratch.ChosenBuffer(Options.MaxM0);
-            var count = SelectNeighbors<TDistance>(pointers, scratch.Results, Options.M, id, scratch, chosen);
+            var count = SelectNeighbors<TDistance>(nodes, scratch.Results, Options.M, id, scratch, chosen);
             if (count == 0) continue;
-            Connect<TDistance>(pointers, id, l, chosen.AsSpan(0, count), scratch);
+            Connect<TDistance>(nodes, id, l, chosen.AsSpan(0, count), scratch);
             ep = chosen[0].Id;
             epDistance = chosen[0].Distance;
         }
@@ -57,13 +56,33 @@ public sealed unsafe partial class HnswIndex
     /// directions instead of bunching them in one cluster. Consumes <paramref name="candidates"/>; fills
     /// <paramref name="chosen"/> closest first and returns how many it holds.
     /// </summary>
+    /// <remarks>
+    /// Exact copies of the base (the same peptide in many runs) all tie at the closest distance, so the heuristic
+    /// cannot tell them apart: it would fill the list with arbitrary copies and, once there are more copies than
+    /// links, leave some with no incoming link at all. Instead the base keeps only the copies next to it in id
+    /// order, one below and one above, so the copies form a chain that a search walks end to end.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int SelectNeighbors<TDistance>(nint[] pointers, MaxCandidateHeap candidates, int max, int exclude, SearchScratch scratch, Candidate[] chosen)
+    private int SelectNeighbors<TDistance>(in NodeView nodes, MaxCandidateHeap candidates, int max, int exclude, SearchScratch scratch, Candidate[] chosen)
         where TDistance : IDistance
     {
         var n = candidates.Count;
         var ordered = scratch.OrderedBuffer(n);
         candidates.DrainAscending(ordered.AsSpan(0, n));
+        var baseVector = nodes.Vector(exclude);
+        // A copy has exactly the distance the base has to itself, whatever the metric's rounding.
+        var copyDistance = TDistance.Between(baseVector, baseVector, Dimension);
+        int below = -1, above = -1;
+        if (n > max)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var id = ordered[i].Id;
+                if (id == exclude || !IsCopy(nodes, ordered[i], baseVector, copyDistance)) continue;
+                if (id < exclude && id > below) below = id;
+                if (id > exclude && (above < 0 || id < above)) above = id;
+            }
+        }
         var kept = 0;
         for (var i = 0; i < n && kept < max; i++)
         {
@@ -71,11 +90,17 @@ public sealed unsafe partial class HnswIndex
             if (candidate.Id == exclude) continue;
             if (n > max)
             {
-                var vector = VectorOf(pointers, candidate.Id);
+                if (candidate.Id == below || candidate.Id == above)
+                {
+                    chosen[kept++] = candidate;
+                    continue;
+                }
+                if (IsCopy(nodes, candidate, baseVector, copyDistance)) continue;
+                var vector = nodes.Vector(candidate.Id);
                 var diverse = true;
                 for (var s = 0; s < kept; s++)
                 {
-                    if (TDistance.Between(vector, VectorOf(pointers, chosen[s].Id), Dimension) < candidate.Distance)
+                    if (TDistance.Between(vector, nodes.Vector(chosen[s].Id), Dimension) < candidate.Distance)
                     {
                         diverse = false;
                         break;
@@ -88,26 +113,31 @@ public sealed unsafe partial class HnswIndex
         return kept;
     }
 
+    /// <summary>Whether <paramref name="candidate"/> holds the same vector as the base; only ties at the copy distance are compared.</summary>
+    private bool IsCopy(in NodeView nodes, Candidate candidate, float* baseVector, float copyDistance) =>
+        candidate.Distance == copyDistance &&
+        new ReadOnlySpan<float>(nodes.Vector(candidate.Id), Dimension).SequenceEqual(new ReadOnlySpan<float>(baseVector, Dimension));
+
     /// <summary>Sets the new node's links on one level and adds the reverse links, pruning full lists with the heuristic.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Connect<TDistance>(nint[] pointers, int id, int level, ReadOnlySpan<Candidate> neighbours, SearchScratch scratch)
+    private void Connect<TDistance>(in NodeView nodes, int id, int level, ReadOnlySpan<Candidate> neighbours, SearchScratch scratch)
         where TDistance : IDistance
     {
         var max = level == 0 ? Options.MaxM0 : Options.M;
         lock (LockFor(id))
         {
-            var own = Links(pointers, id, level);
-            var existing = NodeLayout.CountOf(*own);
+            var own = Links(nodes, id, level, out var ownCount);
+            var existing = NodeLayout.CountOf(*ownCount);
             if (existing == 0)
             {
-                for (var i = 0; i < neighbours.Length; i++) own[1 + i] = neighbours[i].Id;
-                WriteCount(own, neighbours.Length);
+                for (var i = 0; i < neighbours.Length; i++) own[i] = neighbours[i].Id;
+                WriteCount(ownCount, neighbours.Length);
             }
             else
             {
                 // A concurrent insert that reached this node through an upper level has already linked back to it
                 // here: keep those links too, or that node may lose its only way in.
-                MergeLinks<TDistance>(pointers, id, own, existing, neighbours, max, scratch);
+                MergeLinks<TDistance>(nodes, id, own, ownCount, existing, neighbours, max, scratch);
             }
         }
 
@@ -116,64 +146,56 @@ public sealed unsafe partial class HnswIndex
             var n = neighbour.Id;
             lock (LockFor(n))
             {
-                var links = Links(pointers, n, level);
-                var count = NodeLayout.CountOf(*links);
+                var links = Links(nodes, n, level, out var countWord);
+                var count = NodeLayout.CountOf(*countWord);
                 if (count < max)
                 {
-                    links[1 + count] = id;
-                    WriteCount(links, count + 1);
+                    links[count] = id;
+                    WriteCount(countWord, count + 1);
                     continue;
                 }
                 var candidates = scratch.Selection;
                 candidates.Clear();
                 candidates.Push(neighbour.Distance, id);
-                var vector = VectorOf(pointers, n);
-                for (var j = 0; j < count; j++) Prefetch(VectorOf(pointers, links[1 + j]));
+                var vector = nodes.Vector(n);
+                for (var j = 0; j < count; j++) Prefetch(nodes.Vector(links[j]));
                 for (var j = 0; j < count; j++)
                 {
-                    var existing = links[1 + j];
-                    candidates.Push(TDistance.Between(VectorOf(pointers, existing), vector, Dimension), existing);
+                    var existing = links[j];
+                    candidates.Push(TDistance.Between(nodes.Vector(existing), vector, Dimension), existing);
                 }
                 var kept = scratch.RepairBuffer(max + 1);
-                var keptCount = SelectNeighbors<TDistance>(pointers, candidates, max, n, scratch, kept);
-                for (var j = 0; j < keptCount; j++) links[1 + j] = kept[j].Id;
-                WriteCount(links, keptCount);
+                var keptCount = SelectNeighbors<TDistance>(nodes, candidates, max, n, scratch, kept);
+                for (var j = 0; j < keptCount; j++) links[j] = kept[j].Id;
+                WriteCount(countWord, keptCount);
             }
         }
     }
 
     /// <summary>Replaces a link list with the heuristic's pick from its current links plus <paramref name="extra"/>.</summary>
-    private void MergeLinks<TDistance>(nint[] pointers, int id, int* links, int count, ReadOnlySpan<Candidate> extra, int max, SearchScratch scratch)
+    private void MergeLinks<TDistance>(
+        in NodeView nodes, int id, int* links, int* countWord, int count, ReadOnlySpan<Candidate> extra, int max, SearchScratch scratch)
         where TDistance : IDistance
     {
         var candidates = scratch.Selection;
         candidates.Clear();
-        var vector = VectorOf(pointers, id);
+        var vector = nodes.Vector(id);
         for (var j = 0; j < count; j++)
         {
-            var existing = links[1 + j];
-            candidates.Push(TDistance.Between(VectorOf(pointers, existing), vector, Dimension), existing);
+            var existing = links[j];
+            candidates.Push(TDistance.Between(nodes.Vector(existing), vector, Dimension), existing);
         }
         foreach (var candidate in extra)
         {
-            if (!Contains(links, count, candidate.Id)) candidates.Push(candidate.Distance, candidate.Id);
+            if (!new ReadOnlySpan<int>(links, count).Contains(candidate.Id)) candidates.Push(candidate.Distance, candidate.Id);
         }
         var kept = scratch.RepairBuffer(max + extra.Length + count);
-        var keptCount = SelectNeighbors<TDistance>(pointers, candidates, max, id, scratch, kept);
-        for (var j = 0; j < keptCount; j++) links[1 + j] = kept[j].Id;
-        WriteCount(links, keptCount);
-    }
-
-    private static bool Contains(int* links, int count, int id)
-    {
-        for (var j = 1; j <= count; j++)
-        {
-            if (links[j] == id) return true;
-        }
-        return false;
+        var keptCount = SelectNeighbors<TDistance>(nodes, candidates, max, id, scratch, kept);
+        for (var j = 0; j < keptCount; j++) links[j] = kept[j].Id;
+        WriteCount(countWord, keptCount);
     }
 
     /// <summary>Publishes a link count after the ids it covers, keeping the header's level and flags.</summary>
-    private static void WriteCount(int* links, int count) =>
-        Volatile.Write(ref *links, (*links & ~NodeLayout.CountMask) | count);
+    private static void WriteCount(int* countWord, int count) =>
+        Volatile.Write(ref *countWord, (*countWord & ~NodeLayout.CountMask) | count);
 }

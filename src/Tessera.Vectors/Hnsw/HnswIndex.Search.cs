@@ -37,7 +37,7 @@ public sealed unsafe partial class HnswIndex
             var allowed = Unsafe.As<TFilter, SetFilter>(ref filter).Allowed;
             if (allowed.Count <= Options.ExactSearchSelectivity * Count) return SearchExactAmong(query, k, allowed);
         }
-        var admitted = new LiveAndAllowed<TFilter>(filter, _layout.LabelOffset);
+        var admitted = new LiveAndAllowed<TFilter>(filter);
         return EstimateSelectivity(admitted) <= Options.ExactSearchSelectivity
             ? SearchExact(query, k, admitted)
             : SearchGraph(query, k, ef, admitted);
@@ -64,17 +64,17 @@ public sealed unsafe partial class HnswIndex
     internal double EstimateSelectivity<TFilter>(TFilter filter)
         where TFilter : INodeFilter
     {
-        var nodes = Math.Min(Reserved, _store.Capacity);
-        if (nodes == 0) return 0;
-        var step = Math.Max(1, nodes / SelectivitySamples);
+        var nodes = _store.View;
+        var count = Math.Min(Reserved, nodes.Capacity);
+        if (count == 0) return 0;
+        var step = Math.Max(1, count / SelectivitySamples);
         int live = 0, admitted = 0;
-        for (var id = 0; id < nodes; id += step)
+        for (var id = 0; id < count; id += step)
         {
-            var record = _store.Record(id);
-            var header = Volatile.Read(ref *(int*)record);
+            var header = Volatile.Read(ref *nodes.Header(id));
             if ((header & NodeLayout.ReadyFlag) == 0 || (header & NodeLayout.DeletedFlag) != 0) continue;
             live++;
-            if (filter.Admits(record)) admitted++;
+            if (filter.Admits(nodes, id)) admitted++;
         }
         return live == 0 ? 0 : (double)admitted / live;
     }
@@ -102,22 +102,19 @@ public sealed unsafe partial class HnswIndex
         where TDistance : IDistance
     {
         var scratch = SearchScratch.ForCurrentThread();
-        var pointers = _store.Pointers;
+        // Read after the ids: every registered id lies in the store this view covers.
+        var nodes = _store.View;
         var results = scratch.Results;
         results.Clear();
         fixed (float* q = PrepareQuery(scratch, query))
         {
             foreach (var id in ids)
             {
-                var record = _store.Record(pointers, id);
-                if ((Volatile.Read(ref *(int*)record) & NodeLayout.DeletedFlag) != 0) continue;
-                var d = TDistance.Between(q, (float*)(record + _layout.VectorOffset), Dimension);
-                if (results.Count == k && d >= results.Top.Distance) continue;
-                results.Push(d, id);
-                if (results.Count > k) results.Pop();
+                if ((Volatile.Read(ref *nodes.Header(id)) & NodeLayout.DeletedFlag) != 0) continue;
+                Offer(results, k, TDistance.Between(q, nodes.Vector(id), Dimension), id);
             }
         }
-        return TakeClosest(results, k, pointers);
+        return TakeClosest(scratch, results, k, nodes);
     }
 
     /// <summary>Exact top-k over every node the filter admits.</summary>
@@ -139,17 +136,16 @@ public sealed unsafe partial class HnswIndex
         var entry = Volatile.Read(ref _entry);
         if (entry == EmptyEntry) return [];
         var scratch = SearchScratch.ForCurrentThread();
-        // Capacity before pointers: the pointer table read second is at least as new, so it covers every id below limit.
-        var limit = _store.Capacity;
-        var pointers = _store.Pointers;
+        // Read after the entry point: the view covers it and every node linked before it was published.
+        var nodes = _store.View;
         fixed (float* q = PrepareQuery(scratch, query))
         {
             var ep = (int)entry;
-            var epDistance = TDistance.Between(q, VectorOf(pointers, ep), Dimension);
-            for (var level = (int)(entry >> 32); level > 0; level--) Greedy<TDistance>(pointers, limit, q, ref ep, ref epDistance, level);
-            SearchLayer<TDistance, TFilter>(scratch, pointers, limit, q, ep, epDistance, ef, 0, filter);
+            var epDistance = TDistance.Between(q, nodes.Vector(ep), Dimension);
+            for (var level = (int)(entry >> 32); level > 0; level--) Greedy<TDistance>(nodes, q, ref ep, ref epDistance, level);
+            SearchLayer<TDistance, TFilter>(scratch, nodes, q, ep, epDistance, ef, 0, filter);
         }
-        return TakeClosest(scratch.Results, k, pointers);
+        return TakeClosest(scratch, scratch.Results, k, nodes);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -158,42 +154,46 @@ public sealed unsafe partial class HnswIndex
         where TFilter : INodeFilter
     {
         var scratch = SearchScratch.ForCurrentThread();
-        var limit = _store.Capacity;
-        var pointers = _store.Pointers;
-        var nodes = Math.Min(Reserved, limit);
+        var nodes = _store.View;
+        var count = Math.Min(Reserved, nodes.Capacity);
         var results = scratch.Results;
         results.Clear();
         fixed (float* q = PrepareQuery(scratch, query))
         {
-            for (var id = 0; id < nodes; id++)
+            for (var id = 0; id < count; id++)
             {
-                var record = _store.Record(pointers, id);
-                if ((Volatile.Read(ref *(int*)record) & NodeLayout.ReadyFlag) == 0 || !filter.Admits(record)) continue;
-                var d = TDistance.Between(q, (float*)(record + _layout.VectorOffset), Dimension);
-                if (results.Count == k && d >= results.Top.Distance) continue;
-                results.Push(d, id);
-                if (results.Count > k) results.Pop();
+                if ((Volatile.Read(ref *nodes.Header(id)) & NodeLayout.ReadyFlag) == 0 || !filter.Admits(nodes, id)) continue;
+                Offer(results, k, TDistance.Between(q, nodes.Vector(id), Dimension), id);
             }
         }
-        return TakeClosest(results, k, pointers);
+        return TakeClosest(scratch, results, k, nodes);
+    }
+
+    /// <summary>Keeps <paramref name="id"/> among the best <paramref name="k"/> results when it is closer than the worst.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Offer(MaxCandidateHeap results, int k, float distance, int id)
+    {
+        if (results.Count < k) results.Push(distance, id);
+        else if (distance < results.Top.Distance) results.ReplaceTop(distance, id);
     }
 
     /// <summary>Greedy walk on one upper level (ef = 1): move to any closer neighbour until none is closer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Greedy<TDistance>(nint[] pointers, int limit, float* query, ref int ep, ref float epDistance, int level)
+    private void Greedy<TDistance>(in NodeView nodes, float* query, ref int ep, ref float epDistance, int level)
         where TDistance : IDistance
     {
+        var limit = nodes.Capacity;
         bool moved;
         do
         {
             moved = false;
-            var links = Links(pointers, ep, level);
-            var count = NodeLayout.CountOf(Volatile.Read(ref *links));
-            for (var j = 1; j <= count; j++)
+            var links = Links(nodes, ep, level, out var countWord);
+            var count = NodeLayout.CountOf(Volatile.Read(ref *countWord));
+            for (var j = 0; j < count; j++)
             {
                 var n = links[j];
                 if ((uint)n >= (uint)limit) continue;
-                var d = TDistance.Between(query, VectorOf(pointers, n), Dimension);
+                var d = TDistance.Between(query, nodes.Vector(n), Dimension);
                 if (d < epDistance)
                 {
                     epDistance = d;
@@ -211,23 +211,27 @@ public sealed unsafe partial class HnswIndex
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SearchLayer<TDistance, TFilter>(
-        SearchScratch scratch, nint[] pointers, int limit, float* query, int ep, float epDistance, int ef, int level, TFilter filter)
+        SearchScratch scratch, in NodeView view, float* query, int ep, float epDistance, int ef, int level, TFilter filter)
         where TDistance : IDistance
         where TFilter : INodeFilter
     {
+        // A local copy, so the JIT may keep the view's fields in registers.
+        var nodes = view;
         var candidates = scratch.Candidates;
         var results = scratch.Results;
         candidates.Clear();
         results.Clear();
-        var tag = scratch.BeginVisit(limit);
-        ref var visited = ref scratch.VisitedTags;
-        var vectorOffset = _layout.VectorOffset;
+        var limit = nodes.Capacity;
+        ref var visited = ref scratch.BeginVisit(limit);
         var dimension = Dimension;
+        // Vectors of up to four cache lines are fetched whole at once; longer ones start with their first line and
+        // the rest follows two neighbours ahead of the distance loop, so prefetches do not outrun the miss queue.
+        var wholeVectors = _layout.VectorStride <= 4 * 64;
 
         var pending = stackalloc int[Math.Max(_layout.MaxM0, _layout.M)];
-        SearchScratch.TryVisit(ref visited, ep, tag);
+        SearchScratch.TryVisit(ref visited, ep);
         var lowerBound = float.MaxValue;
-        if (filter.Admits(_store.Record(pointers, ep)))
+        if (filter.Admits(nodes, ep))
         {
             results.Push(epDistance, ep);
             lowerBound = epDistance;
@@ -242,32 +246,34 @@ public sealed unsafe partial class HnswIndex
             if (current.Distance > lowerBound && (results.Count == ef || typeof(TFilter) == typeof(AllNodes))) break;
             candidates.Pop();
 
-            var links = Links(pointers, current.Id, level);
-            var count = NodeLayout.CountOf(Volatile.Read(ref *links));
+            var links = Links(nodes, current.Id, level, out var countWord);
+            var count = NodeLayout.CountOf(Volatile.Read(ref *countWord));
             // First pass: keep the unvisited neighbours and start loading all their vectors at once, so the
             // memory system fetches them in parallel instead of one miss per distance.
             var fresh = 0;
-            for (var j = 1; j <= count; j++)
+            for (var j = 0; j < count; j++)
             {
                 var n = links[j];
-                if ((uint)n >= (uint)limit || !SearchScratch.TryVisit(ref visited, n, tag)) continue;
+                if ((uint)n >= (uint)limit || !SearchScratch.TryVisit(ref visited, n)) continue;
                 pending[fresh++] = n;
-                Prefetch(_store.Record(pointers, n) + vectorOffset);
+                if (wholeVectors) PrefetchVector(nodes.Vector(n), dimension);
+                else Prefetch(nodes.Vector(n));
             }
             for (var i = 0; i < fresh; i++)
             {
-                if (i + 2 < fresh) PrefetchRest((float*)(_store.Record(pointers, pending[i + 2]) + vectorOffset), dimension);
+                if (!wholeVectors && i + 2 < fresh) PrefetchVector(nodes.Vector(pending[i + 2]), dimension);
                 var n = pending[i];
-                var record = _store.Record(pointers, n);
-                var d = TDistance.Between(query, (float*)(record + vectorOffset), dimension);
+                var d = TDistance.Between(query, nodes.Vector(n), dimension);
                 if (results.Count < ef || d < lowerBound)
                 {
                     candidates.Push(d, n);
-                    Prefetch(_store.Record(pointers, candidates.Top.Id));
-                    if (filter.Admits(record))
+                    var next = candidates.Top.Id;
+                    Prefetch(nodes.Header(next));
+                    Prefetch(nodes.Links(next));
+                    if (filter.Admits(nodes, n))
                     {
-                        results.Push(d, n);
-                        if (results.Count > ef) results.Pop();
+                        if (results.Count < ef) results.Push(d, n);
+                        else results.ReplaceTop(d, n);
                         lowerBound = results.Top.Distance;
                     }
                 }
@@ -275,13 +281,12 @@ public sealed unsafe partial class HnswIndex
         }
     }
 
-    /// <summary>Prefetches the cache lines of a vector after its first.</summary>
+    /// <summary>Prefetches every cache line of a vector.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PrefetchRest(float* vector, int dimension)
+    private static void PrefetchVector(float* vector, int dimension)
     {
         var end = (byte*)(vector + dimension);
-        for (var line = (byte*)vector + 64; line < end; line += 64) Prefetch(line);
-        Prefetch(end - 1);
+        for (var line = (byte*)vector; line < end; line += 64) Prefetch(line);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -293,15 +298,23 @@ public sealed unsafe partial class HnswIndex
         return buffer;
     }
 
+    /// <summary>The <paramref name="k"/> closest of <paramref name="results"/>, closest first, as hits carrying labels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private SearchHit[] TakeClosest(MaxCandidateHeap results, int k, nint[] pointers)
+    private static SearchHit[] TakeClosest(SearchScratch scratch, MaxCandidateHeap results, int k, in NodeView nodes)
     {
-        while (results.Count > k) results.Pop();
-        var hits = new SearchHit[results.Count];
+        var closest = results;
+        if (results.Count > k)
+        {
+            // Picking k of ef in one scan costs far less than popping ef − k times.
+            closest = scratch.Selection;
+            closest.Clear();
+            foreach (var c in results.Items) Offer(closest, k, c.Distance, c.Id);
+        }
+        var hits = new SearchHit[closest.Count];
         for (var i = hits.Length - 1; i >= 0; i--)
         {
-            var c = results.Pop();
-            hits[i] = new SearchHit(Unsafe.ReadUnaligned<long>(_store.Record(pointers, c.Id) + _layout.LabelOffset), c.Distance);
+            var c = closest.Pop();
+            hits[i] = new SearchHit(*nodes.Label(c.Id), c.Distance);
         }
         return hits;
     }

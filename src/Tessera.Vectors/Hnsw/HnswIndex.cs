@@ -50,7 +50,7 @@ public sealed unsafe partial class HnswIndex : IDisposable
         Metric = metric;
         Dimension = dimension;
         _layout = new NodeLayout(dimension, Options.M);
-        _store = new NodeStore(_layout.Stride, initialCapacity, maxSegmentBytes);
+        _store = new NodeStore(_layout, initialCapacity, maxSegmentBytes);
         // About 1/(M−1) of the nodes have upper levels; size the first arena chunk for them, plus 10%.
         _arena = new UpperLinkArena((int)Math.Clamp((long)initialCapacity * _layout.UpperLevelBytes * 11 / (10 * (Options.M - 1)), 4096, 16 << 20));
         _levels = new LevelGenerator(Options.Seed, Options.M);
@@ -74,7 +74,7 @@ public sealed unsafe partial class HnswIndex : IDisposable
     /// <summary>Tombstones: deleted or replaced vectors that still occupy the graph until <see cref="Compact"/>.</summary>
     public int DeletedCount => Volatile.Read(ref _deleted);
 
-    /// <summary>Bytes this index holds: node records, upper-level links, the label map and the link locks.</summary>
+    /// <summary>Bytes this index holds: node store, upper-level links, the label map and the link locks.</summary>
     public long MemoryBytes
     {
         get
@@ -146,12 +146,11 @@ public sealed unsafe partial class HnswIndex : IDisposable
         _writerGate.EnterReadLock();
         try
         {
-            var record = _store.Record(id);
             var level = _levels.LevelFor(id);
-            Initialize(record, label, vector, level);
+            Initialize(_store.View, id, label, vector, level);
             RegisterLabel(label, id);
-            if (Metric == DistanceMetric.L2) Link<SquaredL2Distance>(id, record, level);
-            else Link<InnerProductDistance>(id, record, level);
+            if (Metric == DistanceMetric.L2) Link<SquaredL2Distance>(id, level);
+            else Link<InnerProductDistance>(id, level);
         }
         finally
         {
@@ -183,7 +182,7 @@ public sealed unsafe partial class HnswIndex : IDisposable
         {
             if (!_labels.TryGetValue(label, out id)) return null;
         }
-        return new ReadOnlySpan<float>(_store.Record(id) + _layout.VectorOffset, Dimension).ToArray();
+        return new ReadOnlySpan<float>(_store.View.Vector(id), Dimension).ToArray();
     }
 
     /// <summary>A new index holding only the live vectors, built with the same options: the periodic cleanup of tombstones.</summary>
@@ -194,10 +193,11 @@ public sealed unsafe partial class HnswIndex : IDisposable
         Array.Sort(live, (a, b) => a.Value.CompareTo(b.Value));
         var vectors = new float[(long)live.Length * Dimension];
         var labels = new long[live.Length];
+        var nodes = _store.View;
         for (var i = 0; i < live.Length; i++)
         {
             labels[i] = live[i].Key;
-            new ReadOnlySpan<float>(_store.Record(live[i].Value) + _layout.VectorOffset, Dimension).CopyTo(vectors.AsSpan(i * Dimension, Dimension));
+            new ReadOnlySpan<float>(nodes.Vector(live[i].Value), Dimension).CopyTo(vectors.AsSpan(i * Dimension, Dimension));
         }
         return Build(Metric, Dimension, vectors, labels, Options, threads, cancellationToken: cancellationToken);
     }
@@ -207,15 +207,15 @@ public sealed unsafe partial class HnswIndex : IDisposable
     {
         _reserved = count;
         _entry = entry;
+        var nodes = _store.View;
         for (var id = 0; id < count; id++)
         {
-            var record = _store.Record(id);
-            if ((*(int*)record & NodeLayout.DeletedFlag) != 0)
+            if ((*nodes.Header(id) & NodeLayout.DeletedFlag) != 0)
             {
                 _deleted++;
                 continue;
             }
-            var label = Unsafe.ReadUnaligned<long>(record + _layout.LabelOffset);
+            var label = *nodes.Label(id);
             if (!_labels.TryAdd(label, id)) throw new InvalidDataException($"The snapshot holds label {label} twice among live nodes.");
         }
     }
@@ -234,15 +234,14 @@ public sealed unsafe partial class HnswIndex : IDisposable
         }
     }
 
-    private void Initialize(byte* record, long label, ReadOnlySpan<float> vector, int level)
+    private void Initialize(in NodeView nodes, int id, long label, ReadOnlySpan<float> vector, int level)
     {
-        var stored = new Span<float>(record + _layout.VectorOffset, Dimension);
+        var stored = new Span<float>(nodes.Vector(id), Dimension);
         vector.CopyTo(stored);
         if (Metric == DistanceMetric.Cosine) VectorKernels.Normalize(stored);
-        Unsafe.WriteUnaligned(record + _layout.LabelOffset, label);
-        var upper = level > 0 ? _arena.Allocate(level * _layout.UpperLevelBytes) : null;
-        Unsafe.WriteUnaligned(record + _layout.UpperOffset, (nint)upper);
-        Volatile.Write(ref *(int*)record, NodeLayout.ReadyFlag | (level << NodeLayout.LevelShift));
+        *nodes.Label(id) = label;
+        *nodes.Upper(id) = level > 0 ? (nint)_arena.Allocate(level * _layout.UpperLevelBytes) : 0;
+        Volatile.Write(ref *nodes.Header(id), NodeLayout.ReadyFlag | (level << NodeLayout.LevelShift));
     }
 
     private void RegisterLabel(long label, int id)
@@ -256,25 +255,28 @@ public sealed unsafe partial class HnswIndex : IDisposable
 
     private void MarkDeleted(int id)
     {
-        var header = (int*)_store.Record(id);
+        var header = _store.View.Header(id);
         lock (LockFor(id)) Volatile.Write(ref *header, *header | NodeLayout.DeletedFlag);
         Interlocked.Increment(ref _deleted);
     }
 
     private Lock LockFor(int id) => _linkLocks[id & (LinkLockStripes - 1)];
 
-    /// <summary>The link list of <paramref name="id"/> on <paramref name="level"/>: a count word followed by ids.</summary>
+    /// <summary>
+    /// The neighbour ids of <paramref name="id"/> on <paramref name="level"/>; <paramref name="count"/> gets the word
+    /// holding their number (on level 0 the node header, above it the list's first word).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int* Links(nint[] pointers, int id, int level)
+    private int* Links(in NodeView nodes, int id, int level, out int* count)
     {
-        var record = _store.Record(pointers, id);
-        if (level == 0) return (int*)record;
-        var upper = (byte*)Unsafe.ReadUnaligned<nint>(record + _layout.UpperOffset);
-        return (int*)(upper + (level - 1) * _layout.UpperLevelBytes);
+        if (level == 0)
+        {
+            count = nodes.Header(id);
+            return nodes.Links(id);
+        }
+        count = (int*)((byte*)*nodes.Upper(id) + (level - 1) * _layout.UpperLevelBytes);
+        return count + 1;
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private float* VectorOf(nint[] pointers, int id) => (float*)(_store.Record(pointers, id) + _layout.VectorOffset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Prefetch(void* address)

@@ -4,84 +4,136 @@ using System.Runtime.InteropServices;
 namespace Tessera.Vectors.Hnsw;
 
 /// <summary>
-/// The level-0 records in fixed-stride segments of pinned memory. A segment never moves, so readers keep
-/// raw pointers into it without locks; growing only appends segments (or replaces the last, partly
-/// sized one, which stays alive for readers that still hold it).
+/// The level-0 fields of every node, in segments of pinned memory of 2^<see cref="SegmentBits"/> nodes. Each
+/// segment holds the four <see cref="NodeRegion"/>s, each starting on a cache line. A segment never moves, so
+/// readers keep raw pointers into it without locks; growing only appends segments (or replaces the last,
+/// partly sized one, which stays alive for readers that still hold it).
 /// </summary>
 internal sealed unsafe class NodeStore
 {
     /// <summary>Segments stay within 1 GiB, well below the 2 GiB limit of one array.</summary>
     public const long DefaultMaxSegmentBytes = 1L << 30;
 
-    private readonly List<byte[]> _retired = [];
-    private byte[][] _segments = [];
-    private nint[] _pointers = [];
+    private const int Alignment = 64;
+    private static readonly NodeRegion[] Regions = Enum.GetValues<NodeRegion>();
 
-    public NodeStore(int stride, int capacity, long maxSegmentBytes = DefaultMaxSegmentBytes)
+    private readonly NodeLayout _layout;
+    private readonly List<byte[]> _retired = [];
+    private byte[][] _arrays = [];
+    private int[] _nodes = [];
+    private NodeTable _table = new([], 0);
+
+    public NodeStore(NodeLayout layout, int capacity, long maxSegmentBytes = DefaultMaxSegmentBytes)
     {
-        Stride = stride;
+        _layout = layout;
         // The largest power-of-two node count (2^8 to 2^20) whose segment fits maxSegmentBytes.
         SegmentBits = 20;
-        while (SegmentBits > 8 && ((long)stride << SegmentBits) > maxSegmentBytes) SegmentBits--;
+        while (SegmentBits > 8 && ((long)layout.NodeBytes << SegmentBits) > maxSegmentBytes) SegmentBits--;
         Grow(Math.Max(capacity, 1));
     }
 
-    public int Stride { get; }
     public int SegmentBits { get; }
-    public int Capacity { get; private set; }
+
+    public int Capacity => Volatile.Read(ref _table).Capacity;
 
     /// <summary>Bytes held by the live segments.</summary>
-    public long AllocatedBytes => (long)Capacity * Stride;
+    public long AllocatedBytes { get; private set; }
 
-    /// <summary>The segment base pointers; searches read it once and address records through <see cref="Record(nint[], int)"/>.</summary>
-    public nint[] Pointers => Volatile.Read(ref _pointers);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public byte* Record(int id) => Record(Pointers, id);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public byte* Record(nint[] pointers, int id)
-    {
-        var segment = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(pointers), id >> SegmentBits);
-        return (byte*)segment + (nint)(id & ((1 << SegmentBits) - 1)) * Stride;
-    }
+    /// <summary>
+    /// The current segments, for addressing nodes in a hot loop: one read gives segments and capacity together,
+    /// so every id below the view's capacity lies in its segments.
+    /// </summary>
+    public NodeView View => new(Volatile.Read(ref _table), _layout, SegmentBits);
 
     /// <summary>Makes room for <paramref name="capacity"/> nodes. The caller must exclude concurrent writers.</summary>
     public void Grow(int capacity)
     {
-        if (capacity <= Capacity) return;
+        var table = _table;
+        if (capacity <= table.Capacity) return;
         var perSegment = 1 << SegmentBits;
         var segmentCount = (int)(((long)capacity + perSegment - 1) >> SegmentBits);
-        var segments = new byte[segmentCount][];
-        var pointers = new nint[segmentCount];
+        var arrays = new byte[segmentCount][];
+        var nodes = new int[segmentCount];
+        var segments = new NodeSegment[segmentCount];
         for (var s = 0; s < segmentCount; s++)
         {
-            var nodes = (int)Math.Min(perSegment, (long)capacity - ((long)s << SegmentBits));
-            var bytes = (long)nodes * Stride;
-            var existing = s < _segments.Length ? _segments[s] : null;
-            if (existing is not null && existing.LongLength >= bytes)
+            var wanted = (int)Math.Min(perSegment, (long)capacity - ((long)s << SegmentBits));
+            if (s < _arrays.Length && _nodes[s] >= wanted)
             {
-                segments[s] = existing;
+                (arrays[s], nodes[s], segments[s]) = (_arrays[s], _nodes[s], table.Segments[s]);
+                continue;
             }
-            else
+            (arrays[s], segments[s]) = Allocate(wanted);
+            nodes[s] = wanted;
+            AllocatedBytes += arrays[s].LongLength;
+            if (s >= _arrays.Length) continue;
+            foreach (var region in Regions)
             {
-                segments[s] = GC.AllocateArray<byte>(checked((int)bytes), pinned: true);
-                if (existing is not null)
-                {
-                    existing.CopyTo(segments[s], 0);
-                    _retired.Add(existing);
-                }
+                var bytes = (long)_nodes[s] * _layout.StrideOf(region);
+                Buffer.MemoryCopy(table.Segments[s].Start(region), segments[s].Start(region), bytes, bytes);
             }
-            pointers[s] = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(segments[s]));
+            _retired.Add(_arrays[s]);
+            AllocatedBytes -= _arrays[s].LongLength;
         }
-        _segments = segments;
-        Volatile.Write(ref _pointers, pointers);
-        Capacity = capacity;
+        (_arrays, _nodes) = (arrays, nodes);
+        Volatile.Write(ref _table, new NodeTable(segments, capacity));
     }
 
-    /// <summary>The bytes of records [first, first + count), which must lie in one segment.</summary>
-    public Span<byte> Records(int first, int count) => new(Record(first), checked(count * Stride));
+    /// <summary>The bytes of one region for nodes [first, first + count), which must lie in one segment.</summary>
+    public Span<byte> Region(NodeRegion region, int first, int count)
+    {
+        var stride = _layout.StrideOf(region);
+        var start = _table.Segments[first >> SegmentBits].Start(region) + (long)(first & ((1 << SegmentBits) - 1)) * stride;
+        return new Span<byte>(start, checked(count * stride));
+    }
 
-    /// <summary>How many records from <paramref name="first"/> on share its segment.</summary>
+    /// <summary>How many nodes from <paramref name="first"/> on share its segment.</summary>
     public int RunLength(int first) => (int)Math.Min(((long)(first >> SegmentBits) + 1 << SegmentBits) - first, Capacity - (long)first);
+
+    /// <summary>A pinned array holding the regions of <paramref name="nodes"/> nodes, each cache-line aligned.</summary>
+    private (byte[] Array, NodeSegment Segment) Allocate(int nodes)
+    {
+        var sizes = new long[Regions.Length];
+        long total = Alignment;
+        foreach (var region in Regions)
+        {
+            sizes[(int)region] = ((long)nodes * _layout.StrideOf(region) + Alignment - 1) & ~(long)(Alignment - 1);
+            total += sizes[(int)region];
+        }
+        // Uninitialized, so the huge-page advice comes before the first touch; the clear then faults the pages in.
+        var array = GC.AllocateUninitializedArray<byte>(checked((int)total), pinned: true);
+        var address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+        HugePages.Advise(address, total);
+        array.AsSpan().Clear();
+        var start = (byte*)((address + Alignment - 1) & ~(nint)(Alignment - 1));
+        var headers = start;
+        var links = headers + sizes[(int)NodeRegion.Headers];
+        var vectors = links + sizes[(int)NodeRegion.Links];
+        var meta = vectors + sizes[(int)NodeRegion.Vectors];
+        return (array, new NodeSegment(headers, links, vectors, meta));
+    }
+}
+
+/// <summary>The region starts of one store segment.</summary>
+internal readonly unsafe struct NodeSegment(byte* headers, byte* links, byte* vectors, byte* meta)
+{
+    public readonly byte* Headers = headers;
+    public readonly byte* Links = links;
+    public readonly byte* Vectors = vectors;
+    public readonly byte* Meta = meta;
+
+    public byte* Start(NodeRegion region) => region switch
+    {
+        NodeRegion.Headers => Headers,
+        NodeRegion.Links => Links,
+        NodeRegion.Vectors => Vectors,
+        _ => Meta,
+    };
+}
+
+/// <summary>The segments and the capacity they cover, published together.</summary>
+internal sealed class NodeTable(NodeSegment[] segments, int capacity)
+{
+    public NodeSegment[] Segments { get; } = segments;
+    public int Capacity { get; } = capacity;
 }

@@ -62,6 +62,9 @@ internal sealed class MaxCandidateHeap(int capacity)
 
     public ref readonly Candidate Top => ref _items[0];
 
+    /// <summary>The candidates in heap order.</summary>
+    public ReadOnlySpan<Candidate> Items => _items.AsSpan(0, Count);
+
     public void Clear() => Count = 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
@@ -84,9 +87,21 @@ internal sealed class MaxCandidateHeap(int capacity)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Candidate Pop()
     {
+        var top = _items[0];
+        var last = _items[--Count];
+        if (Count > 0) SiftDown(last);
+        return top;
+    }
+
+    /// <summary>Pops the farthest and pushes a closer candidate in one pass: a push and a pop would sift twice.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void ReplaceTop(float distance, int id) => SiftDown(new Candidate(distance, id));
+
+    /// <summary>Puts <paramref name="item"/> in the root's place and moves it down to where it belongs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void SiftDown(Candidate item)
+    {
         ref var items = ref MemoryMarshal.GetArrayDataReference(_items);
-        var top = items;
-        var last = Unsafe.Add(ref items, --Count);
         var n = Count;
         var i = 0;
         while (true)
@@ -94,12 +109,11 @@ internal sealed class MaxCandidateHeap(int capacity)
             var child = 2 * i + 1;
             if (child >= n) break;
             if (child + 1 < n && Unsafe.Add(ref items, child + 1).Distance > Unsafe.Add(ref items, child).Distance) child++;
-            if (Unsafe.Add(ref items, child).Distance <= last.Distance) break;
+            if (Unsafe.Add(ref items, child).Distance <= item.Distance) break;
             Unsafe.Add(ref items, i) = Unsafe.Add(ref items, child);
             i = child;
         }
-        if (n > 0) Unsafe.Add(ref items, i) = last;
-        return top;
+        Unsafe.Add(ref items, i) = item;
     }
 
     /// <summary>Empties the heap into <paramref name="destination"/>, closest first.</summary>

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 using Tessera.Core;
@@ -7,10 +6,10 @@ using Tessera.Vectors.Hnsw;
 namespace Tessera.Vectors.Snapshots;
 
 /// <summary>
-/// Saves and loads an <see cref="HnswIndex"/> as one file: a <see cref="SnapshotHeader"/>, then the level-0
-/// records exactly as they lie in memory (fixed stride, so the region can be read in one go or memory-mapped),
-/// then the upper-level link lists. In the file a record's upper-links field holds a byte offset into the
-/// upper region (−1 for none) instead of a pointer. A SHA-256 over header and body catches corruption, and a
+/// Saves and loads an <see cref="HnswIndex"/> as one file: a <see cref="SnapshotHeader"/>, then the four level-0
+/// regions (<see cref="NodeRegion"/>) one after another, each as it lies in memory (fixed stride, so it is read
+/// straight into the store), then the upper-level link lists. In the file a node's upper-links field holds a
+/// byte offset into the upper region (−1 for none) instead of a pointer. A SHA-256 over header and body catches corruption, and a
 /// structural check catches anything a checksum-valid but hostile file could do, so a bad file throws
 /// <see cref="InvalidDataException"/> and never crashes the process.
 /// </summary>
@@ -53,10 +52,12 @@ public static unsafe class HnswSnapshot
     {
         var layout = index.Layout;
         var store = index.Store;
-        var count = Math.Min(index.Reserved, store.Capacity);
+        var nodes = store.View;
+        var count = Math.Min(index.Reserved, nodes.Capacity);
         long upperBytes = 0;
-        for (var id = 0; id < count; id++) upperBytes += UpperBytesOf(store.Record(id), layout);
-        var header = new SnapshotHeader(index.Metric, index.Dimension, count, index.Options, index.EntryPacked, layout.Stride, (long)count * layout.Stride, upperBytes);
+        for (var id = 0; id < count; id++) upperBytes += UpperBytesOf(*nodes.Header(id), layout);
+        var header = new SnapshotHeader(
+            index.Metric, index.Dimension, count, index.Options, index.EntryPacked, layout.LinkStride, layout.VectorStride, (long)count * layout.NodeBytes, upperBytes);
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var headerBytes = new byte[SnapshotHeader.Size];
@@ -64,28 +65,32 @@ public static unsafe class HnswSnapshot
         hash.AppendData(headerBytes);
         stream.Write(headerBytes);
 
-        var buffer = new byte[Math.Max(CopyChunkBytes / layout.Stride, 1) * layout.Stride];
+        var buffer = new byte[Math.Max(CopyChunkBytes, layout.VectorStride)];
         long nextUpperOffset = 0;
-        for (var first = 0; first < count;)
+        foreach (var region in Enum.GetValues<NodeRegion>())
         {
-            var run = Math.Min(Math.Min(store.RunLength(first), count - first), buffer.Length / layout.Stride);
-            store.Records(first, run).CopyTo(buffer);
-            fixed (byte* chunk = buffer)
+            var stride = layout.StrideOf(region);
+            for (var first = 0; first < count;)
             {
-                for (var i = 0; i < run; i++) nextUpperOffset = ToFileRecord(chunk + (long)i * layout.Stride, layout, nextUpperOffset);
+                var run = Math.Min(Math.Min(store.RunLength(first), count - first), buffer.Length / stride);
+                store.Region(region, first, run).CopyTo(buffer);
+                fixed (byte* chunk = buffer)
+                {
+                    if (region == NodeRegion.Headers) ToFileHeaders((int*)chunk, run);
+                    if (region == NodeRegion.Meta) nextUpperOffset = ToFileMeta(chunk, nodes, first, run, layout, nextUpperOffset);
+                }
+                var bytes = buffer.AsSpan(0, run * stride);
+                hash.AppendData(bytes);
+                stream.Write(bytes);
+                first += run;
             }
-            var bytes = buffer.AsSpan(0, run * layout.Stride);
-            hash.AppendData(bytes);
-            stream.Write(bytes);
-            first += run;
         }
 
         for (var id = 0; id < count; id++)
         {
-            var record = store.Record(id);
-            var size = UpperBytesOf(record, layout);
+            var size = UpperBytesOf(*nodes.Header(id), layout);
             if (size == 0) continue;
-            var upper = new ReadOnlySpan<byte>((byte*)Unsafe.ReadUnaligned<nint>(record + layout.UpperOffset), size);
+            var upper = new ReadOnlySpan<byte>((byte*)*nodes.Upper(id), size);
             hash.AppendData(upper);
             stream.Write(upper);
         }
@@ -94,27 +99,32 @@ public static unsafe class HnswSnapshot
         stream.Write(hash.GetHashAndReset());
     }
 
-    /// <summary>Rewrites a copied record for the file: pointer to offset, and a never-initialized slot as an empty tombstone.</summary>
-    private static long ToFileRecord(byte* record, NodeLayout layout, long nextUpperOffset)
+    /// <summary>A never-initialized slot (reserved by an insert still waiting) is written as an empty tombstone.</summary>
+    private static void ToFileHeaders(int* headers, int count)
     {
-        var header = *(int*)record;
-        if ((header & NodeLayout.ReadyFlag) == 0)
+        for (var i = 0; i < count; i++)
         {
-            new Span<byte>(record, layout.Stride).Clear();
-            *(int*)record = NodeLayout.ReadyFlag | NodeLayout.DeletedFlag;
-            Unsafe.WriteUnaligned(record + layout.UpperOffset, -1L);
-            return nextUpperOffset;
+            if ((headers[i] & NodeLayout.ReadyFlag) == 0) headers[i] = NodeLayout.ReadyFlag | NodeLayout.DeletedFlag;
         }
-        var size = NodeLayout.LevelOf(header) * layout.UpperLevelBytes;
-        Unsafe.WriteUnaligned(record + layout.UpperOffset, size == 0 ? -1L : nextUpperOffset);
-        return nextUpperOffset + size;
     }
 
-    private static int UpperBytesOf(byte* record, NodeLayout layout)
+    /// <summary>Rewrites copied meta fields for the file: each upper-links pointer becomes an offset into the upper region (−1 for none).</summary>
+    private static long ToFileMeta(byte* meta, NodeView nodes, int first, int count, NodeLayout layout, long nextUpperOffset)
     {
-        var header = *(int*)record;
-        return (header & NodeLayout.ReadyFlag) == 0 ? 0 : NodeLayout.LevelOf(header) * layout.UpperLevelBytes;
+        for (var i = 0; i < count; i++)
+        {
+            var header = *nodes.Header(first + i);
+            var size = UpperBytesOf(header, layout);
+            var fields = meta + (long)i * NodeLayout.MetaStride;
+            if ((header & NodeLayout.ReadyFlag) == 0) *(long*)fields = 0;
+            *(long*)(fields + NodeLayout.UpperOffset) = size == 0 ? -1L : nextUpperOffset;
+            nextUpperOffset += size;
+        }
+        return nextUpperOffset;
     }
+
+    private static int UpperBytesOf(int header, NodeLayout layout) =>
+        (header & NodeLayout.ReadyFlag) == 0 ? 0 : NodeLayout.LevelOf(header) * layout.UpperLevelBytes;
 
     private static HnswIndex Read(SafeFileHandle handle, long maxSegmentBytes)
     {
@@ -131,14 +141,17 @@ public static unsafe class HnswSnapshot
         var index = new HnswIndex(header.Metric, header.Dimension, header.Options, header.Count, maxSegmentBytes);
         var store = index.Store;
         long offset = SnapshotHeader.Size;
-        for (var first = 0; first < header.Count;)
+        foreach (var region in Enum.GetValues<NodeRegion>())
         {
-            var run = Math.Min(store.RunLength(first), header.Count - first);
-            var region = store.Records(first, run);
-            ReadExactly(handle, region, offset);
-            hash.AppendData(region);
-            offset += region.Length;
-            first += run;
+            for (var first = 0; first < header.Count;)
+            {
+                var run = Math.Min(store.RunLength(first), header.Count - first);
+                var bytes = store.Region(region, first, run);
+                ReadExactly(handle, bytes, offset);
+                hash.AppendData(bytes);
+                offset += bytes.Length;
+                first += run;
+            }
         }
         var upperBase = index.Arena.AddChunk(header.UpperBytes);
         var upper = new Span<byte>(upperBase, (int)header.UpperBytes);

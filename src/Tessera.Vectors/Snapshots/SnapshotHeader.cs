@@ -8,8 +8,9 @@ namespace Tessera.Vectors.Snapshots;
 /// <code>
 ///   0  magic "TSRHNSW\0"        40  seed (u64)
 ///   8  format version (u32)     48  entry point: id | level &lt;&lt; 32 (i64, −1 when empty)
-///  12  header bytes (u32)       56  record stride (u32)
-///  16  metric (u32)             64  exact-search selectivity (f64)
+///  12  header bytes (u32)       56  link stride (u32)
+///  16  metric (u32)             60  vector stride (u32)
+///                               64  exact-search selectivity (f64)
 ///  20  dimension (u32)          72  level-0 region bytes (u64)
 ///  24  node count (u32)         80  upper-level region bytes (u64)
 ///  28  M (u32)                  88  SHA-256 of header (checksum zeroed) + body
@@ -18,10 +19,11 @@ namespace Tessera.Vectors.Snapshots;
 /// </code>
 /// </summary>
 internal sealed record SnapshotHeader(
-    DistanceMetric Metric, int Dimension, int Count, HnswOptions Options, long Entry, int Stride, long Level0Bytes, long UpperBytes)
+    DistanceMetric Metric, int Dimension, int Count, HnswOptions Options, long Entry, int LinkStride, int VectorStride, long Level0Bytes, long UpperBytes)
 {
     public const int Size = 128;
-    public const uint FormatVersion = 1;
+    /// <summary>Version 2 stores the level-0 fields as four regions; version 1 interleaved them per node.</summary>
+    public const uint FormatVersion = 2;
     public const int ChecksumOffset = 88;
     public const int ChecksumSize = 32;
 
@@ -44,7 +46,8 @@ internal sealed record SnapshotHeader(
         BinaryPrimitives.WriteInt32LittleEndian(destination[36..], Options.EfSearch);
         BinaryPrimitives.WriteUInt64LittleEndian(destination[40..], Options.Seed);
         BinaryPrimitives.WriteInt64LittleEndian(destination[48..], Entry);
-        BinaryPrimitives.WriteInt32LittleEndian(destination[56..], Stride);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[56..], LinkStride);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[60..], VectorStride);
         BinaryPrimitives.WriteDoubleLittleEndian(destination[64..], Options.ExactSearchSelectivity);
         BinaryPrimitives.WriteInt64LittleEndian(destination[72..], Level0Bytes);
         BinaryPrimitives.WriteInt64LittleEndian(destination[80..], UpperBytes);
@@ -85,11 +88,17 @@ internal sealed record SnapshotHeader(
             metric, dimension, count, options,
             BinaryPrimitives.ReadInt64LittleEndian(source[48..]),
             BinaryPrimitives.ReadInt32LittleEndian(source[56..]),
+            BinaryPrimitives.ReadInt32LittleEndian(source[60..]),
             BinaryPrimitives.ReadInt64LittleEndian(source[72..]),
             BinaryPrimitives.ReadInt64LittleEndian(source[80..]));
         var layout = new NodeLayout(dimension, m);
-        if (header.Stride != layout.Stride) throw new InvalidDataException($"The snapshot's record stride {header.Stride} does not match its dimension and M (expected {layout.Stride}).");
-        if (header.Level0Bytes != (long)count * layout.Stride) throw new InvalidDataException("The snapshot's level-0 size does not match its node count.");
+        if (header.LinkStride != layout.LinkStride || header.VectorStride != layout.VectorStride)
+        {
+            throw new InvalidDataException(
+                $"The snapshot's strides (links {header.LinkStride}, vectors {header.VectorStride}) do not match its dimension and M " +
+                $"(expected {layout.LinkStride} and {layout.VectorStride}).");
+        }
+        if (header.Level0Bytes != (long)count * layout.NodeBytes) throw new InvalidDataException("The snapshot's level-0 size does not match its node count.");
         if (header.UpperBytes < 0 || header.UpperBytes > int.MaxValue) throw new InvalidDataException("The snapshot's upper-level size is out of range.");
         if (fileLength != header.FileLength)
         {

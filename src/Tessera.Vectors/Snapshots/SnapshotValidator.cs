@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Tessera.Vectors.Hnsw;
 
 namespace Tessera.Vectors.Snapshots;
@@ -13,7 +12,7 @@ internal static unsafe class SnapshotValidator
     public static void Validate(HnswIndex index, SnapshotHeader header, byte* upperBase)
     {
         var layout = index.Layout;
-        var store = index.Store;
+        var nodes = index.Store.View;
         var count = header.Count;
         if (count == 0)
         {
@@ -27,51 +26,48 @@ internal static unsafe class SnapshotValidator
 
         for (var id = 0; id < count; id++)
         {
-            var record = store.Record(id);
-            var nodeHeader = *(int*)record;
+            var nodeHeader = *nodes.Header(id);
             if ((nodeHeader & NodeLayout.ReadyFlag) == 0) Fail(id, "is not initialized");
             var level = NodeLayout.LevelOf(nodeHeader);
             if (level > maxLevel) Fail(id, $"has level {level}, above the entry point's {maxLevel}");
-            CheckLinks((int*)record, layout.MaxM0, count, id, 0);
-            var offset = Unsafe.ReadUnaligned<long>(record + layout.UpperOffset);
+            CheckLinks(NodeLayout.CountOf(nodeHeader), nodes.Links(id), layout.MaxM0, count, id, 0);
+            var offset = (long)*nodes.Upper(id);
             if (level == 0)
             {
                 if (offset != -1) Fail(id, "has upper links but level 0");
-                Unsafe.WriteUnaligned(record + layout.UpperOffset, (nint)0);
+                *nodes.Upper(id) = 0;
                 continue;
             }
             var size = (long)level * layout.UpperLevelBytes;
             if (offset < 0 || offset % 4 != 0 || offset + size > header.UpperBytes) Fail(id, "has upper links outside the upper region");
-            Unsafe.WriteUnaligned(record + layout.UpperOffset, (nint)(upperBase + offset));
+            *nodes.Upper(id) = (nint)(upperBase + offset);
         }
-        var entryLevel = NodeLayout.LevelOf(*(int*)store.Record(entryId));
+        var entryLevel = NodeLayout.LevelOf(*nodes.Header(entryId));
         if (entryLevel != maxLevel) throw new InvalidDataException($"The snapshot's entry point has level {entryLevel}, not {maxLevel}.");
 
         // Upper links may only point at nodes that have that level, or a search would follow a null list.
         for (var id = 0; id < count; id++)
         {
-            var record = store.Record(id);
-            var level = NodeLayout.LevelOf(*(int*)record);
-            var upper = (byte*)Unsafe.ReadUnaligned<nint>(record + layout.UpperOffset);
+            var level = NodeLayout.LevelOf(*nodes.Header(id));
+            var upper = (byte*)*nodes.Upper(id);
             for (var l = 1; l <= level; l++)
             {
-                var links = (int*)(upper + (l - 1) * layout.UpperLevelBytes);
-                CheckLinks(links, layout.M, count, id, l);
-                var n = NodeLayout.CountOf(*links);
+                var list = (int*)(upper + (l - 1) * layout.UpperLevelBytes);
+                if ((*list & ~NodeLayout.CountMask) != 0) Fail(id, $"has a malformed link count on level {l}");
+                var n = NodeLayout.CountOf(*list);
+                CheckLinks(n, list + 1, layout.M, count, id, l);
                 for (var j = 1; j <= n; j++)
                 {
-                    if (NodeLayout.LevelOf(*(int*)store.Record(links[j])) < l) Fail(id, $"links on level {l} to node {links[j]}, which does not reach that level");
+                    if (NodeLayout.LevelOf(*nodes.Header(list[j])) < l) Fail(id, $"links on level {l} to node {list[j]}, which does not reach that level");
                 }
             }
         }
     }
 
-    private static void CheckLinks(int* links, int max, int count, int id, int level)
+    private static void CheckLinks(int n, int* links, int max, int count, int id, int level)
     {
-        var n = NodeLayout.CountOf(*links);
         if (n > max) Fail(id, $"has {n} links on level {level}, more than {max}");
-        if (level > 0 && (*links & ~NodeLayout.CountMask) != 0) Fail(id, $"has a malformed link count on level {level}");
-        for (var j = 1; j <= n; j++)
+        for (var j = 0; j < n; j++)
         {
             if ((uint)links[j] >= (uint)count) Fail(id, $"links to node {links[j]}, outside 0..{count - 1}");
         }
