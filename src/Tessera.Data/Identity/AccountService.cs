@@ -83,6 +83,21 @@ public sealed class AccountService(TesseraDatabase database, TokenService tokens
             new AuditActor(user.Id, org.Id, remoteAddress), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The principal an operator acts as on the command line: the member's role in the organization, no token.
+    /// A missing user, organization or membership is one NotFound.
+    /// </summary>
+    public async Task<Principal> MemberPrincipalAsync(string email, string orgName, CancellationToken cancellationToken = default)
+    {
+        email = NormalizeEmail(email);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var user = await IdentityRepository.FindUserByEmailAsync(connection, null, email, cancellationToken).ConfigureAwait(false);
+        var org = await IdentityRepository.FindOrganizationByNameAsync(connection, null, (orgName ?? "").Trim(), cancellationToken).ConfigureAwait(false);
+        var role = user is null || org is null ? null : await IdentityRepository.FindRoleAsync(connection, null, org.Id, user.Id, cancellationToken).ConfigureAwait(false);
+        if (role is null) throw TesseraException.NotFound($"membership of {email} in '{orgName}'");
+        return new Principal(user!.Id, org!.Id, Roles.PermissionsOf(role));
+    }
+
     public async Task<UserRecord> GetAsync(Principal principal, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(principal);

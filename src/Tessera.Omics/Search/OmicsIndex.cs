@@ -43,6 +43,16 @@ public sealed class OmicsIndex(TesseraDatabase database, string indexDirectory, 
         })).Value;
     }
 
+    /// <summary>Every embedder that has stored vectors: what a full reindex covers.</summary>
+    public async Task<IReadOnlyList<EmbedderIdentity>> StoredEmbeddersAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await c.QueryAsync<(string Name, int Dimension, string ModelHash)>(new CommandDefinition(
+            "SELECT DISTINCT embedder, dimension, model_hash FROM omics_embeddings ORDER BY embedder, model_hash",
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => new EmbedderIdentity(r.Name, r.Dimension, r.ModelHash)).ToList();
+    }
+
     /// <summary>The run of every label in this embedder's index, for the owner filter.</summary>
     internal IndexedRuns RunsOf(EmbedderIdentity embedder) => _runs.GetOrAdd(Key(embedder), _ => new IndexedRuns());
 
