@@ -24,7 +24,7 @@ internal static class EmbeddingRows
                 throw new TesseraException("EMBEDDING_DIMENSION_MISMATCH", 500,
                     $"Embedder {embedder.Name} produced {vector.Length} values for peptide {peptideId}; its dimension is {embedder.Dimension}.");
         }
-        await MultiRowInsert.ExecuteAsync(c, t, "omics_embeddings", InsertColumns, vectors,
+        await BulkInsert.ExecuteAsync(c, t, "omics_embeddings", InsertColumns, vectors,
             v => [v.PeptideId, runId, embedder.Name, embedder.ModelHash, embedder.Dimension, ToBytes(v.Vector), now],
             "ON CONFLICT (peptide_id) DO NOTHING", ct).ConfigureAwait(false);
     }

@@ -36,14 +36,14 @@ internal static class OmicsRepository
     private static readonly string[] RecordInsertColumns = ["run_id", "record_number", "record_id", "line", "peptide_id", "metadata"];
 
     public static Task InsertPeptidesAsync(DbConnection c, DbTransaction t, IEnumerable<OmicsPeptide> peptides, CancellationToken ct) =>
-        MultiRowInsert.ExecuteAsync(c, t, "omics_peptides", PeptideInsertColumns, peptides, p =>
+        BulkInsert.ExecuteAsync(c, t, "omics_peptides", PeptideInsertColumns, peptides, p =>
         [
             p.Id, p.RunId, p.Ordinal, p.Sequence, p.Length, p.MolecularWeight, p.NetChargePh7, p.IsoelectricPoint, p.Gravy, p.Aromaticity,
             p.InstabilityIndex, p.Composition,
         ], cancellationToken: ct);
 
     public static Task InsertRecordsAsync(DbConnection c, DbTransaction t, IEnumerable<OmicsRecord> records, CancellationToken ct) =>
-        MultiRowInsert.ExecuteAsync(c, t, "omics_records", RecordInsertColumns, records,
+        BulkInsert.ExecuteAsync(c, t, "omics_records", RecordInsertColumns, records,
             r => [r.RunId, r.RecordNumber, r.RecordId, r.Line, r.PeptideId, r.Metadata], cancellationToken: ct);
 
     /// <summary>The caller's run, or null for a missing run and for someone else's alike.</summary>

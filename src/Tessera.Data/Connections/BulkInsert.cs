@@ -11,7 +11,7 @@ namespace Tessera.Data;
 /// one <c>INSERT … VALUES (…), (…)</c>; SQLite runs in-process and binds parameters by a linear name search, so
 /// there one prepared single-row statement is re-executed with new values.
 /// </summary>
-public static class MultiRowInsert
+public static class BulkInsert
 {
     /// <summary>Parameters per PostgreSQL statement (its limit is 65,535).</summary>
     private const int MaxParameters = 30_000;

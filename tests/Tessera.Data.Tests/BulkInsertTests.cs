@@ -3,7 +3,7 @@ using Tessera.Testing;
 
 namespace Tessera.Data.Tests;
 
-public class MultiRowInsertTests
+public class BulkInsertTests
 {
     [Theory]
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
@@ -20,12 +20,12 @@ public class MultiRowInsertTests
         var rows = Enumerable.Range(0, 1234).Select(i => (Id: Guid.CreateVersion7(), N: i, Note: i % 3 == 0 ? null : $"row {i}", Payload: BitConverter.GetBytes(i))).ToList();
         string[] columns = ["id", "n", "note", "payload", "at"];
         var inserted = await scratch.Database.InTransactionAsync((c, t) =>
-            MultiRowInsert.ExecuteAsync(c, t, "samples", columns, rows, r => [r.Id, r.N, r.Note, r.Payload, at]));
+            BulkInsert.ExecuteAsync(c, t, "samples", columns, rows, r => [r.Id, r.N, r.Note, r.Payload, at]));
         Assert.Equal(rows.Count, inserted);
 
         // A conflicting row is skipped by the suffix, the new one goes in.
         var again = await scratch.Database.InTransactionAsync((c, t) =>
-            MultiRowInsert.ExecuteAsync(c, t, "samples", columns, [rows[5], (Id: Guid.CreateVersion7(), N: -1, Note: (string?)"new", Payload: new byte[] { 1 })],
+            BulkInsert.ExecuteAsync(c, t, "samples", columns, [rows[5], (Id: Guid.CreateVersion7(), N: -1, Note: (string?)"new", Payload: new byte[] { 1 })],
                 r => [r.Id, r.N, r.Note, r.Payload, at], "ON CONFLICT (id) DO NOTHING"));
         Assert.Equal(1, again);
 
