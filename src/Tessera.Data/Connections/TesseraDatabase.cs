@@ -59,10 +59,11 @@ public sealed class TesseraDatabase : IAsyncDisposable
             var connection = new SqliteConnection(_sqliteConnectionString);
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var pragma = connection.CreateCommand();
-            // Per-connection settings: foreign keys are off by default in SQLite, and the busy timeout makes
-            // writers wait for each other instead of failing at once.
-            pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
+            // Per-connection settings: foreign keys are off by default in SQLite; the busy handler makes writers
+            // wait for each other (briefly) instead of failing at once.
+            pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            SqliteBusyWait.Install(connection);
             return connection;
         }
         catch (Exception e) when (e is NpgsqlException or SqliteException or System.Net.Sockets.SocketException)
