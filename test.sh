@@ -19,31 +19,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-[ -x "$pg_bin/initdb" ] || { echo "PostgreSQL server binaries not found under /usr/lib/postgresql" >&2; exit 1; }
-
+source "$root/scripts/throwaway-postgres.sh"
 work=$(mktemp -d /tmp/tessera-test.XXXXXX)
-pgdata="$work/pg"
-run_pg() {
-  # PostgreSQL refuses to run as root: use the postgres account then.
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
 cleanup() {
-  run_pg "$pg_bin/pg_ctl" -D "$pgdata" -m immediate stop >/dev/null 2>&1 || true
+  pg_throwaway_stop "$work/pg"
   rm -rf "$work"
 }
 trap cleanup EXIT
-mkdir -p "$pgdata"
-[ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$work"
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
-       /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-run_pg "$pg_bin/initdb" -D "$pgdata" -U postgres --auth=trust -E UTF8 >/dev/null
-run_pg "$pg_bin/pg_ctl" -D "$pgdata" -l "$work/pg/server.log" -w \
-  -o "-p $port -k $pgdata -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
-  start >/dev/null
-export TESSERA_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port/postgres"
-echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (throwaway)"
+pg_throwaway_start "$work/pg" fsync=off synchronous_commit=off full_page_writes=off max_connections=400
+export TESSERA_TEST_POSTGRES="$PG_URL"
+echo "PostgreSQL $PG_VERSION on ${PG_URL#postgres://postgres@} (throwaway)"
 
 dotnet build Tessera.slnx -c Release -nologo -v quiet -clp:ErrorsOnly
 log="$work/test.log"

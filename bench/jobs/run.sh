@@ -11,17 +11,10 @@ count="${1:-20000}"
 samples="${2:-200}"
 concurrency="${3:-32}"
 
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-[ -x "${pg_bin:-}/initdb" ] || { echo "PostgreSQL server binaries not found (apt-get install postgresql)" >&2; exit 1; }
-
+source "$root/scripts/throwaway-postgres.sh"
 work=$(mktemp -d /tmp/tessera-bench-jobs.XXXXXX)
-pgdata="$work/pg"
-run_pg() {
-  # PostgreSQL refuses to run as root: use the postgres account then.
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
 cleanup() {
-  run_pg "$pg_bin/pg_ctl" -D "$pgdata" -m immediate stop >/dev/null 2>&1 || true
+  pg_throwaway_stop "$work/pg"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -35,14 +28,9 @@ echo "== SQLite, 1 in-process worker x $concurrency slots =="
 "${tessera[@]}" jobs bench --data-dir "$work/sqlite" --count "$count" --latency-samples "$samples" \
   --concurrency "$concurrency" --goal-jobs-per-second 500
 
-mkdir -p "$pgdata"
-[ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$work"
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-run_pg "$pg_bin/initdb" -D "$pgdata" -U postgres --auth=trust -E UTF8 >/dev/null
-run_pg "$pg_bin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w \
-  -o "-p $port -k $pgdata -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+pg_throwaway_start "$work/pg" max_connections=200
 
 echo
-echo "== PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}'), 2 worker processes x $concurrency slots =="
-"${tessera[@]}" jobs bench --data-dir "$work/pgdata-dir" --database "postgres://postgres@127.0.0.1:$port/postgres" \
+echo "== PostgreSQL $PG_VERSION, 2 worker processes x $concurrency slots =="
+"${tessera[@]}" jobs bench --data-dir "$work/pgdata-dir" --database "$PG_URL" \
   --count "$count" --latency-samples "$samples" --worker-processes 2 --concurrency "$concurrency" --goal-jobs-per-second 1000
