@@ -38,7 +38,7 @@ public class OmicsWorkerCrashTests
             Assert.True(created.ExitCode == 0, created.Error);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.Output.Trim().Split('\n')[^1]);
 
-            var sequences = RandomPeptides(Peptides, seed: 3);
+            var sequences = TestPeptides.Random(Peptides, seed: 3, minLength: 20, maxLength: 50);
             var fasta = Encoding.ASCII.GetBytes(string.Concat(sequences.Select((s, i) => $">p{i}\n{s}\n")));
             using var form = new MultipartFormDataContent { { new ByteArrayContent(fasta), "file", "big.fasta" } };
             var accepted = await Json(await http.PostAsync(new Uri("/api/v1/omics/runs", UriKind.Relative), form));
@@ -55,7 +55,7 @@ public class OmicsWorkerCrashTests
 
             // A second worker takes the job over once the lease lapses and embeds only what is missing.
             worker = Start(settings, ["worker", "--concurrency", "1", .. data]);
-            var job = await WaitForJobAsync(http, jobId!);
+            var job = await JobPolling.WaitForJobAsync(http, jobId!, TimeSpan.FromSeconds(180));
             Assert.Equal("succeeded", job.GetProperty("state").GetString());
             Assert.Equal(2, job.GetProperty("attempts").GetInt32());
             Assert.InRange(job.GetProperty("result").GetProperty("embedded").GetInt32(), 1, Peptides - doneAtKill);
@@ -114,37 +114,10 @@ public class OmicsWorkerCrashTests
         }
     }
 
-    private static async Task<JsonElement> WaitForJobAsync(HttpClient http, string jobId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(180);
-        while (true)
-        {
-            var job = await Json(await http.GetAsync(new Uri($"/api/v1/jobs/{jobId}", UriKind.Relative)));
-            if (job.GetProperty("state").GetString() is "succeeded" or "failed" or "cancelled") return job;
-            Assert.True(DateTime.UtcNow < deadline, "the job did not finish in time: " + job);
-            await Task.Delay(200);
-        }
-    }
-
     private static async Task<JsonElement> Json(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
         return JsonDocument.Parse(text).RootElement;
-    }
-
-    private static List<string> RandomPeptides(int count, int seed)
-    {
-        const string residues = "ACDEFGHIKLMNPQRSTVWY";
-        var random = new Random(seed);
-        var peptides = new HashSet<string>(StringComparer.Ordinal);
-        while (peptides.Count < count)
-        {
-            var length = random.Next(20, 51);
-            var chars = new char[length];
-            for (var i = 0; i < length; i++) chars[i] = residues[random.Next(residues.Length)];
-            peptides.Add(new string(chars));
-        }
-        return peptides.ToList();
     }
 }

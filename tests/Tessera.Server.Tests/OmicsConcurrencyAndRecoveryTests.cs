@@ -5,29 +5,15 @@ using Tessera.Omics.Search;
 using Tessera.Testing;
 using static Tessera.Server.Tests.AuthTestKit;
 using static Tessera.Server.Tests.OmicsTestKit;
+using static Tessera.Testing.JobPolling;
 
 namespace Tessera.Server.Tests;
 
 public class OmicsConcurrencyAndRecoveryTests
 {
     private const string Magainin = "GIGKFLHSAKKFGKAFVGEIMNS";
-    private const string Residues = "ACDEFGHIKLMNPQRSTVWY";
 
-    /// <summary>Distinct random peptides (8–40 residues) from a fixed seed.</summary>
-    private static List<string> RandomPeptides(int count, int seed)
-    {
-        var random = new Random(seed);
-        var peptides = new HashSet<string>(StringComparer.Ordinal);
-        while (peptides.Count < count)
-        {
-            var length = random.Next(8, 41);
-            peptides.Add(string.Create(length, random, (span, r) =>
-            {
-                for (var i = 0; i < span.Length; i++) span[i] = Residues[r.Next(Residues.Length)];
-            }));
-        }
-        return peptides.ToList();
-    }
+    private static List<string> RandomPeptides(int count, int seed) => TestPeptides.Random(count, seed, minLength: 8, maxLength: 40);
 
     private static string Fasta(IEnumerable<string> sequences, string prefix) =>
         string.Concat(sequences.Select((s, i) => $">{prefix}-{i}\n{s}\n"));

@@ -26,20 +26,6 @@ internal static class OmicsTestKit
         return (run.GetProperty("id").GetString()!, body.GetProperty("job").GetProperty("id").GetString()!, run);
     }
 
-    /// <summary>Waits until a job has finished (its whole work, the index rebuild included) and returns it.</summary>
-    public static async Task<JsonElement> WaitForJobAsync(HttpClient client, string jobId, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
-        while (true)
-        {
-            var job = await Json(await client.GetAsync(new Uri($"/api/v1/jobs/{jobId}", UriKind.Relative)));
-            var state = job.GetProperty("state").GetString();
-            if (state is "succeeded" or "failed" or "cancelled") return job;
-            Assert.True(DateTime.UtcNow < deadline, "the job did not finish in time: " + job);
-            await Task.Delay(100);
-        }
-    }
-
     public static async Task<JsonElement> SearchAsync(HttpClient client, object request)
     {
         var response = await client.PostAsJsonAsync("/api/v1/omics/search", request);

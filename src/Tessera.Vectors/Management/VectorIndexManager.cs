@@ -202,15 +202,7 @@ public sealed class VectorIndexManager : IAsyncDisposable
             current.Add(missing.Labels[row], missing.Vectors.Span.Slice(row * missing.Dimension, missing.Dimension)));
         HnswSnapshot.Save(current, _snapshotPath);
         var elapsed = _time.GetElapsedTime(started);
-        UpdateStatus(s => s with
-        {
-            Health = IndexHealth.Healthy,
-            Count = current.Count,
-            BuiltAt = _time.GetUtcNow(),
-            LastBuildDuration = elapsed,
-            LastError = null,
-            LastErrorAt = null,
-        });
+        RecordServing(current.Count, elapsed);
         VectorIndexManagerLog.Extended(_logger, _collection, missing.Labels.Count, current.Count, elapsed.TotalSeconds);
         return true;
     }
@@ -219,16 +211,20 @@ public sealed class VectorIndexManager : IAsyncDisposable
     {
         // Searches that already read the old index finish on it; its memory stays valid until they drop it.
         Interlocked.Exchange(ref _current, index)?.Dispose();
+        RecordServing(index.Count, duration);
+    }
+
+    /// <summary>Healthy with <paramref name="count"/> vectors; a null duration (a snapshot load) keeps the last build's.</summary>
+    private void RecordServing(int count, TimeSpan? duration) =>
         UpdateStatus(s => s with
         {
             Health = IndexHealth.Healthy,
-            Count = index.Count,
+            Count = count,
             BuiltAt = _time.GetUtcNow(),
             LastBuildDuration = duration ?? s.LastBuildDuration,
             LastError = null,
             LastErrorAt = null,
         });
-    }
 
     private void RecordFailure(Exception e) =>
         UpdateStatus(s => s with { Health = IndexHealth.Degraded, LastError = e.Message, LastErrorAt = _time.GetUtcNow() });
