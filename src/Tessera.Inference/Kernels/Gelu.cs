@@ -6,27 +6,38 @@ namespace Tessera.Inference.Kernels;
 /// <summary>
 /// GELU in its exact erf form, 0.5·x·(1 + erf(x/√2)), as ESM-2 and BERT use it (not the tanh
 /// approximation). erf is Abramowitz &amp; Stegun 7.1.26 (|error| ≤ 1.5e-7), the same formula
-/// PyTorch's vectorised CPU kernel uses, so results agree to float32 noise; its exp is
-/// <see cref="FastExp"/>, inlined.
+/// PyTorch's vectorised CPU kernel uses, so results agree to float32 noise.
 /// </summary>
+/// <remarks>
+/// With z = |x|/√2 and t = 1/(1 + p·z), 7.1.26 reads erf(z) = 1 − P(t)·e^(−z²). So for x ≥ 0,
+/// GELU(x) = x − q and for x &lt; 0, GELU(x) = q, where q = x·½P(t)·e^(−x²/2): the halving is folded
+/// into P's coefficients, √2 into p, and e^(−x²/2) is <see cref="FastExp.Exp2InRange(Vector256{float})"/>
+/// of −x²·log₂e/2. A sign select replaces erf's sign copy and the final 0.5·x·(1 + erf).
+/// </remarks>
 internal static class Gelu
 {
-    private const float InvSqrt2 = 0.70710678118654752f;
-    private const float P = 0.3275911f;
-    private const float A1 = 0.254829592f;
-    private const float A2 = -0.284496736f;
-    private const float A3 = 1.421413741f;
-    private const float A4 = -1.453152027f;
-    private const float A5 = 1.061405429f;
+    private const float P = 0.3275911f * 0.70710678118654752f;
+    private const float A1 = 0.5f * 0.254829592f;
+    private const float A2 = 0.5f * -0.284496736f;
+    private const float A3 = 0.5f * 1.421413741f;
+    private const float A4 = 0.5f * -1.453152027f;
+    private const float A5 = 0.5f * 1.061405429f;
 
-    /// <summary>Applies GELU in place at the given width.</summary>
-    public static void Apply(Span<float> values, SimdPath path)
+    /// <summary>−log₂e / 2: x² times this is the power of two equal to e^(−x²/2).</summary>
+    private const float HalfSquareToPower = -0.5f * FastExp.Log2E;
+
+    /// <summary>
+    /// Applies GELU in place to <paramref name="rows"/> rows of <paramref name="width"/> values,
+    /// row i starting at <paramref name="values"/> + i·<paramref name="stride"/>: one call covers a
+    /// whole GEMM tile, whose rows are a C row stride apart.
+    /// </summary>
+    public static unsafe void Apply(float* values, nint stride, int rows, int width, SimdPath path)
     {
         switch (path)
         {
-            case SimdPath.Vector512: Apply512(values); break;
-            case SimdPath.Vector256: Apply256(values); break;
-            default: ApplyScalar(values); break;
+            case SimdPath.Vector512: Apply512(values, stride, rows, width); break;
+            case SimdPath.Vector256: Apply256(values, stride, rows, width); break;
+            default: ApplyScalar(values, stride, rows, width); break;
         }
     }
 
@@ -34,76 +45,73 @@ internal static class Gelu
     // budget. In one method, the Vector512 loop (software calls on a CPU without AVX-512) used up
     // the budget and left the Vector256 GELU and exp as calls, slow Tier-0 ones for the first passes.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Apply512(Span<float> values)
+    private static unsafe void Apply512(float* values, nint stride, int rows, int width)
     {
-        var i = 0;
-        for (; i <= values.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+        var whole = width / Vector512<float>.Count * Vector512<float>.Count;
+        for (var r = 0; r < rows; r++)
         {
-            ref var slot = ref values[i];
-            Vector512.StoreUnsafe(Apply(Vector512.LoadUnsafe(ref slot)), ref slot);
+            var row = values + r * stride;
+            for (var i = 0; i < whole; i += Vector512<float>.Count) Apply(Vector512.Load(row + i)).Store(row + i);
+            for (var i = whole; i < width; i++) row[i] = Apply(row[i]);
         }
-        ApplyScalar(values[i..]);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Apply256(Span<float> values)
+    private static unsafe void Apply256(float* values, nint stride, int rows, int width)
     {
-        var i = 0;
-        for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+        var whole = width / Vector256<float>.Count * Vector256<float>.Count;
+        for (var r = 0; r < rows; r++)
         {
-            ref var slot = ref values[i];
-            Vector256.StoreUnsafe(Apply(Vector256.LoadUnsafe(ref slot)), ref slot);
+            var row = values + r * stride;
+            for (var i = 0; i < whole; i += Vector256<float>.Count) Apply(Vector256.Load(row + i)).Store(row + i);
+            for (var i = whole; i < width; i++) row[i] = Apply(row[i]);
         }
-        ApplyScalar(values[i..]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ApplyScalar(Span<float> values)
+    private static unsafe void ApplyScalar(float* values, nint stride, int rows, int width)
     {
-        for (var i = 0; i < values.Length; i++) values[i] = Apply(values[i]);
+        for (var r = 0; r < rows; r++)
+        {
+            var row = values + r * stride;
+            for (var i = 0; i < width; i++) row[i] = Apply(row[i]);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Apply(float x)
     {
-        var z = MathF.Abs(x) * InvSqrt2;
-        var t = 1f / (1f + P * z);
-        var poly = ((((A5 * t + A4) * t + A3) * t + A2) * t + A1) * t;
-        var erfAbs = 1f - poly * FastExp.Exp(-z * z);
-        var erf = x < 0 ? -erfAbs : erfAbs;
-        return 0.5f * x * (1f + erf);
+        var t = 1f / (1f + P * MathF.Abs(x));
+        var halfPoly = ((((A5 * t + A4) * t + A3) * t + A2) * t + A1) * t;
+        var q = x * halfPoly * FastExp.Exp2(x * x * HalfSquareToPower);
+        return x < 0 ? q : x - q;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Apply(Vector256<float> x)
     {
-        var z = Vector256.Abs(x) * Vector256.Create(InvSqrt2);
-        var t = Vector256<float>.One / Vector256.FusedMultiplyAdd(Vector256.Create(P), z, Vector256<float>.One);
-        var poly = Vector256.FusedMultiplyAdd(Vector256.Create(A5), t, Vector256.Create(A4));
-        poly = Vector256.FusedMultiplyAdd(poly, t, Vector256.Create(A3));
-        poly = Vector256.FusedMultiplyAdd(poly, t, Vector256.Create(A2));
-        poly = Vector256.FusedMultiplyAdd(poly, t, Vector256.Create(A1));
-        poly *= t;
-        var erfAbs = Vector256<float>.One - poly * FastExp.Exp(-(z * z));
-        // Copy x's sign onto |erf|: erf is odd.
-        var signBit = Vector256.Create(-0f);
-        var erf = erfAbs | (x & signBit);
-        return Vector256.Create(0.5f) * x * (Vector256<float>.One + erf);
+        var t = Vector256<float>.One / Vector256.FusedMultiplyAdd(Vector256.Create(P), Vector256.Abs(x), Vector256<float>.One);
+        var halfPoly = Vector256.FusedMultiplyAdd(Vector256.Create(A5), t, Vector256.Create(A4));
+        halfPoly = Vector256.FusedMultiplyAdd(halfPoly, t, Vector256.Create(A3));
+        halfPoly = Vector256.FusedMultiplyAdd(halfPoly, t, Vector256.Create(A2));
+        halfPoly = Vector256.FusedMultiplyAdd(halfPoly, t, Vector256.Create(A1));
+        halfPoly *= t;
+        var power = Vector256.MaxNative(x * x * Vector256.Create(HalfSquareToPower), Vector256.Create(FastExp.MinPower));
+        var q = x * halfPoly * FastExp.Exp2InRange(power);
+        return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), q, x - q);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Apply(Vector512<float> x)
     {
-        var z = Vector512.Abs(x) * Vector512.Create(InvSqrt2);
-        var t = Vector512<float>.One / Vector512.FusedMultiplyAdd(Vector512.Create(P), z, Vector512<float>.One);
-        var poly = Vector512.FusedMultiplyAdd(Vector512.Create(A5), t, Vector512.Create(A4));
-        poly = Vector512.FusedMultiplyAdd(poly, t, Vector512.Create(A3));
-        poly = Vector512.FusedMultiplyAdd(poly, t, Vector512.Create(A2));
-        poly = Vector512.FusedMultiplyAdd(poly, t, Vector512.Create(A1));
-        poly *= t;
-        var erfAbs = Vector512<float>.One - poly * FastExp.Exp(-(z * z));
-        var signBit = Vector512.Create(-0f);
-        var erf = erfAbs | (x & signBit);
-        return Vector512.Create(0.5f) * x * (Vector512<float>.One + erf);
+        var t = Vector512<float>.One / Vector512.FusedMultiplyAdd(Vector512.Create(P), Vector512.Abs(x), Vector512<float>.One);
+        var halfPoly = Vector512.FusedMultiplyAdd(Vector512.Create(A5), t, Vector512.Create(A4));
+        halfPoly = Vector512.FusedMultiplyAdd(halfPoly, t, Vector512.Create(A3));
+        halfPoly = Vector512.FusedMultiplyAdd(halfPoly, t, Vector512.Create(A2));
+        halfPoly = Vector512.FusedMultiplyAdd(halfPoly, t, Vector512.Create(A1));
+        halfPoly *= t;
+        var power = Vector512.MaxNative(x * x * Vector512.Create(HalfSquareToPower), Vector512.Create(FastExp.MinPower));
+        var q = x * halfPoly * FastExp.Exp2InRange(power);
+        return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), q, x - q);
     }
 }

@@ -112,10 +112,7 @@ internal static unsafe class Gemm
                         GemmMicroKernels.Run(path, kc, a, b, c, o.Ldc, bias, loadC);
                     else
                         RunEdgeTile(path, kc, a, b, c, o.Ldc, bias, loadC, valid, columns);
-                    if (applyGelu)
-                    {
-                        for (var i = 0; i < valid; i++) Gelu.Apply(new Span<float>(c + (long)i * o.Ldc, columns), path);
-                    }
+                    if (applyGelu) Gelu.Apply(c, o.Ldc, valid, columns, path);
                 }
             }
         }

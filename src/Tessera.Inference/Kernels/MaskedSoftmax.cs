@@ -20,6 +20,9 @@ internal static class MaskedSoftmax
 {
     public const float MinExponent = -80f;
 
+    /// <summary><see cref="MinExponent"/> in powers of two, the unit the exponentials work in.</summary>
+    private const float MinPower = MinExponent * FastExp.Log2E;
+
     public static void Apply(Span<float> row, int validKeys, SimdPath path)
     {
         var sum = ApplyUnnormalized(row, validKeys, path);
@@ -45,25 +48,36 @@ internal static class MaskedSoftmax
     }
 
     // One method per width, never inlined, so each gets its own inlining budget and the exp
-    // inlines (see Gelu.Apply256). Two vectors per step, two partial sums: one exp is a long
-    // dependency chain. MaxNative is one instruction where the IEEE Max is six; scores are never NaN.
+    // inlines (see Gelu). eˣ⁻ᵐᵃˣ is computed as 2^(x·log₂e − max·log₂e), one fused multiply-add;
+    // the rounding of max·log₂e scales every numerator alike and cancels in the normalisation.
+    // Two vectors per step with two partial sums (one exp is a long dependency chain), and two
+    // running maxima. MaxNative is one instruction where the IEEE Max is six; scores are never NaN.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static float Unnormalized512(Span<float> values)
     {
         const int width = 16;
         ref var start = ref MemoryMarshal.GetReference(values);
         var whole = values.Length / width * width;
-        var best = Vector512.Create(float.NegativeInfinity);
-        for (var i = 0; i < whole; i += width) best = Vector512.MaxNative(best, Vector512.LoadUnsafe(ref start, (nuint)i));
+        var best0 = Vector512.Create(float.NegativeInfinity);
+        var best1 = best0;
+        var i = 0;
+        for (; i + 2 * width <= whole; i += 2 * width)
+        {
+            best0 = Vector512.MaxNative(best0, Vector512.LoadUnsafe(ref start, (nuint)i));
+            best1 = Vector512.MaxNative(best1, Vector512.LoadUnsafe(ref start, (nuint)(i + width)));
+        }
+        if (i < whole) best0 = Vector512.MaxNative(best0, Vector512.LoadUnsafe(ref start, (nuint)i));
+        var best = Vector512.MaxNative(best0, best1);
         var max = MathF.Max(HorizontalMax(Vector256.MaxNative(best.GetLower(), best.GetUpper())), TailMax(values[whole..]));
-        var shift = Vector512.Create(max);
-        var floor = Vector512.Create(MinExponent);
+        var log2E = Vector512.Create(FastExp.Log2E);
+        var offset = Vector512.Create(-max * FastExp.Log2E);
+        var floor = Vector512.Create(MinPower);
         Vector512<float> total0 = Vector512<float>.Zero, total1 = Vector512<float>.Zero;
         var j = 0;
         for (; j + 2 * width <= whole; j += 2 * width)
         {
-            var e0 = FastExp.ExpInRange(Vector512.MaxNative(floor, Vector512.LoadUnsafe(ref start, (nuint)j) - shift));
-            var e1 = FastExp.ExpInRange(Vector512.MaxNative(floor, Vector512.LoadUnsafe(ref start, (nuint)(j + width)) - shift));
+            var e0 = FastExp.Exp2InRange(Vector512.MaxNative(floor, Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref start, (nuint)j), log2E, offset)));
+            var e1 = FastExp.Exp2InRange(Vector512.MaxNative(floor, Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref start, (nuint)(j + width)), log2E, offset)));
             e0.StoreUnsafe(ref start, (nuint)j);
             e1.StoreUnsafe(ref start, (nuint)(j + width));
             total0 += e0;
@@ -71,7 +85,7 @@ internal static class MaskedSoftmax
         }
         if (j < whole)
         {
-            var e = FastExp.ExpInRange(Vector512.MaxNative(floor, Vector512.LoadUnsafe(ref start, (nuint)j) - shift));
+            var e = FastExp.Exp2InRange(Vector512.MaxNative(floor, Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref start, (nuint)j), log2E, offset)));
             e.StoreUnsafe(ref start, (nuint)j);
             total0 += e;
         }
@@ -84,17 +98,25 @@ internal static class MaskedSoftmax
         const int width = 8;
         ref var start = ref MemoryMarshal.GetReference(values);
         var whole = values.Length / width * width;
-        var best = Vector256.Create(float.NegativeInfinity);
-        for (var i = 0; i < whole; i += width) best = Vector256.MaxNative(best, Vector256.LoadUnsafe(ref start, (nuint)i));
-        var max = MathF.Max(HorizontalMax(best), TailMax(values[whole..]));
-        var shift = Vector256.Create(max);
-        var floor = Vector256.Create(MinExponent);
+        var best0 = Vector256.Create(float.NegativeInfinity);
+        var best1 = best0;
+        var i = 0;
+        for (; i + 2 * width <= whole; i += 2 * width)
+        {
+            best0 = Vector256.MaxNative(best0, Vector256.LoadUnsafe(ref start, (nuint)i));
+            best1 = Vector256.MaxNative(best1, Vector256.LoadUnsafe(ref start, (nuint)(i + width)));
+        }
+        if (i < whole) best0 = Vector256.MaxNative(best0, Vector256.LoadUnsafe(ref start, (nuint)i));
+        var max = MathF.Max(HorizontalMax(Vector256.MaxNative(best0, best1)), TailMax(values[whole..]));
+        var log2E = Vector256.Create(FastExp.Log2E);
+        var offset = Vector256.Create(-max * FastExp.Log2E);
+        var floor = Vector256.Create(MinPower);
         Vector256<float> total0 = Vector256<float>.Zero, total1 = Vector256<float>.Zero;
         var j = 0;
         for (; j + 2 * width <= whole; j += 2 * width)
         {
-            var e0 = FastExp.ExpInRange(Vector256.MaxNative(floor, Vector256.LoadUnsafe(ref start, (nuint)j) - shift));
-            var e1 = FastExp.ExpInRange(Vector256.MaxNative(floor, Vector256.LoadUnsafe(ref start, (nuint)(j + width)) - shift));
+            var e0 = FastExp.Exp2InRange(Vector256.MaxNative(floor, Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref start, (nuint)j), log2E, offset)));
+            var e1 = FastExp.Exp2InRange(Vector256.MaxNative(floor, Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref start, (nuint)(j + width)), log2E, offset)));
             e0.StoreUnsafe(ref start, (nuint)j);
             e1.StoreUnsafe(ref start, (nuint)(j + width));
             total0 += e0;
@@ -102,7 +124,7 @@ internal static class MaskedSoftmax
         }
         if (j < whole)
         {
-            var e = FastExp.ExpInRange(Vector256.MaxNative(floor, Vector256.LoadUnsafe(ref start, (nuint)j) - shift));
+            var e = FastExp.Exp2InRange(Vector256.MaxNative(floor, Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref start, (nuint)j), log2E, offset)));
             e.StoreUnsafe(ref start, (nuint)j);
             total0 += e;
         }
@@ -136,7 +158,7 @@ internal static class MaskedSoftmax
     {
         for (var i = 0; i < values.Length; i++)
         {
-            var e = FastExp.Exp(MathF.Max(values[i] - max, MinExponent));
+            var e = FastExp.Exp2(MathF.Max(values[i] * FastExp.Log2E - max * FastExp.Log2E, MinPower));
             values[i] = e;
             sum += e;
         }
