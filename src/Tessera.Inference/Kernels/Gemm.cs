@@ -109,7 +109,7 @@ internal static unsafe class Gemm
                     var valid = Math.Min(tileRows, rows - r);
                     var a = new TileA(rowsA + (long)r * o.Lda, o.Lda, valid);
                     if (valid == tileRows && columns == PackedMatrix.PanelWidth)
-                        GemmMicroKernels.Run(path, kc, a, b, c, o.Ldc, bias, loadC);
+                        GemmMicroKernels.Run(path, kc, a, b, 1, c, o.Ldc, bias, loadC);
                     else
                         RunEdgeTile(path, kc, a, b, c, o.Ldc, bias, loadC, valid, columns);
                     if (applyGelu) Gelu.Apply(c, o.Ldc, valid, columns, path);
@@ -136,7 +136,7 @@ internal static unsafe class Gemm
             new ReadOnlySpan<float>(bias, columns).CopyTo(new Span<float>(padded, width));
             paddedBias = padded;
         }
-        GemmMicroKernels.Run(path, kc, a, b, tile, width, paddedBias, loadC: true);
+        GemmMicroKernels.Run(path, kc, a, b, 1, tile, width, paddedBias, loadC: true);
         for (var r = 0; r < rows; r++) new ReadOnlySpan<float>(tile + r * width, columns).CopyTo(new Span<float>(c + (long)r * ldc, columns));
     }
 }

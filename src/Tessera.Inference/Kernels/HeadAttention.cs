@@ -45,14 +45,13 @@ internal static unsafe class HeadAttention
             var rows = Math.Min(tileRows, length - row0);
             // Kernels write whole tiles: rows past `rows` land in the scratch and are never read.
             var queries = new TileA(q + row0 * stride, stride, rows);
-            for (var panel = 0; panel < keyPanels; panel++)
-                GemmMicroKernels.Run(path, d, queries, packedKeys + (long)panel * Width * d, scores + panel * Width, scoresStride, null, loadC: false);
+            GemmMicroKernels.Run(path, d, queries, packedKeys, keyPanels, scores, scoresStride, null, loadC: false);
             for (var r = 0; r < rows; r++)
                 inverseSums[r] = 1f / MaskedSoftmax.ApplyUnnormalized(new Span<float>(scores + (long)r * scoresStride, length), length, path);
             var probabilities = new TileA(scores, scoresStride, rows);
             for (var panel = 0; panel < valuePanels; panel++)
             {
-                GemmMicroKernels.Run(path, length, probabilities, packedValues + (long)panel * Width * length, tile, Width, null, loadC: false);
+                GemmMicroKernels.Run(path, length, probabilities, packedValues + (long)panel * Width * length, 1, tile, Width, null, loadC: false);
                 var columns = Math.Min(Width, d - panel * Width);
                 for (var r = 0; r < rows; r++)
                 {

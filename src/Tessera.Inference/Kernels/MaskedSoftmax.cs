@@ -52,14 +52,20 @@ internal static class MaskedSoftmax
     // the rounding of max·log₂e scales every numerator alike and cancels in the normalisation.
     // Two vectors per step with two partial sums (one exp is a long dependency chain), and two
     // running maxima. MaxNative is one instruction where the IEEE Max is six; scores are never NaN.
+    // A row that is not a whole number of vectors ends with one vector overlapping the body: it
+    // is exponentiated from the scores before the body overwrites them, and only its new lanes
+    // are stored and summed. Rows shorter than one vector take the scalar path.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static float Unnormalized512(Span<float> values)
     {
         const int width = 16;
+        if (values.Length < width) return UnnormalizedScalar(values);
         ref var start = ref MemoryMarshal.GetReference(values);
         var whole = values.Length / width * width;
-        var best0 = Vector512.Create(float.NegativeInfinity);
-        var best1 = best0;
+        var last = (nuint)(values.Length - width);
+        var lastScores = Vector512.LoadUnsafe(ref start, last);
+        var best0 = lastScores;
+        var best1 = lastScores;
         var i = 0;
         for (; i + 2 * width <= whole; i += 2 * width)
         {
@@ -68,10 +74,11 @@ internal static class MaskedSoftmax
         }
         if (i < whole) best0 = Vector512.MaxNative(best0, Vector512.LoadUnsafe(ref start, (nuint)i));
         var best = Vector512.MaxNative(best0, best1);
-        var max = MathF.Max(HorizontalMax(Vector256.MaxNative(best.GetLower(), best.GetUpper())), TailMax(values[whole..]));
+        var max = HorizontalMax(Vector256.MaxNative(best.GetLower(), best.GetUpper()));
         var log2E = Vector512.Create(FastExp.Log2E);
         var offset = Vector512.Create(-max * FastExp.Log2E);
         var floor = Vector512.Create(MinPower);
+        var lastNumerators = FastExp.Exp2InRange(Vector512.MaxNative(floor, Vector512.FusedMultiplyAdd(lastScores, log2E, offset)));
         Vector512<float> total0 = Vector512<float>.Zero, total1 = Vector512<float>.Zero;
         var j = 0;
         for (; j + 2 * width <= whole; j += 2 * width)
@@ -89,17 +96,26 @@ internal static class MaskedSoftmax
             e.StoreUnsafe(ref start, (nuint)j);
             total0 += e;
         }
-        return ExponentiateTail(values[whole..], max, Vector512.Sum(total0 + total1));
+        if (whole < values.Length)
+        {
+            var fresh = Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(whole - (int)last)).AsSingle();
+            Vector512.ConditionalSelect(fresh, lastNumerators, Vector512.LoadUnsafe(ref start, last)).StoreUnsafe(ref start, last);
+            total1 += lastNumerators & fresh;
+        }
+        return Vector512.Sum(total0 + total1);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static float Unnormalized256(Span<float> values)
     {
         const int width = 8;
+        if (values.Length < width) return UnnormalizedScalar(values);
         ref var start = ref MemoryMarshal.GetReference(values);
         var whole = values.Length / width * width;
-        var best0 = Vector256.Create(float.NegativeInfinity);
-        var best1 = best0;
+        var last = (nuint)(values.Length - width);
+        var lastScores = Vector256.LoadUnsafe(ref start, last);
+        var best0 = lastScores;
+        var best1 = lastScores;
         var i = 0;
         for (; i + 2 * width <= whole; i += 2 * width)
         {
@@ -107,10 +123,11 @@ internal static class MaskedSoftmax
             best1 = Vector256.MaxNative(best1, Vector256.LoadUnsafe(ref start, (nuint)(i + width)));
         }
         if (i < whole) best0 = Vector256.MaxNative(best0, Vector256.LoadUnsafe(ref start, (nuint)i));
-        var max = MathF.Max(HorizontalMax(Vector256.MaxNative(best0, best1)), TailMax(values[whole..]));
+        var max = HorizontalMax(Vector256.MaxNative(best0, best1));
         var log2E = Vector256.Create(FastExp.Log2E);
         var offset = Vector256.Create(-max * FastExp.Log2E);
         var floor = Vector256.Create(MinPower);
+        var lastNumerators = FastExp.Exp2InRange(Vector256.MaxNative(floor, Vector256.FusedMultiplyAdd(lastScores, log2E, offset)));
         Vector256<float> total0 = Vector256<float>.Zero, total1 = Vector256<float>.Zero;
         var j = 0;
         for (; j + 2 * width <= whole; j += 2 * width)
@@ -128,11 +145,30 @@ internal static class MaskedSoftmax
             e.StoreUnsafe(ref start, (nuint)j);
             total0 += e;
         }
-        return ExponentiateTail(values[whole..], max, Vector256.Sum(total0 + total1));
+        if (whole < values.Length)
+        {
+            var fresh = Vector256.GreaterThanOrEqual(Vector256<int>.Indices, Vector256.Create(whole - (int)last)).AsSingle();
+            Vector256.ConditionalSelect(fresh, lastNumerators, Vector256.LoadUnsafe(ref start, last)).StoreUnsafe(ref start, last);
+            total1 += lastNumerators & fresh;
+        }
+        return Vector256.Sum(total0 + total1);
     }
 
+    /// <summary>The whole row in scalar code: the scalar path, and rows shorter than one vector.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float UnnormalizedScalar(Span<float> values) => ExponentiateTail(values, TailMax(values), 0f);
+    private static float UnnormalizedScalar(Span<float> values)
+    {
+        var max = float.NegativeInfinity;
+        foreach (var value in values) max = MathF.Max(max, value);
+        var sum = 0f;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var e = FastExp.Exp2(MathF.Max(values[i] * FastExp.Log2E - max * FastExp.Log2E, MinPower));
+            values[i] = e;
+            sum += e;
+        }
+        return sum;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float HorizontalMax(Vector256<float> values)
@@ -141,27 +177,5 @@ internal static class MaskedSoftmax
         m = Vector128.MaxNative(m, Vector128.Shuffle(m, Vector128.Create(2, 3, 0, 1)));
         m = Vector128.MaxNative(m, Vector128.Shuffle(m, Vector128.Create(1, 0, 3, 2)));
         return m.ToScalar();
-    }
-
-    /// <summary>The maximum of the scalar tail (of the whole row on the scalar path).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float TailMax(ReadOnlySpan<float> values)
-    {
-        var max = float.NegativeInfinity;
-        foreach (var value in values) max = MathF.Max(max, value);
-        return max;
-    }
-
-    /// <summary>Exponentiates the scalar tail (the whole row on the scalar path) in place and adds it to <paramref name="sum"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float ExponentiateTail(Span<float> values, float max, float sum)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            var e = FastExp.Exp2(MathF.Max(values[i] * FastExp.Log2E - max * FastExp.Log2E, MinPower));
-            values[i] = e;
-            sum += e;
-        }
-        return sum;
     }
 }
