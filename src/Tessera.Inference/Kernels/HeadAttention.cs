@@ -46,19 +46,14 @@ internal static unsafe class HeadAttention
             // Kernels write whole tiles: rows past `rows` land in the scratch and are never read.
             var queries = new TileA(q + row0 * stride, stride, rows);
             GemmMicroKernels.Run(path, d, queries, packedKeys, keyPanels, scores, scoresStride, null, loadC: false);
-            for (var r = 0; r < rows; r++)
-                inverseSums[r] = 1f / MaskedSoftmax.ApplyUnnormalized(new Span<float>(scores + (long)r * scoresStride, length), length, path);
+            MaskedSoftmax.ApplyUnnormalized(scores, scoresStride, rows, length, inverseSums, path);
             var probabilities = new TileA(scores, scoresStride, rows);
             for (var panel = 0; panel < valuePanels; panel++)
             {
                 GemmMicroKernels.Run(path, length, probabilities, packedValues + (long)panel * Width * length, 1, tile, Width, null, loadC: false);
                 var columns = Math.Min(Width, d - panel * Width);
                 for (var r = 0; r < rows; r++)
-                {
-                    var target = new Span<float>(context + (row0 + r) * contextStride + panel * Width, columns);
-                    new ReadOnlySpan<float>(tile + r * Width, columns).CopyTo(target);
-                    VectorLoops.Scale(target, inverseSums[r], path);
-                }
+                    VectorLoops.Scale(new ReadOnlySpan<float>(tile + r * Width, columns), inverseSums[r], new Span<float>(context + (row0 + r) * contextStride + panel * Width, columns), path);
             }
         }
     }

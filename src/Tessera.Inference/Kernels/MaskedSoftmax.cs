@@ -23,39 +23,59 @@ internal static class MaskedSoftmax
     /// <summary><see cref="MinExponent"/> in powers of two, the unit the exponentials work in.</summary>
     private const float MinPower = MinExponent * FastExp.Log2E;
 
-    public static void Apply(Span<float> row, int validKeys, SimdPath path)
+    public static unsafe void Apply(Span<float> row, int validKeys, SimdPath path)
     {
-        var sum = ApplyUnnormalized(row, validKeys, path);
-        VectorLoops.Scale(row[..validKeys], 1f / sum, path);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(validKeys, row.Length);
+        row[validKeys..].Clear();
+        float inverseSum;
+        fixed (float* values = row) ApplyUnnormalized(values, 0, 1, validKeys, &inverseSum, path);
+        VectorLoops.Scale(row[..validKeys], inverseSum, row, path);
     }
 
     /// <summary>
-    /// The softmax numerators exp(xᵢ − max), masked, and their sum. Attention divides the
-    /// (much narrower) probability × value product by the sum instead of every probability.
+    /// The softmax numerators exp(xᵢ − max) of <paramref name="rows"/> rows of
+    /// <paramref name="validKeys"/> scores, <paramref name="stride"/> apart, in place, and the inverse
+    /// of each row's sum. Attention divides the (much narrower) probability × value product by
+    /// the sum instead of every probability, and passes a register tile of rows per call.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static float ApplyUnnormalized(Span<float> row, int validKeys, SimdPath path)
+    public static unsafe void ApplyUnnormalized(float* scores, nint stride, int rows, int validKeys, float* inverseSums, SimdPath path)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(validKeys, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(validKeys, row.Length);
-        row[validKeys..].Clear();
-        return path switch
+        switch (path)
         {
-            SimdPath.Vector512 => Unnormalized512(row[..validKeys]),
-            SimdPath.Vector256 => Unnormalized256(row[..validKeys]),
-            _ => UnnormalizedScalar(row[..validKeys]),
-        };
+            case SimdPath.Vector512: Rows512(scores, stride, rows, validKeys, inverseSums); break;
+            case SimdPath.Vector256: Rows256(scores, stride, rows, validKeys, inverseSums); break;
+            default: RowsScalar(scores, stride, rows, validKeys, inverseSums); break;
+        }
     }
 
-    // One method per width, never inlined, so each gets its own inlining budget and the exp
-    // inlines (see Gelu). eˣ⁻ᵐᵃˣ is computed as 2^(x·log₂e − max·log₂e), one fused multiply-add;
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Rows512(float* scores, nint stride, int rows, int validKeys, float* inverseSums)
+    {
+        for (var r = 0; r < rows; r++) inverseSums[r] = 1f / Unnormalized512(new Span<float>(scores + r * stride, validKeys));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Rows256(float* scores, nint stride, int rows, int validKeys, float* inverseSums)
+    {
+        for (var r = 0; r < rows; r++) inverseSums[r] = 1f / Unnormalized256(new Span<float>(scores + r * stride, validKeys));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void RowsScalar(float* scores, nint stride, int rows, int validKeys, float* inverseSums)
+    {
+        for (var r = 0; r < rows; r++) inverseSums[r] = 1f / UnnormalizedScalar(new Span<float>(scores + r * stride, validKeys));
+    }
+
+    // One method per width, each inlined into its own never-inlined row loop above, so each gets
+    // its own inlining budget and the exp inlines (see Gelu). eˣ⁻ᵐᵃˣ is computed as 2^(x·log₂e − max·log₂e), one fused multiply-add;
     // the rounding of max·log₂e scales every numerator alike and cancels in the normalisation.
     // Two vectors per step with two partial sums (one exp is a long dependency chain), and two
     // running maxima. MaxNative is one instruction where the IEEE Max is six; scores are never NaN.
     // A row that is not a whole number of vectors ends with one vector overlapping the body: it
     // is exponentiated from the scores before the body overwrites them, and only its new lanes
     // are stored and summed. Rows shorter than one vector take the scalar path.
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Unnormalized512(Span<float> values)
     {
         const int width = 16;
@@ -105,7 +125,7 @@ internal static class MaskedSoftmax
         return Vector512.Sum(total0 + total1);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Unnormalized256(Span<float> values)
     {
         const int width = 8;

@@ -70,22 +70,25 @@ internal static class VectorLoops
         return sum;
     }
 
+    /// <summary>destination = values · factor; the spans may be the same memory.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Scale(Span<float> values, float factor, SimdPath path)
+    public static void Scale(ReadOnlySpan<float> values, float factor, Span<float> destination, SimdPath path)
     {
+        if (destination.Length < values.Length) throw new ArgumentException("The destination is shorter than the values.", nameof(destination));
         var i = 0;
-        ref var start = ref values[0];
+        ref var source = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(values);
+        ref var target = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(destination);
         if (path == SimdPath.Vector512)
         {
             var f = Vector512.Create(factor);
-            for (; i <= values.Length - Vector512<float>.Count; i += Vector512<float>.Count) (Vector512.LoadUnsafe(ref start, (nuint)i) * f).StoreUnsafe(ref start, (nuint)i);
+            for (; i <= values.Length - Vector512<float>.Count; i += Vector512<float>.Count) (Vector512.LoadUnsafe(ref source, (nuint)i) * f).StoreUnsafe(ref target, (nuint)i);
         }
         else if (path == SimdPath.Vector256)
         {
             var f = Vector256.Create(factor);
-            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count) (Vector256.LoadUnsafe(ref start, (nuint)i) * f).StoreUnsafe(ref start, (nuint)i);
+            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count) (Vector256.LoadUnsafe(ref source, (nuint)i) * f).StoreUnsafe(ref target, (nuint)i);
         }
-        for (; i < values.Length; i++) values[i] *= factor;
+        for (; i < values.Length; i++) destination[i] = values[i] * factor;
     }
 
     /// <summary>y = (x − shift)·factor·γ + β, the layer-norm affine step.</summary>
