@@ -107,10 +107,10 @@ internal static unsafe class GemmMicroKernels
                 c00 += bias0; c01 += bias1; c10 += bias0; c11 += bias1; c20 += bias0; c21 += bias1;
                 c30 += bias0; c31 += bias1; c40 += bias0; c41 += bias1; c50 += bias0; c51 += bias1;
             }
-            // Two depth steps per iteration halve the loop overhead.
+            // Four depth steps per iteration cut the loop overhead, most of all for attention's depth-16 score tiles.
             nint offset = 0;
             var k = 0;
-            for (; k + 1 < kc; k += 2)
+            for (; k + 3 < kc; k += 4)
             {
                 {
                     var b0 = Vector256.Load(b);
@@ -148,8 +148,44 @@ internal static unsafe class GemmMicroKernels
                     offset++;
                     b += Width;
                 }
+                {
+                    var b0 = Vector256.Load(b);
+                    var b1 = Vector256.Load(b + 8);
+                    var av = Vector256.Create(a0[offset]);
+                    c00 = Vector256.FusedMultiplyAdd(av, b0, c00); c01 = Vector256.FusedMultiplyAdd(av, b1, c01);
+                    av = Vector256.Create(a1[offset]);
+                    c10 = Vector256.FusedMultiplyAdd(av, b0, c10); c11 = Vector256.FusedMultiplyAdd(av, b1, c11);
+                    av = Vector256.Create(a2[offset]);
+                    c20 = Vector256.FusedMultiplyAdd(av, b0, c20); c21 = Vector256.FusedMultiplyAdd(av, b1, c21);
+                    av = Vector256.Create(a3[offset]);
+                    c30 = Vector256.FusedMultiplyAdd(av, b0, c30); c31 = Vector256.FusedMultiplyAdd(av, b1, c31);
+                    av = Vector256.Create(a4[offset]);
+                    c40 = Vector256.FusedMultiplyAdd(av, b0, c40); c41 = Vector256.FusedMultiplyAdd(av, b1, c41);
+                    av = Vector256.Create(a5[offset]);
+                    c50 = Vector256.FusedMultiplyAdd(av, b0, c50); c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
+                    offset++;
+                    b += Width;
+                }
+                {
+                    var b0 = Vector256.Load(b);
+                    var b1 = Vector256.Load(b + 8);
+                    var av = Vector256.Create(a0[offset]);
+                    c00 = Vector256.FusedMultiplyAdd(av, b0, c00); c01 = Vector256.FusedMultiplyAdd(av, b1, c01);
+                    av = Vector256.Create(a1[offset]);
+                    c10 = Vector256.FusedMultiplyAdd(av, b0, c10); c11 = Vector256.FusedMultiplyAdd(av, b1, c11);
+                    av = Vector256.Create(a2[offset]);
+                    c20 = Vector256.FusedMultiplyAdd(av, b0, c20); c21 = Vector256.FusedMultiplyAdd(av, b1, c21);
+                    av = Vector256.Create(a3[offset]);
+                    c30 = Vector256.FusedMultiplyAdd(av, b0, c30); c31 = Vector256.FusedMultiplyAdd(av, b1, c31);
+                    av = Vector256.Create(a4[offset]);
+                    c40 = Vector256.FusedMultiplyAdd(av, b0, c40); c41 = Vector256.FusedMultiplyAdd(av, b1, c41);
+                    av = Vector256.Create(a5[offset]);
+                    c50 = Vector256.FusedMultiplyAdd(av, b0, c50); c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
+                    offset++;
+                    b += Width;
+                }
             }
-            if (k < kc)
+            for (; k < kc; k++)
             {
                 {
                     var b0 = Vector256.Load(b);
