@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Data;
 using Tessera.Jobs.Storage;
 using Tessera.Testing;
 
@@ -10,6 +12,35 @@ public class QueueTests
 
     private static JobRequest Noop(int priority = 0, DateTimeOffset? runAt = null) =>
         new("system.noop", new JsonObject()) { Priority = priority, RunAt = runAt };
+
+    [Fact]
+    public async Task A_claim_that_waited_for_the_write_lock_is_stamped_when_it_got_the_lock()
+    {
+        // A dependent job becomes claimable when its dependency's completion commits. A claimer that read the
+        // clock before waiting behind that commit stamped the dependent as started before the dependency finished.
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var harness = await JobsHarness.CreateAsync("sqlite", configure: services => services.AddSingleton<TimeProvider>(clock));
+        var job = (await harness.Jobs.EnqueueAsync(JobsHarness.Alice, Noop())).Job;
+        var database = harness.Services.GetRequiredService<TesseraDatabase>();
+        var lockHeld = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var holder = database.InTransactionAsync(async (_, _) =>
+        {
+            lockHeld.SetResult();
+            await release.Task;
+        });
+        await lockHeld.Task;
+        var claim = Task.Run(() => harness.Claims.ClaimAsync("w1", NoopKinds, 1, CancellationToken.None));
+        await Task.Delay(200); // the claim is now waiting for the write lock
+        Assert.False(claim.IsCompleted);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var lockReleasedAt = clock.GetUtcNow();
+        release.SetResult();
+        await holder;
+        var claimed = Assert.Single(await claim);
+        Assert.Equal(job.Id, claimed.Id);
+        Assert.Equal(lockReleasedAt, (await harness.Jobs.GetAsync(JobScope.Operator, job.Id)).StartedAt);
+    }
 
     [Theory]
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]

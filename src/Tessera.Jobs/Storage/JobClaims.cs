@@ -20,18 +20,24 @@ internal sealed class JobClaims(JobWrites writes, JobsOptions options, TimeProvi
     {
         if (kinds.Count == 0 || max <= 0) return [];
         var limited = options.OrgMaxRunning > 0 || kinds.Any(options.KindLimits.ContainsKey);
-        var now = time.GetUtcNow();
-        var parameters = new DynamicParameters(new
+        // The clock is read once the claim holds its locks (SQLite's write lock, PostgreSQL's advisory lock): read
+        // before, a claimer that waited behind a dependency's completion would give the dependent a start time
+        // earlier than that dependency's finish.
+        DynamicParameters Parameters(DateTimeOffset now)
         {
-            now,
-            worker = workerId,
-            until = now + options.Lease,
-            batch = limited ? 1 : max,
-            message = ClaimMessage(workerId),
-            orgMax = options.OrgMaxRunning,
-            limits = JsonSerializer.Serialize(options.KindLimits),
-        });
-        parameters.Add("kinds", Sql.ListValue(writes.Dialect, kinds));
+            var parameters = new DynamicParameters(new
+            {
+                now,
+                worker = workerId,
+                until = now + options.Lease,
+                batch = limited ? 1 : max,
+                message = ClaimMessage(workerId),
+                orgMax = options.OrgMaxRunning,
+                limits = JsonSerializer.Serialize(options.KindLimits),
+            });
+            parameters.Add("kinds", Sql.ListValue(writes.Dialect, kinds));
+            return parameters;
+        }
         var candidates = $"""
             SELECT c.id AS picked_id, c.state AS previous_state FROM jobs c
             WHERE c.state IN ('queued', 'retrying') AND c.run_at <= @now AND {Sql.InList(writes.Dialect, "c.kind", "kinds")}
@@ -46,9 +52,10 @@ internal sealed class JobClaims(JobWrites writes, JobsOptions options, TimeProvi
                 await RelaxDurabilityAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                 if (limited)
                     await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = LimitedClaimLockKey }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                return await ClaimOnPostgresAsync(connection, transaction, candidates, parameters, cancellationToken).ConfigureAwait(false);
+                return await ClaimOnPostgresAsync(connection, transaction, candidates, Parameters(time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
             }
-            return await ClaimOnSqliteAsync(connection, transaction, candidates, parameters, now, cancellationToken).ConfigureAwait(false);
+            var now = time.GetUtcNow();
+            return await ClaimOnSqliteAsync(connection, transaction, candidates, Parameters(now), now, cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
