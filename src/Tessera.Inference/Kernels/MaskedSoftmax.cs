@@ -68,8 +68,9 @@ internal static class MaskedSoftmax
     }
 
     // One method per width, each inlined into its own never-inlined row loop above, so each gets
-    // its own inlining budget and the exp inlines (see Gelu). eˣ⁻ᵐᵃˣ is computed as 2^(x·log₂e − max·log₂e), one fused multiply-add;
-    // the rounding of max·log₂e scales every numerator alike and cancels in the normalisation.
+    // its own inlining budget and the exp inlines (see Gelu). eˣ⁻ᵐᵃˣ is computed as
+    // 2^(x·log₂e − max·log₂e), one fused multiply-add; the rounding of max·log₂e scales every
+    // numerator alike and cancels in the normalisation.
     // Two vectors per step with two partial sums (one exp is a long dependency chain), and two
     // running maxima. MaxNative is one instruction where the IEEE Max is six; scores are never NaN.
     // A row that is not a whole number of vectors ends with one vector overlapping the body: it
