@@ -19,6 +19,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Tests read shared/fixtures beside the clone. A clone made elsewhere (git clone . /tmp/x) finds them
+# beside the repository it was cloned from.
+if [ -z "${TESSERA_FIXTURES:-}" ] && [ ! -d "$root/../shared/fixtures" ]; then
+  origin=$(git -C "$root" remote get-url origin 2>/dev/null || true)
+  if [ -n "$origin" ] && [ -d "$origin/../shared/fixtures" ]; then
+    export TESSERA_FIXTURES="$(cd "$origin/../shared/fixtures" && pwd)"
+    echo "shared fixtures: $TESSERA_FIXTURES (beside the origin $origin)"
+  fi
+fi
+
 source "$root/scripts/throwaway-postgres.sh"
 work=$(mktemp -d /tmp/tessera-test.XXXXXX)
 cleanup() {

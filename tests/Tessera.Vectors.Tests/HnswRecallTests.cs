@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tessera.Testing;
 using Tessera.Vectors.Hnsw;
 
 namespace Tessera.Vectors.Tests;
@@ -73,7 +74,7 @@ public sealed class HnswRecallTests
     [Fact]
     public void Real_SIFT_descriptors_find_their_published_neighbours()
     {
-        var folder = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "shared", "fixtures", "ann");
+        var folder = Path.Combine(RepoPaths.Fixtures, "ann");
         var data = ReadFvecs(Path.Combine(folder, "sift-dataset-5k.fvecs"), out var dim);
         var queries = ReadFvecs(Path.Combine(folder, "sift-query-3.fvecs"), out _);
         var truth = File.ReadAllLines(Path.Combine(folder, "sift-query-3.groundtruth-top10.tsv"))
