@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Tessera.Jobs;
-using Tessera.Omics.Api;
-using Tessera.Omics.Search;
+using Tessera.Platform;
+using Tessera.Platform.Modules;
 using Tessera.Server.Auth;
 using Tessera.Server.Endpoints;
 using Tessera.Server.Health;
@@ -14,7 +14,10 @@ namespace Tessera.Server;
 /// <summary>Composes the modules into one ASP.NET Core application. Endpoints live with their modules.</summary>
 public static class TesseraServer
 {
-    public static WebApplicationBuilder CreateBuilder(string[] args, IReadOnlyDictionary<string, string?>? flags = null)
+    /// <param name="args">Command-line arguments (configuration keys).</param>
+    /// <param name="flags">Configuration set by the CLI's flags: the top layer.</param>
+    /// <param name="modules">The systems to run (default: <see cref="InstalledModules.All"/>).</param>
+    public static WebApplicationBuilder CreateBuilder(string[] args, IReadOnlyDictionary<string, string?>? flags = null, TesseraModules? modules = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         TesseraConfiguration.Apply(builder.Configuration, flags);
@@ -24,7 +27,8 @@ public static class TesseraServer
         builder.WebHost.UseUrls($"http://{settings.Host}:{settings.Port}");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBytes);
 
-        builder.Services.AddTesseraCore();
+        builder.Services.AddTesseraCore(modules);
+        builder.Services.AddModuleSettingsCheck();
         builder.Services.AddHostedService<StartupMigrations>();
         builder.Services.AddTesseraProblems();
         builder.Services.AddTesseraAuth();
@@ -34,8 +38,7 @@ public static class TesseraServer
             options.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
         });
         builder.Services.AddOpenApi("v1");
-        builder.Services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: [HealthEndpoints.ReadyTag])
-            .AddCheck<OmicsIndexHealthCheck>("omics-index", tags: [HealthEndpoints.ReadyTag]);
+        builder.Services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: [ModuleServices.ReadyTag]);
         if (settings.Workers > 0) builder.Services.AddJobWorkers(settings.Workers);
         return builder;
     }
@@ -57,7 +60,8 @@ public static class TesseraServer
         api.MapTokenEndpoints();
         api.MapOrganizationEndpoints();
         api.MapJobs();
-        api.MapOmics();
+        foreach (var module in app.Services.GetRequiredService<TesseraModules>())
+            module.MapEndpoints(api.MapGroup("/" + module.Name).WithTags(module.Name).RequireAuthorization());
         api.MapFallback(() => Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: "No such API route.")).ExcludeFromDescription();
         return app;
     }

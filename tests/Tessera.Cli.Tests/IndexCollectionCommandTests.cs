@@ -53,14 +53,14 @@ public class IndexCollectionCommandTests
 
         // A member's search finds the peptide itself first; someone outside the organization is refused.
         var query = await CliProcess.RunAsync(["index", "query", "--collection", "omics", "--user", "demo@tessera.local", "--org", "demo",
-            "--sequence", DemoPeptide.ToLowerInvariant(), "--k", "3", .. data]);
+            "--text", DemoPeptide.ToLowerInvariant(), "--k", "3", .. data]);
         Assert.True(query.ExitCode == 0, query.Error);
         var hits = query.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(3, hits.Count);
         Assert.Equal(DemoPeptide, hits[0].GetProperty("sequence").GetString());
         Assert.Equal(1.0, hits[0].GetProperty("score").GetDouble(), 1e-4);
         var stranger = await CliProcess.RunAsync(["index", "query", "--collection", "omics", "--user", "nobody@example.com", "--org", "demo",
-            "--sequence", DemoPeptide, .. data]);
+            "--text", DemoPeptide, .. data]);
         Assert.Equal(1, stranger.ExitCode);
         Assert.Contains("was not found", stranger.Error, StringComparison.Ordinal);
         var unknown = await CliProcess.RunAsync(["index", "build", "--collection", "chem", .. data]);

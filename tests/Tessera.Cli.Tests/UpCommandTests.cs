@@ -29,13 +29,13 @@ public class UpCommandTests
             // The export client explains a missing token, an unknown run and a bad token in plain words.
             var serverUrl = $"http://127.0.0.1:{port}";
             var outFile = Path.Combine(scratch.DataDir, "export.json");
-            var noToken = await CliProcess.RunAsync("export", "run", Guid.CreateVersion7().ToString(), "--server", serverUrl, "--out", outFile);
+            var noToken = await CliProcess.RunAsync("omics", "export", Guid.CreateVersion7().ToString(), "--server", serverUrl, "--out", outFile);
             Assert.Equal(1, noToken.ExitCode);
             Assert.Contains("No API token", noToken.Error, StringComparison.Ordinal);
-            var unknownRun = await CliProcess.RunAsync("export", "run", Guid.CreateVersion7().ToString(), "--server", serverUrl, "--demo", "--data-dir", scratch.DataDir, "--out", outFile);
+            var unknownRun = await CliProcess.RunAsync("omics", "export", Guid.CreateVersion7().ToString(), "--server", serverUrl, "--demo", "--data-dir", scratch.DataDir, "--out", outFile);
             Assert.Equal(1, unknownRun.ExitCode);
             Assert.Contains("was not found", unknownRun.Error, StringComparison.Ordinal);
-            var badToken = await CliProcess.RunAsync("export", "run", Guid.CreateVersion7().ToString(), "--server", serverUrl, "--token", "tsr_nope", "--out", outFile);
+            var badToken = await CliProcess.RunAsync("omics", "export", Guid.CreateVersion7().ToString(), "--server", serverUrl, "--token", "tsr_nope", "--out", outFile);
             Assert.Contains("refused the token", badToken.Error, StringComparison.Ordinal);
             Assert.False(File.Exists(outFile));
 

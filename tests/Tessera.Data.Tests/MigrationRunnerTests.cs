@@ -125,4 +125,18 @@ public class MigrationRunnerTests
         Assert.Equal(12, MigrationScript.FromFile("0012_add_things.sql", "").Version);
         Assert.Throws<InvalidOperationException>(() => MigrationScript.FromFile("add_things.sql", ""));
     }
+
+    [Fact]
+    public void A_migration_written_for_one_dialect_only_is_refused()
+    {
+        MigrationScript[] both = [MigrationScript.FromFile("0001_start.sql", "SELECT 1;")];
+        MigrationScript[] sqliteAhead = [.. both, MigrationScript.FromFile("0002_add_column.sql", "SELECT 1;")];
+        MigrationScript[] renamed = [MigrationScript.FromFile("0001_begin.sql", "SELECT 1;")];
+
+        var missing = Assert.Throws<InvalidOperationException>(() => new MigrationSet("widgets", sqliteAhead, both));
+        Assert.Contains("0002_add_column.sql has no PostgreSQL script", missing.Message, StringComparison.Ordinal);
+        var mismatched = Assert.Throws<InvalidOperationException>(() => new MigrationSet("widgets", both, renamed));
+        Assert.Contains("0001_begin.sql has no SQLite script", mismatched.Message, StringComparison.Ordinal);
+        Assert.Single(new MigrationSet("widgets", both, both).Postgres);
+    }
 }

@@ -40,7 +40,7 @@ public class OmicsAnalysisServiceTests
     }
 
     private static async Task MigrateAsync(ScratchDatabase scratch) =>
-        await new MigrationRunner(scratch.Database, [DataModule.Migrations, OmicsModule.Migrations], NullLogger<MigrationRunner>.Instance).MigrateAsync();
+        await new MigrationRunner(scratch.Database, [DataModule.Migrations, OmicsModule.Schema], NullLogger<MigrationRunner>.Instance).MigrateAsync();
 
     private static IEnumerable<string> Family(char a, char b, int count) =>
         Enumerable.Range(0, count).Select(i => new string(a, 6 + i % 5) + new string(b, 3 + i % 4));

@@ -24,7 +24,7 @@ public class OmicsEmbeddingServiceTests
 
     private static async Task<Guid> UploadAsync(ScratchDatabase scratch, int peptides)
     {
-        await new MigrationRunner(scratch.Database, [DataModule.Migrations, OmicsModule.Migrations], NullLogger<MigrationRunner>.Instance).MigrateAsync();
+        await new MigrationRunner(scratch.Database, [DataModule.Migrations, OmicsModule.Schema], NullLogger<MigrationRunner>.Instance).MigrateAsync();
         var upload = new OmicsUploadService(scratch.Database, new LocalBlobStore(Path.Combine(scratch.DataDir, "blobs"), 10 << 20), new ParseLimits(), TimeProvider.System);
         var random = new Random(5);
         var fasta = new StringBuilder();

@@ -19,7 +19,7 @@ public class OmicsUploadServiceTests
 
     private static async Task<(OmicsUploadService Service, LocalBlobStore Blobs)> ServiceAsync(ScratchDatabase scratch)
     {
-        await new MigrationRunner(scratch.Database, [DataModule.Migrations, OmicsModule.Migrations], NullLogger<MigrationRunner>.Instance).MigrateAsync();
+        await new MigrationRunner(scratch.Database, [DataModule.Migrations, OmicsModule.Schema], NullLogger<MigrationRunner>.Instance).MigrateAsync();
         var blobs = new LocalBlobStore(Path.Combine(scratch.DataDir, "blobs"), 10 << 20);
         return (new OmicsUploadService(scratch.Database, blobs, new ParseLimits(), TimeProvider.System), blobs);
     }

@@ -1,7 +1,7 @@
 using System.Text;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using Tessera.Omics.Search;
+using Tessera.Platform.Collections;
 using Tessera.Testing;
 using static Tessera.Server.Tests.AuthTestKit;
 using static Tessera.Server.Tests.OmicsTestKit;
@@ -57,7 +57,7 @@ public class OmicsConcurrencyAndRecoveryTests
             Assert.Equal(runs * (unique + 1), await c.ExecuteScalarAsync<int>("SELECT COUNT(DISTINCT peptide_id) FROM omics_embeddings"));
             Assert.Equal(runs * (unique + 1), await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM omics_embeddings"));
         }
-        var status = Assert.Single(app.Services.GetRequiredService<OmicsIndex>().Statuses);
+        var status = Assert.Single(app.Services.GetRequiredService<VectorCollections>().Get("omics").Statuses);
         Assert.Equal(runs * (unique + 1), status.Count);
 
         // Each run, searched alone with k above its size, returns exactly its own peptides, the query first.
@@ -128,7 +128,7 @@ public class OmicsConcurrencyAndRecoveryTests
         {
             var (client, _, _, _) = await SignInAsync(app, "dana@example.com", "lab");
             Assert.Equal(peptides[35], HitSequences(await SearchAsync(client, new { sequence = peptides[35], k = 1 }))[0]);
-            var status = Assert.Single(app.Services.GetRequiredService<OmicsIndex>().Statuses);
+            var status = Assert.Single(app.Services.GetRequiredService<VectorCollections>().Get("omics").Statuses);
             Assert.Equal(90, status.Count);
             Assert.Null(status.LastBuildDuration); // loaded from the snapshot, not rebuilt
             Assert.Equal("healthy", (await Json(await client.GetAsync(new Uri("/readyz", UriKind.Relative)))).GetProperty("status").GetString());

@@ -150,7 +150,7 @@ public sealed class VectorIndexManagerTests : IDisposable
                 return Task.FromResult(Rows(0, stored));
             },
             NullLogger<VectorIndexManager>.Instance, TimeProvider.System, buildThreads: 2,
-            missing: (index, _) => Task.FromResult<IndexSourceData?>(index.Count <= stored ? Rows(index.Count, stored) : null));
+            missing: (serving, _) => Task.FromResult<IndexSourceData?>(serving.Index.Count <= stored ? Rows(serving.Index.Count, stored) : null));
 
         await manager.RequestRebuild();
         var first = manager.Current!;

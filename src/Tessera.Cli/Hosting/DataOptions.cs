@@ -27,4 +27,15 @@ internal sealed class DataOptions
         [TesseraSettings.DataDirKey] = parse.GetValue(DataDir),
         [TesseraSettings.DatabaseKey] = parse.GetValue(Database),
     };
+
+    /// <summary>The flags of a command whose data options were added by <see cref="AddTo"/> elsewhere (a module's verb).</summary>
+    public static Dictionary<string, string?> FlagsByName(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        return new()
+        {
+            [TesseraSettings.DataDirKey] = parse.GetValue<string?>("--data-dir"),
+            [TesseraSettings.DatabaseKey] = parse.GetValue<string?>("--database"),
+        };
+    }
 }

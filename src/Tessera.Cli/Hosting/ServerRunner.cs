@@ -9,9 +9,9 @@ namespace Tessera.Cli.Hosting;
 /// <summary>Starts the web server for <c>up</c> and <c>serve</c>, prints where it listens, and runs until stopped.</summary>
 internal static class ServerRunner
 {
-    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string?> flags, Func<WebApplication, CancellationToken, Task>? afterStart, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliHost host, IReadOnlyDictionary<string, string?> flags, Func<WebApplication, CancellationToken, Task>? afterStart, CancellationToken cancellationToken)
     {
-        var app = TesseraServer.Build(TesseraServer.CreateBuilder([], flags));
+        var app = TesseraServer.Build(TesseraServer.CreateBuilder([], flags, host.Modules));
         await using (app.ConfigureAwait(false))
         {
             var settings = app.Services.GetRequiredService<TesseraSettings>();

@@ -9,7 +9,7 @@ namespace Tessera.Jobs;
 /// </summary>
 public interface IJobHandler
 {
-    /// <summary>The kind name jobs are enqueued with, e.g. <c>omics.embed</c>.</summary>
+    /// <summary>The kind name jobs are enqueued with, by convention <c>&lt;module&gt;.&lt;action&gt;</c>.</summary>
     string Kind { get; }
 
     /// <summary>Bump when the handler's output for the same input changes: it is part of the input signature.</summary>

@@ -12,12 +12,12 @@ using Tessera.Omics.Search;
 namespace Tessera.Omics.Api;
 
 /// <summary>System 1's HTTP surface under <c>/api/v1/omics</c>: thin handlers over the Omics services.</summary>
-public static class OmicsEndpoints
+internal static class OmicsEndpoints
 {
-    public static RouteGroupBuilder MapOmics(this RouteGroupBuilder api)
+    /// <summary>Maps the routes into the module's group (<c>/api/v1/omics</c>, authenticated callers only).</summary>
+    public static RouteGroupBuilder MapOmics(this RouteGroupBuilder omics)
     {
-        ArgumentNullException.ThrowIfNull(api);
-        var omics = api.MapGroup("/omics").WithTags("omics").RequireAuthorization();
+        ArgumentNullException.ThrowIfNull(omics);
         omics.MapPost("/runs", UploadAsync).DisableAntiforgery()
             .WithSummary("Upload peptides (multipart: file = FASTA/CSV/TSV, optional name and embedder); 202 with the run and its embedding job.");
         omics.MapGet("/runs", ListAsync).WithSummary("Your runs, newest first.");
@@ -26,7 +26,7 @@ public static class OmicsEndpoints
         omics.MapGet("/runs/{id:guid}/export", ExportAsync).WithSummary("OmicsToken v1 JSON (default), or ?format=csv|npy.");
         omics.MapPost("/compare", CompareAsync).WithSummary("Compare two of your runs.");
         omics.MapPost("/search", SearchAsync).WithSummary("Nearest peptides to a sequence or a stored peptide, among your runs only.");
-        return api;
+        return omics;
     }
 
     private static async Task<Accepted<UploadResponse>> UploadAsync(HttpContext context, OmicsRunSubmission submissions, CancellationToken cancellationToken)

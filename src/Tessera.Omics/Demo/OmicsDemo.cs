@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Tessera.Core.Identity;
+using Tessera.Platform.Modules;
 using Tessera.Omics.Runs;
 using Tessera.Omics.Search;
 using Tessera.Omics.Storage;
@@ -15,6 +17,25 @@ public sealed class OmicsDemo(OmicsRunSubmission submissions, OmicsRunReader run
     public static readonly TimeSpan EmbeddingTimeout = TimeSpan.FromMinutes(5);
 
     public sealed record Result(OmicsRun Run, string Query, OmicsSearchService.Response? Search);
+
+    /// <summary>Seeds the demo run, waits for the job engine to embed and index it, and prints a sample search.</summary>
+    public static async Task SeedAndReportAsync(DemoContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var output = context.Output;
+        if (context.WorkersRunning) await output.WriteLineAsync("  omics demo: embedding and indexing 300 bundled peptides…").ConfigureAwait(false);
+        var demo = await context.Services.GetRequiredService<OmicsDemo>().SeedAsync(context.Owner, context.WorkersRunning, cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync($"  omics demo run {demo.Run.Id} ({demo.Run.PeptideCount} peptides): {demo.Run.State}").ConfigureAwait(false);
+        if (demo.Search is null)
+        {
+            await output.WriteLineAsync(context.WorkersRunning
+                ? "  omics demo: the embedding job has not finished yet; see GET /api/v1/jobs/" + demo.Run.JobId
+                : "  omics demo: no in-process workers (--workers 0); run 'tessera worker' to embed the demo run.").ConfigureAwait(false);
+            return;
+        }
+        await output.WriteLineAsync($"  sample search for {demo.Query} ({demo.Search.Embedder}):").ConfigureAwait(false);
+        foreach (var hit in demo.Search.Hits) await output.WriteLineAsync($"    {hit.Score:0.000}  {hit.Sequence}").ConfigureAwait(false);
+    }
 
     /// <summary>Seeds the run if the owner has none yet; waits for its embedding when <paramref name="waitForEmbedding"/>.</summary>
     public async Task<Result> SeedAsync(Principal owner, bool waitForEmbedding, CancellationToken cancellationToken)

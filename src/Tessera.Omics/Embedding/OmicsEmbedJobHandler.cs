@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Tessera.Jobs;
 using Tessera.Omics.Search;
+using Tessera.Platform.Collections;
 
 namespace Tessera.Omics.Embedding;
 
@@ -8,7 +9,7 @@ namespace Tessera.Omics.Embedding;
 /// The <c>omics.embed</c> job: embeds every peptide of a run. Safe to re-run after a crash or a lease takeover:
 /// vectors already stored are skipped, so the work resumes where it stopped.
 /// </summary>
-internal sealed class OmicsEmbedJobHandler(OmicsEmbeddingService embeddings, OmicsIndex index, TimeProvider time) : IJobHandler
+internal sealed class OmicsEmbedJobHandler(OmicsEmbeddingService embeddings, VectorCollections collections, TimeProvider time) : IJobHandler
 {
     public const string JobKind = "omics.embed";
 
@@ -32,10 +33,11 @@ internal sealed class OmicsEmbedJobHandler(OmicsEmbeddingService embeddings, Omi
             lastReport = time.GetTimestamp();
             return context.ReportProgressAsync(p.Done, p.Total, "peptides embedded", cancellationToken);
         }, cancellationToken: cancellationToken).ConfigureAwait(false);
-        // Ask for the embedder's index to be rebuilt with the new vectors (coalesced with concurrent requests; a
-        // failed build keeps the previous index serving and shows as degraded in /readyz).
+        // Bring the embedder's index up to date with the new vectors (coalesced with concurrent requests; a failed
+        // update keeps the previous index serving and shows as degraded in /readyz). Searches meanwhile scan the new
+        // vectors exactly, so they are found either way.
         var indexStarted = time.GetTimestamp();
-        var status = await index.For(outcome.Embedder).RequestRebuild().ConfigureAwait(false);
+        var status = await collections.Get(OmicsSearchService.CollectionName).UpdateAsync(OmicsSearchService.PartitionOf(outcome.Embedder)).ConfigureAwait(false);
         return new JsonObject
         {
             ["index_health"] = status.Health.ToString().ToLowerInvariant(),

@@ -7,28 +7,35 @@ using Tessera.Data;
 using Tessera.Omics.Embedding;
 using Tessera.Omics.Parsing;
 using Tessera.Omics.Storage;
-using Tessera.Vectors.Hnsw;
-using Tessera.Vectors.Management;
+using Tessera.Platform.Collections;
+using Tessera.Vectors.Collections;
 
 namespace Tessera.Omics.Search;
 
 /// <summary>
 /// Similarity search over the caller's peptides: the query (a sequence embedded on the fly with the same embedder,
-/// or a stored peptide's vector) searches the embedder's HNSW index with a filter that admits only vectors of runs the
-/// caller owns — the filter is applied inside the index search, so k hits are found among visible peptides only.
+/// or a stored peptide's vector) searches the embedder's partition of the omics vector collection with a filter that
+/// admits only vectors of runs the caller owns — applied inside the index search, so k hits are found among visible
+/// peptides only. Vectors stored since the index was last updated are compared exactly, so results are complete.
 /// </summary>
-public sealed class OmicsSearchService(TesseraDatabase database, OmicsIndex index, OmicsEmbedderChoice embedders, TimeProvider time)
+public sealed class OmicsSearchService(TesseraDatabase database, VectorCollections collections, OmicsEmbedderChoice embedders)
 {
     public const int MaxK = 100;
 
-    /// <summary>After a failed rebuild, searches wait this long before asking for another.</summary>
-    private static readonly TimeSpan RebuildRetryDelay = TimeSpan.FromSeconds(30);
+    /// <summary>The vector collection of peptide embeddings.</summary>
+    public const string CollectionName = "omics";
 
     public sealed record Request(string? Sequence, Guid? PeptideId, int K = 10, IReadOnlyList<Guid>? RunIds = null, string? Embedder = null);
 
     public sealed record Hit(double Score, Guid PeptideId, string Sequence, Guid RunId, string RunName);
 
     public sealed record Response(string Embedder, string ModelHash, int Searched, IReadOnlyList<Hit> Hits);
+
+    public static VectorPartition PartitionOf(EmbedderIdentity embedder)
+    {
+        ArgumentNullException.ThrowIfNull(embedder);
+        return new VectorPartition(embedder.Name, embedder.ModelHash, embedder.Dimension);
+    }
 
     public async Task<Response> SearchAsync(Principal owner, Request request, CancellationToken cancellationToken = default)
     {
@@ -42,26 +49,22 @@ public sealed class OmicsSearchService(TesseraDatabase database, OmicsIndex inde
             ? await StoredQueryAsync(owner, peptideId, cancellationToken).ConfigureAwait(false)
             : await EmbeddedQueryAsync(request.Sequence!, request.Embedder, cancellationToken).ConfigureAwait(false);
 
-        var runs = index.RunsOf(embedder);
         IReadOnlyList<VisibleRun> visible;
-        long newestLabel;
         await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         {
             visible = await VisibleRunsAsync(c, owner, embedder, request.RunIds, cancellationToken).ConfigureAwait(false);
-            newestLabel = await OmicsIndex.HighestStoredLabelAsync(c, embedder, cancellationToken).ConfigureAwait(false);
-            await runs.EnsureCompleteAsync(c, embedder, cancellationToken).ConfigureAwait(false);
         }
-        var current = await CurrentIndexAsync(index.For(embedder), newestLabel).ConfigureAwait(false);
         var searched = visible.Sum(r => r.PeptideCount);
-        if (current is null || visible.Count == 0) return new Response(embedder.Name, embedder.ModelHash, searched, []);
+        if (visible.Count == 0) return new Response(embedder.Name, embedder.ModelHash, searched, []);
 
-        var hits = current.Search(query, request.K, runs.Admitting(visible.Select(r => r.Id)));
-        var details = await DescribeAsync(hits.Select(h => h.Id).ToList(), cancellationToken).ConfigureAwait(false);
-        return new Response(embedder.Name, embedder.ModelHash, searched, hits
-            .Where(h => details.ContainsKey(h.Id))
+        var found = await collections.Get(CollectionName).SearchAsync(
+            PartitionOf(embedder), query, request.K, visible.Select(r => r.Id).ToHashSet(), cancellationToken).ConfigureAwait(false);
+        var details = await DescribeAsync(found.Hits.Select(h => h.Label).ToList(), cancellationToken).ConfigureAwait(false);
+        return new Response(embedder.Name, embedder.ModelHash, searched, found.Hits
+            .Where(h => details.ContainsKey(h.Label))
             .Select(h =>
             {
-                var d = details[h.Id];
+                var d = details[h.Label];
                 return new Hit(Math.Round(1 - h.Distance, 6), d.PeptideId, d.Sequence, d.RunId, d.RunName);
             }).ToList());
     }
@@ -86,22 +89,6 @@ public sealed class OmicsSearchService(TesseraDatabase database, OmicsIndex inde
         var embedder = await embedders.GetAsync(embedders.Resolve(requestedEmbedder), cancellationToken).ConfigureAwait(false);
         var vectors = await embedder.GenerateAsync([clean], cancellationToken: cancellationToken).ConfigureAwait(false);
         return (vectors[0].Vector.ToArray(), OmicsEmbeddingService.Identity(embedder.Descriptor));
-    }
-
-    /// <summary>
-    /// The index to search: the first search builds it; a search that finds it behind the database (the newest
-    /// stored label missing, e.g. vectors written by a worker process) serves it as it is and starts a rebuild,
-    /// unless one is running or the last one failed moments ago.
-    /// </summary>
-    private async Task<HnswIndex?> CurrentIndexAsync(VectorIndexManager manager, long newestLabel)
-    {
-        var current = manager.Current;
-        if (newestLabel == 0 || current?.Contains(newestLabel) == true) return current;
-        if (current is null) return (await manager.RequestRebuild().ConfigureAwait(false)).Health == IndexHealth.Healthy ? manager.Current : null;
-        var status = manager.Status;
-        var failedRecently = status.LastErrorAt is { } failedAt && time.GetUtcNow() - failedAt < RebuildRetryDelay;
-        if (!status.Rebuilding && !failedRecently) _ = manager.RequestRebuild();
-        return current;
     }
 
     /// <summary>The caller's embedded runs of this embedder (optionally narrowed to <paramref name="runIds"/>): the owner filter, in SQL.</summary>

@@ -1,14 +1,12 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Tessera.Platform.Modules;
 
 namespace Tessera.Server.Health;
 
 public static class HealthEndpoints
 {
-    /// <summary>The tag a module puts on its health check to take part in <c>/readyz</c>.</summary>
-    public const string ReadyTag = "ready";
-
     /// <summary>
     /// <c>/healthz</c>: the process is alive (no checks). <c>/readyz</c>: every ready-tagged check passes; a
     /// degraded check (e.g. an index serving its last good snapshot) still answers 200 but says so.
@@ -18,7 +16,7 @@ public static class HealthEndpoints
         endpoints.MapGet("/healthz", () => TypedResults.Ok(new { status = "alive" })).ExcludeFromDescription();
         endpoints.MapHealthChecks("/readyz", new HealthCheckOptions
         {
-            Predicate = check => check.Tags.Contains(ReadyTag),
+            Predicate = check => check.Tags.Contains(ModuleServices.ReadyTag),
             ResponseWriter = WriteReportAsync,
             ResultStatusCodes =
             {

@@ -4,18 +4,22 @@ using Tessera.Data.Blobs;
 using Tessera.Data.Identity;
 using Tessera.Data.Migrations;
 using Tessera.Jobs;
-using Tessera.Omics;
+using Tessera.Platform;
+using Tessera.Platform.Modules;
 
 namespace Tessera.Server.Hosting;
 
 /// <summary>The services every Tessera process shares (server, worker and CLI), composed in one place.</summary>
 public static class TesseraServices
 {
-    public static IServiceCollection AddTesseraCore(this IServiceCollection services)
+    /// <param name="services">The container.</param>
+    /// <param name="modules">The systems to run (default: <see cref="InstalledModules.All"/>).</param>
+    public static IServiceCollection AddTesseraCore(this IServiceCollection services, TesseraModules? modules = null)
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => TesseraSettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => new TesseraDatabase(sp.GetRequiredService<TesseraSettings>().Database));
+        services.AddSingleton(sp => new DataPaths(sp.GetRequiredService<TesseraSettings>().DataDir));
         services.AddSingleton(DataModule.Migrations);
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<InstanceSettings>();
@@ -23,13 +27,10 @@ public static class TesseraServices
         services.AddSingleton<AccountService>();
         services.AddSingleton<OrganizationService>();
         services.AddSingleton<IBlobStore>(sp =>
-        {
-            var settings = sp.GetRequiredService<TesseraSettings>();
-            return new LocalBlobStore(settings.BlobRoot, settings.MaxBlobBytes);
-        });
+            new LocalBlobStore(sp.GetRequiredService<DataPaths>().Blobs, sp.GetRequiredService<TesseraSettings>().MaxBlobBytes));
         services.AddSingleton<UrlSignerProvider>();
         services.AddTesseraJobs();
-        services.AddOmics(sp => Path.Combine(sp.GetRequiredService<TesseraSettings>().DataDir, "indexes"));
+        services.AddTesseraModules(modules ?? InstalledModules.All);
         return services;
     }
 }

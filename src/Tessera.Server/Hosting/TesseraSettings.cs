@@ -29,8 +29,6 @@ public sealed record TesseraSettings
     public long MaxBlobBytes { get; init; } = 1L << 30;
     public int RequestsPerMinute { get; init; } = 1200;
 
-    public string BlobRoot => Path.Combine(DataDir, "blobs");
-
     public static TesseraSettings From(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);

@@ -174,6 +174,12 @@ public sealed unsafe partial class HnswIndex : IDisposable
         lock (_labelLock) return _labels.ContainsKey(label);
     }
 
+    /// <summary>The largest label held (0 when empty): after a snapshot load, how far the index covers a source whose labels only grow.</summary>
+    public long HighestLabel()
+    {
+        lock (_labelLock) return _labels.Count == 0 ? 0 : _labels.Keys.Max();
+    }
+
     /// <summary>A copy of the stored vector (unit length for cosine), or null when the label is absent.</summary>
     public float[]? GetVector(long label)
     {

@@ -17,17 +17,18 @@ public sealed class VectorIndexManager : IAsyncDisposable
     private readonly DistanceMetric _metric;
     private readonly HnswOptions _options;
     private readonly Func<CancellationToken, Task<IndexSourceData>> _source;
-    private readonly Func<HnswIndex, CancellationToken, Task<IndexSourceData?>>? _missing;
+    private readonly Func<ServingIndex, CancellationToken, Task<IndexSourceData?>>? _missing;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly int _buildThreads;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Lock _gate = new();
 
-    private HnswIndex? _current;
+    private ServingIndex? _serving;
     private IndexStatus _status;
     private Task? _running;
     private TaskCompletionSource<IndexStatus>? _following;
+    private bool _fullBuildAsked;
 
     /// <param name="collection">Name shown in logs and status.</param>
     /// <param name="snapshotPath">Where the serving index is persisted.</param>
@@ -38,13 +39,14 @@ public sealed class VectorIndexManager : IAsyncDisposable
     /// <param name="time">Clock for status timestamps.</param>
     /// <param name="buildThreads">Insert threads per build (0: all cores).</param>
     /// <param name="missing">
-    /// Reads only the vectors the serving index lacks, or returns null when it cannot tell (then a full build runs).
-    /// With it, a rebuild after new vectors adds them to the serving index instead of building everything again.
+    /// Reads only the vectors the serving index lacks (those above its <see cref="ServingIndex.Through"/>), or returns
+    /// null when it cannot tell (then a full build runs). With it, a rebuild after new vectors adds them to the
+    /// serving index instead of building everything again.
     /// </param>
     public VectorIndexManager(
         string collection, string snapshotPath, DistanceMetric metric, HnswOptions options,
         Func<CancellationToken, Task<IndexSourceData>> source, ILogger<VectorIndexManager> logger, TimeProvider time, int buildThreads = 0,
-        Func<HnswIndex, CancellationToken, Task<IndexSourceData?>>? missing = null)
+        Func<ServingIndex, CancellationToken, Task<IndexSourceData?>>? missing = null)
     {
         _missing = missing;
         ArgumentNullException.ThrowIfNull(options);
@@ -61,25 +63,40 @@ public sealed class VectorIndexManager : IAsyncDisposable
     }
 
     /// <summary>The serving index, or null before the first load or build. Searches hold on to what they read.</summary>
-    public HnswIndex? Current => Volatile.Read(ref _current);
+    public HnswIndex? Current => Serving?.Index;
+
+    /// <summary>The serving index with the highest source label it is known to cover, read as one value.</summary>
+    public ServingIndex? Serving => Volatile.Read(ref _serving);
+
+    /// <summary>Where the serving index is persisted.</summary>
+    public string SnapshotPath => _snapshotPath;
 
     /// <summary>Health for <c>/readyz</c>: Degraded after a failed build or load, with the error.</summary>
     public IndexStatus Status => Volatile.Read(ref _status);
 
     /// <summary>Loads the persisted snapshot, if there is one. A bad file is logged and reported as Degraded.</summary>
-    public bool TryLoadSnapshot()
+    public bool TryLoadSnapshot() => File.Exists(_snapshotPath) && TryLoad(_snapshotPath, copyToSnapshot: false);
+
+    /// <summary>
+    /// Serves a snapshot another process built (e.g. one published by another API node) in place of the current index,
+    /// and keeps a copy as this manager's snapshot. A bad file is logged and reported as Degraded; the current index stays.
+    /// </summary>
+    public bool TryAdoptSnapshot(string path) => TryLoad(path, copyToSnapshot: true);
+
+    private bool TryLoad(string path, bool copyToSnapshot)
     {
-        if (!File.Exists(_snapshotPath)) return false;
         try
         {
-            var index = HnswSnapshot.Load(_snapshotPath);
-            Swap(index, null);
-            VectorIndexManagerLog.Loaded(_logger, _collection, index.Count, _snapshotPath);
+            var index = HnswSnapshot.Load(path);
+            if (copyToSnapshot && Path.GetFullPath(path) != Path.GetFullPath(_snapshotPath)) HnswSnapshot.Save(index, _snapshotPath);
+            // Labels only grow, so the largest one held is how far the snapshot covers its source.
+            Swap(index, index.HighestLabel(), null);
+            VectorIndexManagerLog.Loaded(_logger, _collection, index.Count, path);
             return true;
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            VectorIndexManagerLog.LoadFailed(_logger, _collection, _snapshotPath, e);
+            VectorIndexManagerLog.LoadFailed(_logger, _collection, path, e);
             RecordFailure(e);
             return false;
         }
@@ -88,13 +105,15 @@ public sealed class VectorIndexManager : IAsyncDisposable
     /// <summary>
     /// Asks for a rebuild and returns at once with a task that completes, with the resulting status, when a build
     /// that read the source after this call has finished. While a build runs, all requests share one follow-up build.
-    /// The task never faults: failures show in the status.
+    /// The task never faults: failures show in the status. With <paramref name="full"/>, the build reads every vector
+    /// again instead of adding only the missing ones to the serving index.
     /// </summary>
-    public Task<IndexStatus> RequestRebuild()
+    public Task<IndexStatus> RequestRebuild(bool full = false)
     {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_shutdown.IsCancellationRequested, this);
+            _fullBuildAsked |= full;
             if (_running is null)
             {
                 var request = new TaskCompletionSource<IndexStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -155,15 +174,21 @@ public sealed class VectorIndexManager : IAsyncDisposable
     {
         var token = _shutdown.Token;
         var started = _time.GetTimestamp();
+        bool full;
+        lock (_gate)
+        {
+            full = _fullBuildAsked;
+            _fullBuildAsked = false;
+        }
         try
         {
-            if (await TryExtendAsync(started, token).ConfigureAwait(false)) return;
+            if (!full && await TryExtendAsync(started, token).ConfigureAwait(false)) return;
             var data = await _source(token).ConfigureAwait(false);
             data.Validate();
             var index = HnswIndex.Build(_metric, data.Dimension, data.Vectors, data.Labels, _options, _buildThreads, cancellationToken: token);
             HnswSnapshot.Save(index, _snapshotPath);
             var elapsed = _time.GetElapsedTime(started);
-            Swap(index, elapsed);
+            Swap(index, data.CoveredThrough, elapsed);
             VectorIndexManagerLog.Swapped(_logger, _collection, index.Count, elapsed.TotalSeconds);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -186,9 +211,10 @@ public sealed class VectorIndexManager : IAsyncDisposable
     /// </summary>
     private async Task<bool> TryExtendAsync(long started, CancellationToken token)
     {
-        var current = Current;
-        if (current is null || _missing is null) return false;
-        var missing = await _missing(current, token).ConfigureAwait(false);
+        var serving = Serving;
+        if (serving is null || _missing is null) return false;
+        var current = serving.Index;
+        var missing = await _missing(serving, token).ConfigureAwait(false);
         if (missing is null) return false;
         missing.Validate();
         if (missing.Dimension != current.Dimension)
@@ -200,6 +226,8 @@ public sealed class VectorIndexManager : IAsyncDisposable
         };
         Parallel.For(0, missing.Labels.Count, parallel, row =>
             current.Add(missing.Labels[row], missing.Vectors.Span.Slice(row * missing.Dimension, missing.Dimension)));
+        // Only now does the index cover the new vectors; until here searches scanned them as not yet indexed.
+        Volatile.Write(ref _serving, new ServingIndex(current, Math.Max(serving.Through, missing.CoveredThrough)));
         HnswSnapshot.Save(current, _snapshotPath);
         var elapsed = _time.GetElapsedTime(started);
         RecordServing(current.Count, elapsed);
@@ -207,10 +235,10 @@ public sealed class VectorIndexManager : IAsyncDisposable
         return true;
     }
 
-    private void Swap(HnswIndex index, TimeSpan? duration)
+    private void Swap(HnswIndex index, long through, TimeSpan? duration)
     {
         // Searches that already read the old index finish on it; its memory stays valid until they drop it.
-        Interlocked.Exchange(ref _current, index)?.Dispose();
+        Interlocked.Exchange(ref _serving, new ServingIndex(index, through))?.Index.Dispose();
         RecordServing(index.Count, duration);
     }
 

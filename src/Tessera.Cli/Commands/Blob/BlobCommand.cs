@@ -8,14 +8,14 @@ namespace Tessera.Cli.Commands.Blob;
 
 internal static class BlobCommand
 {
-    public static Command Create()
+    public static Command Create(CliHost host)
     {
         var command = new Command("blob", "Work with the content-addressed blob store.");
-        command.Subcommands.Add(CreatePut());
+        command.Subcommands.Add(CreatePut(host));
         return command;
     }
 
-    private static Command CreatePut()
+    private static Command CreatePut(CliHost host)
     {
         var data = new DataOptions();
         var file = new Argument<string>("file") { Description = "File to store, or '-' for standard input." };
@@ -25,7 +25,7 @@ internal static class BlobCommand
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(file)!;
-            await using var services = CliServices.Build(data.Flags(parse));
+            await using var services = host.Build(data.Flags(parse));
             var blobs = services.GetRequiredService<IBlobStore>();
             await using var input = path == "-" ? Console.OpenStandardInput() : OpenInput(path);
             var blob = await blobs.PutAsync(input, ct).ConfigureAwait(false);

@@ -9,22 +9,22 @@ namespace Tessera.Cli.Commands.Db;
 
 internal static class DbCommand
 {
-    public static Command Create()
+    public static Command Create(CliHost host)
     {
         var command = new Command("db", "Manage the database schema.");
-        command.Subcommands.Add(CreateMigrate());
-        command.Subcommands.Add(CreateStatus());
+        command.Subcommands.Add(CreateMigrate(host));
+        command.Subcommands.Add(CreateStatus(host));
         return command;
     }
 
-    private static Command CreateMigrate()
+    private static Command CreateMigrate(CliHost host)
     {
         var data = new DataOptions();
         var command = new Command("migrate", "Apply every pending migration (safe to run from several processes at once).");
         data.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Build(data.Flags(parse));
+            await using var services = host.Build(data.Flags(parse));
             var database = services.GetRequiredService<TesseraDatabase>();
             var applied = await services.GetRequiredService<MigrationRunner>().MigrateAsync(ct).ConfigureAwait(false);
             Console.WriteLine($"Applied {applied} migration(s) to {database.Target.Display}; the schema is current.");
@@ -33,14 +33,14 @@ internal static class DbCommand
         return command;
     }
 
-    private static Command CreateStatus()
+    private static Command CreateStatus(CliHost host)
     {
         var data = new DataOptions();
         var command = new Command("status", "List every migration and whether it is applied, pending or modified.");
         data.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Build(data.Flags(parse));
+            await using var services = host.Build(data.Flags(parse));
             var database = services.GetRequiredService<TesseraDatabase>();
             var report = await services.GetRequiredService<MigrationRunner>().GetStatusAsync(ct).ConfigureAwait(false);
 

@@ -10,17 +10,17 @@ namespace Tessera.Cli.Commands.Index;
 
 /// <summary>
 /// <c>tessera index build</c>: builds an HNSW index over a <c>.npy</c> matrix (ids are row numbers) and writes a
-/// snapshot atomically; or, with <c>--collection omics</c>, rebuilds the server's omics indexes from the database.
+/// snapshot atomically; or, with <c>--collection NAME</c>, rebuilds a module's collection indexes from the database.
 /// </summary>
 internal static class IndexBuildCommand
 {
-    public static Command Create()
+    public static Command Create(CliHost host)
     {
         var input = new Option<string?>("--input") { Description = "Vectors to index (.npy float32, rows × dimensions); ids are row numbers." };
         var output = new Option<string?>("--out") { Description = "Snapshot file to write." };
         var collection = new Option<string?>("--collection")
         {
-            Description = "Instead of a file: rebuild a collection's indexes from the database (omics), using --data-dir/--database.",
+            Description = "Instead of a file: rebuild a collection's indexes from the database, using --data-dir/--database.",
         };
         var data = new DataOptions();
         var metric = IndexOptions.Metric();
@@ -37,10 +37,9 @@ internal static class IndexBuildCommand
         {
             if (parse.GetValue(collection) is { } name)
             {
-                OmicsCollectionCommands.RequireKnown(name);
                 if (parse.GetValue(input) is not null || parse.GetValue(output) is not null)
                     throw TesseraException.Validation("--collection builds from the database; leave out --input and --out.");
-                return await OmicsCollectionCommands.BuildAsync(data.Flags(parse), cancellationToken).ConfigureAwait(false);
+                return await CollectionCommands.BuildAsync(host, data.Flags(parse), name, cancellationToken).ConfigureAwait(false);
             }
             var inputPath = parse.GetValue(input) ?? throw TesseraException.Validation("Give --input and --out (or --collection).");
             var path = parse.GetValue(output) ?? throw TesseraException.Validation("Give --out, the snapshot file to write.");

@@ -2,34 +2,34 @@ using System.CommandLine;
 using System.Text.Json;
 using Tessera.Cli.Hosting;
 using Tessera.Core.Errors;
-using Tessera.Omics.Search;
+using Tessera.Platform.Collections;
 using Tessera.Vectors.Snapshots;
 
 namespace Tessera.Cli.Commands.Index;
 
 /// <summary>
 /// <c>tessera index query</c>: searches a snapshot and prints one JSON line per query with ids and distances; or, with
-/// <c>--collection omics</c>, searches a member's peptides as the API does and prints one JSON line per hit.
+/// <c>--collection NAME</c>, searches a module's collection as a member would over the API and prints one JSON line per hit.
 /// </summary>
 internal static class IndexQueryCommand
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static Command Create()
+    public static Command Create(CliHost host)
     {
         var indexPath = new Option<string?>("--index") { Description = "Snapshot written by 'tessera index build'." };
         var queriesPath = new Option<string?>("--queries") { Description = "Query vectors (.npy float32)." };
         var k = IndexOptions.K();
         var ef = new Option<int?>("--ef") { Description = "Search ef (default: the value stored with the index)." };
-        var collection = new Option<string?>("--collection") { Description = "Instead of a file: search a collection in the database (omics)." };
+        var collection = new Option<string?>("--collection") { Description = "Instead of a file: search a module's collection in the database." };
         var user = new Option<string?>("--user") { Description = "With --collection: search as this member (email)." };
         var org = new Option<string>("--org") { Description = "With --collection: the member's organization.", DefaultValueFactory = _ => "default" };
-        var sequence = new Option<string?>("--sequence") { Description = "With --collection omics: a peptide sequence to search for." };
-        var peptide = new Option<Guid?>("--peptide") { Description = "With --collection omics: a stored peptide's id to search from." };
-        var runs = new Option<Guid[]>("--runs") { Description = "With --collection omics: only these runs.", AllowMultipleArgumentsPerToken = true };
+        var text = new Option<string?>("--text") { Description = "With --collection: text to embed and search for, as the collection's module reads it." };
+        var id = new Option<Guid?>("--id") { Description = "With --collection: a stored item to search from." };
+        var within = new Option<Guid[]>("--within") { Description = "With --collection: only these groups (e.g. runs).", AllowMultipleArgumentsPerToken = true };
         var data = new DataOptions();
         var command = new Command("query", "Search an index snapshot for the nearest neighbours of each query, or a collection as one of its members.");
-        foreach (var option in new Option[] { indexPath, queriesPath, k, ef, collection, user, org, sequence, peptide, runs }) command.Options.Add(option);
+        foreach (var option in new Option[] { indexPath, queriesPath, k, ef, collection, user, org, text, id, within }) command.Options.Add(option);
         data.AddTo(command);
 
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
@@ -38,10 +38,9 @@ internal static class IndexQueryCommand
             IndexOptions.RequirePositive(kValue, "--k");
             if (parse.GetValue(collection) is { } name)
             {
-                OmicsCollectionCommands.RequireKnown(name);
                 var member = parse.GetValue(user) ?? throw TesseraException.Validation("--collection searches as a member: give --user (and --org).");
-                var request = new OmicsSearchService.Request(parse.GetValue(sequence), parse.GetValue(peptide), kValue, parse.GetValue(runs));
-                return await OmicsCollectionCommands.QueryAsync(data.Flags(parse), member, parse.GetValue(org)!, request, cancellationToken).ConfigureAwait(false);
+                var query = new CollectionQuery(parse.GetValue(text), parse.GetValue(id), kValue, parse.GetValue(within));
+                return await CollectionCommands.QueryAsync(host, data.Flags(parse), name, member, parse.GetValue(org)!, query, cancellationToken).ConfigureAwait(false);
             }
             var path = parse.GetValue(indexPath) ?? throw TesseraException.Validation("Give --index and --queries (or --collection).");
             var queryFile = parse.GetValue(queriesPath) ?? throw TesseraException.Validation("Give --queries, the query vectors.");

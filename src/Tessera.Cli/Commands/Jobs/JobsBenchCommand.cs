@@ -20,7 +20,7 @@ namespace Tessera.Cli.Commands.Jobs;
 /// </summary>
 internal static class JobsBenchCommand
 {
-    public static Command Create()
+    public static Command Create(CliHost cli)
     {
         var data = new DataOptions();
         var count = new Option<int>("--count") { Description = "No-op jobs in the throughput backlog.", DefaultValueFactory = _ => 20_000 };
@@ -36,7 +36,7 @@ internal static class JobsBenchCommand
             var flags = data.Flags(parse);
             var workerProcesses = parse.GetValue(processes);
             var slots = parse.GetValue(concurrency);
-            using var host = BuildHost(flags, workerProcesses == 0 ? slots : 0);
+            using var host = BuildHost(cli, flags, workerProcesses == 0 ? slots : 0);
             var database = host.Services.GetRequiredService<TesseraDatabase>();
             var jobs = host.Services.GetRequiredService<JobService>();
             await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(ct).ConfigureAwait(false);
@@ -97,11 +97,11 @@ internal static class JobsBenchCommand
         return command;
     }
 
-    private static IHost BuildHost(Dictionary<string, string?> flags, int inProcessSlots)
+    private static IHost BuildHost(CliHost cli, Dictionary<string, string?> flags, int inProcessSlots)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         TesseraConfiguration.Apply(builder.Configuration, flags);
-        builder.Services.AddTesseraCore();
+        builder.Services.AddTesseraCore(cli.Modules);
         if (inProcessSlots > 0) builder.Services.AddJobWorkers(inProcessSlots, ["system.noop"]);
         return builder.Build();
     }

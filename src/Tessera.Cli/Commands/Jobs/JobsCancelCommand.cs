@@ -7,7 +7,7 @@ namespace Tessera.Cli.Commands.Jobs;
 
 internal static class JobsCancelCommand
 {
-    public static Command Create()
+    public static Command Create(CliHost host)
     {
         var data = new DataOptions();
         var id = JobsCommand.IdArgument();
@@ -16,7 +16,7 @@ internal static class JobsCancelCommand
         command.Arguments.Add(id);
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Build(data.Flags(parse));
+            await using var services = host.Build(data.Flags(parse));
             var job = await services.GetRequiredService<JobService>().CancelAsync(JobScope.Operator, parse.GetValue(id), ct).ConfigureAwait(false);
             Console.WriteLine(job.State == JobState.Running ? $"{job.Id} cancellation requested" : $"{job.Id} {job.State.Name()}");
             return ExitCodes.Success;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Tessera.Cli.Hosting;
 
 namespace Tessera.Cli.Commands.Jobs;
 
@@ -8,15 +9,15 @@ namespace Tessera.Cli.Commands.Jobs;
 /// </summary>
 internal static class JobsCommand
 {
-    public static Command Create()
+    public static Command Create(CliHost host)
     {
         var command = new Command("jobs", "Inspect and manage the jobs of this deployment (operator view: all owners).");
-        command.Subcommands.Add(JobsListCommand.Create());
-        command.Subcommands.Add(JobsShowCommand.Create());
-        command.Subcommands.Add(JobsCancelCommand.Create());
-        command.Subcommands.Add(JobsRetryCommand.Create());
-        command.Subcommands.Add(JobsEnqueueCommand.Create());
-        command.Subcommands.Add(JobsBenchCommand.Create());
+        command.Subcommands.Add(JobsListCommand.Create(host));
+        command.Subcommands.Add(JobsShowCommand.Create(host));
+        command.Subcommands.Add(JobsCancelCommand.Create(host));
+        command.Subcommands.Add(JobsRetryCommand.Create(host));
+        command.Subcommands.Add(JobsEnqueueCommand.Create(host));
+        command.Subcommands.Add(JobsBenchCommand.Create(host));
         return command;
     }
 

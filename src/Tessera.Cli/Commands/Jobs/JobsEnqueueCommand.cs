@@ -17,7 +17,7 @@ internal static class JobsEnqueueCommand
 {
     public static readonly JobOwner SystemOwner = new(Guid.Empty, Guid.Empty);
 
-    public static Command Create()
+    public static Command Create(CliHost host)
     {
         var data = new DataOptions();
         var kind = new Argument<string>("kind") { Description = "A registered job kind, e.g. system.noop or system.count." };
@@ -38,7 +38,7 @@ internal static class JobsEnqueueCommand
             JsonNode? body;
             try { body = JsonNode.Parse(parse.GetValue(input) ?? "{}"); }
             catch (JsonException e) { throw TesseraException.Validation($"--input is not valid JSON: {e.Message}"); }
-            await using var services = CliServices.Build(data.Flags(parse));
+            await using var services = host.Build(data.Flags(parse));
             var request = new JobRequest(parse.GetValue(kind)!, body) { IdempotencyKey = parse.GetValue(key) };
             var ids = await EnqueueManyAsync(services.GetRequiredService<TesseraDatabase>(), services.GetRequiredService<JobService>(), request, n, ct).ConfigureAwait(false);
             if (n == 1) Console.WriteLine(ids[0]);

@@ -9,7 +9,7 @@ namespace Tessera.Cli.Commands.Jobs;
 
 internal static class JobsListCommand
 {
-    public static Command Create()
+    public static Command Create(CliHost host)
     {
         var data = new DataOptions();
         var state = new Option<string?>("--state") { Description = "Only jobs in this state (waiting, queued, running, retrying, succeeded, failed, cancelled, skipped)." };
@@ -25,7 +25,7 @@ internal static class JobsListCommand
             JobState? filter = null;
             if (parse.GetValue(state) is { } name)
                 filter = JobStates.TryParse(name, out var parsed) ? parsed : throw TesseraException.Validation($"Unknown state '{name}'.");
-            await using var services = CliServices.Build(data.Flags(parse));
+            await using var services = host.Build(data.Flags(parse));
             var jobs = await services.GetRequiredService<JobService>()
                 .ListAsync(JobScope.Operator, new JobListQuery(filter, parse.GetValue(kind), parse.GetValue(limit)), ct).ConfigureAwait(false);
             // Plain aligned columns: ids stay whole at any terminal width, and scripts can split on spaces.

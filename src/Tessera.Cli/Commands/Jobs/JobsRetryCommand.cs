@@ -7,7 +7,7 @@ namespace Tessera.Cli.Commands.Jobs;
 
 internal static class JobsRetryCommand
 {
-    public static Command Create()
+    public static Command Create(CliHost host)
     {
         var data = new DataOptions();
         var id = JobsCommand.IdArgument();
@@ -16,7 +16,7 @@ internal static class JobsRetryCommand
         command.Arguments.Add(id);
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Build(data.Flags(parse));
+            await using var services = host.Build(data.Flags(parse));
             var job = await services.GetRequiredService<JobService>().RetryAsync(JobScope.Operator, parse.GetValue(id), ct).ConfigureAwait(false);
             Console.WriteLine($"{job.Id} {job.State.Name()} (retry of {job.RetryOf})");
             return ExitCodes.Success;

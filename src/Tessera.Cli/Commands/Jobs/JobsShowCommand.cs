@@ -8,7 +8,7 @@ namespace Tessera.Cli.Commands.Jobs;
 
 internal static class JobsShowCommand
 {
-    public static Command Create()
+    public static Command Create(CliHost host)
     {
         var data = new DataOptions();
         var id = JobsCommand.IdArgument();
@@ -19,7 +19,7 @@ internal static class JobsShowCommand
         command.Options.Add(events);
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Build(data.Flags(parse));
+            await using var services = host.Build(data.Flags(parse));
             var jobs = services.GetRequiredService<JobService>();
             var job = await jobs.GetAsync(JobScope.Operator, parse.GetValue(id), ct).ConfigureAwait(false);
             Console.WriteLine(JsonSerializer.Serialize(job, JobJson.Options));

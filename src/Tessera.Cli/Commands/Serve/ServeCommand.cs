@@ -6,7 +6,7 @@ namespace Tessera.Cli.Commands.Serve;
 
 internal static class ServeCommand
 {
-    public static Command Create()
+    public static Command Create(CliHost host)
     {
         var options = new ServeOptions();
         var noMigrate = new Option<bool>("--no-migrate")
@@ -20,7 +20,7 @@ internal static class ServeCommand
         {
             var flags = options.Flags(parse);
             if (parse.GetValue(noMigrate)) flags[TesseraSettings.MigrateOnStartKey] = "false";
-            return ServerRunner.RunAsync(flags, afterStart: null, ct);
+            return ServerRunner.RunAsync(host, flags, afterStart: null, ct);
         });
         return command;
     }

@@ -10,15 +10,15 @@ internal static class TokenCommand
     /// <summary>CLI writes are audited as coming from the local operator.</summary>
     private static readonly AuditActor Operator = new(null, null, "cli");
 
-    public static Command Create()
+    public static Command Create(CliHost host)
     {
         var command = new Command("token", "Create and revoke API tokens (operator commands on the local data).");
-        command.Subcommands.Add(CreateCreate());
-        command.Subcommands.Add(CreateRevoke());
+        command.Subcommands.Add(CreateCreate(host));
+        command.Subcommands.Add(CreateRevoke(host));
         return command;
     }
 
-    private static Command CreateCreate()
+    private static Command CreateCreate(CliHost host)
     {
         var data = new DataOptions();
         var user = new Option<string>("--user") { Description = "The user's email; the user is created if missing.", Required = true };
@@ -34,7 +34,7 @@ internal static class TokenCommand
         {
             var lifetime = LifetimeParser.Parse(parse.GetValue(expires)!);
             var scopeList = (parse.GetValue(scopes) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            await using var services = await CliServices.BuildMigratedAsync(data.Flags(parse), ct).ConfigureAwait(false);
+            await using var services = await host.BuildMigratedAsync(data.Flags(parse), ct).ConfigureAwait(false);
             var (account, organization, granted) = await services.GetRequiredService<AccountService>()
                 .EnsureMemberAsync(parse.GetValue(user)!, parse.GetValue(org)!, parse.GetValue(role), Operator, ct).ConfigureAwait(false);
             var issued = await services.GetRequiredService<TokenService>()
@@ -47,7 +47,7 @@ internal static class TokenCommand
         return command;
     }
 
-    private static Command CreateRevoke()
+    private static Command CreateRevoke(CliHost host)
     {
         var data = new DataOptions();
         var token = new Argument<string>("token") { Description = "The token's id, or the token itself." };
@@ -56,7 +56,7 @@ internal static class TokenCommand
         command.Arguments.Add(token);
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = await CliServices.BuildMigratedAsync(data.Flags(parse), ct).ConfigureAwait(false);
+            await using var services = await host.BuildMigratedAsync(data.Flags(parse), ct).ConfigureAwait(false);
             var id = await services.GetRequiredService<TokenService>().RevokeAnyAsync(parse.GetValue(token)!, Operator, ct).ConfigureAwait(false);
             Console.WriteLine($"Revoked token {id}.");
             return ExitCodes.Success;

@@ -8,14 +8,14 @@ namespace Tessera.Cli.Commands.User;
 
 internal static class UserCommand
 {
-    public static Command Create()
+    public static Command Create(CliHost host)
     {
         var command = new Command("user", "Manage user accounts (operator commands on the local data).");
-        command.Subcommands.Add(CreateSetPassword());
+        command.Subcommands.Add(CreateSetPassword(host));
         return command;
     }
 
-    private static Command CreateSetPassword()
+    private static Command CreateSetPassword(CliHost host)
     {
         var data = new DataOptions();
         var email = new Option<string>("--email") { Description = "The user's email.", Required = true };
@@ -26,7 +26,7 @@ internal static class UserCommand
         {
             var password = await Console.In.ReadLineAsync(ct).ConfigureAwait(false)
                 ?? throw TesseraException.Validation("Give the password on standard input, e.g. 'printf %s \"$PW\" | tessera user set-password --email …'.");
-            await using var services = await CliServices.BuildMigratedAsync(data.Flags(parse), ct).ConfigureAwait(false);
+            await using var services = await host.BuildMigratedAsync(data.Flags(parse), ct).ConfigureAwait(false);
             await services.GetRequiredService<AccountService>().SetPasswordAsync(parse.GetValue(email)!, password, new AuditActor(null, null, "cli"), ct).ConfigureAwait(false);
             Console.WriteLine("Password set.");
             return ExitCodes.Success;

@@ -15,7 +15,7 @@ namespace Tessera.Cli.Commands.Worker;
 /// </summary>
 internal static class WorkerCommand
 {
-    public static Command Create()
+    public static Command Create(CliHost cli)
     {
         var data = new DataOptions();
         var concurrency = new Option<int>("--concurrency")
@@ -47,7 +47,7 @@ internal static class WorkerCommand
                 o.TimestampFormat = "HH:mm:ss ";
                 o.UseUtcTimestamp = true;
             });
-            builder.Services.AddTesseraCore();
+            builder.Services.AddTesseraCore(cli.Modules);
             builder.Services.AddJobWorkers(parse.GetValue(concurrency), selected is { Count: > 0 } ? selected : null);
             using var host = builder.Build();
 

@@ -14,6 +14,7 @@ public sealed class MigrationSet
         Module = module;
         Sqlite = Ordered(module, sqlite);
         Postgres = Ordered(module, postgres);
+        RequirePairs(module, Sqlite, Postgres);
     }
 
     public string Module { get; }
@@ -40,6 +41,18 @@ public sealed class MigrationSet
             scripts.Add(MigrationScript.FromFile(resource[prefix.Length..], reader.ReadToEnd()));
         }
         return scripts;
+    }
+
+    /// <summary>Each dialect has the same scripts (number and name): a schema change written for one dialect only is refused at start.</summary>
+    private static void RequirePairs(string module, IReadOnlyList<MigrationScript> sqlite, IReadOnlyList<MigrationScript> postgres)
+    {
+        var sqliteNames = sqlite.Select(s => $"{s.Version:D4}_{s.Name}").ToList();
+        var postgresNames = postgres.Select(s => $"{s.Version:D4}_{s.Name}").ToList();
+        var onlySqlite = sqliteNames.Except(postgresNames).ToList();
+        var onlyPostgres = postgresNames.Except(sqliteNames).ToList();
+        if (onlySqlite.Count == 0 && onlyPostgres.Count == 0) return;
+        var missing = onlySqlite.Select(n => $"{n}.sql has no PostgreSQL script").Concat(onlyPostgres.Select(n => $"{n}.sql has no SQLite script"));
+        throw new InvalidOperationException($"Module '{module}' migrations do not pair up by dialect: {string.Join("; ", missing)}.");
     }
 
     private static List<MigrationScript> Ordered(string module, IEnumerable<MigrationScript> scripts)

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Tessera.Data.Migrations;
+using Tessera.Platform.Modules;
+using Tessera.Server.Hosting;
+
+namespace Tessera.Cli.Hosting;
+
+/// <summary>
+/// What every verb shares: the installed modules and the services the server composes, for commands that work on
+/// the data directly; and, for the modules' own verbs, the data and server options with their meaning.
+/// </summary>
+internal sealed class CliHost(TesseraModules modules) : IModuleCommandHost
+{
+    public TesseraModules Modules => modules;
+
+    public ServiceProvider Build(IReadOnlyDictionary<string, string?> flags)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(TesseraConfiguration.Build(flags));
+        services.AddLogging(logging => logging
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .SetMinimumLevel(LogLevel.Warning));
+        services.AddTesseraCore(modules);
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>Services over a schema brought up to date first, for commands that read or write data.</summary>
+    public async Task<ServiceProvider> BuildMigratedAsync(IReadOnlyDictionary<string, string?> flags, CancellationToken cancellationToken)
+    {
+        var provider = Build(flags);
+        try
+        {
+            await provider.GetRequiredService<MigrationRunner>().MigrateAsync(cancellationToken).ConfigureAwait(false);
+            return provider;
+        }
+        catch
+        {
+            await provider.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public void AddDataOptions(Command command) => new DataOptions().AddTo(command);
+
+    public Task<ServiceProvider> OpenAsync(ParseResult parse, CancellationToken cancellationToken) =>
+        BuildMigratedAsync(DataOptions.FlagsByName(parse), cancellationToken);
+
+    public void AddServerOptions(Command command) => ServerCall.AddOptions(command);
+
+    public Task<HttpResponseMessage> GetFromServerAsync(ParseResult parse, string path, string subject, CancellationToken cancellationToken) =>
+        ServerCall.GetAsync(parse, path, subject, cancellationToken);
+}

@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+using Tessera.Omics.Parsing;
+
+namespace Tessera.Omics;
+
+/// <summary>The settings under <c>omics:</c>, bound and validated when the process starts.</summary>
+public sealed class OmicsSettings
+{
+    [ConfigurationKeyName("max_records")]
+    [Range(1, 10_000_000, ErrorMessage = "omics:max_records must be from 1 to 10000000.")]
+    public int MaxRecords { get; set; } = new ParseLimits().MaxRecords;
+
+    [ConfigurationKeyName("max_sequence_length")]
+    [Range(1, 1_000_000, ErrorMessage = "omics:max_sequence_length must be from 1 to 1000000.")]
+    public int MaxSequenceLength { get; set; } = new ParseLimits().MaxSequenceLength;
+
+    [ConfigurationKeyName("max_line_length")]
+    [Range(256, 1 << 30, ErrorMessage = "omics:max_line_length must be from 256 to 1073741824.")]
+    public int MaxLineLength { get; set; } = new ParseLimits().MaxLineLength;
+
+    /// <summary>An ESM-2 checkpoint folder; when set, ESM-2 is the default embedder.</summary>
+    [ConfigurationKeyName("esm_model")]
+    public string? EsmModel { get; set; }
+
+    public ParseLimits ParseLimits => new() { MaxRecords = MaxRecords, MaxSequenceLength = MaxSequenceLength, MaxLineLength = MaxLineLength };
+}

@@ -1,0 +1,43 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Logging;
+using Tessera.Core.Errors;
+using Tessera.Data;
+using Tessera.Vectors.Collections;
+using Tessera.Vectors.Management;
+
+namespace Tessera.Platform.Collections;
+
+/// <summary>Every vector collection the installed modules declared, by name; snapshots live under the data dir's index folder.</summary>
+[SuppressMessage("Naming", "CA1711", Justification = "The registry of vector collections; not a .NET collection type.")]
+public sealed class VectorCollections : IAsyncDisposable
+{
+    private readonly Dictionary<string, VectorCollection> _byName = new(StringComparer.Ordinal);
+
+    public VectorCollections(
+        IEnumerable<VectorCollectionRegistration> registrations, IServiceProvider services, DataPaths paths, ILogger<VectorIndexManager> logger, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(registrations);
+        ArgumentNullException.ThrowIfNull(paths);
+        foreach (var registration in registrations)
+        {
+            var name = registration.Definition.Name;
+            if (_byName.ContainsKey(name)) throw new InvalidOperationException($"Two modules declare the vector collection '{name}'.");
+            _byName[name] = new VectorCollection(registration.Definition, registration.Source(services), paths.Indexes, logger, time);
+        }
+    }
+
+    public IEnumerable<VectorCollection> All => _byName.Values;
+
+    public IEnumerable<string> Names => _byName.Keys.Order(StringComparer.Ordinal);
+
+    /// <summary>The collection named <paramref name="name"/>; a clear error naming the collections there are otherwise.</summary>
+    public VectorCollection Get(string name) =>
+        _byName.TryGetValue(name, out var collection)
+            ? collection
+            : throw TesseraException.Validation($"Unknown collection '{name}'; the collections are: {(_byName.Count == 0 ? "none" : string.Join(", ", Names))}.");
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var collection in _byName.Values) await collection.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Tessera.Vectors.Management;
+
+namespace Tessera.Platform.Collections;
+
+/// <summary>Degraded (still serving) when any collection's index failed its last build or load.</summary>
+public sealed class VectorCollectionsHealthCheck(VectorCollections collections) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var statuses = collections.All.SelectMany(c => c.Statuses).ToList();
+        var degraded = statuses.Where(s => s.Health == IndexHealth.Degraded).ToList();
+        return Task.FromResult(degraded.Count == 0
+            ? HealthCheckResult.Healthy($"{statuses.Count} index(es) serving.")
+            : HealthCheckResult.Degraded(string.Join("; ", degraded.Select(s => $"{s.Collection}: {s.LastError}"))));
+    }
+}
