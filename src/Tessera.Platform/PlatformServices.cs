@@ -9,10 +9,15 @@ namespace Tessera.Platform;
 /// <summary>Registers the installed modules and the platform services they share (collections, settings checks).</summary>
 public static class PlatformServices
 {
+    /// <summary>The platform's own tables (published index snapshots).</summary>
+    public static MigrationSet Schema { get; } = MigrationSet.FromAssembly("platform", typeof(PlatformServices).Assembly);
+
     public static IServiceCollection AddTesseraModules(this IServiceCollection services, TesseraModules modules)
     {
         ArgumentNullException.ThrowIfNull(modules);
         services.AddSingleton(modules);
+        services.AddSingleton(Schema);
+        services.AddSingleton<SnapshotExchange>();
         services.AddSingleton<VectorCollections>();
         services.AddHealthChecks().AddCheck<VectorCollectionsHealthCheck>("vector-collections", tags: [ModuleServices.ReadyTag]);
         foreach (var module in modules)
@@ -23,9 +28,16 @@ public static class PlatformServices
         return services;
     }
 
-    /// <summary>Resolves every module's settings when the host starts, so a bad value stops the start with its message.</summary>
-    public static IServiceCollection AddModuleSettingsCheck(this IServiceCollection services) =>
+    /// <summary>
+    /// What a server process adds: every module's settings resolved at start (a bad value stops the start with its
+    /// message), and the listener that loads index snapshots other nodes publish.
+    /// </summary>
+    public static IServiceCollection AddModuleHosting(this IServiceCollection services)
+    {
         services.AddHostedService<ModuleSettingsValidation>();
+        services.AddHostedService<SnapshotListener>();
+        return services;
+    }
 }
 
 internal sealed class ModuleSettingsValidation(IEnumerable<SettingsCheck> checks, IServiceProvider services) : IHostedService

@@ -28,7 +28,7 @@ public static class TesseraServer
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBytes);
 
         builder.Services.AddTesseraCore(modules);
-        builder.Services.AddModuleSettingsCheck();
+        builder.Services.AddModuleHosting();
         builder.Services.AddHostedService<StartupMigrations>();
         builder.Services.AddTesseraProblems();
         builder.Services.AddTesseraAuth();

@@ -172,6 +172,36 @@ public sealed class VectorIndexManagerTests : IDisposable
         Assert.Equal(150, manager.Current!.Count);
     }
 
+    [Fact]
+    public async Task After_a_restart_the_loaded_snapshot_is_extended_not_rebuilt()
+    {
+        var all = TestVectors.Clustered(300, Dim, seed: 11);
+        var stored = 200;
+        var fullBuilds = 0;
+        IndexSourceData Rows(long after) =>
+            new(Dim, all.AsMemory((int)after * Dim, (stored - (int)after) * Dim), Enumerable.Range((int)after + 1, stored - (int)after).Select(i => (long)i).ToArray(),
+                Through: stored);
+        VectorIndexManager Open() => new("test-collection", SnapshotPath, DistanceMetric.L2, new HnswOptions { M = 6, EfConstruction = 32 },
+            _ =>
+            {
+                fullBuilds++;
+                return Task.FromResult(Rows(0));
+            },
+            NullLogger<VectorIndexManager>.Instance, TimeProvider.System, buildThreads: 1,
+            missing: (serving, _) => Task.FromResult<IndexSourceData?>(Rows(serving.Through)));
+        await using (var first = Open()) await first.RequestRebuild();
+
+        stored = 300;
+        await using var restarted = Open();
+        Assert.True(restarted.TryLoadSnapshot());
+        Assert.Equal(200, restarted.Serving!.Through);
+        var status = await restarted.RequestRebuild();
+
+        Assert.Equal(1, fullBuilds);
+        Assert.Equal(300, status.Count);
+        Assert.Equal(300, restarted.Serving!.Through);
+    }
+
     private VectorIndexManager Create(Func<CancellationToken, Task<IndexSourceData>> source) =>
         new("test-collection", SnapshotPath, DistanceMetric.L2, new HnswOptions { M = 6, EfConstruction = 32 }, source,
             NullLogger<VectorIndexManager>.Instance, TimeProvider.System, buildThreads: 1);

@@ -14,15 +14,19 @@ public sealed class VectorCollections : IAsyncDisposable
     private readonly Dictionary<string, VectorCollection> _byName = new(StringComparer.Ordinal);
 
     public VectorCollections(
-        IEnumerable<VectorCollectionRegistration> registrations, IServiceProvider services, DataPaths paths, ILogger<VectorIndexManager> logger, TimeProvider time)
+        IEnumerable<VectorCollectionRegistration> registrations, IServiceProvider services, DataPaths paths, SnapshotExchange exchange,
+        ILogger<VectorIndexManager> logger, TimeProvider time)
     {
+        ArgumentNullException.ThrowIfNull(exchange);
         ArgumentNullException.ThrowIfNull(registrations);
         ArgumentNullException.ThrowIfNull(paths);
         foreach (var registration in registrations)
         {
             var name = registration.Definition.Name;
             if (_byName.ContainsKey(name)) throw new InvalidOperationException($"Two modules declare the vector collection '{name}'.");
-            _byName[name] = new VectorCollection(registration.Definition, registration.Source(services), paths.Indexes, logger, time);
+            var collection = new VectorCollection(registration.Definition, registration.Source(services), paths.Indexes, logger, time);
+            exchange.Attach(collection);
+            _byName[name] = collection;
         }
     }
 
@@ -35,6 +39,8 @@ public sealed class VectorCollections : IAsyncDisposable
         _byName.TryGetValue(name, out var collection)
             ? collection
             : throw TesseraException.Validation($"Unknown collection '{name}'; the collections are: {(_byName.Count == 0 ? "none" : string.Join(", ", Names))}.");
+
+    public bool TryGet(string name, [NotNullWhen(true)] out VectorCollection? collection) => _byName.TryGetValue(name, out collection);
 
     public async ValueTask DisposeAsync()
     {

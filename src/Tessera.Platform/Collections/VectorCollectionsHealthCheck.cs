@@ -11,7 +11,7 @@ public sealed class VectorCollectionsHealthCheck(VectorCollections collections) 
         var statuses = collections.All.SelectMany(c => c.Statuses).ToList();
         var degraded = statuses.Where(s => s.Health == IndexHealth.Degraded).ToList();
         return Task.FromResult(degraded.Count == 0
-            ? HealthCheckResult.Healthy($"{statuses.Count} index(es) serving.")
+            ? HealthCheckResult.Healthy(statuses.Count == 0 ? "No index opened yet." : string.Join("; ", statuses.Select(s => $"{s.Collection}: {s.Count} vectors")))
             : HealthCheckResult.Degraded(string.Join("; ", degraded.Select(s => $"{s.Collection}: {s.LastError}"))));
     }
 }

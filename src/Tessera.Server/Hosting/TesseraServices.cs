@@ -19,7 +19,7 @@ public static class TesseraServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => TesseraSettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => new TesseraDatabase(sp.GetRequiredService<TesseraSettings>().Database));
-        services.AddSingleton(sp => new DataPaths(sp.GetRequiredService<TesseraSettings>().DataDir));
+        services.AddSingleton(sp => new DataPaths(sp.GetRequiredService<TesseraSettings>().DataDir, sp.GetRequiredService<TesseraSettings>().BlobRoot));
         services.AddSingleton(DataModule.Migrations);
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<InstanceSettings>();

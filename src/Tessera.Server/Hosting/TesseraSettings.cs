@@ -16,6 +16,7 @@ public sealed record TesseraSettings
     public const string LogFormatKey = "log_format";
     public const string MaxRequestBytesKey = "limits:max_request_bytes";
     public const string MaxBlobBytesKey = "blobs:max_bytes";
+    public const string BlobRootKey = "blobs:root";
     public const string RequestsPerMinuteKey = "limits:requests_per_minute";
 
     public required string DataDir { get; init; }
@@ -27,6 +28,9 @@ public sealed record TesseraSettings
     public string LogFormat { get; init; } = "simple";
     public long MaxRequestBytes { get; init; } = 64L << 20;
     public long MaxBlobBytes { get; init; } = 1L << 30;
+
+    /// <summary>Where blobs live when not under the data dir: a folder the API nodes of a deployment share.</summary>
+    public string? BlobRoot { get; init; }
     public int RequestsPerMinute { get; init; } = 1200;
 
     public static TesseraSettings From(IConfiguration configuration)
@@ -44,6 +48,7 @@ public sealed record TesseraSettings
             LogFormat = configuration[LogFormatKey] is { Length: > 0 } f ? f : "simple",
             MaxRequestBytes = Long(configuration, MaxRequestBytesKey, 64L << 20),
             MaxBlobBytes = Long(configuration, MaxBlobBytesKey, 1L << 30),
+            BlobRoot = configuration[BlobRootKey] is { Length: > 0 } blobs ? Path.GetFullPath(blobs) : null,
             RequestsPerMinute = Int(configuration, RequestsPerMinuteKey, 1200, 1, 1_000_000),
         };
     }

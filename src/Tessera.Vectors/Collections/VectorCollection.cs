@@ -44,6 +44,12 @@ public sealed class VectorCollection : IAsyncDisposable
 
     public string Name => _definition.Name;
 
+    /// <summary>
+    /// Called after a partition's index was built or updated here and its snapshot saved: how a deployment publishes
+    /// snapshots to its other nodes (see <see cref="AdoptAsync"/>). Set it before the first search or update.
+    /// </summary>
+    public Func<VectorPartition, ServingIndex, string, CancellationToken, Task>? SnapshotSaved { get; set; }
+
     public VectorCollectionDefinition Definition => _definition;
 
     /// <summary>The state of every partition index this process has opened.</summary>
@@ -57,6 +63,31 @@ public sealed class VectorCollection : IAsyncDisposable
 
     /// <summary>Brings the partition's index up to date (or, with <paramref name="full"/>, rebuilds it from every stored vector).</summary>
     public Task<IndexStatus> UpdateAsync(VectorPartition partition, bool full = false) => ManagerOf(partition).RequestRebuild(full);
+
+    /// <summary>
+    /// Serves a snapshot another node published for <paramref name="partition"/>, covering the source through
+    /// <paramref name="through"/>, unless this node's index already covers as much. <paramref name="download"/> writes
+    /// the snapshot to the path it is given; it is only called when the snapshot is wanted.
+    /// </summary>
+    public async Task<IndexStatus> AdoptAsync(VectorPartition partition, long through, Func<string, CancellationToken, Task> download, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(download);
+        var part = PartitionOf(partition);
+        var manager = part.Manager;
+        if (manager.Serving is { } serving && serving.Through >= through) return manager.Status;
+        var path = Path.Combine(_indexDirectory, $"{Name}-{partition.Key}.{Guid.NewGuid():N}.adopting");
+        try
+        {
+            await download(path, cancellationToken).ConfigureAwait(false);
+            // The owner filter must know the adopted labels before they serve; mapping labels early is harmless.
+            part.Groups.AddAll(await _source.GroupsAsync(partition, cancellationToken).ConfigureAwait(false));
+            return await manager.RequestAdoption(path, through).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 
     /// <summary>
     /// The <paramref name="k"/> nearest stored vectors of <paramref name="partition"/> among those of
@@ -131,6 +162,7 @@ public sealed class VectorCollection : IAsyncDisposable
             ct => ReadAllAsync(partition, groups, ct), _logger, _time, _buildThreads,
             missing: (serving, ct) => ReadMissingAsync(partition, groups, serving, ct));
         manager.TryLoadSnapshot();
+        manager.SnapshotSaved = (serving, path, ct) => SnapshotSaved is { } saved ? saved(partition, serving, path, ct) : Task.CompletedTask;
         return new Partition(manager, groups);
     }
 

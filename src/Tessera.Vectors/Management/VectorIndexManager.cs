@@ -29,6 +29,7 @@ public sealed class VectorIndexManager : IAsyncDisposable
     private Task? _running;
     private TaskCompletionSource<IndexStatus>? _following;
     private bool _fullBuildAsked;
+    private (string Path, long Through)? _adoption;
 
     /// <param name="collection">Name shown in logs and status.</param>
     /// <param name="snapshotPath">Where the serving index is persisted.</param>
@@ -75,20 +76,32 @@ public sealed class VectorIndexManager : IAsyncDisposable
     public IndexStatus Status => Volatile.Read(ref _status);
 
     /// <summary>Loads the persisted snapshot, if there is one. A bad file is logged and reported as Degraded.</summary>
-    public bool TryLoadSnapshot() => File.Exists(_snapshotPath) && TryLoad(_snapshotPath, copyToSnapshot: false);
+    public bool TryLoadSnapshot() => File.Exists(_snapshotPath) && TryLoad(_snapshotPath, moveToSnapshot: false);
 
     /// <summary>
-    /// Serves a snapshot another process built (e.g. one published by another API node) in place of the current index,
-    /// and keeps a copy as this manager's snapshot. A bad file is logged and reported as Degraded; the current index stays.
+    /// Called after this manager saved a snapshot of a build or an update (not after loading one), with what now
+    /// serves and where it was saved: how a deployment publishes snapshots to its other nodes. A failure is logged.
     /// </summary>
-    public bool TryAdoptSnapshot(string path) => TryLoad(path, copyToSnapshot: true);
+    public Func<ServingIndex, string, CancellationToken, Task>? SnapshotSaved { get; set; }
 
-    private bool TryLoad(string path, bool copyToSnapshot)
+    /// <summary>
+    /// Serves a snapshot file another process built (e.g. one published by another API node) in place of the current
+    /// index, and moves the file in as this manager's snapshot. Runs in turn with builds (never during one); the task
+    /// completes with the status afterwards. A file that covers no more of the source than the serving index
+    /// (<paramref name="through"/>) is dropped. A bad file is logged and reported as Degraded; the current index stays.
+    /// </summary>
+    public Task<IndexStatus> RequestAdoption(string path, long through)
+    {
+        lock (_gate) _adoption = (path, through);
+        return RequestRebuild();
+    }
+
+    private bool TryLoad(string path, bool moveToSnapshot)
     {
         try
         {
             var index = HnswSnapshot.Load(path);
-            if (copyToSnapshot && Path.GetFullPath(path) != Path.GetFullPath(_snapshotPath)) HnswSnapshot.Save(index, _snapshotPath);
+            if (moveToSnapshot && Path.GetFullPath(path) != Path.GetFullPath(_snapshotPath)) File.Move(path, _snapshotPath, overwrite: true);
             // Labels only grow, so the largest one held is how far the snapshot covers its source.
             Swap(index, index.HighestLabel(), null);
             VectorIndexManagerLog.Loaded(_logger, _collection, index.Count, path);
@@ -175,10 +188,19 @@ public sealed class VectorIndexManager : IAsyncDisposable
         var token = _shutdown.Token;
         var started = _time.GetTimestamp();
         bool full;
+        (string Path, long Through)? adopt;
         lock (_gate)
         {
             full = _fullBuildAsked;
             _fullBuildAsked = false;
+            adopt = _adoption;
+            _adoption = null;
+        }
+        if (adopt is { } adoption && !full)
+        {
+            if (Serving is { } serving && serving.Through >= adoption.Through) File.Delete(adoption.Path);
+            else TryLoad(adoption.Path, moveToSnapshot: true);
+            return;
         }
         try
         {
@@ -190,6 +212,7 @@ public sealed class VectorIndexManager : IAsyncDisposable
             var elapsed = _time.GetElapsedTime(started);
             Swap(index, data.CoveredThrough, elapsed);
             VectorIndexManagerLog.Swapped(_logger, _collection, index.Count, elapsed.TotalSeconds);
+            await AnnounceSavedAsync(token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -232,7 +255,26 @@ public sealed class VectorIndexManager : IAsyncDisposable
         var elapsed = _time.GetElapsedTime(started);
         RecordServing(current.Count, elapsed);
         VectorIndexManagerLog.Extended(_logger, _collection, missing.Labels.Count, current.Count, elapsed.TotalSeconds);
+        await AnnounceSavedAsync(token).ConfigureAwait(false);
         return true;
+    }
+
+    private async Task AnnounceSavedAsync(CancellationToken token)
+    {
+        if (SnapshotSaved is not { } saved || Serving is not { } serving) return;
+        try
+        {
+            await saved(serving, _snapshotPath, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // Publishing is best effort: the index serves here either way, and other nodes can build their own.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            VectorIndexManagerLog.PublishFailed(_logger, _collection, e);
+        }
     }
 
     private void Swap(HnswIndex index, long through, TimeSpan? duration)

@@ -18,4 +18,7 @@ internal static partial class VectorIndexManagerLog
 
     [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Index {Collection}: added {Added} new vectors in {Seconds:F1} s; it holds {Count}.")]
     public static partial void Extended(ILogger logger, string collection, int added, int count, double seconds);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Index {Collection}: the saved snapshot could not be published to other nodes.")]
+    public static partial void PublishFailed(ILogger logger, string collection, Exception exception);
 }
