@@ -35,12 +35,12 @@ internal sealed class JobClaims(JobWrites writes, JobsOptions options, TimeProvi
                 orgMax = options.OrgMaxRunning,
                 limits = JsonSerializer.Serialize(options.KindLimits),
             });
-            parameters.Add("kinds", Sql.ListValue(writes.Dialect, kinds));
+            parameters.Add("kinds", writes.Dialect.ListValue(kinds));
             return parameters;
         }
         var candidates = $"""
             SELECT c.id AS picked_id, c.state AS previous_state FROM jobs c
-            WHERE c.state IN ('queued', 'retrying') AND c.run_at <= @now AND {Sql.InList(writes.Dialect, "c.kind", "kinds")}
+            WHERE c.state IN ('queued', 'retrying') AND c.run_at <= @now AND {writes.Dialect.InList("c.kind", "kinds")}
             {(limited ? LimitsClause() : "")}
             ORDER BY c.priority DESC, c.run_at, c.id
             LIMIT @batch

@@ -99,7 +99,7 @@ public sealed class OmicsSearchService(TesseraDatabase database, VectorCollectio
                   "AND state = 'embedded' AND embedder = @Name AND model_hash = @ModelHash";
         if (runIds is { Count: > 0 }) sql += " AND " + database.Dialect.InList("id", "runIds");
         return (await c.QueryAsync<VisibleRun>(new CommandDefinition(sql,
-            new { owner.UserId, owner.OrgId, embedder.Name, embedder.ModelHash, runIds }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+            new { owner.UserId, owner.OrgId, embedder.Name, embedder.ModelHash, runIds = runIds is null ? null : database.Dialect.ListValue(runIds) }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
     }
 
     private async Task<Dictionary<long, HitRow>> DescribeAsync(List<long> labels, CancellationToken cancellationToken)
@@ -109,7 +109,7 @@ public sealed class OmicsSearchService(TesseraDatabase database, VectorCollectio
         var rows = await c.QueryAsync<HitRow>(new CommandDefinition(
             "SELECT e.label AS Label, p.id AS PeptideId, p.sequence AS Sequence, r.id AS RunId, r.name AS RunName FROM omics_embeddings e " +
             "JOIN omics_peptides p ON p.id = e.peptide_id JOIN omics_runs r ON r.id = e.run_id WHERE " + database.Dialect.InList("e.label", "labels"),
-            new { labels }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new { labels = database.Dialect.ListValue(labels) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.ToDictionary(r => r.Label);
     }
 
