@@ -7,6 +7,7 @@ using Tessera.Server.Auth;
 using Tessera.Server.Endpoints;
 using Tessera.Server.Health;
 using Tessera.Server.Hosting;
+using Tessera.Server.Observability;
 using Tessera.Server.Problems;
 
 namespace Tessera.Server;
@@ -34,6 +35,7 @@ public static class TesseraServer
             options.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
         });
         builder.Services.AddOpenApi("v1");
+        builder.Services.AddTesseraMetrics();
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<OmicsIndexHealthCheck>("omics-index", tags: [HealthEndpoints.ReadyTag]);
         if (settings.Workers > 0) builder.Services.AddJobWorkers(settings.Workers);
@@ -44,6 +46,7 @@ public static class TesseraServer
     {
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
+        app.UseTesseraMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
