@@ -54,6 +54,7 @@ public static class TesseraServer
         app.UseAuthorization();
         app.MapHealthEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapApiReference();
         var api = app.MapGroup("/api/v1");
         api.MapBlobEndpoints();
         api.MapAuthEndpoints();
