@@ -7,7 +7,7 @@ namespace Tessera.Server.Endpoints;
 /// package and served from here; what would reach Scalar's servers (CDN fonts, telemetry, the AI chat that uploads
 /// the document, MCP) is turned off, so the page works offline and the API description stays on this machine.
 /// </summary>
-public static class ApiReferenceEndpoints
+internal static class ApiReferenceEndpoints
 {
     public const string Prefix = "/api/reference";
 

@@ -8,7 +8,7 @@ namespace Tessera.Server.Observability;
 /// code; the job queue per kind; vector index sizes and build times. The registry belongs to this application, not
 /// to prometheus-net's process-wide default, so two applications in one process (tests) keep their own counts.
 /// </summary>
-public static class MetricsSetup
+internal static class MetricsSetup
 {
     public const string Path = "/metrics";
 
