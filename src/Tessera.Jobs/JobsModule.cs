@@ -27,6 +27,7 @@ public static class JobsModule
         services.AddSingleton<JobClaims>();
         services.AddSingleton<JobLeases>();
         services.AddSingleton<JobRunner>();
+        services.AddSingleton<JobQueueStatistics>();
         services.AddSingleton(sp => new JobService(
             sp.GetRequiredService<TesseraDatabase>(), sp.GetRequiredService<JobWrites>(), sp.GetRequiredService<JobInserter>(), sp.GetRequiredService<JobTransitions>(),
             sp.GetRequiredService<JobWakeups>(), sp.GetRequiredService<TimeProvider>()));

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Tessera.Data.Migrations;
 using Tessera.Platform.Collections;
 using Tessera.Platform.Modules;
+using Tessera.Vectors;
 
 namespace Tessera.Platform;
 
@@ -19,6 +20,7 @@ public static class PlatformServices
         services.AddSingleton(Schema);
         services.AddSingleton<SnapshotExchange>();
         services.AddSingleton<VectorCollections>();
+        services.AddSingleton<IIndexStatusSource>(sp => sp.GetRequiredService<VectorCollections>());
         services.AddHealthChecks().AddCheck<VectorCollectionsHealthCheck>("vector-collections", tags: [ModuleServices.ReadyTag]);
         foreach (var module in modules)
         {

@@ -7,6 +7,7 @@ using Tessera.Server.Auth;
 using Tessera.Server.Endpoints;
 using Tessera.Server.Health;
 using Tessera.Server.Hosting;
+using Tessera.Server.Observability;
 using Tessera.Server.Problems;
 
 namespace Tessera.Server;
@@ -38,6 +39,7 @@ public static class TesseraServer
             options.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
         });
         builder.Services.AddOpenApi("v1");
+        builder.Services.AddTesseraMetrics();
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: [ModuleServices.ReadyTag]);
         if (settings.Workers > 0) builder.Services.AddJobWorkers(settings.Workers);
         return builder;
@@ -47,6 +49,7 @@ public static class TesseraServer
     {
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
+        app.UseTesseraMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -54,6 +57,7 @@ public static class TesseraServer
         app.UseAuthorization();
         app.MapHealthEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapApiReference();
         var api = app.MapGroup("/api/v1");
         api.MapBlobEndpoints();
         api.MapAuthEndpoints();

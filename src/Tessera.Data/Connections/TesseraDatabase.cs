@@ -12,12 +12,14 @@ namespace Tessera.Data;
 /// </summary>
 public sealed class TesseraDatabase : IAsyncDisposable
 {
+    /// <summary>How long a SQLite writer waits for another before failing with SQLITE_BUSY.</summary>
+    internal const int SqliteBusyTimeoutMs = 30_000;
+
     private readonly NpgsqlDataSource? _postgres;
     private readonly string? _sqliteConnectionString;
 
     static TesseraDatabase()
     {
-        SQLitePCL.Batteries_V2.Init();
         DapperTypeHandlers.Register();
     }
 
@@ -59,11 +61,10 @@ public sealed class TesseraDatabase : IAsyncDisposable
             var connection = new SqliteConnection(_sqliteConnectionString);
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var pragma = connection.CreateCommand();
-            // Per-connection settings: foreign keys are off by default in SQLite; the busy handler makes writers
-            // wait for each other (briefly) instead of failing at once.
-            pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+            // Per-connection settings: foreign keys are off by default in SQLite; the busy timeout makes a writer wait
+            // for another (SQLite retries after 1, 2, 5, 10… ms) instead of failing at once.
+            pragma.CommandText = $"PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {SqliteBusyTimeoutMs};";
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            SqliteBusyWait.Install(connection);
             return connection;
         }
         catch (Exception e) when (e is NpgsqlException or SqliteException or System.Net.Sockets.SocketException)
@@ -102,7 +103,7 @@ public sealed class TesseraDatabase : IAsyncDisposable
         using var connection = new SqliteConnection(_sqliteConnectionString);
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL;";
+        command.CommandText = $"PRAGMA busy_timeout = {SqliteBusyTimeoutMs}; PRAGMA journal_mode = WAL;";
         command.ExecuteNonQuery();
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Tessera.Core.Errors;
 using Tessera.Data;
+using Tessera.Vectors;
 using Tessera.Vectors.Collections;
 using Tessera.Vectors.Management;
 
@@ -9,7 +10,7 @@ namespace Tessera.Platform.Collections;
 
 /// <summary>Every vector collection the installed modules declared, by name; snapshots live under the data dir's index folder.</summary>
 [SuppressMessage("Naming", "CA1711", Justification = "The registry of vector collections; not a .NET collection type.")]
-public sealed class VectorCollections : IAsyncDisposable
+public sealed class VectorCollections : IIndexStatusSource, IAsyncDisposable
 {
     private readonly Dictionary<string, VectorCollection> _byName = new(StringComparer.Ordinal);
 
@@ -31,6 +32,9 @@ public sealed class VectorCollections : IAsyncDisposable
     }
 
     public IEnumerable<VectorCollection> All => _byName.Values;
+
+    /// <summary>Every partition index opened in this process, for /readyz and /metrics.</summary>
+    public IEnumerable<IndexStatus> Statuses => _byName.Values.SelectMany(c => c.Statuses);
 
     public IEnumerable<string> Names => _byName.Keys.Order(StringComparer.Ordinal);
 

@@ -8,7 +8,7 @@ public sealed class VectorCollectionsHealthCheck(VectorCollections collections) 
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var statuses = collections.All.SelectMany(c => c.Statuses).ToList();
+        var statuses = collections.Statuses.ToList();
         var degraded = statuses.Where(s => s.Health == IndexHealth.Degraded).ToList();
         return Task.FromResult(degraded.Count == 0
             ? HealthCheckResult.Healthy(statuses.Count == 0 ? "No index opened yet." : string.Join("; ", statuses.Select(s => $"{s.Collection}: {s.Count} vectors")))
