@@ -36,7 +36,8 @@ public static class TesseraServer
         builder.Services.Configure<JsonOptions>(options =>
         {
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            options.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+            options.SerializerOptions.Converters.Add(new Tessera.Core.Json.UtcTimestampJsonConverter());
+            options.SerializerOptions.AllowDuplicateProperties = false;
         });
         builder.Services.AddOpenApi("v1");
         builder.Services.AddTesseraMetrics();

@@ -146,4 +146,30 @@ public class ApiTests
         Assert.StartsWith($"id: {all.Count}\n", rest);
         Assert.Single(rest.Split("\n\n", StringSplitOptions.RemoveEmptyEntries));
     }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task A_job_that_throws_shows_its_message_and_code_but_no_stack_trace(string dialect)
+    {
+        await using var app = await JobsApiFactory.CreateAsync(dialect);
+        // A non-numeric transient_failures makes the echo handler throw an exception it does not classify.
+        var failing = await Body(await app.SendAsync(HttpMethod.Post, "/api/v1/jobs", JobsHarness.Alice,
+            new { kind = "system.echo", input = new { value = 1, transient_failures = "two" } }));
+        var id = failing["id"]!.GetValue<string>();
+        JsonNode job;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do
+        {
+            await Task.Delay(50);
+            job = await Body(await app.SendAsync(HttpMethod.Get, $"/api/v1/jobs/{id}", JobsHarness.Alice));
+            Assert.True(DateTime.UtcNow < deadline, "the job never failed");
+        }
+        while (job["state"]!.GetValue<string>() != "failed");
+
+        var error = job["error"]!;
+        Assert.Equal(JobErrorCodes.HandlerError, error["code"]!.GetValue<string>());
+        Assert.False(string.IsNullOrEmpty(error["message"]!.GetValue<string>()));
+        Assert.DoesNotContain(" at ", error.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(".cs", error.ToJsonString(), StringComparison.Ordinal);
+    }
 }

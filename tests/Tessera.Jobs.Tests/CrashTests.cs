@@ -41,7 +41,8 @@ public class CrashTests(ITestOutputHelper output)
             while (await OpenCountAsync(harness) > 0)
             {
                 Assert.True(DateTime.UtcNow < deadline, $"jobs still open after 5 minutes ({kills} kills)");
-                await Task.Delay(random.Next(1000, 2500));
+                // The first kill comes as soon as work is under way, so a fast machine cannot finish every job first.
+                await Task.Delay(kills == 0 ? 50 : random.Next(1000, 2500));
                 if (kills < 6 && await SucceededCountAsync(harness) > 0)
                 {
                     var victim = random.Next(workers.Count);
@@ -56,6 +57,7 @@ public class CrashTests(ITestOutputHelper output)
         {
             foreach (var worker in workers) worker.Dispose();
         }
+        Assert.True(kills > 0, "every job finished before a worker was killed: nothing about recovery was tested");
 
         await using var connection = await harness.Scratch.Database.OpenConnectionAsync();
         var states = (await connection.QueryAsync<(string State, long Count)>("SELECT state, COUNT(*) FROM jobs GROUP BY state")).ToDictionary(r => r.State, r => r.Count);
@@ -71,8 +73,8 @@ public class CrashTests(ITestOutputHelper output)
         var resumed = all.Count(j => JsonNode.Parse(j.Result)!["resumed_from"]!.GetValue<long>() > 0);
         Assert.All(all, j => Assert.Equal(Steps, JsonNode.Parse(j.Result)!["count"]!.GetValue<long>()));
         // A killed worker's jobs were re-run, and those it had checkpointed resumed rather than restarted.
-        Assert.True(kills == 0 || recovered > 0, "no job was ever re-run after a kill");
-        Assert.True(kills == 0 || resumed > 0, "no job resumed from a checkpoint");
+        Assert.True(recovered > 0, "no job was ever re-run after a kill");
+        Assert.True(resumed > 0, "no job resumed from a checkpoint");
         var progressBeyondSteps = await connection.ExecuteScalarAsync<long>(
             $"SELECT COUNT(*) FROM (SELECT job_id FROM job_events WHERE type = 'progress' GROUP BY job_id HAVING COUNT(*) > {Steps}) x");
         output.WriteLine($"{dialect}: {JobCount} jobs, {kills} SIGKILLs, {recovered} re-run after a lease expired, {resumed} resumed from a checkpoint, {progressBeyondSteps} repeated a checkpointed step");

@@ -11,16 +11,23 @@ public class AnalyticsTests
         double[] a = [1.2, 2.3, 3.1, 4.8, 5.0, 2.2];
         double[] b = [2.9, 4.1, 5.5, 6.0, 7.2, 5.1, 6.6];
         var test = Statistics.Welch(a, b);
-        Assert.Equal(2.6879988979741127, test.T, 1e-9);
-        Assert.Equal(0.021759890790666085, test.PValue, 1e-6);
+        Assert.Equal(2.6879988979741127, test.T!.Value, 1e-9);
+        Assert.Equal(0.021759890790666085, test.PValue!.Value, 1e-6);
+        Assert.Null(test.UndefinedReason);
         Assert.Equal(b.Average() - a.Average(), test.Delta, 1e-12);
     }
 
     [Fact]
-    public void Welch_test_without_enough_data_says_so_with_nan()
+    public void Welch_test_without_enough_data_or_variance_is_undefined_with_a_reason()
     {
-        Assert.True(double.IsNaN(Statistics.Welch([1.0], [2.0, 3.0]).PValue));
-        Assert.Equal(1, Statistics.Welch([2.0, 2.0], [2.0, 2.0]).PValue);
+        var tooFew = Statistics.Welch([1.0], [2.0, 3.0]);
+        Assert.Null(tooFew.PValue);
+        Assert.Null(tooFew.T);
+        Assert.Equal(Statistics.TooFewValues, tooFew.UndefinedReason);
+        var constant = Statistics.Welch([9.0, 9.0], [9.0, 9.0, 9.0]);
+        Assert.Null(constant.PValue);
+        Assert.Equal(Statistics.ZeroVariance, constant.UndefinedReason);
+        Assert.Equal(0, constant.Delta);
     }
 
     [Fact]

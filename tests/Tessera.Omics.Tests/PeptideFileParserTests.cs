@@ -44,15 +44,17 @@ public class PeptideFileParserTests
     [Fact]
     public async Task Bad_records_are_reported_with_record_line_and_character_and_left_out()
     {
-        var result = await Parse(">ok\nKLAK\n>bad\nKLJAK\n>empty\n\n>ok\nGG\n>ext\nXBZUO\n");
+        var result = await Parse(">ok\nKLAK\n>bad\nKLJAK\n>empty\n\n>ok\nGG\n>ext\nAXBZUO\n>ambiguous\nXBZUO\n");
         Assert.Equal(["ok", "ext"], result.Records.Select(r => r.Id));
-        Assert.Equal(3, result.ErrorCount);
+        Assert.Equal(4, result.ErrorCount);
         Assert.Equal("INVALID_RESIDUE", result.Errors[0].Code);
         Assert.Contains("'J' at position 3", result.Errors[0].Message, StringComparison.Ordinal);
         Assert.Equal(3, result.Errors[0].Line);
         Assert.Equal("EMPTY_SEQUENCE", result.Errors[1].Code);
         Assert.Equal("DUPLICATE_ID", result.Errors[2].Code);
-        Assert.Equal(5, result.RecordCount);
+        // Ambiguity codes alone: no embedder can describe the record, so it is rejected here rather than fail the embedding job.
+        Assert.Equal("NO_STANDARD_RESIDUE", result.Errors[3].Code);
+        Assert.Equal(6, result.RecordCount);
     }
 
     [Fact]

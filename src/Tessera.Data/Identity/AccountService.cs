@@ -10,14 +10,29 @@ public sealed class AccountService(TesseraDatabase database, TokenService tokens
 {
     public static readonly TimeSpan LoginTokenLifetime = TimeSpan.FromDays(1);
 
-    /// <summary>Finds or creates the user and organization, and makes sure the user is a member (owner of a new organization).</summary>
-    public Task<(UserRecord User, OrganizationRecord Org, string Role)> EnsureMemberAsync(
+    /// <summary>
+    /// Finds or creates the user and organization, and makes sure the user is a member (owner of a new organization).
+    /// A concurrent call that created the same user or organization first makes this one find them on a second try.
+    /// </summary>
+    public async Task<(UserRecord User, OrganizationRecord Org, string Role)> EnsureMemberAsync(
         string email, string orgName, string? role, AuditActor actor, CancellationToken cancellationToken = default)
     {
         email = NormalizeEmail(email);
         orgName = ValidateOrgName(orgName);
         if (role is not null && !Roles.IsKnown(role)) throw UnknownRole(role);
-        return database.InTransactionAsync(async (c, t) =>
+        try
+        {
+            return await FindOrCreateMemberAsync(email, orgName, role, actor, cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Data.Common.DbException e) when (UniqueViolation.Is(e))
+        {
+            return await FindOrCreateMemberAsync(email, orgName, role, actor, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private Task<(UserRecord User, OrganizationRecord Org, string Role)> FindOrCreateMemberAsync(
+        string email, string orgName, string? role, AuditActor actor, CancellationToken cancellationToken) =>
+        database.InTransactionAsync(async (c, t) =>
         {
             var now = time.GetUtcNow();
             var user = await IdentityRepository.FindUserByEmailAsync(c, t, email, cancellationToken).ConfigureAwait(false);
@@ -44,7 +59,6 @@ public sealed class AccountService(TesseraDatabase database, TokenService tokens
             }
             return (user, org, wanted);
         }, cancellationToken);
-    }
 
     public Task SetPasswordAsync(string email, string password, AuditActor actor, CancellationToken cancellationToken = default)
     {

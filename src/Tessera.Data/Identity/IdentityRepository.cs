@@ -36,6 +36,16 @@ internal static class IdentityRepository
         c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO organizations (id, name, created_at) VALUES (@Id, @Name, @CreatedAt)", org, t, cancellationToken: ct));
 
+    /// <summary>
+    /// Holds the organization's row until the transaction ends, so membership changes that must leave an owner run one
+    /// after another on PostgreSQL (under READ COMMITTED two demotions would each still count the other owner).
+    /// SQLite needs nothing: its transactions take the write lock up front.
+    /// </summary>
+    public static Task LockOrganizationAsync(DbConnection c, DbTransaction t, SqlDialect dialect, Guid orgId, CancellationToken ct) =>
+        dialect == SqlDialect.Postgres
+            ? c.ExecuteAsync(new CommandDefinition("SELECT id FROM organizations WHERE id = @orgId FOR UPDATE", new { orgId }, t, cancellationToken: ct))
+            : Task.CompletedTask;
+
     public static Task<string?> FindRoleAsync(DbConnection c, DbTransaction? t, Guid orgId, Guid userId, CancellationToken ct) =>
         c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
             "SELECT role FROM memberships WHERE org_id = @orgId AND user_id = @userId", new { orgId, userId }, t, cancellationToken: ct));
@@ -45,6 +55,11 @@ internal static class IdentityRepository
             "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (@orgId, @userId, @role, @now) " +
             "ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role",
             new { orgId, userId, role, now }, t, cancellationToken: ct)).ConfigureAwait(false);
+
+    public static Task<MemberRecord> GetMemberAsync(DbConnection c, DbTransaction t, Guid orgId, Guid userId, CancellationToken ct) =>
+        c.QuerySingleAsync<MemberRecord>(new CommandDefinition(
+            "SELECT u.id AS UserId, u.email AS Email, u.display_name AS DisplayName, m.role AS Role, m.created_at AS CreatedAt " +
+            "FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = @orgId AND m.user_id = @userId", new { orgId, userId }, t, cancellationToken: ct));
 
     public static Task<int> DeleteMembershipAsync(DbConnection c, DbTransaction t, Guid orgId, Guid userId, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition("DELETE FROM memberships WHERE org_id = @orgId AND user_id = @userId", new { orgId, userId }, t, cancellationToken: ct));

@@ -16,15 +16,26 @@ public sealed class OrganizationService(TesseraDatabase database, TimeProvider t
         return await IdentityRepository.ListOrganizationsOfAsync(connection, principal.UserId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Creates an organization with the caller as its owner.</summary>
-    public Task<OrganizationRecord> CreateAsync(Principal principal, string name, AuditActor actor, CancellationToken cancellationToken = default)
+    /// <summary>Creates an organization with the caller as its owner; a name taken first, even by a concurrent request, is a 409.</summary>
+    public async Task<OrganizationRecord> CreateAsync(Principal principal, string name, AuditActor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(principal);
         name = AccountService.ValidateOrgName(name);
-        return database.InTransactionAsync(async (c, t) =>
+        try
+        {
+            return await InsertOrganizationAsync(principal, name, actor, cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Data.Common.DbException e) when (UniqueViolation.Is(e))
+        {
+            throw NameTaken(name);
+        }
+    }
+
+    private Task<OrganizationRecord> InsertOrganizationAsync(Principal principal, string name, AuditActor actor, CancellationToken cancellationToken) =>
+        database.InTransactionAsync(async (c, t) =>
         {
             if (await IdentityRepository.FindOrganizationByNameAsync(c, t, name, cancellationToken).ConfigureAwait(false) is not null)
-                throw TesseraException.Conflict("ORG_NAME_TAKEN", $"An organization named '{name}' already exists.");
+                throw NameTaken(name);
             var now = time.GetUtcNow();
             var org = new OrganizationRecord { Id = Guid.CreateVersion7(), Name = name, CreatedAt = now };
             await IdentityRepository.InsertOrganizationAsync(c, t, org, cancellationToken).ConfigureAwait(false);
@@ -32,7 +43,8 @@ public sealed class OrganizationService(TesseraDatabase database, TimeProvider t
             await AuditLog.RecordAsync(c, t, actor, now, "org.create", "organization", org.Id.ToString(), name, cancellationToken).ConfigureAwait(false);
             return org;
         }, cancellationToken);
-    }
+
+    private static TesseraException NameTaken(string name) => TesseraException.Conflict("ORG_NAME_TAKEN", $"An organization named '{name}' already exists.");
 
     public async Task<IReadOnlyList<MemberRecord>> ListMembersAsync(Principal principal, Guid orgId, CancellationToken cancellationToken = default)
     {
@@ -48,6 +60,7 @@ public sealed class OrganizationService(TesseraDatabase database, TimeProvider t
         if (!Roles.IsKnown(role)) throw AccountService.UnknownRole(role);
         return database.InTransactionAsync(async (c, t) =>
         {
+            await IdentityRepository.LockOrganizationAsync(c, t, database.Dialect, orgId, cancellationToken).ConfigureAwait(false);
             var callerRole = await RequireManagerAsync(c, t, principal, orgId, cancellationToken).ConfigureAwait(false);
             if (role == Roles.Owner && callerRole != Roles.Owner)
                 throw new TesseraException(ErrorCodes.Forbidden, 403, "Only an owner can make someone an owner.");
@@ -60,13 +73,15 @@ public sealed class OrganizationService(TesseraDatabase database, TimeProvider t
             await IdentityRepository.UpsertMembershipAsync(c, t, orgId, user.Id, role, now, cancellationToken).ConfigureAwait(false);
             await EnsureAnOwnerRemainsAsync(c, t, orgId, cancellationToken).ConfigureAwait(false);
             await AuditLog.RecordAsync(c, t, actor, now, "membership.set", "membership", $"{orgId}/{user.Id}", role, cancellationToken).ConfigureAwait(false);
-            return new MemberRecord { UserId = user.Id, Email = user.Email, DisplayName = user.DisplayName, Role = role, CreatedAt = now };
+            // The stored row: a role change keeps the membership's original created_at.
+            return await IdentityRepository.GetMemberAsync(c, t, orgId, user.Id, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
 
     public Task RemoveMemberAsync(Principal principal, Guid orgId, Guid userId, AuditActor actor, CancellationToken cancellationToken = default) =>
         database.InTransactionAsync(async (c, t) =>
         {
+            await IdentityRepository.LockOrganizationAsync(c, t, database.Dialect, orgId, cancellationToken).ConfigureAwait(false);
             var callerRole = await RequireManagerAsync(c, t, principal, orgId, cancellationToken).ConfigureAwait(false);
             var current = await IdentityRepository.FindRoleAsync(c, t, orgId, userId, cancellationToken).ConfigureAwait(false)
                 ?? throw TesseraException.NotFound("member");

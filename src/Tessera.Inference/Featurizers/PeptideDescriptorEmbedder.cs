@@ -4,6 +4,7 @@ using Microsoft.Extensions.AI;
 using Tessera.Core.Errors;
 using Tessera.Core.Hashing;
 using Tessera.Inference.Embeddings;
+using Tessera.Inference.Sequences;
 
 namespace Tessera.Inference.Featurizers;
 
@@ -18,7 +19,8 @@ namespace Tessera.Inference.Featurizers;
 /// moment, Boman and aliphatic indices, pI, residue-class fractions (13).</item>
 /// </list>
 /// Letters are upper-cased; characters other than the 20 standard amino acids (X, B, *, gaps,
-/// whitespace) are skipped. The model hash is the sha256 of the full definition (name, version,
+/// whitespace) are skipped; a peptide needs at least one standard residue (<see cref="PeptideResidues.HasStandardResidue"/>,
+/// the rule the Omics parser applies too). The model hash is the sha256 of the full definition (name, version,
 /// tables and weights), so a change to any constant changes the hash.
 /// </summary>
 public sealed class PeptideDescriptorEmbedder : ITesseraEmbedder
@@ -47,13 +49,13 @@ public sealed class PeptideDescriptorEmbedder : ITesseraEmbedder
     public static float[] Embed(string sequence)
     {
         ArgumentNullException.ThrowIfNull(sequence);
+        if (!PeptideResidues.HasStandardResidue(sequence)) throw TesseraException.Validation($"Peptide '{Shorten(sequence)}' has none of the 20 standard amino acids.");
         var residues = new List<int>(sequence.Length);
         foreach (var c in sequence)
         {
             var index = PeptideScales.IndexOf(c);
             if (index >= 0) residues.Add(index);
         }
-        if (residues.Count == 0) throw TesseraException.Validation($"Peptide '{Shorten(sequence)}' has none of the 20 standard amino acids.");
         var features = new double[DimensionValue];
         var composition = features.AsSpan(0, 20);
         var dipeptides = features.AsSpan(20, Classes * Classes);

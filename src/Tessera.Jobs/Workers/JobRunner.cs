@@ -48,7 +48,8 @@ internal sealed class JobRunner(JobHandlerRegistry handlers, JobLeases leases, T
         }
         catch (TransientJobException e)
         {
-            await Finish(JobState.Failed, new TransitionChanges { Error = new JobError(JobErrorCodes.RetriesExhausted, $"All {row.MaxAttempts} attempts failed; the last: {e.Message}", e.ToString()) }).ConfigureAwait(false);
+            logger.LogError(e, "Job {JobId} ({Kind}) failed after {Attempts} attempts.", row.Id, row.Kind, row.MaxAttempts);
+            await Finish(JobState.Failed, new TransitionChanges { Error = new JobError(JobErrorCodes.RetriesExhausted, $"All {row.MaxAttempts} attempts failed; the last: {e.Message}", ClientDetail(e)) }).ConfigureAwait(false);
         }
         catch (PermanentJobException e)
         {
@@ -57,7 +58,8 @@ internal sealed class JobRunner(JobHandlerRegistry handlers, JobLeases leases, T
         catch (Exception e) when (e is not JobLeaseLostException)
         {
             // Anything the handler did not classify is a bug or bad input: retrying would fail the same way.
-            await Finish(JobState.Failed, new TransitionChanges { Error = new JobError(JobErrorCodes.HandlerError, e.Message, e.ToString()) }).ConfigureAwait(false);
+            logger.LogError(e, "Job {JobId} ({Kind}) failed with an unclassified error.", row.Id, row.Kind);
+            await Finish(JobState.Failed, new TransitionChanges { Error = new JobError(JobErrorCodes.HandlerError, e.Message, ClientDetail(e)) }).ConfigureAwait(false);
         }
         catch (JobLeaseLostException)
         {
@@ -73,4 +75,7 @@ internal sealed class JobRunner(JobHandlerRegistry handlers, JobLeases leases, T
                 logger.LogWarning("Job {JobId} ({Kind}) was taken over by another worker before this worker could record its outcome.", row.Id, row.Kind);
         }
     }
+
+    /// <summary>What a client may read about an exception: its type. The stack trace (server source paths) stays in the log.</summary>
+    private static string ClientDetail(Exception e) => e.GetType().FullName ?? e.GetType().Name;
 }

@@ -28,6 +28,7 @@ public sealed class OmicsAnalysisService(TesseraDatabase database)
 
     public sealed record Cluster(int Index, int Size, IReadOnlyList<string> Representatives);
 
+    /// <summary>A run's summary; its statistics are rounded as <see cref="Shown"/> says.</summary>
     public sealed record RunSummary(
         Guid RunId, int RecordCount, int PeptideCount, int ErrorCount,
         IReadOnlyList<(double From, double To, int Count)> LengthHistogram,
@@ -38,8 +39,10 @@ public sealed class OmicsAnalysisService(TesseraDatabase database)
 
     public sealed record Match(string SequenceA, string SequenceB, double Similarity);
 
-    public sealed record FeatureDelta(string Feature, double MeanA, double MeanB, double Delta, double T, double PValue);
+    /// <summary>A descriptor's difference between the runs; <see cref="T"/> and <see cref="PValue"/> are null when the test is undefined, with the reason.</summary>
+    public sealed record FeatureDelta(string Feature, double MeanA, double MeanB, double Delta, double? T, double? PValue, string? UndefinedReason);
 
+    /// <summary>A comparison; cosines are clamped to [−1, 1] and statistics rounded as <see cref="Shown"/> says.</summary>
     public sealed record RunComparison(
         Guid RunA, Guid RunB, int SizeA, int SizeB, int SharedSequences, double CentroidCosine, int ComparedFromA,
         IReadOnlyDictionary<string, double> NearestNeighbourQuantiles, IReadOnlyList<FeatureDelta> FeatureDeltas, IReadOnlyList<Match> TopMatches);
@@ -59,10 +62,10 @@ public sealed class OmicsAnalysisService(TesseraDatabase database)
         return new RunSummary(
             runId, data.Run.RecordCount, peptides.Count, data.Run.ErrorCount,
             Statistics.Histogram(peptides.Select(p => (double)p.Length).ToList(), 10),
-            composition,
-            Features.ToDictionary(f => f.Name, f => Statistics.Summarize(peptides.Select(f.Value).ToList())),
-            Statistics.Summarize(data.Norms), data.Vectors[0].Length,
-            clustering?.Silhouette, clusters);
+            new SortedDictionary<string, double>(composition.ToDictionary(c => c.Key, c => Shown.Value(c.Value)), StringComparer.Ordinal),
+            Features.ToDictionary(f => f.Name, f => Shown.Summary(Statistics.Summarize(peptides.Select(f.Value).ToList()))),
+            Shown.Summary(Statistics.Summarize(data.Norms)), data.Vectors[0].Length,
+            Shown.Value(clustering?.Silhouette), clusters);
     }
 
     public async Task<RunComparison> CompareAsync(Principal owner, Guid runA, Guid runB, CancellationToken cancellationToken = default)
@@ -83,16 +86,16 @@ public sealed class OmicsAnalysisService(TesseraDatabase database)
         var nearest = VectorMath.NearestNeighbours(queryIndices.Select(i => a.Vectors[i]).ToList(), b.Vectors);
         var similarities = nearest.Select(n => (double)n.Similarity).Order().ToList();
         var quantiles = QuantileLevels
-            .ToDictionary(q => $"p{q * 100:0}", q => Statistics.Quantile(similarities, q));
-        var top = nearest.Select((n, i) => new Match(a.Peptides[queryIndices[i]].Sequence, b.Peptides[n.Index].Sequence, n.Similarity))
+            .ToDictionary(q => $"p{q * 100:0}", q => Shown.Cosine(Statistics.Quantile(similarities, q)));
+        var top = nearest.Select((n, i) => new Match(a.Peptides[queryIndices[i]].Sequence, b.Peptides[n.Index].Sequence, Shown.Cosine(n.Similarity)))
             .OrderByDescending(m => m.Similarity).ThenBy(m => m.SequenceA, StringComparer.Ordinal).Take(10).ToList();
         var deltas = Features.Select(f =>
         {
             var test = Statistics.Welch(a.Peptides.Select(f.Value).ToList(), b.Peptides.Select(f.Value).ToList());
-            return new FeatureDelta(f.Name, test.MeanA, test.MeanB, test.Delta, test.T, test.PValue);
+            return new FeatureDelta(f.Name, Shown.Value(test.MeanA), Shown.Value(test.MeanB), Shown.Value(test.Delta), Shown.Value(test.T), Shown.Value(test.PValue), test.UndefinedReason);
         }).ToList();
         var centroidCosine = TensorPrimitives.CosineSimilarity(VectorMath.Centroid(a.Vectors), VectorMath.Centroid(b.Vectors));
-        return new RunComparison(runA, runB, a.Peptides.Count, b.Peptides.Count, sharedSequences, centroidCosine, queryIndices.Length, quantiles, deltas, top);
+        return new RunComparison(runA, runB, a.Peptides.Count, b.Peptides.Count, sharedSequences, Shown.Cosine(centroidCosine), queryIndices.Length, quantiles, deltas, top);
     }
 
     private static List<Cluster> Representatives(KMeans.Clustering clustering, OmicsRunData data)

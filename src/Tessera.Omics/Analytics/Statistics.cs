@@ -7,7 +7,14 @@ public static class Statistics
 {
     public sealed record Summary(int Count, double Mean, double StandardDeviation, double Min, double Median, double Max);
 
-    public sealed record WelchTest(double MeanA, double MeanB, double Delta, double T, double DegreesOfFreedom, double PValue);
+    /// <summary>
+    /// A Welch test. When the statistic is undefined, <see cref="T"/>, <see cref="DegreesOfFreedom"/> and
+    /// <see cref="PValue"/> are null and <see cref="UndefinedReason"/> says why.
+    /// </summary>
+    public sealed record WelchTest(double MeanA, double MeanB, double Delta, double? T, double? DegreesOfFreedom, double? PValue, string? UndefinedReason);
+
+    public const string TooFewValues = "fewer than 2 peptides in a run";
+    public const string ZeroVariance = "zero variance in both runs";
 
     public static Summary Summarize(IReadOnlyList<double> values)
     {
@@ -39,7 +46,7 @@ public static class Statistics
 
     /// <summary>
     /// Welch's unequal-variance t-test of the difference in means, two-sided. With fewer than two values on a side,
-    /// or no variance at all, the p-value is NaN (no test is possible) unless the means differ with zero variance.
+    /// or no variance on either side, t is 0/0 or ±∞ and no p-value is meaningful: the test is reported as undefined.
     /// </summary>
     public static WelchTest Welch(IReadOnlyList<double> a, IReadOnlyList<double> b)
     {
@@ -47,16 +54,18 @@ public static class Statistics
         ArgumentNullException.ThrowIfNull(b);
         var meanA = a.Count > 0 ? a.Average() : double.NaN;
         var meanB = b.Count > 0 ? b.Average() : double.NaN;
-        if (a.Count < 2 || b.Count < 2) return new WelchTest(meanA, meanB, meanB - meanA, double.NaN, double.NaN, double.NaN);
+        if (a.Count < 2 || b.Count < 2) return Undefined(meanA, meanB, TooFewValues);
         var va = Variance(a) / a.Count;
         var vb = Variance(b) / b.Count;
         var se = Math.Sqrt(va + vb);
-        if (se == 0) return new WelchTest(meanA, meanB, meanB - meanA, double.NaN, double.NaN, meanA == meanB ? 1 : 0);
+        if (se == 0) return Undefined(meanA, meanB, ZeroVariance);
         var t = (meanB - meanA) / se;
         var df = (va + vb) * (va + vb) / (va * va / (a.Count - 1) + vb * vb / (b.Count - 1));
         var p = 2 * (1 - StudentT.CDF(0, 1, df, Math.Abs(t)));
-        return new WelchTest(meanA, meanB, meanB - meanA, t, df, p);
+        return new WelchTest(meanA, meanB, meanB - meanA, t, df, p, null);
     }
+
+    private static WelchTest Undefined(double meanA, double meanB, string reason) => new(meanA, meanB, meanB - meanA, null, null, null, reason);
 
     /// <summary>Counts of values in <paramref name="bins"/> equal-width bins over [min, max].</summary>
     public static IReadOnlyList<(double From, double To, int Count)> Histogram(IReadOnlyList<double> values, int bins)

@@ -6,6 +6,7 @@ using Tessera.Core.Errors;
 using Tessera.Core.Identity;
 using Tessera.Omics.Analysis;
 using Tessera.Omics.Export;
+using Tessera.Omics.Parsing;
 using Tessera.Omics.Runs;
 using Tessera.Omics.Search;
 
@@ -53,8 +54,12 @@ internal static class OmicsEndpoints
     private static async Task<Ok<OmicsAnalysisService.RunComparison>> CompareAsync(CompareRequest request, HttpContext context, OmicsAnalysisService analysis, CancellationToken cancellationToken) =>
         TypedResults.Ok(await analysis.CompareAsync(Principal.FromClaims(context.User), request.RunA, request.RunB, cancellationToken).ConfigureAwait(false));
 
-    private static async Task<Ok<OmicsSearchService.Response>> SearchAsync(OmicsSearchService.Request request, HttpContext context, OmicsSearchService search, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await search.SearchAsync(Principal.FromClaims(context.User), request, cancellationToken).ConfigureAwait(false));
+    private static async Task<Ok<OmicsSearchService.Response>> SearchAsync(
+        OmicsSearchService.Request request, HttpContext context, OmicsSearchService search, ParseLimits limits, CancellationToken cancellationToken)
+    {
+        SearchRequestLimits.Check(request, limits);
+        return TypedResults.Ok(await search.SearchAsync(Principal.FromClaims(context.User), request, cancellationToken).ConfigureAwait(false));
+    }
 
     private static async Task ExportAsync(Guid id, string? format, HttpContext context, OmicsExportService exports, CancellationToken cancellationToken)
     {

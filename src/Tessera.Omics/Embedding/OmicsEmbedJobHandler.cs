@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
+using Tessera.Data;
 using Tessera.Jobs;
 using Tessera.Omics.Search;
+using Tessera.Omics.Storage;
 using Tessera.Platform.Collections;
 
 namespace Tessera.Omics.Embedding;
@@ -9,7 +11,7 @@ namespace Tessera.Omics.Embedding;
 /// The <c>omics.embed</c> job: embeds every peptide of a run. Safe to re-run after a crash or a lease takeover:
 /// vectors already stored are skipped, so the work resumes where it stopped.
 /// </summary>
-internal sealed class OmicsEmbedJobHandler(OmicsEmbeddingService embeddings, VectorCollections collections, TimeProvider time) : IJobHandler
+internal sealed class OmicsEmbedJobHandler(OmicsEmbeddingService embeddings, VectorCollections collections, TesseraDatabase database, TimeProvider time) : IJobHandler
 {
     public const string JobKind = "omics.embed";
 
@@ -27,12 +29,23 @@ internal sealed class OmicsEmbedJobHandler(OmicsEmbeddingService embeddings, Vec
         var embedder = context.Input?["embedder"]?.GetValue<string>() ?? throw new PermanentJobException("INVALID_INPUT", "The job input has no embedder.");
         // Progress is a database write: report at most a few times a second, and always the last batch.
         var lastReport = long.MinValue;
-        var outcome = await embeddings.EmbedRunAsync(runId, embedder, p =>
+        OmicsEmbeddingService.Outcome outcome;
+        try
         {
-            if (p.Done < p.Total && lastReport != long.MinValue && time.GetElapsedTime(lastReport) < ProgressInterval) return Task.CompletedTask;
-            lastReport = time.GetTimestamp();
-            return context.ReportProgressAsync(p.Done, p.Total, "peptides embedded", cancellationToken);
-        }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            outcome = await embeddings.EmbedRunAsync(runId, embedder, p =>
+            {
+                if (p.Done < p.Total && lastReport != long.MinValue && time.GetElapsedTime(lastReport) < ProgressInterval) return Task.CompletedTask;
+                lastReport = time.GetTimestamp();
+                return context.ReportProgressAsync(p.Done, p.Total, "peptides embedded", cancellationToken);
+            }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or JobLeaseLostException or TransientJobException))
+        {
+            // The job fails for good (only transient errors are retried): the run must not read 'parsed' forever.
+            await using var c = await database.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+            await OmicsRepository.MarkFailedAsync(c, runId, $"embedding failed: {e.Message}", time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
         // Bring the embedder's index up to date with the new vectors (coalesced with concurrent requests; a failed
         // update keeps the previous index serving and shows as degraded in /readyz). Searches meanwhile scan the new
         // vectors exactly, so they are found either way.

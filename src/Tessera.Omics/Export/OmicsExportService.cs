@@ -13,7 +13,9 @@ public sealed class OmicsExportService(TesseraDatabase database, TimeProvider ti
 {
     public static readonly IReadOnlyList<string> Formats = ["json", "csv", "npy"];
 
-    /// <summary>The caller's run, checked to be exportable: 404 for missing or foreign runs, 409 before embedding.</summary>
+    public const string RunFailedCode = "RUN_FAILED";
+
+    /// <summary>The caller's run, checked to be exportable: 404 for missing or foreign runs, 409 before embedding or after a failure (with its reason).</summary>
     public async Task<OmicsRun> GetExportableRunAsync(Principal owner, Guid runId, string format, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(owner);
@@ -22,6 +24,8 @@ public sealed class OmicsExportService(TesseraDatabase database, TimeProvider ti
         await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var run = await OmicsRepository.FindOwnedRunAsync(c, owner, runId, cancellationToken).ConfigureAwait(false)
             ?? throw TesseraException.NotFound("run");
+        if (run.State == OmicsRunStates.Failed)
+            throw TesseraException.Conflict(RunFailedCode, $"Run {runId} failed and has nothing to export: {run.Failure}");
         if (run.State != OmicsRunStates.Embedded || run.Embedder is null)
             throw TesseraException.Conflict(OmicsRunData.NotEmbeddedCode, $"Run {runId} has no embeddings yet (state '{run.State}'); it can be exported once its embedding job has finished.");
         return run;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Tessera.Core.Json;
 using Tessera.Core.Numerics;
 
 namespace Tessera.Omics.Export;
@@ -24,7 +25,7 @@ public static class OmicsTokenWriter
         json.WriteStartObject();
         json.WriteString("format", FormatName);
         json.WriteString("version", FormatVersion);
-        json.WriteString("created_at", header.CreatedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        json.WriteString("created_at", UtcTimestamp.Format(header.CreatedAt));
         json.WriteStartObject("run");
         json.WriteString("id", header.Run.Id);
         json.WriteString("name", header.Run.Name);
@@ -84,7 +85,7 @@ public static class OmicsTokenWriter
         {
             var p = item.Peptide;
             var line = new StringBuilder();
-            line.Append(Csv(item.Id)).Append(',').Append(p.Sequence);
+            line.Append(CsvCell.Text(item.Id)).Append(',').Append(CsvCell.Text(p.Sequence));
             foreach (var v in new[] { p.Length, p.MolecularWeight, p.NetChargePh7, p.IsoelectricPoint, p.Gravy, p.Aromaticity, p.InstabilityIndex })
                 line.Append(',').Append(v.ToString("R", CultureInfo.InvariantCulture));
             foreach (var x in item.Embedding) line.Append(',').Append(x.ToString("R", CultureInfo.InvariantCulture));
@@ -105,7 +106,4 @@ public static class OmicsTokenWriter
         }
         if (written != count) throw new InvalidOperationException($"The export promised {count} rows but the run has {written}.");
     }
-
-    private static string Csv(string value) =>
-        value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 }

@@ -137,6 +137,12 @@ public static class PeptideFileParser
                     $"record {number} ('{id}') has the invalid character '{sequence[invalid]}' at position {invalid + 1}; allowed: {PeptideAlphabet.Standard} and {PeptideAlphabet.Extended}");
                 return;
             }
+            if (!PeptideAlphabet.HasStandardResidue(sequence))
+            {
+                Error(number, line, "NO_STANDARD_RESIDUE",
+                    $"record {number} ('{id}') has none of the 20 standard amino acids ({PeptideAlphabet.Standard}), only ambiguity codes ({PeptideAlphabet.Extended}): no embedder can describe it");
+                return;
+            }
             if (!_ids.Add(id))
             {
                 Error(number, line, "DUPLICATE_ID", $"record {number} repeats the id '{id}'");

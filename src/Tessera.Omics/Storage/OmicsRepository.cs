@@ -73,6 +73,12 @@ internal static class OmicsRepository
             "pooling = @Pooling, truncation_policy = @TruncationPolicy, updated_at = @now WHERE id = @runId",
             new { runId, embedder.Name, embedder.Dimension, embedder.ModelHash, embedder.Pooling, embedder.TruncationPolicy, now }, t, cancellationToken: ct));
 
+    /// <summary>Marks a run failed with the reason a client reads; a run already embedded stays embedded.</summary>
+    public static Task MarkFailedAsync(DbConnection c, Guid runId, string failure, DateTimeOffset now, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            "UPDATE omics_runs SET state = 'failed', failure = @failure, updated_at = @now WHERE id = @runId AND state <> 'embedded'",
+            new { runId, failure, now }, cancellationToken: ct));
+
     /// <summary>
     /// Every record of a run with its peptide and embedding, in file order, read row by row (unbuffered) so an
     /// export of a large run streams instead of loading whole.
