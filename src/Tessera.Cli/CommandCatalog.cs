@@ -26,7 +26,7 @@ internal static class CommandCatalog
             BlobCommand.Create(host),
             TokenCommand.Create(host),
             UserCommand.Create(host),
-            EmbedCommand.Create(),
+            EmbedCommand.Create(host),
             IndexCommand.Create(host),
             JobsCommand.Create(host),
             WorkerCommand.Create(host),

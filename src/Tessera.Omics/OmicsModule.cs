@@ -1,11 +1,11 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tessera.Data.Migrations;
 using Tessera.Inference.Embeddings;
 using Tessera.Omics.Analysis;
 using Tessera.Omics.Api;
+using Tessera.Omics.Chemistry;
 using Tessera.Omics.Cli;
 using Tessera.Omics.Demo;
 using Tessera.Omics.Embedding;
@@ -35,6 +35,8 @@ public sealed class OmicsModule : TesseraModule
 
     public override MigrationSet Migrations => Schema;
 
+    public override IEnumerable<NamedEmbedder> Embedders => [new(PeptideDescriptorEmbedder.ModelName, time => new PeptideDescriptorEmbedder(time))];
+
     public override void AddServices(ModuleServices registrar)
     {
         ArgumentNullException.ThrowIfNull(registrar);
@@ -44,7 +46,6 @@ public sealed class OmicsModule : TesseraModule
             .AddCollectionSearch<OmicsCollectionSearch>();
         var services = registrar.Services;
         services.AddSingleton(sp => sp.GetRequiredService<OmicsSettings>().ParseLimits);
-        services.TryAddSingleton(sp => new EmbedderRegistry(time: sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new OmicsEmbedderChoice(
             sp.GetRequiredService<EmbedderRegistry>(), sp.GetRequiredService<OmicsSettings>().EsmModel is { Length: > 0 } folder ? folder : null));
         services.AddSingleton<OmicsUploadService>();

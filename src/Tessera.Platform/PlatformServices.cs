@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Tessera.Data.Migrations;
+using Tessera.Inference.Embeddings;
 using Tessera.Platform.Collections;
 using Tessera.Platform.Modules;
 using Tessera.Vectors;
@@ -17,6 +18,7 @@ public static class PlatformServices
     {
         ArgumentNullException.ThrowIfNull(modules);
         services.AddSingleton(modules);
+        services.AddSingleton(sp => new EmbedderRegistry(modules.SelectMany(m => m.Embedders), time: sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(Schema);
         services.AddSingleton<SnapshotExchange>();
         services.AddSingleton<VectorCollections>();

@@ -49,11 +49,8 @@ public class TwoNodeSnapshotTests
             var job = await JobPolling.WaitForJobAsync(a, uploaded.GetProperty("job").GetProperty("id").GetString()!);
             Assert.Equal("succeeded", job.GetProperty("state").GetString());
 
-            // Through the other node at once (well within a second of the job's end): each peptide finds itself first.
-            var watch = Stopwatch.StartNew();
-            Assert.Equal(peptides[0], (await SearchAsync(b, peptides[0])).GetProperty("hits")[0].GetProperty("sequence").GetString());
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"the first search through the other node took {watch.Elapsed}");
-            foreach (var peptide in peptides.Skip(1).Take(4))
+            // Through the other node at once, with no wait after the job's end: each peptide finds itself first.
+            foreach (var peptide in peptides.Take(5))
                 Assert.Equal(peptide, (await SearchAsync(b, peptide)).GetProperty("hits")[0].GetProperty("sequence").GetString());
 
             // Node B serves node A's snapshot: loaded from the blob store, not built from the database.

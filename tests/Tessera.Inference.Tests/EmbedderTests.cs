@@ -1,11 +1,10 @@
 using Microsoft.Extensions.AI;
 using Tessera.Inference.Embeddings;
 using Tessera.Inference.Esm;
-using Tessera.Inference.Featurizers;
 
 namespace Tessera.Inference.Tests;
 
-/// <summary>The embedder contract: descriptors, hashes on every vector, the registry's load-once cache and the classical fallback.</summary>
+/// <summary>The embedder contract: descriptors, hashes on every vector, the registry's load-once cache and named embedders.</summary>
 public sealed class EmbedderTests
 {
     [Fact]
@@ -41,17 +40,26 @@ public sealed class EmbedderTests
     }
 
     [Fact]
-    public async Task No_model_means_the_classical_peptide_embedder()
+    public async Task A_named_embedder_is_created_once_and_other_names_load_as_model_folders()
     {
-        var registry = new EmbedderRegistry();
-        Assert.IsType<PeptideDescriptorEmbedder>(await registry.GetAsync(null));
-        Assert.Same(registry.Classical, await registry.GetAsync(PeptideDescriptorEmbedder.ModelName));
+        var created = 0;
+        var registry = new EmbedderRegistry([new NamedEmbedder("tiny", _ =>
+        {
+            Interlocked.Increment(ref created);
+            return EsmEmbedder.Load(Fixtures.EsmTiny);
+        })]);
+        Assert.Equal(["tiny"], registry.Names);
+        var named = await registry.GetAsync("tiny");
+        Assert.Same(named, await registry.GetAsync("tiny"));
+        Assert.Equal(1, created);
+        Assert.NotSame(named, await registry.GetAsync(Fixtures.EsmTiny));
+        Assert.Throws<ArgumentException>(() => new EmbedderRegistry([new NamedEmbedder("a", _ => named), new NamedEmbedder("a", _ => named)]));
     }
 
     [Fact]
     public async Task Esm_vectors_carry_the_model_name_and_weights_hash()
     {
-        var registry = new EmbedderRegistry(new EsmEmbeddingOptions { Threads = 1 });
+        var registry = new EmbedderRegistry(esmOptions: new EsmEmbeddingOptions { Threads = 1 });
         var embedder = await registry.GetAsync(Fixtures.EsmTiny);
         var descriptor = embedder.Descriptor;
         Assert.Equal(("esm2-tiny", 64, EmbeddingPooling.MeanOverResidues), (descriptor.Name, descriptor.Dimension, descriptor.Pooling));
@@ -68,24 +76,5 @@ public sealed class EmbedderTests
         });
         var metadata = embedder.GetService<EmbeddingGeneratorMetadata>();
         Assert.Equal((descriptor.Name, (int?)64), (metadata!.DefaultModelId, metadata.DefaultModelDimensions));
-    }
-
-    [Fact]
-    public async Task Classical_vectors_are_deterministic_unit_length_and_hashed()
-    {
-        using var embedder = new PeptideDescriptorEmbedder();
-        var peptides = new[] { "GLWSKIKEVGKEAAKAAAKAAGKAALGAVSEAV", "kwklfkkigavlkvl", "C", "MKT*X-AAK" };
-        var first = await embedder.GenerateAsync(peptides);
-        var second = await new PeptideDescriptorEmbedder().GenerateAsync(peptides);
-        for (var i = 0; i < peptides.Length; i++)
-        {
-            Assert.Equal(first[i].Vector.ToArray(), second[i].Vector.ToArray());
-            Assert.Equal(embedder.Descriptor.Dimension, first[i].Vector.Length);
-            Assert.Equal(1.0, Math.Sqrt(first[i].Vector.ToArray().Sum(v => (double)v * v)), 5);
-            Assert.Equal(embedder.Descriptor.ModelHash, first[i].AdditionalProperties![EmbedderDescriptor.ModelHashProperty]);
-        }
-        Assert.Equal(("tessera-peptide-descriptors-v1", 82, 64), (embedder.Descriptor.Name, embedder.Descriptor.Dimension, embedder.Descriptor.ModelHash.Length));
-        Assert.Equal(PeptideDescriptorEmbedder.Embed("KWKLFKKIGAVLKVL"), PeptideDescriptorEmbedder.Embed("kwklfkkigavlkvl"));
-        Assert.Throws<Core.Errors.TesseraException>(() => PeptideDescriptorEmbedder.Embed("***"));
     }
 }

@@ -11,6 +11,7 @@ using Tessera.Omics.Parsing;
 using Tessera.Omics.Runs;
 using Tessera.Omics.Storage;
 using Tessera.Testing;
+using Tessera.Omics.Chemistry;
 
 namespace Tessera.Omics.Tests;
 
@@ -21,7 +22,7 @@ public class OmicsAnalysisServiceTests
 
     /// <summary>A stand-in embedding for tests: the residue composition (similar sequences, similar vectors).</summary>
     private static float[] Embed(string sequence) =>
-        PeptideAlphabet.Standard.Select(letter => (float)sequence.Count(c => c == letter) / sequence.Length).ToArray();
+        PeptideResidues.Standard.Select(letter => (float)sequence.Count(c => c == letter) / sequence.Length).ToArray();
 
     private static async Task<Guid> EmbeddedRunAsync(ScratchDatabase scratch, IEnumerable<string> sequences, bool embed = true)
     {

@@ -7,19 +7,19 @@ using Tessera.Data;
 using Tessera.Data.Blobs;
 using Tessera.Data.Migrations;
 using Tessera.Inference.Embeddings;
-using Tessera.Inference.Featurizers;
 using Tessera.Omics.Embedding;
 using Tessera.Omics.Parsing;
 using Tessera.Omics.Runs;
 using Tessera.Omics.Storage;
 using Tessera.Testing;
+using Tessera.Omics.Chemistry;
 
 namespace Tessera.Omics.Tests;
 
 public class OmicsEmbeddingServiceTests
 {
     private static readonly Principal Owner = new(Guid.CreateVersion7(), Guid.CreateVersion7(), Roles.PermissionsOf(Roles.Member));
-    private static readonly EmbedderRegistry Registry = new();
+    private static readonly EmbedderRegistry Registry = new(new OmicsModule().Embedders);
     private static readonly string EsmTiny = Path.Combine(RepoPaths.Fixtures, "esm2-tiny");
 
     private static async Task<Guid> UploadAsync(ScratchDatabase scratch, int peptides)
@@ -29,7 +29,7 @@ public class OmicsEmbeddingServiceTests
         var random = new Random(5);
         var fasta = new StringBuilder();
         for (var i = 0; i < peptides; i++)
-            fasta.Append('>').Append(i).Append('\n').Append(new string(Enumerable.Range(0, 8 + random.Next(30)).Select(_ => PeptideAlphabet.Standard[random.Next(20)]).ToArray())).Append('\n');
+            fasta.Append('>').Append(i).Append('\n').Append(new string(Enumerable.Range(0, 8 + random.Next(30)).Select(_ => PeptideResidues.Standard[random.Next(20)]).ToArray())).Append('\n');
         var run = await upload.CreateRunAsync(Owner, new OmicsUploadService.Upload(new MemoryStream(Encoding.UTF8.GetBytes(fasta.ToString())), "p.fasta", null), null);
         return run.Id;
     }
@@ -45,7 +45,7 @@ public class OmicsEmbeddingServiceTests
 
         var identity = (await service.EmbedRunAsync(runId, PeptideDescriptorEmbedder.ModelName, p => { progress.Add(p); return Task.CompletedTask; }, batchSize: 40)).Embedder;
 
-        Assert.Equal(Registry.Classical.Descriptor.Dimension, identity.Dimension);
+        Assert.Equal(new PeptideDescriptorEmbedder().Descriptor.Dimension, identity.Dimension);
         Assert.Equal([40, 80, 120, 150], progress.Select(p => p.Done));
         await using var c = await scratch.Database.OpenConnectionAsync();
         var vectors = await EmbeddingRows.ReadAsync(c, runId, default);
@@ -53,7 +53,7 @@ public class OmicsEmbeddingServiceTests
         Assert.All(vectors.Values, v => Assert.Equal(identity.Dimension, v.Length));
         var run = await OmicsRepository.FindOwnedRunAsync(c, Owner, runId, default);
         Assert.Equal(OmicsRunStates.Embedded, run!.State);
-        Assert.Equal(Registry.Classical.Descriptor.ModelHash, run.ModelHash);
+        Assert.Equal(new PeptideDescriptorEmbedder().Descriptor.ModelHash, run.ModelHash);
     }
 
     [Theory]

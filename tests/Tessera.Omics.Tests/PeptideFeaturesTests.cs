@@ -1,3 +1,4 @@
+using Tessera.Omics.Chemistry;
 using Tessera.Omics.Features;
 
 namespace Tessera.Omics.Tests;

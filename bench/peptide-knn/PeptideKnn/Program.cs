@@ -1,6 +1,6 @@
 using System.Globalization;
 using Tessera.Inference.Bench;
-using Tessera.Inference.Featurizers;
+using Tessera.Omics.Chemistry;
 using Tessera.Inference.Sequences;
 
 // k-NN AMP / non-AMP quality of the classical peptide embedder (see ../run.sh):

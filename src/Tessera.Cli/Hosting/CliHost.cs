@@ -3,6 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tessera.Data.Migrations;
+using Tessera.Inference.Embeddings;
+using Tessera.Inference.Esm;
 using Tessera.Platform.Modules;
 using Tessera.Server.Hosting;
 
@@ -15,6 +17,12 @@ namespace Tessera.Cli.Hosting;
 internal sealed class CliHost(TesseraModules modules) : IModuleCommandHost
 {
     public TesseraModules Modules => modules;
+
+    /// <summary>The embedders the installed modules register by name.</summary>
+    public IEnumerable<string> EmbedderNames => modules.SelectMany(m => m.Embedders).Select(e => e.Name);
+
+    /// <summary>A registry of the modules' named embedders and ESM-2 model folders, loaded with <paramref name="esmOptions"/>.</summary>
+    public EmbedderRegistry Embedders(EsmEmbeddingOptions esmOptions) => new(modules.SelectMany(m => m.Embedders), esmOptions);
 
     public ServiceProvider Build(IReadOnlyDictionary<string, string?> flags)
     {

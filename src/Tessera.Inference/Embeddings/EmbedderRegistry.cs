@@ -1,54 +1,53 @@
 using System.Collections.Concurrent;
+using Tessera.Core.Errors;
 using Tessera.Inference.Esm;
-using Tessera.Inference.Featurizers;
 
 namespace Tessera.Inference.Embeddings;
 
 /// <summary>
-/// Resolves embedders by name or model folder and keeps each loaded once per registry: the
-/// first caller starts the load, concurrent callers await the same <see cref="Lazy{T}"/> task,
-/// later callers get the cached instance. Register one registry per process (a singleton).
-/// A failed load is not cached, so a fixed folder can be retried.
-/// <list type="bullet">
-/// <item>null, empty or <see cref="PeptideDescriptorEmbedder.ModelName"/>: the classical peptide
-/// descriptors, the fallback when no weights are configured;</item>
-/// <item>anything else: a Hugging Face ESM-2 checkpoint folder.</item>
-/// </list>
+/// Resolves embedders and keeps each loaded once per registry: the first caller starts the load, concurrent callers
+/// await the same <see cref="Lazy{T}"/> task, later callers get the cached instance. Register one registry per process
+/// (a singleton). A failed load is not cached, so a fixed folder can be retried. A model is either a registered
+/// <see cref="NamedEmbedder"/> (modules contribute theirs) or a Hugging Face ESM-2 checkpoint folder.
 /// </summary>
 public sealed class EmbedderRegistry
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<ITesseraEmbedder>>> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NamedEmbedder> _named = new(StringComparer.Ordinal);
     private readonly Func<string, ITesseraEmbedder> _loadModelFolder;
+    private readonly TimeProvider _time;
 
-    public EmbedderRegistry(EsmEmbeddingOptions? esmOptions = null, TimeProvider? time = null)
-        : this(directory => EsmEmbedder.Load(directory, esmOptions, time), time)
+    public EmbedderRegistry(IEnumerable<NamedEmbedder>? named = null, EsmEmbeddingOptions? esmOptions = null, TimeProvider? time = null)
+        : this(directory => EsmEmbedder.Load(directory, esmOptions, time), named, time)
     {
     }
 
     /// <summary>For tests: a custom folder loader (e.g. one that counts loads).</summary>
-    internal EmbedderRegistry(Func<string, ITesseraEmbedder> loadModelFolder, TimeProvider? time = null)
+    internal EmbedderRegistry(Func<string, ITesseraEmbedder> loadModelFolder, IEnumerable<NamedEmbedder>? named = null, TimeProvider? time = null)
     {
         _loadModelFolder = loadModelFolder;
-        Classical = new PeptideDescriptorEmbedder(time);
+        _time = time ?? TimeProvider.System;
+        foreach (var embedder in named ?? [])
+        {
+            if (!_named.TryAdd(embedder.Name, embedder)) throw new ArgumentException($"Two embedders are named '{embedder.Name}'.", nameof(named));
+        }
     }
 
-    /// <summary>The deterministic classical embedder used when no model weights are configured.</summary>
-    public PeptideDescriptorEmbedder Classical { get; }
+    /// <summary>The registered embedder names.</summary>
+    public IReadOnlyCollection<string> Names => _named.Keys;
 
-    /// <summary>True when <paramref name="model"/> names no weights, so <see cref="Classical"/> answers.</summary>
-    public static bool IsClassical(string? model) =>
-        string.IsNullOrWhiteSpace(model) || model == PeptideDescriptorEmbedder.ModelName;
-
-    public Task<ITesseraEmbedder> GetAsync(string? model, CancellationToken cancellationToken = default)
+    /// <summary>The embedder registered as <paramref name="model"/>, or else the ESM-2 checkpoint in that folder.</summary>
+    public Task<ITesseraEmbedder> GetAsync(string model, CancellationToken cancellationToken = default)
     {
-        if (IsClassical(model)) return Task.FromResult<ITesseraEmbedder>(Classical);
-        var key = Path.GetFullPath(model!);
-        var entry = _cache.GetOrAdd(key, CreateEntry);
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        var entry = _named.TryGetValue(model, out var named)
+            ? _cache.GetOrAdd("name:" + model, _ => new Lazy<Task<ITesseraEmbedder>>(() => Task.FromResult(named.Create(_time))))
+            : _cache.GetOrAdd(Path.GetFullPath(model), CreateFolderEntry);
         // The load is shared, so one caller's cancellation only stops that caller's wait.
         return entry.Value.WaitAsync(cancellationToken);
     }
 
-    private Lazy<Task<ITesseraEmbedder>> CreateEntry(string path)
+    private Lazy<Task<ITesseraEmbedder>> CreateFolderEntry(string path)
     {
         Lazy<Task<ITesseraEmbedder>>? entry = null;
         entry = new Lazy<Task<ITesseraEmbedder>>(async () =>
@@ -71,6 +70,6 @@ public sealed class EmbedderRegistry
     {
         var embedder = await GetAsync(directory, cancellationToken).ConfigureAwait(false);
         return embedder as EsmEmbedder
-            ?? throw Core.Errors.TesseraException.Validation($"{directory} did not load as an ESM-2 model.");
+            ?? throw TesseraException.Validation($"{directory} did not load as an ESM-2 model.");
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 namespace Tessera.Inference.Embeddings;
 
 /// <summary>Wraps raw vectors as <see cref="Embedding{T}"/>s stamped with their embedder's name and hash.</summary>
-internal static class EmbeddingResults
+public static class EmbeddingResults
 {
     public static GeneratedEmbeddings<Embedding<float>> From(IEnumerable<float[]> vectors, EmbedderDescriptor descriptor, TimeProvider time)
     {

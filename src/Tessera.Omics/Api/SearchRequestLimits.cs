@@ -1,6 +1,7 @@
 using Tessera.Core.Errors;
 using Tessera.Omics.Parsing;
 using Tessera.Omics.Search;
+using Tessera.Omics.Chemistry;
 
 namespace Tessera.Omics.Api;
 
@@ -17,7 +18,7 @@ internal static class SearchRequestLimits
         if (request.RunIds is { Count: > MaxRunIds } runIds)
             throw Exceeded(RunIdsLimit, MaxRunIds, $"The search names {runIds.Count} runs");
         // The same bound as an uploaded record's: an embedder's cost grows with the length (quadratically for ESM-2).
-        if (request.Sequence is { } sequence && PeptideAlphabet.Clean(sequence).Length is var length && length > limits.MaxSequenceLength)
+        if (request.Sequence is { } sequence && PeptideResidues.Clean(sequence).Length is var length && length > limits.MaxSequenceLength)
             throw Exceeded(ParseLimits.MaxSequenceLengthSetting, limits.MaxSequenceLength, $"The query sequence has {length} residues");
     }
 

@@ -1,6 +1,6 @@
 using Tessera.Core.Errors;
 using Tessera.Inference.Embeddings;
-using Tessera.Inference.Featurizers;
+using Tessera.Omics.Chemistry;
 
 namespace Tessera.Omics.Embedding;
 
@@ -34,5 +34,5 @@ public sealed class OmicsEmbedderChoice(EmbedderRegistry registry, string? esmMo
 
     /// <summary>The loaded embedder for a recorded name; each model loads once per process.</summary>
     public Task<ITesseraEmbedder> GetAsync(string name, CancellationToken cancellationToken) =>
-        registry.GetAsync(name == EsmName ? esmModelFolder : null, cancellationToken);
+        registry.GetAsync(name == EsmName ? esmModelFolder! : PeptideDescriptorEmbedder.ModelName, cancellationToken);
 }

@@ -1,4 +1,4 @@
-using Tessera.Omics.Parsing;
+using Tessera.Omics.Chemistry;
 
 namespace Tessera.Omics.Features;
 
@@ -31,9 +31,9 @@ public sealed record PeptideFeatures(
             if (i + 1 < length) instability += ResidueTables.Instability(r, sequence[i + 1]);
         }
         var composition = new SortedDictionary<char, double>();
-        foreach (var letter in PeptideAlphabet.Standard + PeptideAlphabet.Extended)
+        foreach (var letter in PeptideResidues.Standard + PeptideResidues.Extended)
         {
-            if (counts.TryGetValue(letter, out var n) || PeptideAlphabet.Standard.Contains(letter, StringComparison.Ordinal))
+            if (counts.TryGetValue(letter, out var n) || PeptideResidues.Standard.Contains(letter, StringComparison.Ordinal))
                 composition[letter] = (double)n / length;
         }
         return new PeptideFeatures(

@@ -1,5 +1,6 @@
 using System.Text;
 using Tessera.Core.Errors;
+using Tessera.Omics.Chemistry;
 
 namespace Tessera.Omics.Parsing;
 
@@ -121,7 +122,7 @@ public static class PeptideFileParser
                 throw OmicsLimits.Exceeded(ParseLimits.MaxRecordsSetting, limits.MaxRecords, $"The file has more than {limits.MaxRecords} records");
 
             id = string.IsNullOrWhiteSpace(id) ? $"record_{number}" : id.Trim();
-            var sequence = PeptideAlphabet.Clean(raw);
+            var sequence = PeptideResidues.Clean(raw);
             if (sequence.Length == 0)
             {
                 Error(number, line, "EMPTY_SEQUENCE", $"record {number} ('{id}') has an empty sequence");
@@ -130,17 +131,17 @@ public static class PeptideFileParser
             if (sequence.Length > limits.MaxSequenceLength)
                 throw OmicsLimits.Exceeded(ParseLimits.MaxSequenceLengthSetting, limits.MaxSequenceLength,
                     $"Record {number} ('{id}', line {line}) has {sequence.Length} residues");
-            var invalid = PeptideAlphabet.FirstInvalid(sequence);
+            var invalid = PeptideResidues.FirstInvalid(sequence);
             if (invalid >= 0)
             {
                 Error(number, line, "INVALID_RESIDUE",
-                    $"record {number} ('{id}') has the invalid character '{sequence[invalid]}' at position {invalid + 1}; allowed: {PeptideAlphabet.Standard} and {PeptideAlphabet.Extended}");
+                    $"record {number} ('{id}') has the invalid character '{sequence[invalid]}' at position {invalid + 1}; allowed: {PeptideResidues.Standard} and {PeptideResidues.Extended}");
                 return;
             }
-            if (!PeptideAlphabet.HasStandardResidue(sequence))
+            if (!PeptideResidues.HasStandardResidue(sequence))
             {
                 Error(number, line, "NO_STANDARD_RESIDUE",
-                    $"record {number} ('{id}') has none of the 20 standard amino acids ({PeptideAlphabet.Standard}), only ambiguity codes ({PeptideAlphabet.Extended}): no embedder can describe it");
+                    $"record {number} ('{id}') has none of the 20 standard amino acids ({PeptideResidues.Standard}), only ambiguity codes ({PeptideResidues.Extended}): no embedder can describe it");
                 return;
             }
             if (!_ids.Add(id))

@@ -4,8 +4,8 @@ using Dapper;
 using Tessera.Core.Errors;
 using Tessera.Core.Identity;
 using Tessera.Data;
+using Tessera.Omics.Chemistry;
 using Tessera.Omics.Embedding;
-using Tessera.Omics.Parsing;
 using Tessera.Omics.Storage;
 using Tessera.Platform.Collections;
 using Tessera.Vectors.Collections;
@@ -82,9 +82,9 @@ public sealed class OmicsSearchService(TesseraDatabase database, VectorCollectio
 
     private async Task<(float[] Query, EmbedderIdentity Embedder)> EmbeddedQueryAsync(string sequence, string? requestedEmbedder, CancellationToken cancellationToken)
     {
-        var clean = PeptideAlphabet.Clean(sequence);
+        var clean = PeptideResidues.Clean(sequence);
         if (clean.Length == 0) throw TesseraException.Validation("The query sequence is empty.");
-        var invalid = PeptideAlphabet.FirstInvalid(clean);
+        var invalid = PeptideResidues.FirstInvalid(clean);
         if (invalid >= 0) throw TesseraException.Validation($"The query sequence has the invalid character '{clean[invalid]}' at position {invalid + 1}.");
         var embedder = await embedders.GetAsync(embedders.Resolve(requestedEmbedder), cancellationToken).ConfigureAwait(false);
         var vectors = await embedder.GenerateAsync([clean], cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Routing;
 using Tessera.Data.Migrations;
+using Tessera.Inference.Embeddings;
 
 namespace Tessera.Platform.Modules;
 
@@ -22,6 +23,9 @@ public abstract class TesseraModule
 
     /// <summary>The module's tables: SQLite and PostgreSQL scripts that pair up one for one (null: none).</summary>
     public virtual MigrationSet? Migrations => null;
+
+    /// <summary>Embedders this module contributes by name (e.g. a classical featurizer), for the process's <c>EmbedderRegistry</c>.</summary>
+    public virtual IEnumerable<NamedEmbedder> Embedders => [];
 
     /// <summary>Services, settings, job handlers, health checks and vector collections, registered through <paramref name="registrar"/>.</summary>
     public virtual void AddServices(ModuleServices registrar)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Tessera.Cli.Hosting;
 using Tessera.Inference.Esm;
 
 namespace Tessera.Cli.Commands.Embed;
@@ -9,11 +10,11 @@ namespace Tessera.Cli.Commands.Embed;
 /// </summary>
 internal static class EmbedCommand
 {
-    public static Command Create()
+    public static Command Create(CliHost host)
     {
         var model = new Option<string>("--model")
         {
-            Description = $"ESM-2 checkpoint folder (config.json, model.safetensors, vocab.txt), or '{Tessera.Inference.Featurizers.PeptideDescriptorEmbedder.ModelName}' for the classical peptide descriptors.",
+            Description = $"ESM-2 checkpoint folder (config.json, model.safetensors, vocab.txt), or an embedder a module registers by name ({string.Join(", ", host.EmbedderNames)}).",
             Required = true,
         };
         var input = new Option<string>("--input") { Description = "FASTA file of protein or peptide sequences.", Required = true };
@@ -42,7 +43,7 @@ internal static class EmbedCommand
         {
             if (result.GetValueOrDefault<int>() < 0) result.AddError("--overlap must not be negative.");
         });
-        command.SetAction((parse, cancellationToken) => EmbedRunner.RunAsync(
+        command.SetAction((parse, cancellationToken) => EmbedRunner.RunAsync(host,
             new EmbedRequest(
                 parse.GetRequiredValue(model),
                 parse.GetRequiredValue(input),

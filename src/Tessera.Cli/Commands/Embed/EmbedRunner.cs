@@ -1,8 +1,8 @@
 using Spectre.Console;
+using Tessera.Cli.Hosting;
 using Tessera.Core.Errors;
 using Tessera.Core.Numerics;
 using Tessera.Inference.Embeddings;
-using Tessera.Inference.Featurizers;
 using Tessera.Inference.Sequences;
 
 namespace Tessera.Cli.Commands.Embed;
@@ -13,16 +13,16 @@ internal static class EmbedRunner
     /// <summary>Sequences per group: bounds memory (per-residue states) while keeping batches full.</summary>
     private const int GroupSize = 256;
 
-    public static async Task<int> RunAsync(EmbedRequest request, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliHost host, EmbedRequest request, CancellationToken cancellationToken)
     {
         var records = FastaReader.ReadFile(request.Input);
         var outputFolder = Path.GetDirectoryName(Path.GetFullPath(request.Output))!;
         if (!Directory.Exists(outputFolder)) throw TesseraException.Validation($"Output folder does not exist: {outputFolder}");
-        var registry = new EmbedderRegistry(request.Options);
-        if (EmbedderRegistry.IsClassical(request.Model))
+        var registry = host.Embedders(request.Options);
+        if (registry.Names.Contains(request.Model))
         {
-            if (request.PerResidueDirectory is not null) throw TesseraException.Validation("--per-residue needs an ESM-2 model; the classical descriptors have no residue states.");
-            return WriteClassical(registry.Classical, records, request.Output);
+            if (request.PerResidueDirectory is not null) throw TesseraException.Validation($"--per-residue needs an ESM-2 model; {request.Model} has no residue states.");
+            return await WriteNamedAsync(await registry.GetAsync(request.Model, cancellationToken).ConfigureAwait(false), records, request.Output, cancellationToken).ConfigureAwait(false);
         }
         if (request.PerResidueDirectory is not null) Directory.CreateDirectory(request.PerResidueDirectory);
 
@@ -62,14 +62,20 @@ internal static class EmbedRunner
         return ExitCodes.Success;
     }
 
-    private static int WriteClassical(PeptideDescriptorEmbedder embedder, IReadOnlyList<FastaRecord> records, string output)
+    /// <summary>A named (weight-free) embedder: fast enough to run in one batch per group without a progress bar.</summary>
+    private static async Task<int> WriteNamedAsync(ITesseraEmbedder embedder, IReadOnlyList<FastaRecord> records, string output, CancellationToken cancellationToken)
     {
         var dimension = embedder.Descriptor.Dimension;
         var vectors = new float[records.Count * dimension];
-        for (var i = 0; i < records.Count; i++) PeptideDescriptorEmbedder.Embed(records[i].Sequence).CopyTo(vectors.AsSpan(i * dimension, dimension));
+        for (var first = 0; first < records.Count; first += GroupSize)
+        {
+            var group = records.Skip(first).Take(GroupSize).Select(r => r.Sequence).ToList();
+            var embeddings = await embedder.GenerateAsync(group, cancellationToken: cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < embeddings.Count; i++) embeddings[i].Vector.Span.CopyTo(vectors.AsSpan((first + i) * dimension, dimension));
+        }
         Npy.WriteFile(output, vectors, records.Count, dimension);
         AnsiConsole.MarkupLineInterpolated(
-            $"Wrote [green]{records.Count} × {dimension}[/] classical descriptor embeddings to {output} ({embedder.Descriptor.Name}, sha256 {embedder.Descriptor.ModelHash}).");
+            $"Wrote [green]{records.Count} × {dimension}[/] embeddings to {output} ({embedder.Descriptor.Name}, sha256 {embedder.Descriptor.ModelHash}).");
         return ExitCodes.Success;
     }
 

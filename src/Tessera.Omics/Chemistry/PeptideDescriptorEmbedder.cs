@@ -4,9 +4,8 @@ using Microsoft.Extensions.AI;
 using Tessera.Core.Errors;
 using Tessera.Core.Hashing;
 using Tessera.Inference.Embeddings;
-using Tessera.Inference.Sequences;
 
-namespace Tessera.Inference.Featurizers;
+namespace Tessera.Omics.Chemistry;
 
 /// <summary>
 /// The classical peptide embedder, used when no model weights are configured. Deterministic and
@@ -129,7 +128,10 @@ public sealed class PeptideDescriptorEmbedder : ITesseraEmbedder
         text.Append("eisenberg=").AppendJoin(',', PeptideScales.EisenbergHydrophobicity.Select(v => v.ToString("R", culture))).Append('\n');
         text.Append("boman=").AppendJoin(',', PeptideScales.BomanSolubility.Select(v => v.ToString("R", culture))).Append('\n');
         text.Append("classes=").AppendJoin(',', PeptideScales.ReducedClass).Append('\n');
-        text.Append(culture, $"pka={PeptideScales.PkaNTerminus},{PeptideScales.PkaCTerminus},{PeptideScales.PkaLysine},{PeptideScales.PkaArginine},{PeptideScales.PkaHistidine},{PeptideScales.PkaAspartate},{PeptideScales.PkaGlutamate},{PeptideScales.PkaCysteine},{PeptideScales.PkaTyrosine}\n");
+        // Charge and pI come from Charge (EMBOSS pKa set, pI by bisection to 1e-4, rounded to 3 decimals).
+        text.Append(culture, $"pka={ResidueTables.PkaNTerminus},{ResidueTables.PkaCTerminus}");
+        foreach (var residue in "KRHDECYU") text.Append(culture, $",{residue}:{ResidueTables.PositivePka(residue) ?? ResidueTables.NegativePka(residue)}");
+        text.Append(";pi=bisection-1e-4-round3\n");
         text.Append(culture, $"helix_angle={PeptideScales.HelixAngleDegrees}\n");
         foreach (var (name, center, scale) in PeptideProperties.Definitions) text.Append(culture, $"property={name},{center},{scale}\n");
         text.Append(culture, $"weights={CompositionWeight},{DipeptideWeight},{PropertyWeight}\n");

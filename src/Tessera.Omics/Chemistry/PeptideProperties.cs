@@ -1,4 +1,4 @@
-namespace Tessera.Inference.Featurizers;
+namespace Tessera.Omics.Chemistry;
 
 /// <summary>
 /// Global physico-chemical properties of a peptide, each standardised as (value − centre) / scale
@@ -49,7 +49,9 @@ internal static class PeptideProperties
             momentSin += h * Math.Sin(angle);
             momentCos += h * Math.Cos(angle);
         }
-        var charge = NetCharge(counts, 7.0);
+        // Charge and pI are the Omics descriptors' own (Charge), so the two can never disagree for one peptide.
+        var sequence = string.Concat(residues.ToArray().Select(r => PeptideScales.AminoAcids[r]));
+        var charge = Charge.At(sequence, 7.0);
         var values = new[]
         {
             Math.Log(length),
@@ -59,7 +61,7 @@ internal static class PeptideProperties
             Math.Sqrt(momentSin * momentSin + momentCos * momentCos) / length,
             -boman / length,
             100.0 * (Fraction("A") + 2.9 * Fraction("V") + 3.9 * (Fraction("I") + Fraction("L"))),
-            IsoelectricPoint(counts),
+            Charge.IsoelectricPoint(sequence),
             Fraction("FWY"),
             Fraction("KR"),
             Fraction("DE"),
@@ -67,35 +69,5 @@ internal static class PeptideProperties
             Fraction("GP"),
         };
         for (var i = 0; i < values.Length; i++) destination[i] = (values[i] - Definitions[i].Center) / Definitions[i].Scale;
-    }
-
-    /// <summary>Henderson–Hasselbalch net charge with free termini.</summary>
-    private static double NetCharge(int[] counts, double ph)
-    {
-        static double Positive(double pka, double ph) => 1.0 / (1.0 + Math.Pow(10, ph - pka));
-        static double Negative(double pka, double ph) => -1.0 / (1.0 + Math.Pow(10, pka - ph));
-        int Count(char letter) => counts[PeptideScales.IndexOf(letter)];
-        return Positive(PeptideScales.PkaNTerminus, ph)
-            + Count('K') * Positive(PeptideScales.PkaLysine, ph)
-            + Count('R') * Positive(PeptideScales.PkaArginine, ph)
-            + Count('H') * Positive(PeptideScales.PkaHistidine, ph)
-            + Negative(PeptideScales.PkaCTerminus, ph)
-            + Count('D') * Negative(PeptideScales.PkaAspartate, ph)
-            + Count('E') * Negative(PeptideScales.PkaGlutamate, ph)
-            + Count('C') * Negative(PeptideScales.PkaCysteine, ph)
-            + Count('Y') * Negative(PeptideScales.PkaTyrosine, ph);
-    }
-
-    /// <summary>The pH of zero net charge, by bisection (charge falls monotonically with pH).</summary>
-    private static double IsoelectricPoint(int[] counts)
-    {
-        double low = 0, high = 14;
-        for (var i = 0; i < 40; i++)
-        {
-            var middle = (low + high) / 2;
-            if (NetCharge(counts, middle) > 0) low = middle;
-            else high = middle;
-        }
-        return (low + high) / 2;
     }
 }

@@ -1,4 +1,4 @@
-namespace Tessera.Inference.Featurizers;
+namespace Tessera.Omics.Chemistry;
 
 /// <summary>Published per-residue tables the peptide descriptors use, in <see cref="AminoAcids"/> order.</summary>
 internal static class PeptideScales
@@ -26,17 +26,6 @@ internal static class PeptideScales
         [0, 6, 5, 5, 1, 0, 3, 1, 4, 1, 2, 3, 1, 3, 4, 2, 2, 0, 3, 2];
 
     public const int ReducedClassCount = 7;
-
-    /// <summary>EMBOSS pKa values: N-terminus, C-terminus, then side chains.</summary>
-    public const double PkaNTerminus = 8.6;
-    public const double PkaCTerminus = 3.6;
-    public const double PkaLysine = 10.8;
-    public const double PkaArginine = 12.5;
-    public const double PkaHistidine = 6.5;
-    public const double PkaAspartate = 3.9;
-    public const double PkaGlutamate = 4.1;
-    public const double PkaCysteine = 8.5;
-    public const double PkaTyrosine = 10.1;
 
     /// <summary>Residues per turn of an α-helix: 100° between neighbours, for the hydrophobic moment.</summary>
     public const double HelixAngleDegrees = 100.0;

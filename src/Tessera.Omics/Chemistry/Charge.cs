@@ -1,4 +1,4 @@
-namespace Tessera.Omics.Features;
+namespace Tessera.Omics.Chemistry;
 
 /// <summary>Net charge by Henderson–Hasselbalch over the termini and ionisable side chains (EMBOSS pKa set).</summary>
 internal static class Charge

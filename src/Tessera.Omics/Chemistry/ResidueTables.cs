@@ -1,4 +1,4 @@
-namespace Tessera.Omics.Features;
+namespace Tessera.Omics.Chemistry;
 
 /// <summary>Published per-residue constants the descriptors use. Indexed by residue letter.</summary>
 internal static class ResidueTables

@@ -1,4 +1,4 @@
-namespace Tessera.Inference.Sequences;
+namespace Tessera.Omics.Chemistry;
 
 /// <summary>
 /// What a valid peptide is, for the parser and for every embedder: letters from the 20 standard amino acids plus the
