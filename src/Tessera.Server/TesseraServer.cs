@@ -28,6 +28,7 @@ public static class TesseraServer
         builder.Services.AddHostedService<StartupMigrations>();
         builder.Services.AddTesseraProblems();
         builder.Services.AddTesseraAuth();
+        builder.Services.AddSecurityHeaders();
         builder.Services.Configure<JsonOptions>(options =>
         {
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -44,6 +45,7 @@ public static class TesseraServer
     {
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
