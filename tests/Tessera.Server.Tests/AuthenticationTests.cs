@@ -150,4 +150,23 @@ public class AuthenticationTests
         var (other, _, _, _) = await SignInAsync(app, "calm@example.com", "acme");
         Assert.Equal(HttpStatusCode.OK, (await other.GetAsync(Me)).StatusCode);
     }
+
+    [Fact]
+    public async Task Health_probes_are_not_rate_limited()
+    {
+        await using var app = await TesseraAppFactory.CreateAsync("sqlite", settings: new Dictionary<string, string?> { ["limits:requests_per_minute"] = "2" });
+        using var client = app.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            statuses.Add((await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+            statuses.Add((await client.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode);
+        }
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+
+        // The anonymous budget still applies to everything else.
+        var anonymous = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++) anonymous.Add((await client.GetAsync(Me)).StatusCode);
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], anonymous);
+    }
 }

@@ -8,6 +8,12 @@ namespace Tessera.Server.Auth;
 
 internal static class AuthSetup
 {
+    /// <summary>
+    /// Probes a load balancer or monitor polls on its own schedule: limiting them would turn a busy client address
+    /// into a failed health check. They read no tenant data.
+    /// </summary>
+    private static readonly string[] UnlimitedPaths = ["/healthz", "/readyz", "/metrics"];
+
     /// <summary>Bearer-token authentication, an authenticated-user default policy, and a request budget per token.</summary>
     public static IServiceCollection AddTesseraAuth(this IServiceCollection services)
     {
@@ -19,6 +25,7 @@ internal static class AuthSetup
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
+                if (IsUnlimited(context.Request.Path)) return RateLimitPartition.GetNoLimiter("probes");
                 // One budget per token; unauthenticated requests share one per client address.
                 var key = context.User.FindFirst(Principal.TokenClaim)?.Value ?? "ip:" + context.Connection.RemoteIpAddress;
                 var perMinute = context.RequestServices.GetRequiredService<TesseraSettings>().RequestsPerMinute;
@@ -47,4 +54,7 @@ internal static class AuthSetup
         });
         return services;
     }
+
+    private static bool IsUnlimited(PathString path) =>
+        UnlimitedPaths.Any(p => path.Equals(p, StringComparison.OrdinalIgnoreCase));
 }
