@@ -169,4 +169,33 @@ public class AuthenticationTests
         for (var i = 0; i < 3; i++) anonymous.Add((await client.GetAsync(Me)).StatusCode);
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], anonymous);
     }
+
+    [Theory]
+    [InlineData("X-Forwarded-For", "203.0.113.7")]
+    [InlineData("Forwarded", "for=203.0.113.7")]
+    [InlineData("X-Real-IP", "203.0.113.7")]
+    [InlineData("Via", "1.1 proxy")]
+    [InlineData("True-Client-IP", "203.0.113.7")]
+    [InlineData("X-Client-IP", "203.0.113.7")]
+    [InlineData("X-Original-Forwarded-For", "203.0.113.7")]
+    [InlineData("X-Forwarded-Host", "tessera.example.com")]
+    [InlineData("X-Forwarded-Proto", "https")]
+    [InlineData("CF-Connecting-IP", "203.0.113.7")]
+    [InlineData("Fastly-Client-IP", "203.0.113.7")]
+    [InlineData("X-Original-For", "203.0.113.7:4711")]
+    public async Task A_loopback_only_token_is_refused_when_any_proxy_header_says_a_proxy_forwarded_the_request(string header, string value)
+    {
+        await using var app = await TesseraAppFactory.CreateAsync("sqlite", FromLoopback);
+        var (client, _, userId, orgId) = await SignInAsync(app, "demo@example.com", "demo");
+        var demo = await app.Services.GetRequiredService<TokenService>()
+            .IssueAsync(userId, orgId, "demo", [], TimeSpan.FromDays(1), loopbackOnly: true, new AuditActor(null, null, "test"));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", demo.Token);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Me)).StatusCode);
+
+        using var proxied = new HttpRequestMessage(HttpMethod.Get, Me);
+        proxied.Headers.TryAddWithoutValidation(header, value);
+        var response = await client.SendAsync(proxied);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("TOKEN_LOOPBACK_ONLY", await CodeOf(response));
+    }
 }
