@@ -16,10 +16,11 @@ public sealed class OrganizationService(TesseraDatabase database, TimeProvider t
         return await IdentityRepository.ListOrganizationsOfAsync(connection, principal.UserId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Creates an organization with the caller as its owner.</summary>
+    /// <summary>Creates an organization with the caller as its owner; needs <c>orgs:create</c> (not a viewer's, nor a read-only token's).</summary>
     public Task<OrganizationRecord> CreateAsync(Principal principal, string name, AuditActor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(principal);
+        principal.Require(Permissions.OrgsCreate);
         name = AccountService.ValidateOrgName(name);
         return database.InTransactionAsync(async (c, t) =>
         {
