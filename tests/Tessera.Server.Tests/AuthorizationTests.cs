@@ -118,6 +118,27 @@ public class AuthorizationTests
 
     [Theory]
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task Removing_a_member_revokes_their_tokens_for_that_organization_and_adding_them_again_does_not_revive_them(string dialect)
+    {
+        await using var app = await TesseraAppFactory.CreateAsync(dialect);
+        var (owner, _, _, org) = await SignInAsync(app, "olivia@example.com", "acme", Roles.Owner);
+        var (bob, _, bobId, _) = await SignInAsync(app, "bob@example.com", "acme", Roles.Member);
+        var (bobElsewhere, _, _, _) = await SignInAsync(app, "bob@example.com", "bobs-own", Roles.Owner);
+        var me = new Uri("/api/v1/me", UriKind.Relative);
+        Assert.Equal(HttpStatusCode.OK, (await bob.GetAsync(me)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.DeleteAsync(new Uri($"/api/v1/orgs/{org}/members/{bobId}", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await owner.PutAsJsonAsync($"/api/v1/orgs/{org}/members", new { email = "bob@example.com", role = "member" })).StatusCode);
+
+        var revived = await bob.GetAsync(me);
+        Assert.Equal(HttpStatusCode.Unauthorized, revived.StatusCode);
+        Assert.Equal("TOKEN_REVOKED", await CodeOf(revived));
+        // Only that organization's tokens: Bob's token for his own organization still works.
+        Assert.Equal(HttpStatusCode.OK, (await bobElsewhere.GetAsync(me)).StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task Token_hashes_never_appear_in_any_response_and_secrets_only_when_issued(string dialect)
     {
         await using var app = await TesseraAppFactory.CreateAsync(dialect);

@@ -65,6 +65,7 @@ public sealed class OrganizationService(TesseraDatabase database, TimeProvider t
         }, cancellationToken);
     }
 
+    /// <summary>Removes a member and revokes their tokens for this organization, in one transaction.</summary>
     public Task RemoveMemberAsync(Principal principal, Guid orgId, Guid userId, AuditActor actor, CancellationToken cancellationToken = default) =>
         database.InTransactionAsync(async (c, t) =>
         {
@@ -75,7 +76,10 @@ public sealed class OrganizationService(TesseraDatabase database, TimeProvider t
                 throw new TesseraException(ErrorCodes.Forbidden, 403, "Only an owner can remove an owner.");
             await IdentityRepository.DeleteMembershipAsync(c, t, orgId, userId, cancellationToken).ConfigureAwait(false);
             await EnsureAnOwnerRemainsAsync(c, t, orgId, cancellationToken).ConfigureAwait(false);
-            await AuditLog.RecordAsync(c, t, actor, time.GetUtcNow(), "membership.remove", "membership", $"{orgId}/{userId}", null, cancellationToken).ConfigureAwait(false);
+            // Their tokens for this organization die with the membership: adding them again must not revive them.
+            var now = time.GetUtcNow();
+            var revoked = await IdentityRepository.RevokeTokensOfMemberAsync(c, t, orgId, userId, now, cancellationToken).ConfigureAwait(false);
+            await AuditLog.RecordAsync(c, t, actor, now, "membership.remove", "membership", $"{orgId}/{userId}", $"{revoked} token(s) revoked", cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <summary>Non-members see 404 (the organization's existence is theirs to not know); members lacking the permission see 403.</summary>
