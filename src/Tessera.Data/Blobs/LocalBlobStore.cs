@@ -136,6 +136,7 @@ public sealed partial class LocalBlobStore : IBlobStore
         catch (UnauthorizedAccessException) { }
     }
 
-    [GeneratedRegex("^[0-9a-f]{64}$")]
+    // \A…\z: "$" would also match before a trailing line break.
+    [GeneratedRegex(@"\A[0-9a-f]{64}\z")]
     private static partial Regex ContentAddress();
 }
