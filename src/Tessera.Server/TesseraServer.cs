@@ -26,6 +26,7 @@ public static class TesseraServer
 
         builder.Services.AddTesseraCore();
         builder.Services.AddHostedService<StartupMigrations>();
+        builder.Services.AddHostedService<DataDirPermissionCheck>();
         builder.Services.AddTesseraProblems();
         builder.Services.AddTesseraAuth();
         builder.Services.AddSecurityHeaders();
