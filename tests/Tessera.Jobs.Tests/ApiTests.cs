@@ -84,6 +84,25 @@ public class ApiTests
 
     [Theory]
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task Inputs_over_the_size_limit_are_refused_and_the_list_leaves_inputs_out(string dialect)
+    {
+        await using var app = await JobsApiFactory.CreateAsync(dialect);
+        var huge = await app.SendAsync(HttpMethod.Post, "/api/v1/jobs", JobsHarness.Alice,
+            Delayed("system.noop", new JsonObject { ["padding"] = new string('x', JobsOptions.DefaultMaxInputBytes) }));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+        Assert.Equal("PAYLOAD_TOO_LARGE", (await Body(huge))["code"]!.GetValue<string>());
+
+        var created = await Body(await app.SendAsync(HttpMethod.Post, "/api/v1/jobs", JobsHarness.Alice,
+            Delayed("system.noop", new JsonObject { ["note"] = new string('y', 1000) })));
+        var listed = Assert.Single((await Body(await app.SendAsync(HttpMethod.Get, "/api/v1/jobs", JobsHarness.Alice))).AsArray())!;
+        Assert.Equal(created["id"]!.GetValue<string>(), listed["id"]!.GetValue<string>());
+        Assert.Null(listed["input"]);
+        var one = await Body(await app.SendAsync(HttpMethod.Get, $"/api/v1/jobs/{created["id"]}", JobsHarness.Alice));
+        Assert.Equal(1000, one["input"]!["note"]!.GetValue<string>().Length);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task Cancel_and_retry_follow_the_state_machine(string dialect)
     {
         await using var app = await JobsApiFactory.CreateAsync(dialect);

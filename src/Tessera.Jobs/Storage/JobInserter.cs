@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text;
 using System.Text.Json;
 using Dapper;
 using Tessera.Core.Errors;
@@ -24,6 +25,7 @@ internal sealed class JobInserter(JobHandlerRegistry handlers, JobsOptions optio
         Validate(request);
         var now = time.GetUtcNow();
         var signature = InputSignature.Of(handler.Kind, handler.Version, request.Input);
+        RequireWithinSizeLimit(signature.CanonicalInput);
         var cache = handler.Cacheable && links.InitialState == JobState.Queued
             ? await DecideCacheAsync(connection, transaction, owner, handler.Kind, signature, cancellationToken).ConfigureAwait(false)
             : null;
@@ -95,6 +97,16 @@ internal sealed class JobInserter(JobHandlerRegistry handlers, JobsOptions optio
             throw TesseraException.Validation("max_attempts must be from 1 to 1000.");
         if (request.BackoffBase is { } backoff && (backoff < TimeSpan.Zero || backoff > TimeSpan.FromHours(1)))
             throw TesseraException.Validation("The backoff base must be from 0 to 1 hour.");
+    }
+
+    private void RequireWithinSizeLimit(string canonicalInput)
+    {
+        if (Encoding.UTF8.GetByteCount(canonicalInput) <= options.MaxInputBytes) return;
+        var error = new TesseraException(ErrorCodes.PayloadTooLarge, 413,
+            $"The job input exceeds {options.MaxInputBytes} bytes (setting jobs:max_input_bytes); store bulk data as a blob and pass its hash.");
+        error.Extensions["limit"] = "jobs:max_input_bytes";
+        error.Extensions["limit_bytes"] = options.MaxInputBytes;
+        throw error;
     }
 
     /// <summary>A child's key is scoped to its parent, so a resumed parent re-enqueueing its children finds them again.</summary>
