@@ -22,8 +22,8 @@ internal sealed class JobInserter(JobHandlerRegistry handlers, JobsOptions optio
     {
         ArgumentNullException.ThrowIfNull(request);
         var handler = handlers.Require(request.Kind);
-        Validate(request);
         var now = time.GetUtcNow();
+        Validate(request, now);
         var signature = InputSignature.Of(handler.Kind, handler.Version, request.Input);
         RequireWithinSizeLimit(signature.CanonicalInput);
         var cache = handler.Cacheable && links.InitialState == JobState.Queued
@@ -89,8 +89,13 @@ internal sealed class JobInserter(JobHandlerRegistry handlers, JobsOptions optio
         return new JobEnqueueResult(row!.ToInfo(), true);
     }
 
-    private static void Validate(JobRequest request)
+    private static void Validate(JobRequest request, DateTimeOffset now)
     {
+        // A bounded range: one tenant's int.MaxValue would otherwise jump every other tenant's queue for good.
+        if (request.Priority is < JobRequest.MinPriority or > JobRequest.MaxPriority)
+            throw TesseraException.Validation($"priority must be from {JobRequest.MinPriority} to {JobRequest.MaxPriority}.");
+        if (request.RunAt is { } runAt && runAt > now + JobRequest.MaxDelay)
+            throw TesseraException.Validation($"run_at may lie at most {JobRequest.MaxDelay.TotalDays} days ahead.");
         if (request.IdempotencyKey is { } key && (key.Length == 0 || key.Length > MaxIdempotencyKeyLength))
             throw TesseraException.Validation($"An idempotency key must be 1 to {MaxIdempotencyKeyLength} characters long.");
         if (request.MaxAttempts is < 1 or > 1000)
