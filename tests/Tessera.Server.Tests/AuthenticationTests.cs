@@ -198,4 +198,33 @@ public class AuthenticationTests
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("TOKEN_LOOPBACK_ONLY", await CodeOf(response));
     }
+
+    [Fact]
+    public async Task Only_a_known_proxy_may_name_the_client_address_that_the_anonymous_budget_is_kept_by()
+    {
+        await using var app = await TesseraAppFactory.CreateAsync("sqlite", settings: new Dictionary<string, string?>
+        {
+            ["limits:requests_per_minute"] = "1",
+            ["proxy:known_proxies"] = "10.0.0.5",
+        });
+        _ = app.CreateClient();
+
+        async Task<int> StatusFrom(string peer, string forwardedFor)
+        {
+            var context = await app.Server.SendAsync(c =>
+            {
+                c.Request.Method = "GET";
+                c.Request.Path = "/api/v1/me";
+                c.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(peer);
+                c.Request.Headers["X-Forwarded-For"] = forwardedFor;
+            });
+            return context.Response.StatusCode;
+        }
+
+        // Through the known proxy each client has its own budget; another peer's forwarding headers are ignored.
+        Assert.Equal(401, await StatusFrom("10.0.0.5", "203.0.113.1"));
+        Assert.Equal(401, await StatusFrom("10.0.0.5", "203.0.113.2"));
+        Assert.Equal(401, await StatusFrom("10.0.0.6", "203.0.113.3"));
+        Assert.Equal(429, await StatusFrom("10.0.0.6", "203.0.113.4"));
+    }
 }

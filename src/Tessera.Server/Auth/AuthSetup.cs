@@ -14,12 +14,16 @@ internal static class AuthSetup
     /// </summary>
     private static readonly string[] UnlimitedPaths = ["/healthz", "/readyz", "/metrics"];
 
-    /// <summary>Bearer-token authentication, an authenticated-user default policy, and a request budget per token.</summary>
+    /// <summary>
+    /// Bearer-token authentication, an authenticated-user default policy, a request budget per token, and the client
+    /// address from trusted proxies (<see cref="TrustedProxies"/>).
+    /// </summary>
     public static IServiceCollection AddTesseraAuth(this IServiceCollection services)
     {
         services.AddAuthentication(Principal.AuthenticationScheme)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(Principal.AuthenticationScheme, _ => { });
         services.AddAuthorization();
+        services.AddTransient<IStartupFilter, TrustedProxies>();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Tessera.Core.Errors;
 using Tessera.Data;
 
@@ -17,6 +18,7 @@ public sealed record TesseraSettings
     public const string MaxRequestBytesKey = "limits:max_request_bytes";
     public const string MaxBlobBytesKey = "blobs:max_bytes";
     public const string RequestsPerMinuteKey = "limits:requests_per_minute";
+    public const string KnownProxiesKey = "proxy:known_proxies";
 
     public required string DataDir { get; init; }
     public required DatabaseTarget Database { get; init; }
@@ -28,6 +30,9 @@ public sealed record TesseraSettings
     public long MaxRequestBytes { get; init; } = 64L << 20;
     public long MaxBlobBytes { get; init; } = 1L << 30;
     public int RequestsPerMinute { get; init; } = 1200;
+
+    /// <summary>Reverse proxies whose <c>X-Forwarded-For</c>/<c>-Proto</c> are believed; empty: forwarding headers are ignored.</summary>
+    public IReadOnlyList<IPAddress> KnownProxies { get; init; } = [];
 
     public string BlobRoot => Path.Combine(DataDir, "blobs");
 
@@ -47,7 +52,16 @@ public sealed record TesseraSettings
             MaxRequestBytes = Long(configuration, MaxRequestBytesKey, 64L << 20),
             MaxBlobBytes = Long(configuration, MaxBlobBytesKey, 1L << 30),
             RequestsPerMinute = Int(configuration, RequestsPerMinuteKey, 1200, 1, 1_000_000),
+            KnownProxies = Addresses(configuration, KnownProxiesKey),
         };
+    }
+
+    private static List<IPAddress> Addresses(IConfiguration configuration, string key)
+    {
+        var text = configuration[key] ?? "";
+        return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(a => IPAddress.TryParse(a, out var address) ? address : throw Invalid(key, text, "a comma-separated list of IP addresses"))
+            .ToList();
     }
 
     private static int Int(IConfiguration configuration, string key, int fallback, int min, int max)
