@@ -26,6 +26,11 @@ public sealed record JobsOptions
     public TimeSpan BackoffBase { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan BackoffMax { get; init; } = TimeSpan.FromMinutes(5);
 
+    public const int DefaultMaxInputBytes = 256 << 10;
+
+    /// <summary>Largest job input (canonical JSON, UTF-8 bytes) an enqueue accepts; bulk data belongs in a blob.</summary>
+    public int MaxInputBytes { get; init; } = DefaultMaxInputBytes;
+
     /// <summary>Most running jobs per organization across all workers; 0 for no quota.</summary>
     public int OrgMaxRunning { get; init; }
 
@@ -46,6 +51,7 @@ public sealed record JobsOptions
             DefaultMaxAttempts = Int(section, "max_attempts", defaults.DefaultMaxAttempts, 1),
             BackoffBase = Milliseconds(section, "backoff_base_ms", defaults.BackoffBase),
             BackoffMax = Milliseconds(section, "backoff_max_ms", defaults.BackoffMax),
+            MaxInputBytes = Int(section, "max_input_bytes", defaults.MaxInputBytes, 1),
             OrgMaxRunning = Int(section, "org_max_running", 0, 0),
             KindLimits = section.GetSection("kind_limits").GetChildren()
                 .ToDictionary(c => c.Key, c => Int(section, "kind_limits:" + c.Key, 0, 1), StringComparer.Ordinal),

@@ -31,8 +31,10 @@ public static class TesseraServer
         builder.Services.AddTesseraCore(modules);
         builder.Services.AddModuleHosting();
         builder.Services.AddHostedService<StartupMigrations>();
+        builder.Services.AddHostedService<DataDirPermissionCheck>();
         builder.Services.AddTesseraProblems();
         builder.Services.AddTesseraAuth();
+        builder.Services.AddSecurityHeaders();
         builder.Services.Configure<JsonOptions>(options =>
         {
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -50,6 +52,7 @@ public static class TesseraServer
     {
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseTesseraMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

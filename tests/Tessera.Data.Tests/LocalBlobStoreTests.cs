@@ -60,6 +60,7 @@ public class LocalBlobStoreTests
     [InlineData("abcdef0123456789abcdef0123456789abcdef0123456789abcdef012345678")]
     [InlineData("abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789/../x")]
     [InlineData("")]
+    [InlineData("abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789\n")]
     public async Task Keys_that_are_not_a_sha256_are_rejected_so_no_path_escapes_the_store(string key)
     {
         using var dir = new TempDirectory();

@@ -84,6 +84,50 @@ public class ApiTests
 
     [Theory]
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task Inputs_over_the_size_limit_are_refused_and_the_list_leaves_inputs_out(string dialect)
+    {
+        await using var app = await JobsApiFactory.CreateAsync(dialect);
+        var huge = await app.SendAsync(HttpMethod.Post, "/api/v1/jobs", JobsHarness.Alice,
+            Delayed("system.noop", new JsonObject { ["padding"] = new string('x', JobsOptions.DefaultMaxInputBytes) }));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+        Assert.Equal("PAYLOAD_TOO_LARGE", (await Body(huge))["code"]!.GetValue<string>());
+
+        var created = await Body(await app.SendAsync(HttpMethod.Post, "/api/v1/jobs", JobsHarness.Alice,
+            Delayed("system.noop", new JsonObject { ["note"] = new string('y', 1000) })));
+        var listed = Assert.Single((await Body(await app.SendAsync(HttpMethod.Get, "/api/v1/jobs", JobsHarness.Alice))).AsArray())!;
+        Assert.Equal(created["id"]!.GetValue<string>(), listed["id"]!.GetValue<string>());
+        Assert.Null(listed["input"]);
+        var one = await Body(await app.SendAsync(HttpMethod.Get, $"/api/v1/jobs/{created["id"]}", JobsHarness.Alice));
+        Assert.Equal(1000, one["input"]!["note"]!.GetValue<string>().Length);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task Priorities_outside_the_documented_range_and_delays_beyond_a_week_are_refused(string dialect)
+    {
+        await using var app = await JobsApiFactory.CreateAsync(dialect);
+        var soon = DateTimeOffset.UtcNow.AddHours(1);
+        async Task<HttpResponseMessage> Enqueue(int priority, DateTimeOffset runAt) =>
+            await app.SendAsync(HttpMethod.Post, "/api/v1/jobs", JobsHarness.Alice, new { kind = "system.noop", input = new JsonObject(), priority, run_at = runAt });
+
+        foreach (var priority in new[] { int.MaxValue, JobRequest.MaxPriority + 1, JobRequest.MinPriority - 1, int.MinValue })
+        {
+            var refused = await Enqueue(priority, soon);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("VALIDATION_FAILED", (await Body(refused))["code"]!.GetValue<string>());
+        }
+        var tooLate = await Enqueue(0, DateTimeOffset.UtcNow + JobRequest.MaxDelay + TimeSpan.FromHours(1));
+        Assert.Equal(HttpStatusCode.BadRequest, tooLate.StatusCode);
+        Assert.Equal("VALIDATION_FAILED", (await Body(tooLate))["code"]!.GetValue<string>());
+
+        Assert.Equal(HttpStatusCode.Created, (await Enqueue(JobRequest.MaxPriority, soon)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Enqueue(JobRequest.MinPriority, DateTimeOffset.UtcNow + JobRequest.MaxDelay - TimeSpan.FromHours(1))).StatusCode);
+        // Only the two accepted jobs were stored.
+        Assert.Equal(2, (await Body(await app.SendAsync(HttpMethod.Get, "/api/v1/jobs", JobsHarness.Alice))).AsArray().Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task Cancel_and_retry_follow_the_state_machine(string dialect)
     {
         await using var app = await JobsApiFactory.CreateAsync(dialect);

@@ -1,5 +1,8 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Data.Identity;
 
@@ -21,6 +24,22 @@ internal static class AuthTestKit
         return (client, token, user.Id, organization.Id);
     }
 
+    /// <summary>Makes every request of the in-memory server come from 127.0.0.1 (it reports no address otherwise).</summary>
+    public static void FromLoopback(IServiceCollection services) => services.AddSingleton<IStartupFilter>(new LoopbackClient());
+
     public static async Task<string?> CodeOf(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString();
+
+    private sealed class LoopbackClient : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                context.Connection.RemoteIpAddress = IPAddress.Loopback;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
+    }
 }

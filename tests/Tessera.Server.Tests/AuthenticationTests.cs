@@ -150,4 +150,81 @@ public class AuthenticationTests
         var (other, _, _, _) = await SignInAsync(app, "calm@example.com", "acme");
         Assert.Equal(HttpStatusCode.OK, (await other.GetAsync(Me)).StatusCode);
     }
+
+    [Fact]
+    public async Task Health_probes_are_not_rate_limited()
+    {
+        await using var app = await TesseraAppFactory.CreateAsync("sqlite", settings: new Dictionary<string, string?> { ["limits:requests_per_minute"] = "2" });
+        using var client = app.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            statuses.Add((await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+            statuses.Add((await client.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode);
+        }
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+
+        // The anonymous budget still applies to everything else.
+        var anonymous = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++) anonymous.Add((await client.GetAsync(Me)).StatusCode);
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], anonymous);
+    }
+
+    [Theory]
+    [InlineData("X-Forwarded-For", "203.0.113.7")]
+    [InlineData("Forwarded", "for=203.0.113.7")]
+    [InlineData("X-Real-IP", "203.0.113.7")]
+    [InlineData("Via", "1.1 proxy")]
+    [InlineData("True-Client-IP", "203.0.113.7")]
+    [InlineData("X-Client-IP", "203.0.113.7")]
+    [InlineData("X-Original-Forwarded-For", "203.0.113.7")]
+    [InlineData("X-Forwarded-Host", "tessera.example.com")]
+    [InlineData("X-Forwarded-Proto", "https")]
+    [InlineData("CF-Connecting-IP", "203.0.113.7")]
+    [InlineData("Fastly-Client-IP", "203.0.113.7")]
+    [InlineData("X-Original-For", "203.0.113.7:4711")]
+    public async Task A_loopback_only_token_is_refused_when_any_proxy_header_says_a_proxy_forwarded_the_request(string header, string value)
+    {
+        await using var app = await TesseraAppFactory.CreateAsync("sqlite", FromLoopback);
+        var (client, _, userId, orgId) = await SignInAsync(app, "demo@example.com", "demo");
+        var demo = await app.Services.GetRequiredService<TokenService>()
+            .IssueAsync(userId, orgId, "demo", [], TimeSpan.FromDays(1), loopbackOnly: true, new AuditActor(null, null, "test"));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", demo.Token);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Me)).StatusCode);
+
+        using var proxied = new HttpRequestMessage(HttpMethod.Get, Me);
+        proxied.Headers.TryAddWithoutValidation(header, value);
+        var response = await client.SendAsync(proxied);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("TOKEN_LOOPBACK_ONLY", await CodeOf(response));
+    }
+
+    [Fact]
+    public async Task Only_a_known_proxy_may_name_the_client_address_that_the_anonymous_budget_is_kept_by()
+    {
+        await using var app = await TesseraAppFactory.CreateAsync("sqlite", settings: new Dictionary<string, string?>
+        {
+            ["limits:requests_per_minute"] = "1",
+            ["proxy:known_proxies"] = "10.0.0.5",
+        });
+        _ = app.CreateClient();
+
+        async Task<int> StatusFrom(string peer, string forwardedFor)
+        {
+            var context = await app.Server.SendAsync(c =>
+            {
+                c.Request.Method = "GET";
+                c.Request.Path = "/api/v1/me";
+                c.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(peer);
+                c.Request.Headers["X-Forwarded-For"] = forwardedFor;
+            });
+            return context.Response.StatusCode;
+        }
+
+        // Through the known proxy each client has its own budget; another peer's forwarding headers are ignored.
+        Assert.Equal(401, await StatusFrom("10.0.0.5", "203.0.113.1"));
+        Assert.Equal(401, await StatusFrom("10.0.0.5", "203.0.113.2"));
+        Assert.Equal(401, await StatusFrom("10.0.0.6", "203.0.113.3"));
+        Assert.Equal(429, await StatusFrom("10.0.0.6", "203.0.113.4"));
+    }
 }

@@ -58,6 +58,10 @@ public class AuthorizationTests
         { Roles.Viewer, "token-runs-write", HttpStatusCode.Forbidden },
         { Roles.Viewer, "token-runs-read", HttpStatusCode.Created },
         { Roles.Viewer, "list-tokens", HttpStatusCode.OK },
+        { Roles.Owner, "create-org", HttpStatusCode.Created },
+        { Roles.Admin, "create-org", HttpStatusCode.Created },
+        { Roles.Member, "create-org", HttpStatusCode.Created },
+        { Roles.Viewer, "create-org", HttpStatusCode.Forbidden },
     };
 
     [Theory]
@@ -77,6 +81,7 @@ public class AuthorizationTests
             "token-runs-write" => await client.PostAsJsonAsync("/api/v1/tokens", new { name = "ci", scopes = new[] { Permissions.RunsWrite } }),
             "token-runs-read" => await client.PostAsJsonAsync("/api/v1/tokens", new { name = "ci", scopes = new[] { Permissions.RunsRead } }),
             "list-tokens" => await client.GetAsync(new Uri("/api/v1/tokens", UriKind.Relative)),
+            "create-org" => await client.PostAsJsonAsync("/api/v1/orgs", new { name = $"{role}-side-project" }),
             _ => throw new ArgumentOutOfRangeException(nameof(action)),
         };
         Assert.Equal(expected, response.StatusCode);
@@ -93,6 +98,43 @@ public class AuthorizationTests
         Assert.DoesNotContain(Permissions.TasksDefine, Roles.PermissionsOf(Roles.Member));
         Assert.All(Roles.PermissionsOf(Roles.Viewer), p => Assert.True(p.EndsWith(":read", StringComparison.Ordinal) || p == Permissions.TokensManage));
         Assert.Empty(Roles.PermissionsOf("intruder"));
+        Assert.Contains(Permissions.OrgsCreate, Roles.PermissionsOf(Roles.Member));
+        Assert.DoesNotContain(Permissions.OrgsCreate, Roles.PermissionsOf(Roles.Viewer));
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task A_token_scoped_to_reading_jobs_cannot_create_an_organization(string dialect)
+    {
+        await using var app = await TesseraAppFactory.CreateAsync(dialect);
+        var (client, _, _, _) = await SignInAsync(app, "olga@example.com", "acme", Roles.Owner, scopes: [Permissions.JobsRead]);
+
+        var response = await client.PostAsJsonAsync("/api/v1/orgs", new { name = "sneaky" });
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("FORBIDDEN", await CodeOf(response));
+        await using var connection = await app.Database.Database.OpenConnectionAsync();
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM organizations WHERE name = 'sneaky'"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task Removing_a_member_revokes_their_tokens_for_that_organization_and_adding_them_again_does_not_revive_them(string dialect)
+    {
+        await using var app = await TesseraAppFactory.CreateAsync(dialect);
+        var (owner, _, _, org) = await SignInAsync(app, "olivia@example.com", "acme", Roles.Owner);
+        var (bob, _, bobId, _) = await SignInAsync(app, "bob@example.com", "acme", Roles.Member);
+        var (bobElsewhere, _, _, _) = await SignInAsync(app, "bob@example.com", "bobs-own", Roles.Owner);
+        var me = new Uri("/api/v1/me", UriKind.Relative);
+        Assert.Equal(HttpStatusCode.OK, (await bob.GetAsync(me)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.DeleteAsync(new Uri($"/api/v1/orgs/{org}/members/{bobId}", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await owner.PutAsJsonAsync($"/api/v1/orgs/{org}/members", new { email = "bob@example.com", role = "member" })).StatusCode);
+
+        var revived = await bob.GetAsync(me);
+        Assert.Equal(HttpStatusCode.Unauthorized, revived.StatusCode);
+        Assert.Equal("TOKEN_REVOKED", await CodeOf(revived));
+        // Only that organization's tokens: Bob's token for his own organization still works.
+        Assert.Equal(HttpStatusCode.OK, (await bobElsewhere.GetAsync(me)).StatusCode);
     }
 
     [Theory]

@@ -18,7 +18,7 @@ public class BlobDownloadTests
         await using var app = await TesseraAppFactory.CreateAsync(dialect, s => s.AddSingleton<TimeProvider>(time));
         using var client = app.CreateClient();
         var blob = await app.Services.GetRequiredService<IBlobStore>().PutAsync(new MemoryStream("hello blob"u8.ToArray()));
-        var url = await BlobEndpoints.SignDownloadAsync(app.Services.GetRequiredService<UrlSignerProvider>(), blob.Sha256, TimeSpan.FromMinutes(10));
+        var url = await BlobEndpoints.SignDownloadAsync(app.Services.GetRequiredService<UrlSignerProvider>(), Guid.CreateVersion7(), blob.Sha256, TimeSpan.FromMinutes(10));
 
         var ok = await client.GetAsync(new Uri(url, UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
@@ -38,12 +38,20 @@ public class BlobDownloadTests
         var blobs = app.Services.GetRequiredService<IBlobStore>();
         var a = await blobs.PutAsync(new MemoryStream("a"u8.ToArray()));
         var b = await blobs.PutAsync(new MemoryStream("b"u8.ToArray()));
-        var url = await BlobEndpoints.SignDownloadAsync(app.Services.GetRequiredService<UrlSignerProvider>(), a.Sha256, TimeSpan.FromMinutes(10));
+        var owner = Guid.CreateVersion7();
+        var url = await BlobEndpoints.SignDownloadAsync(app.Services.GetRequiredService<UrlSignerProvider>(), owner, a.Sha256, TimeSpan.FromMinutes(10));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(url, UriKind.Relative))).StatusCode);
 
         var otherBlob = await client.GetAsync(new Uri(url.Replace(a.Sha256, b.Sha256, StringComparison.Ordinal), UriKind.Relative));
         Assert.Equal("SIGNATURE_INVALID", await CodeOf(otherBlob));
         var longerLife = await client.GetAsync(new Uri(url.Replace("expires=", "expires=9", StringComparison.Ordinal), UriKind.Relative));
         Assert.Equal("SIGNATURE_INVALID", await CodeOf(longerLife));
+        var leadingZero = await client.GetAsync(new Uri(url.Replace("expires=", "expires=0", StringComparison.Ordinal), UriKind.Relative));
+        Assert.Equal("SIGNATURE_INVALID", await CodeOf(leadingZero));
+        var anotherOwner = await client.GetAsync(new Uri(url.Replace(owner.ToString(), Guid.CreateVersion7().ToString(), StringComparison.Ordinal), UriKind.Relative));
+        Assert.Equal("SIGNATURE_INVALID", await CodeOf(anotherOwner));
+        var noOwner = await client.GetAsync(new Uri(url.Replace($"owner={owner}&", "", StringComparison.Ordinal), UriKind.Relative));
+        Assert.Equal("SIGNATURE_REQUIRED", await CodeOf(noOwner));
         var unsigned = await client.GetAsync(new Uri($"/api/v1/blobs/{a.Sha256}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Forbidden, unsigned.StatusCode);
         Assert.Equal("SIGNATURE_REQUIRED", await CodeOf(unsigned));

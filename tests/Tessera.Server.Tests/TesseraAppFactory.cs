@@ -17,8 +17,9 @@ public sealed class TesseraAppFactory(
         new(await ScratchDatabase.CreateAsync(dialect), services, settings);
 
     /// <summary>The application over an existing database and data dir, which it leaves in place (so a test can restart it).</summary>
-    public static TesseraAppFactory Over(ScratchDatabase database, IReadOnlyDictionary<string, string?>? settings = null) =>
-        new(database, null, settings, ownsDatabase: false);
+    public static TesseraAppFactory Over(
+        ScratchDatabase database, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
+        new(database, services, settings, ownsDatabase: false);
 
     public ScratchDatabase Database => database;
 

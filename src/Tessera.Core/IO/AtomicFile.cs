@@ -2,7 +2,8 @@ namespace Tessera.Core;
 
 /// <summary>
 /// Writes files so that readers see either the old content or the whole new content, never half:
-/// the data goes to a temporary sibling, is flushed to disk, then renamed over the target.
+/// the data goes to a temporary sibling, is flushed to disk, then renamed over the target. Files are created 0600
+/// (see <see cref="PrivateFiles"/>): they hold index snapshots, tokens and exports of tenant data.
 /// </summary>
 public static class AtomicFile
 {
@@ -12,7 +13,7 @@ public static class AtomicFile
         var temp = TempPathFor(path);
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var stream = new FileStream(temp, PrivateFiles.CreateNew(1 << 16)))
             {
                 write(stream);
                 stream.Flush(flushToDisk: true);
@@ -32,7 +33,7 @@ public static class AtomicFile
         var temp = TempPathFor(path);
         try
         {
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            await using (var stream = new FileStream(temp, PrivateFiles.CreateNew(1 << 16, FileOptions.Asynchronous)))
             {
                 await write(stream, cancellationToken).ConfigureAwait(false);
                 await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -59,7 +60,7 @@ public static class AtomicFile
     {
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
-        Directory.CreateDirectory(directory);
+        PrivateFiles.CreateDirectory(directory);
         return Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
     }
 

@@ -12,10 +12,13 @@ public static class Permissions
     public const string ExportsRead = "exports:read";
     public const string TokensManage = "tokens:manage";
     public const string OrgsAdmin = "orgs:admin";
+
+    /// <summary>Create a new organization (the creator becomes its owner): a write, so viewers and read-only tokens lack it.</summary>
+    public const string OrgsCreate = "orgs:create";
     public const string MembersManage = "members:manage";
 
     public static IReadOnlyList<string> All { get; } =
     [
-        RunsRead, RunsWrite, JobsRead, JobsWrite, TasksDefine, TasksExecute, ExportsRead, TokensManage, OrgsAdmin, MembersManage,
+        RunsRead, RunsWrite, JobsRead, JobsWrite, TasksDefine, TasksExecute, ExportsRead, TokensManage, OrgsAdmin, OrgsCreate, MembersManage,
     ];
 }

@@ -18,7 +18,7 @@ public static class Roles
         Admin => Grant(Permissions.All.Where(p => p != Permissions.OrgsAdmin)),
         Member => Grant([
             Permissions.RunsRead, Permissions.RunsWrite, Permissions.JobsRead, Permissions.JobsWrite,
-            Permissions.TasksExecute, Permissions.ExportsRead, Permissions.TokensManage,
+            Permissions.TasksExecute, Permissions.ExportsRead, Permissions.TokensManage, Permissions.OrgsCreate,
         ]),
         Viewer => Grant([Permissions.RunsRead, Permissions.JobsRead, Permissions.ExportsRead, Permissions.TokensManage]),
         _ => Grant([]),

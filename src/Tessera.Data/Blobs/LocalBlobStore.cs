@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Tessera.Core;
 using Tessera.Core.Blobs;
 using Tessera.Core.Errors;
 
@@ -8,7 +9,7 @@ namespace Tessera.Data.Blobs;
 /// <summary>
 /// Blobs as files under <c>root/objects/ab/cd/abcd…</c>, named by their SHA-256. A write streams into
 /// <c>root/tmp</c> while hashing, is flushed to disk, then renamed into place, so a writer killed mid-write
-/// leaves nothing visible, and a large upload is never held in memory.
+/// leaves nothing visible, and a large upload is never held in memory. Folders are 0700 and files 0600.
 /// </summary>
 public sealed partial class LocalBlobStore : IBlobStore
 {
@@ -26,8 +27,8 @@ public sealed partial class LocalBlobStore : IBlobStore
         MaxBlobBytes = maxBlobBytes;
         _objects = Path.Combine(Root, "objects");
         _temp = Path.Combine(Root, "tmp");
-        Directory.CreateDirectory(_objects);
-        Directory.CreateDirectory(_temp);
+        PrivateFiles.CreateDirectory(_objects);
+        PrivateFiles.CreateDirectory(_temp);
         RemoveAbandonedTemporaryFiles();
     }
 
@@ -42,7 +43,7 @@ public sealed partial class LocalBlobStore : IBlobStore
         {
             string sha256;
             long size = 0;
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, useAsync: true))
+            await using (var file = new FileStream(temp, PrivateFiles.CreateNew(BufferSize, FileOptions.Asynchronous)))
             using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
                 var buffer = new byte[BufferSize];
@@ -60,7 +61,7 @@ public sealed partial class LocalBlobStore : IBlobStore
             }
 
             var final = PathFor(sha256);
-            Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+            PrivateFiles.CreateDirectory(Path.GetDirectoryName(final)!);
             try
             {
                 File.Move(temp, final, overwrite: false);
@@ -136,6 +137,7 @@ public sealed partial class LocalBlobStore : IBlobStore
         catch (UnauthorizedAccessException) { }
     }
 
-    [GeneratedRegex("^[0-9a-f]{64}$")]
+    // \A…\z: "$" would also match before a trailing line break.
+    [GeneratedRegex(@"\A[0-9a-f]{64}\z")]
     private static partial Regex ContentAddress();
 }

@@ -2,6 +2,7 @@ using System.Data;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Tessera.Core;
 using Tessera.Core.Errors;
 
 namespace Tessera.Data;
@@ -35,7 +36,9 @@ public sealed class TesseraDatabase : IAsyncDisposable
         else
         {
             var directory = Path.GetDirectoryName(target.ConnectionString);
-            if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+            if (!string.IsNullOrEmpty(directory)) PrivateFiles.CreateDirectory(directory);
+            // SQLite gives the -wal and -shm files the database file's mode: create it 0600 before SQLite does.
+            PrivateFiles.EnsureFile(target.ConnectionString);
             _sqliteConnectionString = new SqliteConnectionStringBuilder
             {
                 DataSource = target.ConnectionString,

@@ -119,6 +119,12 @@ internal static class IdentityRepository
         c.ExecuteAsync(new CommandDefinition(
             "UPDATE api_tokens SET revoked_at = @now WHERE id = @id AND revoked_at IS NULL", new { id, now }, t, cancellationToken: ct));
 
+    /// <summary>Revokes every live token of <paramref name="userId"/> for <paramref name="orgId"/> (on leaving it).</summary>
+    public static Task<int> RevokeTokensOfMemberAsync(DbConnection c, DbTransaction t, Guid orgId, Guid userId, DateTimeOffset now, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_tokens SET revoked_at = @now WHERE org_id = @orgId AND user_id = @userId AND revoked_at IS NULL",
+            new { orgId, userId, now }, t, cancellationToken: ct));
+
     public static Task<int> RevokeTokensNamedAsync(DbConnection c, DbTransaction t, Guid userId, string name, DateTimeOffset now, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(
             "UPDATE api_tokens SET revoked_at = @now WHERE user_id = @userId AND name = @name AND revoked_at IS NULL",

@@ -16,10 +16,14 @@ public sealed class OrganizationService(TesseraDatabase database, TimeProvider t
         return await IdentityRepository.ListOrganizationsOfAsync(connection, principal.UserId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Creates an organization with the caller as its owner; a name taken first, even by a concurrent request, is a 409.</summary>
+    /// <summary>
+    /// Creates an organization with the caller as its owner; needs <c>orgs:create</c> (not a viewer's, nor a read-only
+    /// token's). A name taken first, even by a concurrent request, is a 409.
+    /// </summary>
     public async Task<OrganizationRecord> CreateAsync(Principal principal, string name, AuditActor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(principal);
+        principal.Require(Permissions.OrgsCreate);
         name = AccountService.ValidateOrgName(name);
         try
         {
@@ -78,6 +82,7 @@ public sealed class OrganizationService(TesseraDatabase database, TimeProvider t
         }, cancellationToken);
     }
 
+    /// <summary>Removes a member and revokes their tokens for this organization, in one transaction.</summary>
     public Task RemoveMemberAsync(Principal principal, Guid orgId, Guid userId, AuditActor actor, CancellationToken cancellationToken = default) =>
         database.InTransactionAsync(async (c, t) =>
         {
@@ -89,7 +94,10 @@ public sealed class OrganizationService(TesseraDatabase database, TimeProvider t
                 throw new TesseraException(ErrorCodes.Forbidden, 403, "Only an owner can remove an owner.");
             await IdentityRepository.DeleteMembershipAsync(c, t, orgId, userId, cancellationToken).ConfigureAwait(false);
             await EnsureAnOwnerRemainsAsync(c, t, orgId, cancellationToken).ConfigureAwait(false);
-            await AuditLog.RecordAsync(c, t, actor, time.GetUtcNow(), "membership.remove", "membership", $"{orgId}/{userId}", null, cancellationToken).ConfigureAwait(false);
+            // Their tokens for this organization die with the membership: adding them again must not revive them.
+            var now = time.GetUtcNow();
+            var revoked = await IdentityRepository.RevokeTokensOfMemberAsync(c, t, orgId, userId, now, cancellationToken).ConfigureAwait(false);
+            await AuditLog.RecordAsync(c, t, actor, now, "membership.remove", "membership", $"{orgId}/{userId}", $"{revoked} token(s) revoked", cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <summary>Non-members see 404 (the organization's existence is theirs to not know); members lacking the permission see 403.</summary>

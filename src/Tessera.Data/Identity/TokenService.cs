@@ -13,9 +13,47 @@ public sealed class TokenService(TesseraDatabase database, TimeProvider time)
     public const int MaxNameLength = 100;
 
     /// <summary>Issues a token for <paramref name="userId"/> in <paramref name="orgId"/>; the plaintext is returned once.</summary>
-    public async Task<IssuedToken> IssueAsync(
+    public Task<IssuedToken> IssueAsync(
         Guid userId, Guid orgId, string name, IReadOnlyCollection<string> scopes, TimeSpan? lifetime, bool loopbackOnly,
         AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        if (lifetime is { } l && l <= TimeSpan.Zero) throw TesseraException.Validation("A token's lifetime must be positive.");
+        var expiresAt = lifetime is { } life ? time.GetUtcNow() + life : (DateTimeOffset?)null;
+        return InsertAsync(userId, orgId, name, scopes, expiresAt, loopbackOnly, actor, cancellationToken);
+    }
+
+    /// <summary>
+    /// Issues a token on behalf of the token <paramref name="minter"/> authenticated with, which it never exceeds:
+    /// its scopes are a subset of the minter's permissions (all of them when none are asked for), it expires no
+    /// later than the minter, and a loopback-only minter (the demo token) mints loopback-only tokens, so it cannot
+    /// hand out a way in from elsewhere.
+    /// </summary>
+    public async Task<IssuedToken> MintAsync(
+        Principal minter, string name, IReadOnlyCollection<string> scopes, TimeSpan lifetime, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(minter);
+        ArgumentNullException.ThrowIfNull(scopes);
+        var beyond = scopes.Where(s => !minter.Has(s)).ToList();
+        if (beyond.Count > 0)
+            throw new TesseraException(ErrorCodes.Forbidden, 403, $"You cannot grant scopes you do not hold: {string.Join(", ", beyond)}.");
+        if (lifetime <= TimeSpan.Zero) throw TesseraException.Validation("A token's lifetime must be positive.");
+        var tokenId = minter.TokenId ?? throw new TesseraException(ErrorCodes.Unauthorized, 401, "Minting a token needs an API token.");
+
+        TokenRecord parent;
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            parent = await IdentityRepository.FindTokenOfAsync(connection, null, tokenId, minter.UserId, cancellationToken).ConfigureAwait(false)
+                ?? throw new TesseraException(ErrorCodes.Unauthorized, 401, "The token this request authenticated with no longer exists.");
+        }
+        var expiresAt = time.GetUtcNow() + lifetime;
+        if (parent.ExpiresAt is { } limit && limit < expiresAt) expiresAt = limit;
+        var effective = scopes.Count > 0 ? scopes : minter.Permissions.ToList();
+        return await InsertAsync(minter.UserId, minter.OrgId, name, effective, expiresAt, parent.LoopbackOnly, actor, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IssuedToken> InsertAsync(
+        Guid userId, Guid orgId, string name, IReadOnlyCollection<string> scopes, DateTimeOffset? expiresAt, bool loopbackOnly,
+        AuditActor actor, CancellationToken cancellationToken)
     {
         name = ValidateName(name);
         foreach (var scope in scopes)
@@ -23,7 +61,6 @@ public sealed class TokenService(TesseraDatabase database, TimeProvider time)
             if (!Permissions.All.Contains(scope))
                 throw TesseraException.Validation($"Unknown scope '{scope}'. Known scopes: {string.Join(", ", Permissions.All)}.");
         }
-        if (lifetime is { } l && l <= TimeSpan.Zero) throw TesseraException.Validation("A token's lifetime must be positive.");
 
         var plaintext = ApiTokenFormat.Generate();
         var now = time.GetUtcNow();
@@ -36,7 +73,7 @@ public sealed class TokenService(TesseraDatabase database, TimeProvider time)
             DisplayHint = ApiTokenFormat.DisplayHint(plaintext),
             Scopes = string.Join(' ', scopes.Distinct().Order(StringComparer.Ordinal)),
             LoopbackOnly = loopbackOnly,
-            ExpiresAt = lifetime is { } life ? now + life : null,
+            ExpiresAt = expiresAt,
             CreatedAt = now,
         };
         await database.InTransactionAsync(async (c, t) =>

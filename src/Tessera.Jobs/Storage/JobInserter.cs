@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text;
 using System.Text.Json;
 using Dapper;
 using Tessera.Core.Errors;
@@ -21,9 +22,10 @@ internal sealed class JobInserter(JobHandlerRegistry handlers, JobsOptions optio
     {
         ArgumentNullException.ThrowIfNull(request);
         var handler = handlers.Require(request.Kind);
-        Validate(request);
         var now = time.GetUtcNow();
+        Validate(request, now);
         var signature = InputSignature.Of(handler.Kind, handler.Version, request.Input);
+        RequireWithinSizeLimit(signature.CanonicalInput);
         var cache = handler.Cacheable && links.InitialState == JobState.Queued
             ? await DecideCacheAsync(connection, transaction, owner, handler.Kind, signature, cancellationToken).ConfigureAwait(false)
             : null;
@@ -87,14 +89,29 @@ internal sealed class JobInserter(JobHandlerRegistry handlers, JobsOptions optio
         return new JobEnqueueResult(row!.ToInfo(), true);
     }
 
-    private static void Validate(JobRequest request)
+    private static void Validate(JobRequest request, DateTimeOffset now)
     {
+        // A bounded range: one tenant's int.MaxValue would otherwise jump every other tenant's queue for good.
+        if (request.Priority is < JobRequest.MinPriority or > JobRequest.MaxPriority)
+            throw TesseraException.Validation($"priority must be from {JobRequest.MinPriority} to {JobRequest.MaxPriority}.");
+        if (request.RunAt is { } runAt && runAt > now + JobRequest.MaxDelay)
+            throw TesseraException.Validation($"run_at may lie at most {JobRequest.MaxDelay.TotalDays} days ahead.");
         if (request.IdempotencyKey is { } key && (key.Length == 0 || key.Length > MaxIdempotencyKeyLength))
             throw TesseraException.Validation($"An idempotency key must be 1 to {MaxIdempotencyKeyLength} characters long.");
         if (request.MaxAttempts is < 1 or > 1000)
             throw TesseraException.Validation("max_attempts must be from 1 to 1000.");
         if (request.BackoffBase is { } backoff && (backoff < TimeSpan.Zero || backoff > TimeSpan.FromHours(1)))
             throw TesseraException.Validation("The backoff base must be from 0 to 1 hour.");
+    }
+
+    private void RequireWithinSizeLimit(string canonicalInput)
+    {
+        if (Encoding.UTF8.GetByteCount(canonicalInput) <= options.MaxInputBytes) return;
+        var error = new TesseraException(ErrorCodes.PayloadTooLarge, 413,
+            $"The job input exceeds {options.MaxInputBytes} bytes (setting jobs:max_input_bytes); store bulk data as a blob and pass its hash.");
+        error.Extensions["limit"] = "jobs:max_input_bytes";
+        error.Extensions["limit_bytes"] = options.MaxInputBytes;
+        throw error;
     }
 
     /// <summary>A child's key is scoped to its parent, so a resumed parent re-enqueueing its children finds them again.</summary>

@@ -15,13 +15,14 @@ internal static class JobReader
             $"SELECT {JobRow.Columns} FROM jobs WHERE id = @id {scope.Sql()}", parameters, transaction, cancellationToken: cancellationToken));
     }
 
+    /// <summary>The scope's jobs, newest first, without their inputs (<see cref="JobRow.ColumnsWithoutInput"/>).</summary>
     public static async Task<IReadOnlyList<JobRow>> ListAsync(DbConnection connection, JobScope scope, JobListQuery query, CancellationToken cancellationToken)
     {
         var parameters = new DynamicParameters(new { state = query.State?.Name(), kind = query.Kind, limit = query.Limit });
         scope.Bind(parameters);
         var rows = await connection.QueryAsync<JobRow>(new CommandDefinition(
             $"""
-            SELECT {JobRow.Columns} FROM jobs
+            SELECT {JobRow.ColumnsWithoutInput} FROM jobs
             WHERE (@state IS NULL OR state = @state) AND (@kind IS NULL OR kind = @kind) {scope.Sql()}
             ORDER BY created_at DESC, id DESC LIMIT @limit
             """,

@@ -19,6 +19,9 @@ internal sealed class JobRow
         created_at AS CreatedAt, updated_at AS UpdatedAt, started_at AS StartedAt, finished_at AS FinishedAt
         """;
 
+    /// <summary>Every column but the input, which may be large: lists leave it out (one job's GET shows it).</summary>
+    public static readonly string ColumnsWithoutInput = Columns.Replace("input AS Input, ", "", StringComparison.Ordinal);
+
     public Guid Id { get; set; }
     public string Kind { get; set; } = "";
     public int KindVersion { get; set; }

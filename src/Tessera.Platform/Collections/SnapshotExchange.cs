@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Tessera.Core.Blobs;
+using Tessera.Core;
 using Tessera.Data;
 using Tessera.Vectors.Collections;
 using Tessera.Vectors.Management;
@@ -53,7 +54,7 @@ public sealed partial class SnapshotExchange(TesseraDatabase database, IBlobStor
         var status = await target.AdoptAsync(snapshot.Partition, snapshot.ThroughLabel, async (path, ct) =>
         {
             await using var source = await blobs.OpenReadAsync(snapshot.BlobSha256, ct).ConfigureAwait(false);
-            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+            await using var file = new FileStream(path, PrivateFiles.CreateNew(1 << 16, FileOptions.Asynchronous));
             await source.CopyToAsync(file, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         Adopted(logger, collection, partitionKey, status.Count, snapshot.ThroughLabel);

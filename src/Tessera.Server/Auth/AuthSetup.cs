@@ -8,17 +8,28 @@ namespace Tessera.Server.Auth;
 
 internal static class AuthSetup
 {
-    /// <summary>Bearer-token authentication, an authenticated-user default policy, and a request budget per token.</summary>
+    /// <summary>
+    /// Probes a load balancer or monitor polls on its own schedule: limiting them would turn a busy client address
+    /// into a failed health check. They read no tenant data.
+    /// </summary>
+    private static readonly string[] UnlimitedPaths = ["/healthz", "/readyz", "/metrics"];
+
+    /// <summary>
+    /// Bearer-token authentication, an authenticated-user default policy, a request budget per token, and the client
+    /// address from trusted proxies (<see cref="TrustedProxies"/>).
+    /// </summary>
     public static IServiceCollection AddTesseraAuth(this IServiceCollection services)
     {
         services.AddAuthentication(Principal.AuthenticationScheme)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(Principal.AuthenticationScheme, _ => { });
         services.AddAuthorization();
+        services.AddTransient<IStartupFilter, TrustedProxies>();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
+                if (IsUnlimited(context.Request.Path)) return RateLimitPartition.GetNoLimiter("probes");
                 // One budget per token; unauthenticated requests share one per client address.
                 var key = context.User.FindFirst(Principal.TokenClaim)?.Value ?? "ip:" + context.Connection.RemoteIpAddress;
                 var perMinute = context.RequestServices.GetRequiredService<TesseraSettings>().RequestsPerMinute;
@@ -47,4 +58,7 @@ internal static class AuthSetup
         });
         return services;
     }
+
+    private static bool IsUnlimited(PathString path) =>
+        UnlimitedPaths.Any(p => path.Equals(p, StringComparison.OrdinalIgnoreCase));
 }

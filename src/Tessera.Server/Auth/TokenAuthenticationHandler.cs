@@ -56,10 +56,9 @@ internal sealed class TokenAuthenticationHandler(
     }
 
     /// <summary>
-    /// A request straight from this machine. Forwarding headers mean a proxy sits in between, so the real client
+    /// A request straight from this machine. Any proxy header means a proxy sits in between, so the real client
     /// may be anywhere: loopback-only (demo) tokens are refused then.
     /// </summary>
     internal static bool IsDirectLoopback(HttpContext context) =>
-        context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address) &&
-        !context.Request.Headers.ContainsKey("X-Forwarded-For") && !context.Request.Headers.ContainsKey("Forwarded");
+        context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address) && !ProxyHeaders.AnyIn(context.Request.Headers);
 }

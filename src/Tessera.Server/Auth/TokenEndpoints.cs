@@ -32,16 +32,9 @@ public static class TokenEndpoints
     {
         var principal = context.User.Principal();
         principal.Require(Permissions.TokensManage);
-        var scopes = request.Scopes ?? [];
-        // A token can narrow what its creator may do, never widen it.
-        var beyond = scopes.Where(s => !principal.Has(s)).ToList();
-        if (beyond.Count > 0)
-            throw new TesseraException(ErrorCodes.Forbidden, 403, $"You cannot grant scopes you do not hold: {string.Join(", ", beyond)}.");
-        var effective = scopes.Count > 0 ? scopes : principal.Permissions.ToList();
         if (request.ExpiresInDays is < 1 or > 3650) throw TesseraException.Validation("expires_in_days must be from 1 to 3650.");
         var lifetime = TimeSpan.FromDays(request.ExpiresInDays ?? 90);
-        var issued = await tokens.IssueAsync(principal.UserId, principal.OrgId, request.Name, effective, lifetime, loopbackOnly: false,
-            RequestActor.Of(context), cancellationToken).ConfigureAwait(false);
+        var issued = await tokens.MintAsync(principal, request.Name, request.Scopes ?? [], lifetime, RequestActor.Of(context), cancellationToken).ConfigureAwait(false);
         return TypedResults.Created($"/api/v1/tokens/{issued.Record.Id}", new IssuedTokenResponse(issued.Token, TokenResponse.From(issued.Record)));
     }
 

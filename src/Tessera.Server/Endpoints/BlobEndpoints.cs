@@ -6,31 +6,36 @@ using Tessera.Server.Hosting;
 
 namespace Tessera.Server.Endpoints;
 
-/// <summary>Downloads through signed, expiring URLs: whoever holds the URL may fetch the blob until it expires.</summary>
+/// <summary>
+/// Downloads through signed, expiring URLs: whoever holds the URL may fetch the blob until it expires. Each URL is
+/// signed for one organization (the <c>owner</c> parameter, inside the signature): whoever signs one must first
+/// have checked that this organization holds the blob, and no URL can be re-pointed at another organization.
+/// </summary>
 public static class BlobEndpoints
 {
     public static RouteGroupBuilder MapBlobEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/blobs/{sha256}", DownloadAsync)
             .WithName("DownloadBlob")
-            .WithSummary("Download a blob through a signed URL (expires + signature query parameters).")
+            .WithSummary("Download a blob through a signed URL (owner + expires + signature query parameters).")
             .WithTags("blobs");
         return api;
     }
 
-    /// <summary>The signed path for <paramref name="sha256"/>, valid for <paramref name="lifetime"/>.</summary>
-    public static async Task<string> SignDownloadAsync(UrlSignerProvider signers, string sha256, TimeSpan lifetime) =>
-        (await signers.GetAsync().ConfigureAwait(false)).Sign("GET", $"/api/v1/blobs/{sha256}", lifetime);
+    /// <summary>The signed path for <paramref name="sha256"/> as held by <paramref name="orgId"/>, valid for <paramref name="lifetime"/>.</summary>
+    public static async Task<string> SignDownloadAsync(UrlSignerProvider signers, Guid orgId, string sha256, TimeSpan lifetime) =>
+        (await signers.GetAsync().ConfigureAwait(false)).Sign("GET", $"/api/v1/blobs/{sha256}", orgId.ToString("D"), lifetime);
 
     private static async Task<FileStreamHttpResult> DownloadAsync(
         string sha256, HttpRequest request, IBlobStore blobs, UrlSignerProvider signers, CancellationToken cancellationToken)
     {
         var signer = await signers.GetAsync().ConfigureAwait(false);
-        var check = signer.Verify("GET", request.Path, request.Query[UrlSigner.ExpiresParameter], request.Query[UrlSigner.SignatureParameter]);
+        var check = signer.Verify("GET", request.Path, request.Query[UrlSigner.OwnerParameter],
+            request.Query[UrlSigner.ExpiresParameter], request.Query[UrlSigner.SignatureParameter]);
         switch (check)
         {
             case SignatureCheck.Missing:
-                throw new TesseraException("SIGNATURE_REQUIRED", 403, "This download needs a signed URL (expires and signature parameters).");
+                throw new TesseraException("SIGNATURE_REQUIRED", 403, "This download needs a signed URL (owner, expires and signature parameters).");
             case SignatureCheck.Invalid:
                 throw new TesseraException("SIGNATURE_INVALID", 403, "The download URL's signature does not match; request a new link.");
             case SignatureCheck.Expired:

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Tessera.Core.Errors;
 using Tessera.Data;
 
@@ -18,6 +19,7 @@ public sealed record TesseraSettings
     public const string MaxBlobBytesKey = "blobs:max_bytes";
     public const string BlobRootKey = "blobs:root";
     public const string RequestsPerMinuteKey = "limits:requests_per_minute";
+    public const string KnownProxiesKey = "proxy:known_proxies";
 
     public required string DataDir { get; init; }
     public required DatabaseTarget Database { get; init; }
@@ -32,6 +34,9 @@ public sealed record TesseraSettings
     /// <summary>Where blobs live when not under the data dir: a folder the API nodes of a deployment share.</summary>
     public string? BlobRoot { get; init; }
     public int RequestsPerMinute { get; init; } = 1200;
+
+    /// <summary>Reverse proxies whose <c>X-Forwarded-For</c>/<c>-Proto</c> are believed; empty: forwarding headers are ignored.</summary>
+    public IReadOnlyList<IPAddress> KnownProxies { get; init; } = [];
 
     public static TesseraSettings From(IConfiguration configuration)
     {
@@ -50,7 +55,16 @@ public sealed record TesseraSettings
             MaxBlobBytes = Long(configuration, MaxBlobBytesKey, 1L << 30),
             BlobRoot = configuration[BlobRootKey] is { Length: > 0 } blobs ? Path.GetFullPath(blobs) : null,
             RequestsPerMinute = Int(configuration, RequestsPerMinuteKey, 1200, 1, 1_000_000),
+            KnownProxies = Addresses(configuration, KnownProxiesKey),
         };
+    }
+
+    private static List<IPAddress> Addresses(IConfiguration configuration, string key)
+    {
+        var text = configuration[key] ?? "";
+        return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(a => IPAddress.TryParse(a, out var address) ? address : throw Invalid(key, text, "a comma-separated list of IP addresses"))
+            .ToList();
     }
 
     private static int Int(IConfiguration configuration, string key, int fallback, int min, int max)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
+using Tessera.Core;
 using Tessera.Vectors.Flat;
 using Tessera.Vectors.Management;
 
@@ -155,7 +156,7 @@ public sealed class VectorCollection : IAsyncDisposable
 
     private Partition Open(VectorPartition partition)
     {
-        Directory.CreateDirectory(_indexDirectory);
+        PrivateFiles.CreateDirectory(_indexDirectory);
         var groups = new LabelGroups();
         var manager = new VectorIndexManager(
             $"{Name}/{partition.Key}", Path.Combine(_indexDirectory, $"{Name}-{partition.Key}.hnsw"), _definition.Metric, _definition.Options,
