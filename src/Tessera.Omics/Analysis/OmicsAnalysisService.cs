@@ -73,7 +73,7 @@ public sealed class OmicsAnalysisService(TesseraDatabase database)
         var a = await OmicsRunData.LoadAsync(database, owner, runA, cancellationToken).ConfigureAwait(false);
         var b = await OmicsRunData.LoadAsync(database, owner, runB, cancellationToken).ConfigureAwait(false);
         if (a.Run.Embedder != b.Run.Embedder || a.Run.ModelHash != b.Run.ModelHash)
-            throw Core.Errors.TesseraException.Conflict("EMBEDDER_MISMATCH",
+            throw Core.Errors.TesseraException.Conflict(OmicsErrorCodes.EmbedderMismatch,
                 $"The runs were embedded by different models ({a.Run.Embedder} and {b.Run.Embedder}); their vectors cannot be compared.");
 
         var sharedSequences = a.Peptides.Select(p => p.Sequence).Intersect(b.Peptides.Select(p => p.Sequence), StringComparer.Ordinal).Count();

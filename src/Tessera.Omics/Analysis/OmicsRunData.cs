@@ -9,7 +9,7 @@ namespace Tessera.Omics.Analysis;
 /// <summary>A run with its peptides, their embeddings scaled to unit length, and the embeddings' original norms.</summary>
 internal sealed record OmicsRunData(OmicsRun Run, IReadOnlyList<OmicsPeptide> Peptides, IReadOnlyList<float[]> Vectors, IReadOnlyList<double> Norms)
 {
-    public const string NotEmbeddedCode = "RUN_NOT_EMBEDDED";
+    public const string NotEmbeddedCode = OmicsErrorCodes.RunNotEmbedded;
 
     /// <summary>Loads the caller's run; a missing run and someone else's answer the same 404.</summary>
     public static async Task<OmicsRunData> LoadAsync(TesseraDatabase database, Principal owner, Guid runId, CancellationToken cancellationToken)

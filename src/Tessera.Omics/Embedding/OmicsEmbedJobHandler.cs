@@ -25,8 +25,8 @@ internal sealed class OmicsEmbedJobHandler(OmicsEmbeddingService embeddings, Vec
 
     public async Task<JsonNode?> ExecuteAsync(JobContext context, CancellationToken cancellationToken)
     {
-        var runId = Guid.Parse(context.Input?["run_id"]?.GetValue<string>() ?? throw new PermanentJobException("INVALID_INPUT", "The job input has no run_id."));
-        var embedder = context.Input?["embedder"]?.GetValue<string>() ?? throw new PermanentJobException("INVALID_INPUT", "The job input has no embedder.");
+        var runId = Guid.Parse(context.Input?["run_id"]?.GetValue<string>() ?? throw new PermanentJobException(OmicsErrorCodes.InvalidJobInput, "The job input has no run_id."));
+        var embedder = context.Input?["embedder"]?.GetValue<string>() ?? throw new PermanentJobException(OmicsErrorCodes.InvalidJobInput, "The job input has no embedder.");
         // Progress is a database write: report at most a few times a second, and always the last batch.
         var lastReport = long.MinValue;
         OmicsEmbeddingService.Outcome outcome;

@@ -74,7 +74,7 @@ public sealed class OmicsEmbeddingService(TesseraDatabase database, OmicsEmbedde
         await database.InTransactionAsync(async (c, t) =>
         {
             var (total, done) = await CountsAsync(c, runId, cancellationToken).ConfigureAwait(false);
-            if (done != total) throw new TesseraException("EMBEDDING_INCOMPLETE", 500, $"Run {runId}: {done} of {total} peptides have vectors.");
+            if (done != total) throw new TesseraException(OmicsErrorCodes.EmbeddingIncomplete, 500, $"Run {runId}: {done} of {total} peptides have vectors.");
             await OmicsRepository.MarkEmbeddedAsync(c, t, runId, identity, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         return new Outcome(identity, embedded, modelTime);

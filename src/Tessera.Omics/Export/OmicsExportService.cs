@@ -13,7 +13,7 @@ public sealed class OmicsExportService(TesseraDatabase database, TimeProvider ti
 {
     public static readonly IReadOnlyList<string> Formats = ["json", "csv", "npy"];
 
-    public const string RunFailedCode = "RUN_FAILED";
+    public const string RunFailedCode = OmicsErrorCodes.RunFailed;
 
     /// <summary>The caller's run, checked to be exportable: 404 for missing or foreign runs, 409 before embedding or after a failure (with its reason).</summary>
     public async Task<OmicsRun> GetExportableRunAsync(Principal owner, Guid runId, string format, CancellationToken cancellationToken = default)

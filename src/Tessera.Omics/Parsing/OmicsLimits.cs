@@ -4,7 +4,7 @@ namespace Tessera.Omics.Parsing;
 
 internal static class OmicsLimits
 {
-    public const string LimitExceededCode = "LIMIT_EXCEEDED";
+    public const string LimitExceededCode = OmicsErrorCodes.LimitExceeded;
 
     /// <summary>A 422 problem that names the limit exceeded and its value.</summary>
     public static TesseraException Exceeded(string setting, long limit, string what)

@@ -83,7 +83,7 @@ public static class PeptideFileParser
             var fields = DelimitedLine.Split(line, delimiter);
             if (fields.Count != header.Count)
             {
-                collector.Reject(reader.LineNumber, "WRONG_FIELD_COUNT", $"has {fields.Count} fields but the header has {header.Count}");
+                collector.Reject(reader.LineNumber, OmicsErrorCodes.WrongFieldCount, $"has {fields.Count} fields but the header has {header.Count}");
                 continue;
             }
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -125,7 +125,7 @@ public static class PeptideFileParser
             var sequence = PeptideResidues.Clean(raw);
             if (sequence.Length == 0)
             {
-                Error(number, line, "EMPTY_SEQUENCE", $"record {number} ('{id}') has an empty sequence");
+                Error(number, line, OmicsErrorCodes.EmptySequence, $"record {number} ('{id}') has an empty sequence");
                 return;
             }
             if (sequence.Length > limits.MaxSequenceLength)
@@ -134,19 +134,19 @@ public static class PeptideFileParser
             var invalid = PeptideResidues.FirstInvalid(sequence);
             if (invalid >= 0)
             {
-                Error(number, line, "INVALID_RESIDUE",
+                Error(number, line, OmicsErrorCodes.InvalidResidue,
                     $"record {number} ('{id}') has the invalid character '{sequence[invalid]}' at position {invalid + 1}; allowed: {PeptideResidues.Standard} and {PeptideResidues.Extended}");
                 return;
             }
             if (!PeptideResidues.HasStandardResidue(sequence))
             {
-                Error(number, line, "NO_STANDARD_RESIDUE",
+                Error(number, line, OmicsErrorCodes.NoStandardResidue,
                     $"record {number} ('{id}') has none of the 20 standard amino acids ({PeptideResidues.Standard}), only ambiguity codes ({PeptideResidues.Extended}): no embedder can describe it");
                 return;
             }
             if (!_ids.Add(id))
             {
-                Error(number, line, "DUPLICATE_ID", $"record {number} repeats the id '{id}'");
+                Error(number, line, OmicsErrorCodes.DuplicateId, $"record {number} repeats the id '{id}'");
                 return;
             }
             _records.Add(new PeptideRecord(number, line, id, sequence, metadata));

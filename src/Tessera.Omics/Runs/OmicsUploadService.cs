@@ -17,7 +17,7 @@ namespace Tessera.Omics.Runs;
 /// </summary>
 public sealed class OmicsUploadService(TesseraDatabase database, IBlobStore blobs, ParseLimits limits, TimeProvider time)
 {
-    public const string NoValidRecordsCode = "NO_VALID_RECORDS";
+    public const string NoValidRecordsCode = OmicsErrorCodes.NoValidRecords;
 
     private static readonly JsonSerializerOptions ReportJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 

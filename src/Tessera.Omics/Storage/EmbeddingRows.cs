@@ -21,7 +21,7 @@ internal static class EmbeddingRows
         foreach (var (peptideId, vector) in vectors)
         {
             if (vector.Length != embedder.Dimension)
-                throw new TesseraException("EMBEDDING_DIMENSION_MISMATCH", 500,
+                throw new TesseraException(OmicsErrorCodes.EmbeddingDimensionMismatch, 500,
                     $"Embedder {embedder.Name} produced {vector.Length} values for peptide {peptideId}; its dimension is {embedder.Dimension}.");
         }
         await BulkInsert.ExecuteAsync(c, t, "omics_embeddings", InsertColumns, vectors,
