@@ -64,7 +64,7 @@ public sealed class OmicsAnalysisService(TesseraDatabase database)
         var clusters = clustering is null ? [] : Representatives(clustering, data);
         return new RunSummary(
             runId, data.Run.RecordCount, peptides.Count, data.Run.ErrorCount,
-            Statistics.Histogram(peptides.Select(p => (double)p.Length).ToList(), 10).Select(b => new LengthBin(b.From, b.To, b.Count)).ToList(),
+            Statistics.Histogram(peptides.Select(p => (double)p.Length).ToList(), 10).Select(b => new LengthBin(Shown.Value(b.From), Shown.Value(b.To), b.Count)).ToList(),
             new SortedDictionary<string, double>(composition.ToDictionary(c => c.Key, c => Shown.Value(c.Value)), StringComparer.Ordinal),
             Features.ToDictionary(f => f.Name, f => Shown.Summary(Statistics.Summarize(peptides.Select(f.Value).ToList()))),
             Shown.Summary(Statistics.Summarize(data.Norms)), data.Vectors[0].Length,
