@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using Tessera.Jobs;
 using Tessera.Platform;
@@ -8,6 +9,7 @@ using Tessera.Server.Endpoints;
 using Tessera.Server.Health;
 using Tessera.Server.Hosting;
 using Tessera.Server.Observability;
+using Tessera.Server.OpenApi;
 using Tessera.Server.Problems;
 
 namespace Tessera.Server;
@@ -40,8 +42,10 @@ public static class TesseraServer
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             options.SerializerOptions.Converters.Add(new Tessera.Core.Json.UtcTimestampJsonConverter());
             options.SerializerOptions.AllowDuplicateProperties = false;
+            // ASP.NET reads numbers from strings by default; the API takes JSON numbers only (and its schema says so).
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
-        builder.Services.AddOpenApi("v1");
+        builder.Services.AddTesseraOpenApi();
         builder.Services.AddTesseraMetrics();
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: [ModuleServices.ReadyTag]);
         if (settings.Workers > 0) builder.Services.AddJobWorkers(settings.Workers);
@@ -69,7 +73,7 @@ public static class TesseraServer
         api.MapOrganizationEndpoints();
         api.MapJobs();
         foreach (var module in app.Services.GetRequiredService<TesseraModules>())
-            module.MapEndpoints(api.MapGroup("/" + module.Name).WithTags(module.Name).RequireAuthorization());
+            module.MapEndpoints(api.MapGroup("/" + module.Name).WithTags(module.Name).RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized));
         api.MapFallback(() => Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: "No such API route.")).ExcludeFromDescription();
         return app;
     }

@@ -102,7 +102,7 @@ public class OmicsAnalysisServiceTests
         var service = new OmicsExportService(scratch.Database, TimeProvider.System);
         var run = await service.GetExportableRunAsync(Owner, runId, "json");
 
-        using var json = new MemoryStream();
+        using var json = new KestrelLikeStream();
         await service.WriteAsync(run, "json", json);
         var doc = System.Text.Json.JsonDocument.Parse(json.ToArray()).RootElement;
         var ids = doc.GetProperty("peptides").EnumerateArray().Select(p => p.GetProperty("id").GetString()).ToList();
@@ -110,12 +110,11 @@ public class OmicsAnalysisServiceTests
         Assert.Equal("composition-test", doc.GetProperty("embedder").GetProperty("name").GetString());
         Assert.Equal(20, doc.GetProperty("peptides")[2].GetProperty("embedding").GetArrayLength());
 
-        using var npy = new MemoryStream();
+        using var npy = new KestrelLikeStream();
         await service.WriteAsync(run, "npy", npy);
-        npy.Position = 0;
-        Assert.Equal((4, 20), Tessera.Core.Numerics.Npy.Read(npy).Matrix);
+        Assert.Equal((4, 20), Tessera.Core.Numerics.Npy.Read(new MemoryStream(npy.ToArray())).Matrix);
 
-        using var csv = new MemoryStream();
+        using var csv = new KestrelLikeStream();
         await service.WriteAsync(run, "csv", csv);
         Assert.Equal(5, Encoding.UTF8.GetString(csv.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
 

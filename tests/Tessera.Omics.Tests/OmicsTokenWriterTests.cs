@@ -4,6 +4,7 @@ using System.Text.Json;
 using Tessera.Core.Numerics;
 using Tessera.Omics.Export;
 using Tessera.Omics.Storage;
+using Tessera.Testing;
 
 namespace Tessera.Omics.Tests;
 
@@ -28,7 +29,7 @@ public class OmicsTokenWriterTests
     [Fact]
     public async Task The_json_document_follows_the_documented_schema_and_its_hash_can_be_recomputed()
     {
-        using var buffer = new MemoryStream();
+        using var buffer = new KestrelLikeStream();
         await OmicsTokenWriter.WriteJsonAsync(buffer, Header, Peptides().ToAsyncEnumerable());
         var doc = JsonDocument.Parse(buffer.ToArray()).RootElement;
 
@@ -52,7 +53,7 @@ public class OmicsTokenWriterTests
     [Fact]
     public async Task Csv_quotes_ids_when_needed_and_lists_every_embedding_column()
     {
-        using var buffer = new MemoryStream();
+        using var buffer = new KestrelLikeStream();
         await OmicsTokenWriter.WriteCsvAsync(buffer, 3, Peptides().ToAsyncEnumerable());
         var lines = Encoding.UTF8.GetString(buffer.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.EndsWith(",e0,e1,e2", lines[0], StringComparison.Ordinal);
@@ -64,10 +65,9 @@ public class OmicsTokenWriterTests
     [Fact]
     public async Task Npy_holds_the_embedding_matrix_in_export_order()
     {
-        using var buffer = new MemoryStream();
+        using var buffer = new KestrelLikeStream();
         await OmicsTokenWriter.WriteNpyAsync(buffer, 3, 3, Peptides().ToAsyncEnumerable());
-        buffer.Position = 0;
-        var array = Npy.Read(buffer);
+        var array = Npy.Read(new MemoryStream(buffer.ToArray()));
         Assert.Equal((3, 3), array.Matrix);
         Assert.Equal([0.5f, -1.25f, 3f, 1e-7f, 0f, -0f, 0.5f, -1.25f, 3f], array.ToFloat32());
     }

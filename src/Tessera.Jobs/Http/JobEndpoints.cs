@@ -19,15 +19,15 @@ public static class JobEndpoints
     public static RouteGroupBuilder MapJobs(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
-        var jobs = api.MapGroup("/jobs").WithTags("jobs").RequireAuthorization();
-        jobs.MapPost("/", EnqueueAsync).WithName("EnqueueJob").WithSummary("Enqueue a job of a registered kind (idempotent with idempotency_key).");
-        jobs.MapGet("/", ListAsync).WithName("ListJobs").WithSummary("List your jobs, newest first; filter by state and kind.");
-        jobs.MapGet("/{id:guid}", GetAsync).WithName("GetJob").WithSummary("One of your jobs.");
-        jobs.MapGet("/{id:guid}/events", EventsAsync).WithName("GetJobEvents").WithSummary("The job's events after a sequence number.");
-        jobs.MapGet("/{id:guid}/events/stream", JobEventStream.StreamAsync).WithName("StreamJobEvents")
+        var jobs = api.MapGroup("/jobs").WithTags("jobs").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        jobs.MapPost("/", EnqueueAsync).WithName("EnqueueJob").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Enqueue a job of a registered kind (idempotent with idempotency_key).");
+        jobs.MapGet("/", ListAsync).WithName("ListJobs").ProducesProblem(StatusCodes.Status400BadRequest).WithSummary("List your jobs, newest first; filter by state and kind.");
+        jobs.MapGet("/{id:guid}", GetAsync).WithName("GetJob").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One of your jobs.");
+        jobs.MapGet("/{id:guid}/events", EventsAsync).WithName("GetJobEvents").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("The job's events after a sequence number.");
+        jobs.MapGet("/{id:guid}/events/stream", JobEventStream.StreamAsync).WithName("StreamJobEvents").Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Server-sent events: the job's events after Last-Event-ID or ?after=, until the job ends.");
-        jobs.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelJob").WithSummary("Cancel a job: at once if it has not started, cooperatively if it runs.");
-        jobs.MapPost("/{id:guid}/retry", RetryAsync).WithName("RetryJob").WithSummary("Run a failed job again, as a new job.");
+        jobs.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelJob").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Cancel a job: at once if it has not started, cooperatively if it runs.");
+        jobs.MapPost("/{id:guid}/retry", RetryAsync).WithName("RetryJob").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Run a failed job again, as a new job.");
         return api;
     }
 

@@ -26,12 +26,15 @@ public sealed class OmicsAnalysisService(TesseraDatabase database)
 
     private static readonly double[] QuantileLevels = [0.05, 0.25, 0.5, 0.75, 0.95];
 
+    /// <summary>One bar of the length histogram: peptides with From ≤ length &lt; To (the last bar includes To).</summary>
+    public sealed record LengthBin(double From, double To, int Count);
+
     public sealed record Cluster(int Index, int Size, IReadOnlyList<string> Representatives);
 
     /// <summary>A run's summary; its statistics are rounded as <see cref="Shown"/> says.</summary>
     public sealed record RunSummary(
         Guid RunId, int RecordCount, int PeptideCount, int ErrorCount,
-        IReadOnlyList<(double From, double To, int Count)> LengthHistogram,
+        IReadOnlyList<LengthBin> LengthHistogram,
         IReadOnlyDictionary<string, double> Composition,
         IReadOnlyDictionary<string, Statistics.Summary> Features,
         Statistics.Summary EmbeddingNorms, int EmbeddingDimension,
@@ -61,7 +64,7 @@ public sealed class OmicsAnalysisService(TesseraDatabase database)
         var clusters = clustering is null ? [] : Representatives(clustering, data);
         return new RunSummary(
             runId, data.Run.RecordCount, peptides.Count, data.Run.ErrorCount,
-            Statistics.Histogram(peptides.Select(p => (double)p.Length).ToList(), 10),
+            Statistics.Histogram(peptides.Select(p => (double)p.Length).ToList(), 10).Select(b => new LengthBin(Shown.Value(b.From), Shown.Value(b.To), b.Count)).ToList(),
             new SortedDictionary<string, double>(composition.ToDictionary(c => c.Key, c => Shown.Value(c.Value)), StringComparer.Ordinal),
             Features.ToDictionary(f => f.Name, f => Shown.Summary(Statistics.Summarize(peptides.Select(f.Value).ToList()))),
             Shown.Summary(Statistics.Summarize(data.Norms)), data.Vectors[0].Length,

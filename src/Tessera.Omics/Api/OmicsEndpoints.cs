@@ -19,14 +19,16 @@ internal static class OmicsEndpoints
     public static RouteGroupBuilder MapOmics(this RouteGroupBuilder omics)
     {
         ArgumentNullException.ThrowIfNull(omics);
-        omics.MapPost("/runs", UploadAsync).DisableAntiforgery()
+        omics.MapPost("/runs", UploadAsync).DisableAntiforgery().WithName("OmicsUploadRun")
+            .AddOpenApiOperationTransformer(OmicsUploadForm.DescribeAsync).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .WithSummary("Upload peptides (multipart: file = FASTA/CSV/TSV, optional name and embedder); 202 with the run and its embedding job.");
-        omics.MapGet("/runs", ListAsync).WithSummary("Your runs, newest first.");
-        omics.MapGet("/runs/{id:guid}", GetAsync).WithSummary("One of your runs, with its parse report.");
-        omics.MapGet("/runs/{id:guid}/summary", SummaryAsync).WithSummary("Counts, histograms, descriptor and embedding statistics, clusters.");
-        omics.MapGet("/runs/{id:guid}/export", ExportAsync).WithSummary("OmicsToken v1 JSON (default), or ?format=csv|npy.");
-        omics.MapPost("/compare", CompareAsync).WithSummary("Compare two of your runs.");
-        omics.MapPost("/search", SearchAsync).WithSummary("Nearest peptides to a sequence or a stored peptide, among your runs only.");
+        omics.MapGet("/runs", ListAsync).WithName("OmicsListRuns").WithSummary("Your runs, newest first.");
+        omics.MapGet("/runs/{id:guid}", GetAsync).WithName("OmicsGetRun").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One of your runs, with its parse report.");
+        omics.MapGet("/runs/{id:guid}/summary", SummaryAsync).WithName("OmicsGetRunSummary").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Counts, histograms, descriptor and embedding statistics, clusters.");
+        omics.MapGet("/runs/{id:guid}/export", ExportAsync).WithName("OmicsExportRun")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json", additionalContentTypes: ["text/csv", "application/octet-stream"]).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("OmicsToken v1 JSON (default), or ?format=csv|npy.");
+        omics.MapPost("/compare", CompareAsync).WithName("OmicsCompareRuns").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Compare two of your runs.");
+        omics.MapPost("/search", SearchAsync).WithName("OmicsSearch").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Nearest peptides to a sequence or a stored peptide, among your runs only.");
         return omics;
     }
 

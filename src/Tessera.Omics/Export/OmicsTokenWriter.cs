@@ -97,7 +97,12 @@ public static class OmicsTokenWriter
     public static async Task WriteNpyAsync(Stream output, int count, int dimension, IAsyncEnumerable<ExportPeptide> peptides, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(peptides);
-        Npy.WriteHeader(output, NpyDType.Float32, count, dimension);
+        // The header writer is synchronous and a response body (Kestrel) refuses synchronous writes: buffer it.
+        using (var header = new MemoryStream())
+        {
+            Npy.WriteHeader(header, NpyDType.Float32, count, dimension);
+            await output.WriteAsync(header.ToArray(), cancellationToken).ConfigureAwait(false);
+        }
         var written = 0;
         await foreach (var item in peptides.WithCancellation(cancellationToken).ConfigureAwait(false))
         {

@@ -21,8 +21,8 @@ public static class AuthEndpoints
 
     public static RouteGroupBuilder MapAuthEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/auth/login", LoginAsync).WithTags("auth").WithSummary("Exchange email and password for a one-day token.").AllowAnonymous();
-        api.MapGet("/me", MeAsync).WithTags("auth").WithSummary("The caller: user, organization and permissions.").RequireAuthorization();
+        api.MapPost("/auth/login", LoginAsync).WithName("Login").WithTags("auth").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests).WithSummary("Exchange email and password for a one-day token.").AllowAnonymous();
+        api.MapGet("/me", MeAsync).WithName("GetMe").WithTags("auth").ProducesProblem(StatusCodes.Status401Unauthorized).WithSummary("The caller: user, organization and permissions.").RequireAuthorization();
         return api;
     }
 

@@ -12,12 +12,12 @@ public static class OrganizationEndpoints
 
     public static RouteGroupBuilder MapOrganizationEndpoints(this RouteGroupBuilder api)
     {
-        var orgs = api.MapGroup("/orgs").WithTags("organizations").RequireAuthorization();
-        orgs.MapGet("/", ListAsync).WithSummary("Organizations you are a member of, with your role.");
-        orgs.MapPost("/", CreateAsync).WithSummary("Create an organization; you become its owner.");
-        orgs.MapGet("/{orgId:guid}/members", ListMembersAsync).WithSummary("List members (needs members:manage).");
-        orgs.MapPut("/{orgId:guid}/members", SetMemberAsync).WithSummary("Add a member or change a role (needs members:manage).");
-        orgs.MapDelete("/{orgId:guid}/members/{userId:guid}", RemoveMemberAsync).WithSummary("Remove a member (needs members:manage).");
+        var orgs = api.MapGroup("/orgs").WithTags("organizations").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
+        orgs.MapGet("/", ListAsync).WithName("ListOrganizations").WithSummary("Organizations you are a member of, with your role.");
+        orgs.MapPost("/", CreateAsync).WithName("CreateOrganization").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Create an organization; you become its owner.");
+        orgs.MapGet("/{orgId:guid}/members", ListMembersAsync).WithName("ListMembers").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("List members (needs members:manage).");
+        orgs.MapPut("/{orgId:guid}/members", SetMemberAsync).WithName("SetMember").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Add a member or change a role (needs members:manage).");
+        orgs.MapDelete("/{orgId:guid}/members/{userId:guid}", RemoveMemberAsync).WithName("RemoveMember").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Remove a member (needs members:manage).");
         return api;
     }
 

@@ -13,10 +13,10 @@ public static class TokenEndpoints
 
     public static RouteGroupBuilder MapTokenEndpoints(this RouteGroupBuilder api)
     {
-        var tokens = api.MapGroup("/tokens").WithTags("tokens").RequireAuthorization();
-        tokens.MapGet("/", ListAsync).WithSummary("List your tokens (never their secrets).");
-        tokens.MapPost("/", CreateAsync).WithSummary("Create a token; the response shows it once.");
-        tokens.MapDelete("/{id:guid}", RevokeAsync).WithSummary("Revoke one of your tokens.");
+        var tokens = api.MapGroup("/tokens").WithTags("tokens").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        tokens.MapGet("/", ListAsync).WithName("ListTokens").WithSummary("List your tokens (never their secrets).");
+        tokens.MapPost("/", CreateAsync).WithName("CreateToken").ProducesProblem(StatusCodes.Status400BadRequest).WithSummary("Create a token; the response shows it once.");
+        tokens.MapDelete("/{id:guid}", RevokeAsync).WithName("RevokeToken").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Revoke one of your tokens.");
         return api;
     }
 

@@ -16,7 +16,7 @@ public static class BlobEndpoints
     public static RouteGroupBuilder MapBlobEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/blobs/{sha256}", DownloadAsync)
-            .WithName("DownloadBlob")
+            .WithName("DownloadBlob").Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Download a blob through a signed URL (owner + expires + signature query parameters).")
             .WithTags("blobs");
         return api;
