@@ -1,6 +1,9 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Tessera.Core.Blobs;
 using Tessera.Data.Migrations;
+using Tessera.Platform.Blobs;
 using Tessera.Platform.Collections;
 using Tessera.Platform.Modules;
 using Tessera.Vectors;
@@ -19,6 +22,8 @@ public static class PlatformServices
         services.AddSingleton(modules);
         services.AddSingleton(Schema);
         services.AddSingleton<SnapshotExchange>();
+        services.AddSingleton<IBlobReferences, SnapshotBlobReferences>();
+        services.AddSingleton<BlobReferences>();
         services.AddSingleton<VectorCollections>();
         services.AddSingleton<IIndexStatusSource>(sp => sp.GetRequiredService<VectorCollections>());
         services.AddHealthChecks().AddCheck<VectorCollectionsHealthCheck>("vector-collections", tags: [ModuleServices.ReadyTag]);
@@ -38,6 +43,9 @@ public static class PlatformServices
     {
         services.AddHostedService<ModuleSettingsValidation>();
         services.AddHostedService<SnapshotListener>();
+        services.AddSingleton(sp => BlobSweepOptions.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<BlobSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<BlobSweeper>());
         return services;
     }
 }
