@@ -5,8 +5,11 @@
             share of it spent outside the embedding model (goal <= 10 %).
   latency:  100,000 peptides indexed, then wrk posts searches at about 200 requests/s; prints the latency
             percentiles (goal p99 <= 10 ms).
+  uploads:  N concurrent uploads of M MB each (default 20 x 60 MB, 100,000 records per 60 MB); prints accepted vs
+            429/503 vs other answers, the server's peak RSS, /healthz p99 during the load and the orphan blobs after
+            (goal: no 5xx but 503, peak < 1 GB, /healthz p99 < 100 ms, zero orphans).
 """
-import argparse, json, os, random, re, socket, subprocess, sys, tempfile, time, urllib.request, uuid
+import argparse, json, os, random, re, socket, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request, uuid
 
 RESIDUES = "ACDEFGHIKLMNPQRSTVWY"
 
@@ -67,6 +70,32 @@ class Server:
         body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}.fasta\"\r\n"
                 f"Content-Type: text/plain\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
         return self.call("POST", "/api/v1/omics/runs", body, "multipart/form-data; boundary=" + boundary)
+
+    def post_upload(self, content, name):
+        """Posts one upload; returns (status, body) without raising on 4xx/5xx."""
+        boundary = uuid.uuid4().hex
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}.fasta\"\r\n"
+                f"Content-Type: text/plain\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        request = urllib.request.Request(self.base + "/api/v1/omics/runs", data=body, method="POST", headers={
+            "Authorization": "Bearer " + self.token, "Content-Type": "multipart/form-data; boundary=" + boundary})
+        try:
+            with urllib.request.urlopen(request, timeout=900) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as e:
+            text = e.read()
+            try:
+                return e.code, json.loads(text)
+            except ValueError:
+                return e.code, {"body": text[:200].decode(errors="replace")}
+        except OSError as e:
+            return 0, {"error": str(e)}
+
+    def peak_rss_mb(self):
+        with open(f"/proc/{self.process.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        return float("nan")
 
     def wait_job(self, job_id, poll=0.02):
         while True:
@@ -194,9 +223,74 @@ def latency(args, tessera, work):
         server.stop()
 
 
+def uploads(args, tessera, work):
+    """N concurrent uploads of M MB against one server: refusals must be 429/503, memory and /healthz must hold."""
+    data_dir = os.path.join(work, "uploads")
+    os.makedirs(data_dir, exist_ok=True)
+    # Workers off: the embedding jobs would compete for the CPUs and this measures the uploads alone.
+    env = {"TESSERA__WORKERS": "0"}
+    if args.database:
+        env["TESSERA__DATABASE"] = args.database
+    server = Server(tessera, data_dir, env, args.server_cpus)
+    try:
+        # 60 MB holds 100,000 records, so a record is about 600 bytes: a header and a ~580-residue peptide.
+        records = max(1, args.upload_mb * 100_000 // 60)
+        base = peptides(2_000, seed=7, lo=560, hi=600)
+        files = [b"".join(f">u{u}-{i}\n{base[i % len(base)]}\n".encode() for i in range(records)) for u in range(args.uploads)]
+        print(f"uploads: {args.uploads} x {len(files[0]) / 1e6:.1f} MB ({records} records each), database "
+              f"{'postgres' if args.database else 'sqlite'}")
+        health, done = [], threading.Event()
+
+        def probe_health():
+            while not done.is_set():
+                started = time.perf_counter()
+                try:
+                    urllib.request.urlopen(server.base + "/healthz", timeout=60).read()
+                except OSError:
+                    pass
+                health.append((time.perf_counter() - started) * 1000)
+                time.sleep(0.05)
+
+        results = [None] * args.uploads
+
+        def upload(u):
+            results[u] = server.post_upload(files[u], f"bench-{u}")
+
+        prober = threading.Thread(target=probe_health)
+        prober.start()
+        started = time.perf_counter()
+        threads = [threading.Thread(target=upload, args=(u,)) for u in range(args.uploads)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - started
+        done.set()
+        prober.join()
+
+        statuses = {}
+        for status, body in results:
+            key = f"{status} {body.get('code', '')}".strip()
+            statuses[key] = statuses.get(key, 0) + 1
+        accepted = {body["run"]["file_sha256"] for status, body in results if status == 202}
+        blobs = [name for _, _, names in os.walk(os.path.join(data_dir, "blobs", "objects")) for name in names]
+        orphans = [b for b in blobs if b not in accepted]
+        health.sort()
+        p99 = health[min(len(health) - 1, int(len(health) * 0.99))] if health else float("nan")
+        print(f"  answers: {json.dumps(statuses, sort_keys=True)} in {elapsed:.1f} s")
+        print(f"  accepted {sum(1 for s, _ in results if s == 202)}, refused 429/503 {sum(1 for s, _ in results if s in (429, 503))}, "
+              f"other {sum(1 for s, _ in results if s not in (202, 429, 503))}")
+        print(f"  server peak RSS {server.peak_rss_mb():.0f} MB")
+        print(f"  /healthz: {len(health)} probes, p50 {health[len(health) // 2] if health else float('nan'):.1f} ms, "
+              f"p99 {p99:.1f} ms, max {health[-1] if health else float('nan'):.1f} ms")
+        print(f"  blobs {len(blobs)}, orphans {len(orphans)}")
+    finally:
+        server.stop()
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["pipeline", "latency", "all"])
+    parser.add_argument("what", choices=["pipeline", "latency", "uploads", "all"])
     parser.add_argument("--tessera", required=True, help="path to tessera.dll")
     parser.add_argument("--esm-model", help="ESM-2 checkpoint folder for the second pipeline run")
     parser.add_argument("--peptides", type=int, default=10_000)
@@ -208,6 +302,9 @@ def main():
     parser.add_argument("--server-cpus", default="1")
     parser.add_argument("--wrk-cpus", default="0")
     parser.add_argument("--work", default=None)
+    parser.add_argument("--uploads", type=int, default=20, help="uploads: how many at once")
+    parser.add_argument("--upload-mb", type=int, default=60, help="uploads: size of each file in MB")
+    parser.add_argument("--database", default=None, help="uploads: a PostgreSQL URL (default: SQLite in the data dir)")
     args = parser.parse_args()
     tessera = ["dotnet", args.tessera]
     work = args.work or tempfile.mkdtemp(prefix="tessera-bench-omics.")
@@ -215,6 +312,8 @@ def main():
         pipeline(args, tessera, work)
     if args.what in ("latency", "all"):
         latency(args, tessera, work)
+    if args.what == "uploads":
+        uploads(args, tessera, work)
 
 
 if __name__ == "__main__":

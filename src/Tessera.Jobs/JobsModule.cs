@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Data;
 using Tessera.Data.Migrations;
+using Tessera.Jobs.Http;
 using Tessera.Jobs.Kinds;
 using Tessera.Jobs.Storage;
 using Tessera.Jobs.Workers;
@@ -19,6 +20,7 @@ public static class JobsModule
         services.AddSingleton(Migrations);
         services.AddSingleton(sp => JobsOptions.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<JobWakeups>();
+        services.AddSingleton<JobStreamSlots>();
         services.AddSingleton(sp => new RetryBackoff(Random.Shared, sp.GetRequiredService<JobsOptions>()));
         services.AddSingleton<JobHandlerRegistry>();
         services.AddSingleton<JobWrites>();

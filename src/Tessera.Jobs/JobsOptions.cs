@@ -37,6 +37,12 @@ public sealed record JobsOptions
     /// <summary>Most running jobs per kind across all workers (<c>jobs:kind_limits:&lt;kind&gt;</c>); absent kinds are unlimited.</summary>
     public IReadOnlyDictionary<string, int> KindLimits { get; init; } = new Dictionary<string, int>();
 
+    /// <summary>Most event streams one token (or, without a token, one user) may hold open at once.</summary>
+    public int StreamsPerToken { get; init; } = 8;
+
+    /// <summary>How often an open event stream checks that its token is still valid (not revoked or expired).</summary>
+    public TimeSpan StreamRecheck { get; init; } = TimeSpan.FromSeconds(15);
+
     public static JobsOptions From(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -53,6 +59,8 @@ public sealed record JobsOptions
             BackoffMax = Milliseconds(section, "backoff_max_ms", defaults.BackoffMax),
             MaxInputBytes = Int(section, "max_input_bytes", defaults.MaxInputBytes, 1),
             OrgMaxRunning = Int(section, "org_max_running", 0, 0),
+            StreamsPerToken = Int(section, "streams_per_token", defaults.StreamsPerToken, 1),
+            StreamRecheck = Milliseconds(section, "stream_recheck_ms", defaults.StreamRecheck),
             KindLimits = section.GetSection("kind_limits").GetChildren()
                 .ToDictionary(c => c.Key, c => Int(section, "kind_limits:" + c.Key, 0, 1), StringComparer.Ordinal),
         };

@@ -43,12 +43,14 @@ public sealed class OmicsModule : TesseraModule
         registrar.AddSettings<OmicsSettings>()
             .AddJobHandler<OmicsEmbedJobHandler>()
             .AddVectorCollection<OmicsVectorSource>(Collection)
-            .AddCollectionSearch<OmicsCollectionSearch>();
+            .AddCollectionSearch<OmicsCollectionSearch>()
+            .AddBlobReferences<OmicsBlobReferences>();
         var services = registrar.Services;
         services.AddSingleton(sp => sp.GetRequiredService<OmicsSettings>().ParseLimits);
         services.AddSingleton(sp => new OmicsEmbedderChoice(
             sp.GetRequiredService<EmbedderRegistry>(), sp.GetRequiredService<OmicsSettings>().EsmModel is { Length: > 0 } folder ? folder : null));
         services.AddSingleton<OmicsUploadService>();
+        services.AddSingleton<OmicsUploadSlots>();
         services.AddSingleton<OmicsRunReader>();
         services.AddSingleton<OmicsRunSubmission>();
         services.AddSingleton<OmicsDemo>();

@@ -1,7 +1,10 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Tessera.Core.Blobs;
 using Tessera.Data.Migrations;
 using Tessera.Inference.Embeddings;
+using Tessera.Platform.Blobs;
 using Tessera.Platform.Collections;
 using Tessera.Platform.Modules;
 using Tessera.Vectors;
@@ -21,6 +24,8 @@ public static class PlatformServices
         services.AddSingleton(sp => new EmbedderRegistry(modules.SelectMany(m => m.Embedders), time: sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(Schema);
         services.AddSingleton<SnapshotExchange>();
+        services.AddSingleton<IBlobReferences, SnapshotBlobReferences>();
+        services.AddSingleton<BlobReferences>();
         services.AddSingleton<VectorCollections>();
         services.AddSingleton<IIndexStatusSource>(sp => sp.GetRequiredService<VectorCollections>());
         services.AddHealthChecks().AddCheck<VectorCollectionsHealthCheck>("vector-collections", tags: [ModuleServices.ReadyTag]);
@@ -40,6 +45,9 @@ public static class PlatformServices
     {
         services.AddHostedService<ModuleSettingsValidation>();
         services.AddHostedService<SnapshotListener>();
+        services.AddSingleton(sp => BlobSweepOptions.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<BlobSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<BlobSweeper>());
         return services;
     }
 }

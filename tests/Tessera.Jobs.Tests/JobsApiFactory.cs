@@ -16,11 +16,12 @@ namespace Tessera.Jobs.Tests;
 /// The real server (in-process workers included) over a scratch database. Callers are real users with the test
 /// owners' ids, authenticated by real bearer tokens whose scopes are exactly the permissions a test asks for.
 /// </summary>
-internal sealed class JobsApiFactory(ScratchDatabase database) : WebApplicationFactory<Program>
+internal sealed class JobsApiFactory(ScratchDatabase database, IReadOnlyDictionary<string, string?>? extraSettings = null) : WebApplicationFactory<Program>
 {
     private readonly ConcurrentDictionary<(JobOwner, string), Task<string>> _tokens = new();
 
-    public static async Task<JobsApiFactory> CreateAsync(string dialect) => new(await ScratchDatabase.CreateAsync(dialect));
+    public static async Task<JobsApiFactory> CreateAsync(string dialect, IReadOnlyDictionary<string, string?>? settings = null) =>
+        new(await ScratchDatabase.CreateAsync(dialect), settings);
 
     public static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -29,6 +30,7 @@ internal sealed class JobsApiFactory(ScratchDatabase database) : WebApplicationF
         var settings = JobsHarness.FastSettings();
         settings["data_dir"] = database.DataDir;
         settings["database"] = database.Target;
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>()) settings[key] = value;
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
     }
 

@@ -9,6 +9,7 @@ using Tessera.Data.Migrations;
 using Tessera.Omics.Parsing;
 using Tessera.Omics.Runs;
 using Tessera.Omics.Storage;
+using Tessera.Platform.Blobs;
 using Tessera.Testing;
 
 namespace Tessera.Omics.Tests;
@@ -21,7 +22,7 @@ public class OmicsUploadServiceTests
     {
         await new MigrationRunner(scratch.Database, [DataModule.Migrations, OmicsModule.Schema], NullLogger<MigrationRunner>.Instance).MigrateAsync();
         var blobs = new LocalBlobStore(Path.Combine(scratch.DataDir, "blobs"), 10 << 20);
-        return (new OmicsUploadService(scratch.Database, blobs, new ParseLimits(), TimeProvider.System), blobs);
+        return (new OmicsUploadService(scratch.Database, blobs, new BlobReferences([new OmicsBlobReferences(scratch.Database)]), new ParseLimits(), TimeProvider.System), blobs);
     }
 
     private static OmicsUploadService.Upload File(string text, string name = "peptides.fasta") =>
@@ -83,15 +84,28 @@ public class OmicsUploadServiceTests
 
     [Theory]
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
-    public async Task A_failure_inside_the_transaction_stores_no_rows(string dialect)
+    public async Task A_failure_inside_the_transaction_stores_no_rows_and_no_blob(string dialect)
     {
         await using var scratch = await ScratchDatabase.CreateAsync(dialect);
-        var (service, _) = await ServiceAsync(scratch);
+        var (service, blobs) = await ServiceAsync(scratch);
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
             service.CreateRunAsync(Owner, File(">a\nKLAK\n"), (_, _, _) => throw new InvalidOperationException("enqueue failed")));
         await using var c = await scratch.Database.OpenConnectionAsync();
         Assert.Equal(0, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM omics_runs"));
         Assert.Equal(0, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM omics_records"));
+        Assert.Empty(Directory.GetFiles(Path.Combine(blobs.Root, "objects"), "*", SearchOption.AllDirectories));
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task A_failed_upload_keeps_the_blob_a_stored_run_references(string dialect)
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(dialect);
+        var (service, blobs) = await ServiceAsync(scratch);
+        var run = await service.CreateRunAsync(Owner, File(">a\nKLAK\n"), null);
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            service.CreateRunAsync(Owner, File(">a\nKLAK\n"), (_, _, _) => throw new InvalidOperationException("enqueue failed")));
+        Assert.True(await blobs.ExistsAsync(run.FileSha256));
     }
 
     [Fact]

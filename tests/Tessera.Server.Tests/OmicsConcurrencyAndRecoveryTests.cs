@@ -22,7 +22,12 @@ public class OmicsConcurrencyAndRecoveryTests
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task Twenty_parallel_uploads_all_complete_once_with_exact_counts_and_a_consistent_index(string dialect)
     {
-        await using var app = await TesseraAppFactory.CreateAsync(dialect);
+        // Caps high enough for all twenty at once: this is about the pipeline, OmicsUploadLimitTests about the caps.
+        await using var app = await TesseraAppFactory.CreateAsync(dialect, settings: new Dictionary<string, string?>
+        {
+            ["omics:max_concurrent_uploads"] = "20",
+            ["omics:max_concurrent_uploads_per_org"] = "20",
+        });
         var (alice, _, _, _) = await SignInAsync(app, "alice@example.com", "lab");
         var (bob, _, _, _) = await SignInAsync(app, "bob@example.com", "other-lab");
         const int runs = 20, unique = 30;

@@ -188,7 +188,7 @@ public class RouteContractTests
     private static async Task BlobsAsync(TesseraAppFactory app, ContractClient api)
     {
         var blob = await app.Services.GetRequiredService<IBlobStore>().PutAsync(new MemoryStream([0]));
-        var url = await BlobEndpoints.SignDownloadAsync(app.Services.GetRequiredService<UrlSignerProvider>(), blob.Sha256, TimeSpan.FromMinutes(5));
+        var url = await BlobEndpoints.SignDownloadAsync(app.Services.GetRequiredService<UrlSignerProvider>(), Guid.CreateVersion7(), blob.Sha256, TimeSpan.FromMinutes(5));
         var download = await api.GetAsync("GET /api/v1/blobs/{sha256}", url);
         Assert.Equal("application/octet-stream", download.MediaType);
         await api.GetAsync("GET /api/v1/blobs/{sha256}", $"/api/v1/blobs/{blob.Sha256}", 403);

@@ -31,6 +31,9 @@ public class TesseraException : Exception
     public string Code { get; }
     public int Status { get; }
 
+    /// <summary>When to try again (sent as <c>Retry-After</c>), for refusals that pass with time (429, 503).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>Extra members for the problem body (e.g. which limit was exceeded).</summary>
     public IDictionary<string, object?> Extensions { get; } = new Dictionary<string, object?>();
 

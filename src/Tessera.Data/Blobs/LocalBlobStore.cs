@@ -68,8 +68,10 @@ public sealed partial class LocalBlobStore : IBlobStore
             }
             catch (IOException) when (File.Exists(final))
             {
-                // The same content is already stored (or was just stored by a concurrent writer): keep one copy.
+                // The same content is already stored (or was just stored by a concurrent writer): keep one copy, and
+                // make it young again so the sweeper's grace period covers this writer until it records a reference.
                 File.Delete(temp);
+                File.SetLastWriteTimeUtc(final, DateTime.UtcNow);
             }
             return new BlobRef(sha256, size);
         }
@@ -97,6 +99,20 @@ public sealed partial class LocalBlobStore : IBlobStore
 
     public Task<bool> ExistsAsync(string sha256, CancellationToken cancellationToken = default) =>
         Task.FromResult(File.Exists(PathFor(sha256)));
+
+    public async IAsyncEnumerable<StoredBlob> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var path in Directory.EnumerateFiles(_objects, "*", SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var name = Path.GetFileName(path);
+            if (!ContentAddress().IsMatch(name)) continue;
+            var written = File.GetLastWriteTimeUtc(path);
+            // A file deleted meanwhile reads as written in 1601; it is gone either way.
+            if (written.Year > 1601) yield return new StoredBlob(name, new DateTimeOffset(written, TimeSpan.Zero));
+        }
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
 
     public Task<bool> DeleteAsync(string sha256, CancellationToken cancellationToken = default)
     {

@@ -93,6 +93,14 @@ internal static class IdentityRepository
             "FROM api_tokens t LEFT JOIN memberships m ON m.org_id = t.org_id AND m.user_id = t.user_id WHERE t.token_hash = @tokenHash",
             new { tokenHash }, cancellationToken: ct));
 
+    /// <summary>A token's row by id, with the role its user holds now in the token's organization.</summary>
+    public static Task<TokenCredential?> FindCredentialByIdAsync(DbConnection c, Guid id, CancellationToken ct) =>
+        c.QuerySingleOrDefaultAsync<TokenCredential>(new CommandDefinition(
+            "SELECT t.id AS Id, t.user_id AS UserId, t.org_id AS OrgId, t.token_hash AS TokenHash, t.scopes AS Scopes, t.loopback_only AS LoopbackOnly, " +
+            "t.expires_at AS ExpiresAt, t.revoked_at AS RevokedAt, t.last_used_at AS LastUsedAt, m.role AS Role " +
+            "FROM api_tokens t LEFT JOIN memberships m ON m.org_id = t.org_id AND m.user_id = t.user_id WHERE t.id = @id",
+            new { id }, cancellationToken: ct));
+
     /// <summary>Moves last-used forward only, so concurrent requests never move it back.</summary>
     public static Task TouchTokenAsync(DbConnection c, Guid id, DateTimeOffset now, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(

@@ -116,6 +116,17 @@ public sealed class TokenService(TesseraDatabase database, TimeProvider time)
         return (new Principal(credential.UserId, credential.OrgId, permissions, credential.Id), null);
     }
 
+    /// <summary>
+    /// Whether an already authenticated token still holds: not revoked, not expired, its user still a member. Long
+    /// requests (event streams) ask again while they run.
+    /// </summary>
+    public async Task<bool> IsStillValidAsync(Guid tokenId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var credential = await IdentityRepository.FindCredentialByIdAsync(connection, tokenId, cancellationToken).ConfigureAwait(false);
+        return credential is { RevokedAt: null, Role: not null } && (credential.ExpiresAt is not { } expires || time.GetUtcNow() < expires);
+    }
+
     public async Task<IReadOnlyList<TokenRecord>> ListAsync(Principal principal, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(principal);

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Tessera.Core.Errors;
 using Tessera.Core.Identity;
 using Tessera.Omics.Analysis;
 using Tessera.Omics.Export;
@@ -20,7 +19,8 @@ internal static class OmicsEndpoints
     {
         ArgumentNullException.ThrowIfNull(omics);
         omics.MapPost("/runs", UploadAsync).DisableAntiforgery().WithName("OmicsUploadRun")
-            .AddOpenApiOperationTransformer(OmicsUploadForm.DescribeAsync).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .AddOpenApiOperationTransformer(OmicsUploadFormSchema.DescribeAsync).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Upload peptides (multipart: file = FASTA/CSV/TSV, optional name and embedder); 202 with the run and its embedding job.");
         omics.MapGet("/runs", ListAsync).WithName("OmicsListRuns").WithSummary("Your runs, newest first.");
         omics.MapGet("/runs/{id:guid}", GetAsync).WithName("OmicsGetRun").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One of your runs, with its parse report.");
@@ -32,16 +32,19 @@ internal static class OmicsEndpoints
         return omics;
     }
 
-    private static async Task<Accepted<UploadResponse>> UploadAsync(HttpContext context, OmicsRunSubmission submissions, CancellationToken cancellationToken)
+    private static async Task<Accepted<UploadResponse>> UploadAsync(
+        HttpContext context, OmicsRunSubmission submissions, OmicsUploadService uploads, OmicsUploadSlots slots, CancellationToken cancellationToken)
     {
         var owner = Principal.FromClaims(context.User);
-        if (!context.Request.HasFormContentType)
-            throw TesseraException.Validation("Send the upload as multipart/form-data with the peptide file in a 'file' field.");
-        var form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
-        var file = form.Files.GetFile("file") ?? throw TesseraException.Validation("The upload has no 'file' field.");
-        await using var content = file.OpenReadStream();
-        var submitted = await submissions.SubmitAsync(owner, new OmicsUploadService.Upload(content, file.FileName, form["name"]), form["embedder"], cancellationToken).ConfigureAwait(false);
-        return TypedResults.Accepted($"/api/v1/omics/runs/{submitted.Run.Id}", new UploadResponse(RunResponse.From(submitted.Run), submitted.Job));
+        owner.Require(Permissions.RunsWrite);
+        // Refused before the body is read, so a burst costs neither disk nor memory.
+        using var slot = slots.Enter(owner);
+        var (file, fields) = await OmicsUploadForm.ReadAsync(context.Request, uploads, cancellationToken).ConfigureAwait(false);
+        await using (file)
+        {
+            var submitted = await submissions.SubmitAsync(owner, file, fields.FileName, fields.Name, fields.Embedder, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Accepted($"/api/v1/omics/runs/{submitted.Run.Id}", new UploadResponse(RunResponse.From(submitted.Run), submitted.Job));
+        }
     }
 
     private static async Task<Ok<List<RunResponse>>> ListAsync(HttpContext context, OmicsRunReader runs, CancellationToken cancellationToken) =>

@@ -1,26 +1,89 @@
+using System.Text;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.OpenApi;
-using Microsoft.OpenApi;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+using Tessera.Core.Errors;
+using Tessera.Omics.Runs;
 
 namespace Tessera.Omics.Api;
 
 /// <summary>
-/// The upload's multipart fields, for the OpenAPI document only. The handler reads the form itself, so that a body
-/// that is not multipart answers a problem naming the fix; declaring the form with <c>Accepts</c> would instead make
-/// routing skip the endpoint for other content types (a 404).
+/// Reads the upload's multipart body section by section: the <c>file</c> part streams straight into the blob store,
+/// <c>name</c> and <c>embedder</c> are small text parts. Nothing is buffered whole; the first part beyond these three
+/// (so a body of thousands of parts) and a part with too many headers are refused with a 400 problem.
 /// </summary>
-/// <param name="File">The peptide file: FASTA, CSV or TSV.</param>
-/// <param name="Name">The run's name (default: the file's name).</param>
-/// <param name="Embedder">The embedder to use (default: the server's).</param>
-internal sealed record OmicsUploadForm(IFormFile File, string? Name, string? Embedder)
+internal static class OmicsUploadForm
 {
-    public static async Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    public const string FormInvalidCode = "UPLOAD_FORM_INVALID";
+    private const int MaxPartHeaders = 8;
+    private const int MaxFieldBytes = 1024;
+
+    public sealed record Fields(string FileName, string? Name, string? Embedder);
+
+    /// <summary>The stored file (the caller disposes it: that removes the blob unless a run keeps it) and the text fields.</summary>
+    public static async Task<(StoredUploadFile File, Fields Fields)> ReadAsync(HttpRequest request, OmicsUploadService uploads, CancellationToken cancellationToken)
     {
-        var schema = await context.GetOrCreateSchemaAsync(typeof(OmicsUploadForm), null, cancellationToken).ConfigureAwait(false);
-        operation.RequestBody = new OpenApiRequestBody
+        var reader = new MultipartReader(Boundary(request), request.Body) { HeadersCountLimit = MaxPartHeaders, HeadersLengthLimit = 16 * 1024 };
+        StoredUploadFile? file = null;
+        var fileName = "";
+        string? name = null, embedder = null;
+        try
         {
-            Required = true,
-            Content = new Dictionary<string, OpenApiMediaType> { ["multipart/form-data"] = new() { Schema = schema } },
-        };
+            while (await reader.ReadNextSectionAsync(cancellationToken).ConfigureAwait(false) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) ||
+                    !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase) || StringSegment.IsNullOrEmpty(disposition.Name))
+                    throw Invalid("Each part needs a 'Content-Disposition: form-data' header with a name.");
+                switch (HeaderUtilities.RemoveQuotes(disposition.Name).Value)
+                {
+                    case "file" when file is null:
+                        fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "";
+                        file = await uploads.StoreAsync(section.Body, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case "name" when name is null:
+                        name = await ReadFieldAsync(section, "name", cancellationToken).ConfigureAwait(false);
+                        break;
+                    case "embedder" when embedder is null:
+                        embedder = await ReadFieldAsync(section, "embedder", cancellationToken).ConfigureAwait(false);
+                        break;
+                    case var other:
+                        throw Invalid($"Unexpected or repeated form field '{other}': send 'file' once, and optionally 'name' and 'embedder'.");
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            if (file is not null) await file.DisposeAsync().ConfigureAwait(false);
+            // MultipartReader's own limits and framing errors.
+            if (e is InvalidDataException) throw Invalid($"The multipart body is malformed or exceeds a limit: {e.Message}");
+            throw;
+        }
+        if (file is null) throw TesseraException.Validation("The upload has no 'file' field.");
+        return (file, new Fields(fileName, name, embedder));
     }
+
+    private static string Boundary(HttpRequest request)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var media) ||
+            !string.Equals(media.MediaType.Value, "multipart/form-data", StringComparison.OrdinalIgnoreCase))
+            throw TesseraException.Validation("Send the upload as multipart/form-data with the peptide file in a 'file' field.");
+        var boundary = HeaderUtilities.RemoveQuotes(media.Boundary).Value;
+        // RFC 2046 limits a boundary to 70 characters.
+        if (string.IsNullOrEmpty(boundary) || boundary.Length > 70) throw Invalid("The multipart Content-Type needs a boundary of 1 to 70 characters.");
+        return boundary;
+    }
+
+    private static async Task<string> ReadFieldAsync(MultipartSection section, string field, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxFieldBytes + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await section.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+            length += read;
+        if (length > MaxFieldBytes) throw Invalid($"The form field '{field}' is longer than {MaxFieldBytes} bytes.");
+        return Encoding.UTF8.GetString(buffer, 0, length);
+    }
+
+    private static TesseraException Invalid(string message) => new(FormInvalidCode, 400, message);
 }

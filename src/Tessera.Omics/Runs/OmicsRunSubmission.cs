@@ -13,9 +13,20 @@ public sealed class OmicsRunSubmission(OmicsUploadService uploads, OmicsEmbedder
     public async Task<Submitted> SubmitAsync(Principal owner, OmicsUploadService.Upload upload, string? embedderName, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(owner);
+        ArgumentNullException.ThrowIfNull(upload);
+        owner.Require(Permissions.RunsWrite);
+        await using var file = await uploads.StoreAsync(upload.Content, cancellationToken).ConfigureAwait(false);
+        return await SubmitAsync(owner, file, upload.FileName, upload.Name, embedderName, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Submits a file already in the blob store (streamed there by the upload endpoint).</summary>
+    public async Task<Submitted> SubmitAsync(
+        Principal owner, StoredUploadFile file, string fileName, string? name, string? embedderName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
         var embedder = embedders.Resolve(embedderName);
         JobInfo? job = null;
-        var run = await uploads.CreateRunAsync(owner, upload, async (c, t, stored) =>
+        var run = await uploads.CreateRunAsync(owner, file, fileName, name, async (c, t, stored) =>
         {
             // No run without its job, no job without its run.
             var request = new JobRequest(OmicsEmbedJobHandler.JobKind, OmicsEmbedJobHandler.Input(stored.Id, embedder));

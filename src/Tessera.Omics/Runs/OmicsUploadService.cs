@@ -1,27 +1,40 @@
 using System.Text.Json;
 using Tessera.Core.Blobs;
+using Tessera.Core.Concurrency;
 using Tessera.Core.Errors;
 using Tessera.Core.Identity;
 using Tessera.Data;
 using Tessera.Omics.Features;
 using Tessera.Omics.Parsing;
 using Tessera.Omics.Storage;
+using Tessera.Platform.Blobs;
 
 namespace Tessera.Omics.Runs;
 
 /// <summary>
-/// Takes an uploaded peptide file: streams it into the blob store, parses and validates it, and stores the run, its
-/// distinct peptides with their descriptors, and its records — all in one transaction, so a failure stores nothing.
-/// A file that cannot be read as peptides at all (not text, no recognisable format, a limit exceeded, no valid
-/// record) is answered with a 4xx problem and leaves no run behind.
+/// Takes an uploaded peptide file: streams it into the blob store, parses and validates it outside any transaction,
+/// and stores the run, its distinct peptides with their descriptors, and its records in one short transaction of
+/// batched inserts, so a failure stores nothing. A file that cannot be read as peptides at all (not text, no
+/// recognisable format, a limit exceeded, no valid record) is answered with a 4xx problem; a refused or failed
+/// upload leaves neither a run nor its blob behind.
 /// </summary>
-public sealed class OmicsUploadService(TesseraDatabase database, IBlobStore blobs, ParseLimits limits, TimeProvider time)
+public sealed class OmicsUploadService(TesseraDatabase database, IBlobStore blobs, BlobReferences references, ParseLimits limits, TimeProvider time)
 {
     public const string NoValidRecordsCode = OmicsErrorCodes.NoValidRecords;
 
     private static readonly JsonSerializerOptions ReportJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
+    // Blobs that uploads in this process are storing: a failing upload must not delete bytes another one is recording.
+    private readonly KeyedSlots<string> _inFlight = new();
+
     public sealed record Upload(Stream Content, string FileName, string? Name);
+
+    /// <summary>Streams a file into the blob store; dispose the result once a run records it (or the upload fails).</summary>
+    public async Task<StoredUploadFile> StoreAsync(Stream content, CancellationToken cancellationToken = default)
+    {
+        var blob = await blobs.PutAsync(content, cancellationToken).ConfigureAwait(false);
+        return new StoredUploadFile(blob, blobs, references, _inFlight);
+    }
 
     /// <summary>Stores the upload; <paramref name="inTransaction"/> runs inside the same transaction (e.g. to enqueue the run's job).</summary>
     public async Task<OmicsRun> CreateRunAsync(
@@ -31,60 +44,65 @@ public sealed class OmicsUploadService(TesseraDatabase database, IBlobStore blob
         ArgumentNullException.ThrowIfNull(owner);
         ArgumentNullException.ThrowIfNull(upload);
         owner.Require(Permissions.RunsWrite);
-        var name = string.IsNullOrWhiteSpace(upload.Name) ? Path.GetFileName(upload.FileName) : upload.Name.Trim();
+        await using var file = await StoreAsync(upload.Content, cancellationToken).ConfigureAwait(false);
+        return await CreateRunAsync(owner, file, upload.FileName, upload.Name, inTransaction, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records a stored file as a run; on success the file is kept, otherwise disposing it removes the blob.</summary>
+    public async Task<OmicsRun> CreateRunAsync(
+        Principal owner, StoredUploadFile file, string fileName, string? requestedName,
+        Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, OmicsRun, Task<OmicsRun>>? inTransaction,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        ArgumentNullException.ThrowIfNull(file);
+        owner.Require(Permissions.RunsWrite);
+        var name = string.IsNullOrWhiteSpace(requestedName) ? Path.GetFileName(fileName) : requestedName.Trim();
         if (name.Length is 0 or > 200) throw TesseraException.Validation("A run name must have 1 to 200 characters.");
 
-        var blob = await blobs.PutAsync(upload.Content, cancellationToken).ConfigureAwait(false);
-        try
+        var blob = file.Blob;
+        ParseResult parsed;
+        await using (var stored = await blobs.OpenReadAsync(blob.Sha256, cancellationToken).ConfigureAwait(false))
         {
-            ParseResult parsed;
-            await using (var stored = await blobs.OpenReadAsync(blob.Sha256, cancellationToken).ConfigureAwait(false))
-            {
-                parsed = await PeptideFileParser.ParseAsync(stored, limits, cancellationToken).ConfigureAwait(false);
-            }
-            if (!parsed.HasValidRecords)
-            {
-                var error = new TesseraException(NoValidRecordsCode, 422,
-                    $"The file has no valid peptide record ({parsed.ErrorCount} record(s) rejected; see 'errors').");
-                error.Extensions["errors"] = parsed.Errors;
-                throw error;
-            }
+            parsed = await PeptideFileParser.ParseAsync(stored, limits, cancellationToken).ConfigureAwait(false);
+        }
+        if (!parsed.HasValidRecords)
+        {
+            var error = new TesseraException(NoValidRecordsCode, 422,
+                $"The file has no valid peptide record ({parsed.ErrorCount} record(s) rejected; see 'errors').");
+            error.Extensions["errors"] = parsed.Errors;
+            throw error;
+        }
 
-            var now = time.GetUtcNow();
-            var run = new OmicsRun
-            {
-                Id = Guid.CreateVersion7(),
-                UserId = owner.UserId,
-                OrgId = owner.OrgId,
-                Name = name,
-                State = OmicsRunStates.Parsed,
-                FileName = Path.GetFileName(upload.FileName),
-                FileSha256 = blob.Sha256,
-                FileBytes = blob.Size,
-                Format = parsed.Format.ToString().ToLowerInvariant(),
-                RecordCount = parsed.RecordCount,
-                ErrorCount = parsed.ErrorCount,
-                ErrorReport = JsonSerializer.Serialize(parsed.Errors, ReportJson),
-                CreatedAt = now,
-                UpdatedAt = now,
-            };
-            var (peptides, records) = Rows(run.Id, parsed.Records);
-            run = run with { PeptideCount = peptides.Count };
-            return await database.InTransactionAsync(async (c, t) =>
-            {
-                await OmicsRepository.InsertRunAsync(c, t, run, cancellationToken).ConfigureAwait(false);
-                await OmicsRepository.InsertPeptidesAsync(c, t, peptides, cancellationToken).ConfigureAwait(false);
-                await OmicsRepository.InsertRecordsAsync(c, t, records, cancellationToken).ConfigureAwait(false);
-                return inTransaction is null ? run : await inTransaction(c, t, run).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TesseraException e) when (e.Status is >= 400 and < 500)
+        var now = time.GetUtcNow();
+        var run = new OmicsRun
         {
-            // Rejected content: any concurrent upload of the same bytes is rejected alike, so no run can need them.
-            // After other failures the blob stays; an unreferenced blob is harmless.
-            await ForgetUnusedBlobAsync(blob.Sha256).ConfigureAwait(false);
-            throw;
-        }
+            Id = Guid.CreateVersion7(),
+            UserId = owner.UserId,
+            OrgId = owner.OrgId,
+            Name = name,
+            State = OmicsRunStates.Parsed,
+            FileName = Path.GetFileName(fileName),
+            FileSha256 = blob.Sha256,
+            FileBytes = blob.Size,
+            Format = parsed.Format.ToString().ToLowerInvariant(),
+            RecordCount = parsed.RecordCount,
+            ErrorCount = parsed.ErrorCount,
+            ErrorReport = JsonSerializer.Serialize(parsed.Errors, ReportJson),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        var (peptides, records) = Rows(run.Id, parsed.Records);
+        run = run with { PeptideCount = peptides.Count };
+        var created = await database.InTransactionAsync(async (c, t) =>
+        {
+            await OmicsRepository.InsertRunAsync(c, t, run, cancellationToken).ConfigureAwait(false);
+            await OmicsRepository.InsertPeptidesAsync(c, t, peptides, cancellationToken).ConfigureAwait(false);
+            await OmicsRepository.InsertRecordsAsync(c, t, records, cancellationToken).ConfigureAwait(false);
+            return inTransaction is null ? run : await inTransaction(c, t, run).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        file.Keep();
+        return created;
     }
 
     /// <summary>One peptide per distinct sequence (in order of first appearance) and one record per valid record.</summary>
@@ -127,13 +145,5 @@ public sealed class OmicsUploadService(TesseraDatabase database, IBlobStore blob
             });
         }
         return (peptides, records);
-    }
-
-    /// <summary>Removes a rejected upload's blob unless a stored run uses the same bytes.</summary>
-    private async Task ForgetUnusedBlobAsync(string sha256)
-    {
-        await using var connection = await database.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
-        if (await OmicsRepository.CountRunsWithFileAsync(connection, sha256, CancellationToken.None).ConfigureAwait(false) == 0)
-            await blobs.DeleteAsync(sha256, CancellationToken.None).ConfigureAwait(false);
     }
 }

@@ -93,7 +93,4 @@ internal static class OmicsRepository
 
     public static Task SetJobAsync(DbConnection c, DbTransaction t, Guid runId, Guid jobId, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition("UPDATE omics_runs SET job_id = @jobId WHERE id = @runId", new { runId, jobId }, t, cancellationToken: ct));
-
-    public static Task<int> CountRunsWithFileAsync(DbConnection c, string sha256, CancellationToken ct) =>
-        c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM omics_runs WHERE file_sha256 = @sha256", new { sha256 }, cancellationToken: ct));
 }

@@ -4,6 +4,7 @@ using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Tessera.Core.Blobs;
 using Tessera.Core.Errors;
 using Tessera.Jobs;
 using Tessera.Platform.Collections;
@@ -39,6 +40,13 @@ public sealed class ModuleServices(string module, IServiceCollection services)
     public ModuleServices AddJobHandler<THandler>() where THandler : class, IJobHandler
     {
         Services.AddJobHandler<THandler>();
+        return this;
+    }
+
+    /// <summary>Which blobs this module's tables reference, so the blob sweeper keeps them.</summary>
+    public ModuleServices AddBlobReferences<TReferences>() where TReferences : class, IBlobReferences
+    {
+        Services.AddSingleton<IBlobReferences, TReferences>();
         return this;
     }
 

@@ -19,6 +19,8 @@ internal sealed class TesseraExceptionHandler(IProblemDetailsService problems, I
         if (status >= 500) logger.LogError(exception, "Request {Method} {Path} failed", httpContext.Request.Method, httpContext.Request.Path);
 
         httpContext.Response.StatusCode = status;
+        if (exception is TesseraException { RetryAfter: { } retryAfter })
+            httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var problem = new ProblemDetails { Status = status, Detail = detail };
         problem.Extensions["code"] = code;
         if (extensions is not null)
