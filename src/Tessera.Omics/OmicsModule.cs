@@ -44,7 +44,7 @@ public sealed class OmicsModule : TesseraModule
             .AddJobHandler<OmicsEmbedJobHandler>()
             .AddVectorCollection<OmicsVectorSource>(Collection)
             .AddCollectionSearch<OmicsCollectionSearch>()
-            .AddBlobReferences<OmicsBlobReferences>();
+            .AddBlobReferences("omics_runs", "file_sha256");
         var services = registrar.Services;
         services.AddSingleton(sp => sp.GetRequiredService<OmicsSettings>().ParseLimits);
         services.AddSingleton(sp => new OmicsEmbedderChoice(

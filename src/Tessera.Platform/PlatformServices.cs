@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Tessera.Core.Blobs;
 using Tessera.Data.Migrations;
 using Tessera.Inference.Embeddings;
 using Tessera.Platform.Blobs;
@@ -24,7 +23,7 @@ public static class PlatformServices
         services.AddSingleton(sp => new EmbedderRegistry(modules.SelectMany(m => m.Embedders), time: sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(Schema);
         services.AddSingleton<SnapshotExchange>();
-        services.AddSingleton<IBlobReferences, SnapshotBlobReferences>();
+        services.AddBlobColumn("vector_snapshots", "blob_sha256");
         services.AddSingleton<BlobReferences>();
         services.AddSingleton<VectorCollections>();
         services.AddSingleton<IIndexStatusSource>(sp => sp.GetRequiredService<VectorCollections>());

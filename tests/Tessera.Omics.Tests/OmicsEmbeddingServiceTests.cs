@@ -26,7 +26,7 @@ public class OmicsEmbeddingServiceTests
     private static async Task<Guid> UploadAsync(ScratchDatabase scratch, int peptides)
     {
         await new MigrationRunner(scratch.Database, [DataModule.Migrations, OmicsModule.Schema], NullLogger<MigrationRunner>.Instance).MigrateAsync();
-        var upload = new OmicsUploadService(scratch.Database, new LocalBlobStore(Path.Combine(scratch.DataDir, "blobs"), 10 << 20), new BlobReferences([new OmicsBlobReferences(scratch.Database)]), new ParseLimits(), TimeProvider.System);
+        var upload = new OmicsUploadService(scratch.Database, new LocalBlobStore(Path.Combine(scratch.DataDir, "blobs"), 10 << 20), new BlobReferences([new ColumnBlobReferences(scratch.Database, "omics_runs", "file_sha256")]), new ParseLimits(), TimeProvider.System);
         var random = new Random(5);
         var fasta = new StringBuilder();
         for (var i = 0; i < peptides; i++)

@@ -22,7 +22,7 @@ public class OmicsUploadServiceTests
     {
         await new MigrationRunner(scratch.Database, [DataModule.Migrations, OmicsModule.Schema], NullLogger<MigrationRunner>.Instance).MigrateAsync();
         var blobs = new LocalBlobStore(Path.Combine(scratch.DataDir, "blobs"), 10 << 20);
-        return (new OmicsUploadService(scratch.Database, blobs, new BlobReferences([new OmicsBlobReferences(scratch.Database)]), new ParseLimits(), TimeProvider.System), blobs);
+        return (new OmicsUploadService(scratch.Database, blobs, new BlobReferences([new ColumnBlobReferences(scratch.Database, "omics_runs", "file_sha256")]), new ParseLimits(), TimeProvider.System), blobs);
     }
 
     private static OmicsUploadService.Upload File(string text, string name = "peptides.fasta") =>

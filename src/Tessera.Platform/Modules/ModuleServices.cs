@@ -4,9 +4,9 @@ using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Tessera.Core.Blobs;
 using Tessera.Core.Errors;
 using Tessera.Jobs;
+using Tessera.Platform.Blobs;
 using Tessera.Platform.Collections;
 using Tessera.Vectors.Collections;
 
@@ -43,10 +43,10 @@ public sealed class ModuleServices(string module, IServiceCollection services)
         return this;
     }
 
-    /// <summary>Which blobs this module's tables reference, so the blob sweeper keeps them.</summary>
-    public ModuleServices AddBlobReferences<TReferences>() where TReferences : class, IBlobReferences
+    /// <summary>A column of this module's tables that holds blob hashes, so the blob sweeper keeps those blobs.</summary>
+    public ModuleServices AddBlobReferences(string table, string column)
     {
-        Services.AddSingleton<IBlobReferences, TReferences>();
+        Services.AddBlobColumn(table, column);
         return this;
     }
 
