@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Tessera.Core.Errors;
 using Tessera.Core.Identity;
+using Tessera.Data.Identity;
 using Tessera.Jobs.Http;
 
 namespace Tessera.Jobs;
@@ -32,9 +32,9 @@ public static class JobEndpoints
     }
 
     private static async Task<Results<Created<JobInfo>, Ok<JobInfo>>> EnqueueAsync(
-        EnqueueJobBody body, ClaimsPrincipal user, JobService jobs, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken cancellationToken)
+        EnqueueJobBody body, Caller caller, JobService jobs, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var principal = Caller(user, Permissions.JobsWrite);
+        var principal = caller.Require(Permissions.JobsWrite);
         if (string.IsNullOrWhiteSpace(body?.Kind)) throw TesseraException.Validation("kind is required.");
         var request = new JobRequest(body.Kind, body.Input)
         {
@@ -48,9 +48,9 @@ public static class JobEndpoints
     }
 
     private static async Task<Ok<IReadOnlyList<JobInfo>>> ListAsync(
-        ClaimsPrincipal user, JobService jobs, string? state, string? kind, int? limit, CancellationToken cancellationToken)
+        Caller caller, JobService jobs, string? state, string? kind, int? limit, CancellationToken cancellationToken)
     {
-        var principal = Caller(user, Permissions.JobsRead);
+        var principal = caller.Require(Permissions.JobsRead);
         JobState? filter = null;
         if (!string.IsNullOrEmpty(state))
         {
@@ -62,26 +62,19 @@ public static class JobEndpoints
         return TypedResults.Ok(list);
     }
 
-    private static async Task<Ok<JobInfo>> GetAsync(Guid id, ClaimsPrincipal user, JobService jobs, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await jobs.GetAsync(JobScope.Of(Caller(user, Permissions.JobsRead)), id, cancellationToken).ConfigureAwait(false));
+    private static async Task<Ok<JobInfo>> GetAsync(Guid id, Caller caller, JobService jobs, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await jobs.GetAsync(JobScope.Of(caller.Require(Permissions.JobsRead)), id, cancellationToken).ConfigureAwait(false));
 
     private static async Task<Ok<IReadOnlyList<JobEvent>>> EventsAsync(
-        Guid id, ClaimsPrincipal user, JobService jobs, long? after, int? limit, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await jobs.GetEventsAsync(JobScope.Of(Caller(user, Permissions.JobsRead)), id, after ?? 0, limit ?? 500, cancellationToken).ConfigureAwait(false));
+        Guid id, Caller caller, JobService jobs, long? after, int? limit, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await jobs.GetEventsAsync(JobScope.Of(caller.Require(Permissions.JobsRead)), id, after ?? 0, limit ?? 500, cancellationToken).ConfigureAwait(false));
 
-    private static async Task<Ok<JobInfo>> CancelAsync(Guid id, ClaimsPrincipal user, JobService jobs, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await jobs.CancelAsync(JobScope.Of(Caller(user, Permissions.JobsWrite)), id, cancellationToken).ConfigureAwait(false));
+    private static async Task<Ok<JobInfo>> CancelAsync(Guid id, Caller caller, JobService jobs, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await jobs.CancelAsync(JobScope.Of(caller.Require(Permissions.JobsWrite)), id, cancellationToken).ConfigureAwait(false));
 
-    private static async Task<Created<JobInfo>> RetryAsync(Guid id, ClaimsPrincipal user, JobService jobs, CancellationToken cancellationToken)
+    private static async Task<Created<JobInfo>> RetryAsync(Guid id, Caller caller, JobService jobs, CancellationToken cancellationToken)
     {
-        var job = await jobs.RetryAsync(JobScope.Of(Caller(user, Permissions.JobsWrite)), id, cancellationToken).ConfigureAwait(false);
+        var job = await jobs.RetryAsync(JobScope.Of(caller.Require(Permissions.JobsWrite)), id, cancellationToken).ConfigureAwait(false);
         return TypedResults.Created($"/api/v1/jobs/{job.Id}", job);
-    }
-
-    internal static Principal Caller(ClaimsPrincipal user, string permission)
-    {
-        var principal = Principal.FromClaims(user);
-        principal.Require(permission);
-        return principal;
     }
 }

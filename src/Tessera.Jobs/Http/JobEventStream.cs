@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,14 +21,14 @@ internal static class JobEventStream
     public const string TokenNoLongerValidCode = "TOKEN_NO_LONGER_VALID";
 
     public static async Task StreamAsync(
-        Guid id, long? after, HttpContext http, ClaimsPrincipal user, JobService jobs, TokenService tokens, JobStreamSlots slots, JobsOptions options,
+        Guid id, long? after, HttpContext http, Caller caller, JobService jobs, TokenService tokens, JobStreamSlots slots, JobsOptions options,
         TimeProvider time, CancellationToken cancellationToken)
     {
-        var caller = JobEndpoints.Caller(user, Permissions.JobsRead);
-        var scope = JobScope.Of(caller);
+        var principal = caller.Require(Permissions.JobsRead);
+        var scope = JobScope.Of(principal);
         var last = after ?? (long.TryParse(http.Request.Headers["Last-Event-ID"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var resumed) ? resumed : 0);
         await jobs.GetAsync(scope, id, cancellationToken).ConfigureAwait(false);
-        using var slot = slots.Enter(caller);
+        using var slot = slots.Enter(principal);
         var json = http.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
 
         http.Response.ContentType = "text/event-stream";
@@ -40,7 +39,7 @@ internal static class JobEventStream
         {
             while (true)
             {
-                if (caller.TokenId is { } tokenId && time.GetUtcNow() >= nextCheck)
+                if (principal.TokenId is { } tokenId && time.GetUtcNow() >= nextCheck)
                 {
                     // Authentication ran once, when the stream opened; a revoked or expired token must not keep reading.
                     if (!await tokens.IsStillValidAsync(tokenId, cancellationToken).ConfigureAwait(false))

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Tessera.Core.Identity;
+using Tessera.Data.Identity;
 using Tessera.Omics.Analysis;
 using Tessera.Omics.Export;
 using Tessera.Omics.Parsing;
@@ -33,10 +34,9 @@ internal static class OmicsEndpoints
     }
 
     private static async Task<Accepted<UploadResponse>> UploadAsync(
-        HttpContext context, OmicsRunSubmission submissions, OmicsUploadService uploads, OmicsUploadSlots slots, CancellationToken cancellationToken)
+        HttpContext context, Caller caller, OmicsRunSubmission submissions, OmicsUploadService uploads, OmicsUploadSlots slots, CancellationToken cancellationToken)
     {
-        var owner = Principal.FromClaims(context.User);
-        owner.Require(Permissions.RunsWrite);
+        var owner = caller.Require(Permissions.RunsWrite);
         // Refused before the body is read, so a burst costs neither disk nor memory.
         using var slot = slots.Enter(owner);
         var (file, fields) = await OmicsUploadForm.ReadAsync(context.Request, uploads, cancellationToken).ConfigureAwait(false);
@@ -47,29 +47,29 @@ internal static class OmicsEndpoints
         }
     }
 
-    private static async Task<Ok<List<RunResponse>>> ListAsync(HttpContext context, OmicsRunReader runs, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await runs.ListAsync(Principal.FromClaims(context.User), cancellationToken).ConfigureAwait(false)).Select(RunResponse.From).ToList());
+    private static async Task<Ok<List<RunResponse>>> ListAsync(Caller caller, OmicsRunReader runs, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await runs.ListAsync(caller.Principal, cancellationToken).ConfigureAwait(false)).Select(RunResponse.From).ToList());
 
-    private static async Task<Ok<RunResponse>> GetAsync(Guid id, HttpContext context, OmicsRunReader runs, CancellationToken cancellationToken) =>
-        TypedResults.Ok(RunResponse.From(await runs.GetAsync(Principal.FromClaims(context.User), id, cancellationToken).ConfigureAwait(false)));
+    private static async Task<Ok<RunResponse>> GetAsync(Guid id, Caller caller, OmicsRunReader runs, CancellationToken cancellationToken) =>
+        TypedResults.Ok(RunResponse.From(await runs.GetAsync(caller.Principal, id, cancellationToken).ConfigureAwait(false)));
 
-    private static async Task<Ok<OmicsAnalysisService.RunSummary>> SummaryAsync(Guid id, HttpContext context, OmicsAnalysisService analysis, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await analysis.SummarizeAsync(Principal.FromClaims(context.User), id, cancellationToken).ConfigureAwait(false));
+    private static async Task<Ok<OmicsAnalysisService.RunSummary>> SummaryAsync(Guid id, Caller caller, OmicsAnalysisService analysis, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await analysis.SummarizeAsync(caller.Principal, id, cancellationToken).ConfigureAwait(false));
 
-    private static async Task<Ok<OmicsAnalysisService.RunComparison>> CompareAsync(CompareRequest request, HttpContext context, OmicsAnalysisService analysis, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await analysis.CompareAsync(Principal.FromClaims(context.User), request.RunA, request.RunB, cancellationToken).ConfigureAwait(false));
+    private static async Task<Ok<OmicsAnalysisService.RunComparison>> CompareAsync(CompareRequest request, Caller caller, OmicsAnalysisService analysis, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await analysis.CompareAsync(caller.Principal, request.RunA, request.RunB, cancellationToken).ConfigureAwait(false));
 
     private static async Task<Ok<OmicsSearchService.Response>> SearchAsync(
-        OmicsSearchService.Request request, HttpContext context, OmicsSearchService search, ParseLimits limits, CancellationToken cancellationToken)
+        OmicsSearchService.Request request, Caller caller, OmicsSearchService search, ParseLimits limits, CancellationToken cancellationToken)
     {
         SearchRequestLimits.Check(request, limits);
-        return TypedResults.Ok(await search.SearchAsync(Principal.FromClaims(context.User), request, cancellationToken).ConfigureAwait(false));
+        return TypedResults.Ok(await search.SearchAsync(caller.Principal, request, cancellationToken).ConfigureAwait(false));
     }
 
-    private static async Task ExportAsync(Guid id, string? format, HttpContext context, OmicsExportService exports, CancellationToken cancellationToken)
+    private static async Task ExportAsync(Guid id, string? format, HttpContext context, Caller caller, OmicsExportService exports, CancellationToken cancellationToken)
     {
         format ??= "json";
-        var run = await exports.GetExportableRunAsync(Principal.FromClaims(context.User), id, format, cancellationToken).ConfigureAwait(false);
+        var run = await exports.GetExportableRunAsync(caller.Principal, id, format, cancellationToken).ConfigureAwait(false);
         context.Response.ContentType = OmicsExportService.ContentType(format);
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"run-{run.Id}.{format}\"";
         await exports.WriteAsync(run, format, context.Response.Body, cancellationToken).ConfigureAwait(false);

@@ -32,9 +32,9 @@ public static class AuthEndpoints
         return TypedResults.Ok(new IssuedTokenResponse(issued.Token, TokenResponse.From(issued.Record)));
     }
 
-    private static async Task<Ok<MeResponse>> MeAsync(HttpContext context, AccountService accounts, CancellationToken cancellationToken)
+    private static async Task<Ok<MeResponse>> MeAsync(Caller caller, AccountService accounts, CancellationToken cancellationToken)
     {
-        var principal = context.User.Principal();
+        var principal = caller.Principal;
         var user = await accounts.GetAsync(principal, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new MeResponse(user.Id, user.Email, user.DisplayName, principal.OrgId,
             principal.Permissions.Order(StringComparer.Ordinal).ToList(), principal.TokenId));

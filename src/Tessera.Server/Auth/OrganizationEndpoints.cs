@@ -21,24 +21,24 @@ public static class OrganizationEndpoints
         return api;
     }
 
-    private static async Task<Ok<IReadOnlyList<OrganizationMembership>>> ListAsync(HttpContext context, OrganizationService orgs, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await orgs.ListMineAsync(context.User.Principal(), cancellationToken).ConfigureAwait(false));
+    private static async Task<Ok<IReadOnlyList<OrganizationMembership>>> ListAsync(Caller caller, OrganizationService orgs, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await orgs.ListMineAsync(caller.Principal, cancellationToken).ConfigureAwait(false));
 
-    private static async Task<Created<OrganizationRecord>> CreateAsync(CreateOrganizationRequest request, HttpContext context, OrganizationService orgs, CancellationToken cancellationToken)
+    private static async Task<Created<OrganizationRecord>> CreateAsync(CreateOrganizationRequest request, Caller caller, OrganizationService orgs, CancellationToken cancellationToken)
     {
-        var org = await orgs.CreateAsync(context.User.Principal(), request.Name, RequestActor.Of(context), cancellationToken).ConfigureAwait(false);
+        var org = await orgs.CreateAsync(caller.Principal, request.Name, caller.Actor, cancellationToken).ConfigureAwait(false);
         return TypedResults.Created($"/api/v1/orgs/{org.Id}", org);
     }
 
-    private static async Task<Ok<IReadOnlyList<MemberRecord>>> ListMembersAsync(Guid orgId, HttpContext context, OrganizationService orgs, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await orgs.ListMembersAsync(context.User.Principal(), orgId, cancellationToken).ConfigureAwait(false));
+    private static async Task<Ok<IReadOnlyList<MemberRecord>>> ListMembersAsync(Guid orgId, Caller caller, OrganizationService orgs, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await orgs.ListMembersAsync(caller.Principal, orgId, cancellationToken).ConfigureAwait(false));
 
-    private static async Task<Ok<MemberRecord>> SetMemberAsync(Guid orgId, SetMemberRequest request, HttpContext context, OrganizationService orgs, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await orgs.SetMemberAsync(context.User.Principal(), orgId, request.Email, request.Role, RequestActor.Of(context), cancellationToken).ConfigureAwait(false));
+    private static async Task<Ok<MemberRecord>> SetMemberAsync(Guid orgId, SetMemberRequest request, Caller caller, OrganizationService orgs, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await orgs.SetMemberAsync(caller.Principal, orgId, request.Email, request.Role, caller.Actor, cancellationToken).ConfigureAwait(false));
 
-    private static async Task<NoContent> RemoveMemberAsync(Guid orgId, Guid userId, HttpContext context, OrganizationService orgs, CancellationToken cancellationToken)
+    private static async Task<NoContent> RemoveMemberAsync(Guid orgId, Guid userId, Caller caller, OrganizationService orgs, CancellationToken cancellationToken)
     {
-        await orgs.RemoveMemberAsync(context.User.Principal(), orgId, userId, RequestActor.Of(context), cancellationToken).ConfigureAwait(false);
+        await orgs.RemoveMemberAsync(caller.Principal, orgId, userId, caller.Actor, cancellationToken).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
 }

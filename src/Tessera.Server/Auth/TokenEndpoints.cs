@@ -20,29 +20,26 @@ public static class TokenEndpoints
         return api;
     }
 
-    private static async Task<Ok<List<TokenResponse>>> ListAsync(HttpContext context, TokenService tokens, CancellationToken cancellationToken)
+    private static async Task<Ok<List<TokenResponse>>> ListAsync(Caller caller, TokenService tokens, CancellationToken cancellationToken)
     {
-        var principal = context.User.Principal();
-        principal.Require(Permissions.TokensManage);
+        var principal = caller.Require(Permissions.TokensManage);
         var list = await tokens.ListAsync(principal, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(list.Select(TokenResponse.From).ToList());
     }
 
-    private static async Task<Created<IssuedTokenResponse>> CreateAsync(CreateTokenRequest request, HttpContext context, TokenService tokens, CancellationToken cancellationToken)
+    private static async Task<Created<IssuedTokenResponse>> CreateAsync(CreateTokenRequest request, Caller caller, TokenService tokens, CancellationToken cancellationToken)
     {
-        var principal = context.User.Principal();
-        principal.Require(Permissions.TokensManage);
+        var principal = caller.Require(Permissions.TokensManage);
         if (request.ExpiresInDays is < 1 or > 3650) throw TesseraException.Validation("expires_in_days must be from 1 to 3650.");
         var lifetime = TimeSpan.FromDays(request.ExpiresInDays ?? 90);
-        var issued = await tokens.MintAsync(principal, request.Name, request.Scopes ?? [], lifetime, RequestActor.Of(context), cancellationToken).ConfigureAwait(false);
+        var issued = await tokens.MintAsync(principal, request.Name, request.Scopes ?? [], lifetime, caller.Actor, cancellationToken).ConfigureAwait(false);
         return TypedResults.Created($"/api/v1/tokens/{issued.Record.Id}", new IssuedTokenResponse(issued.Token, TokenResponse.From(issued.Record)));
     }
 
-    private static async Task<NoContent> RevokeAsync(Guid id, HttpContext context, TokenService tokens, CancellationToken cancellationToken)
+    private static async Task<NoContent> RevokeAsync(Guid id, Caller caller, TokenService tokens, CancellationToken cancellationToken)
     {
-        var principal = context.User.Principal();
-        principal.Require(Permissions.TokensManage);
-        await tokens.RevokeOwnAsync(principal, id, RequestActor.Of(context), cancellationToken).ConfigureAwait(false);
+        var principal = caller.Require(Permissions.TokensManage);
+        await tokens.RevokeOwnAsync(principal, id, caller.Actor, cancellationToken).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Core.Errors;
-using Tessera.Core.Identity;
+using Tessera.Data.Identity;
 using Tessera.Data.Migrations;
 using Tessera.Jobs;
 using Tessera.Platform.Collections;
@@ -42,15 +42,15 @@ internal sealed class NotesModule : TesseraModule
 
     public override void MapEndpoints(RouteGroupBuilder group)
     {
-        group.MapPost("/", async (NoteBody body, HttpContext context, NotesStore store, NotesSettings settings, CancellationToken ct) =>
+        group.MapPost("/", async (NoteBody body, Caller caller, NotesStore store, NotesSettings settings, CancellationToken ct) =>
         {
             if (body.Text.Length > settings.MaxLength) throw TesseraException.Validation($"A note has at most {settings.MaxLength} characters.");
-            var label = await store.AddAsync(Principal.FromClaims(context.User).OrgId, body.Text, ct);
+            var label = await store.AddAsync(caller.Principal.OrgId, body.Text, ct);
             return TypedResults.Created($"/api/v1/notes/{label}", new { label });
         });
-        group.MapPost("/search", async (NoteBody body, HttpContext context, VectorCollections collections, CancellationToken ct) =>
+        group.MapPost("/search", async (NoteBody body, Caller caller, VectorCollections collections, CancellationToken ct) =>
         {
-            var found = await collections.Get("notes").SearchAsync(Partition, NoteVectors.Of(body.Text), 5, [Principal.FromClaims(context.User).OrgId], ct);
+            var found = await collections.Get("notes").SearchAsync(Partition, NoteVectors.Of(body.Text), 5, [caller.Principal.OrgId], ct);
             return TypedResults.Ok(new { labels = found.Hits.Select(h => h.Label).ToArray(), indexed = found.Indexed, scanned = found.Scanned });
         });
     }
