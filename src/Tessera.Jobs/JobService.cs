@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Dapper;
 using Tessera.Core.Errors;
 using Tessera.Data;
 using Tessera.Jobs.Pipelines;
@@ -76,9 +75,7 @@ public sealed class JobService
                 var job = (await _inserter.InsertAsync(connection, transaction, _database.Dialect, owner, request, links, cancellationToken).ConfigureAwait(false)).Job;
                 foreach (var dependency in step.DependsOn.Distinct(StringComparer.Ordinal))
                 {
-                    await connection.ExecuteAsync(new CommandDefinition(
-                        "INSERT INTO job_dependencies (job_id, depends_on_id) VALUES (@jobId, @dependsOn)",
-                        new { jobId = job.Id, dependsOn = created[dependency].Id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    await JobRowChanges.AddDependencyAsync(connection, transaction, job.Id, created[dependency].Id, cancellationToken).ConfigureAwait(false);
                 }
                 created[step.Name] = job;
             }
@@ -128,12 +125,8 @@ public sealed class JobService
             {
                 if (row.CancelRequested == 0)
                 {
-                    await connection.ExecuteAsync(new CommandDefinition(
-                        "UPDATE jobs SET cancel_requested = 1, updated_at = @now WHERE id = @id",
-                        new { id, now = _time.GetUtcNow() }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    await JobRowChanges.RequestCancelAsync(connection, transaction, _database.Dialect, id, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
                     await JobEventLog.AppendNextAsync(connection, transaction, id, null, JobEventTypes.Log, "cancellation requested", null, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-                    if (_database.Dialect == SqlDialect.Postgres)
-                        await connection.ExecuteAsync(new CommandDefinition(Sql.Notify(_database.Dialect, JobChannels.CancelPayload), transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 }
             }
             else
@@ -195,12 +188,7 @@ public sealed class JobService
 
     private async Task<JobRow> LockAsync(DbConnection connection, DbTransaction transaction, JobScope scope, Guid id, CancellationToken cancellationToken)
     {
-        var parameters = new DynamicParameters(new { id });
-        scope.Bind(parameters);
-        var locked = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            Sql.LockJob(_database.Dialect, scope.Sql()),
-            parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (locked is null) throw TesseraException.NotFound("job");
+        if (!await JobRowChanges.LockAsync(connection, transaction, _database.Dialect, scope, id, cancellationToken).ConfigureAwait(false)) throw TesseraException.NotFound("job");
         return (await JobReader.GetRowAsync(connection, transaction, id, scope, cancellationToken).ConfigureAwait(false))!;
     }
 }

@@ -1,5 +1,3 @@
-using System.Data.Common;
-using Dapper;
 using Tessera.Core.Errors;
 using Tessera.Data;
 using Tessera.Inference.Embeddings;
@@ -38,20 +36,17 @@ public sealed class OmicsEmbeddingService(TesseraDatabase database, OmicsEmbedde
         int total, done;
         await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         {
-            (total, done) = await CountsAsync(c, runId, cancellationToken).ConfigureAwait(false);
+            (total, done) = await EmbeddingRows.CountsAsync(c, runId, cancellationToken).ConfigureAwait(false);
         }
         // Walk the run in peptide order from where the last batch ended, so each batch reads only its own rows.
         var after = -1;
         var size = batchSize ?? InitialBatchSize;
         while (true)
         {
-            List<(Guid Id, string Sequence, int Ordinal)> batch;
+            IReadOnlyList<(Guid Id, string Sequence, int Ordinal)> batch;
             await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
             {
-                batch = (await c.QueryAsync<(Guid, string, int)>(new CommandDefinition(
-                    "SELECT p.id, p.sequence, p.ordinal FROM omics_peptides p WHERE p.run_id = @runId AND p.ordinal > @after " +
-                    "AND NOT EXISTS (SELECT 1 FROM omics_embeddings e WHERE e.peptide_id = p.id) ORDER BY p.ordinal LIMIT @size",
-                    new { runId, after, size }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+                batch = await EmbeddingRows.NextUnembeddedAsync(c, runId, after, size, cancellationToken).ConfigureAwait(false);
             }
             if (batch.Count == 0) break;
             after = batch[^1].Ordinal;
@@ -73,7 +68,7 @@ public sealed class OmicsEmbeddingService(TesseraDatabase database, OmicsEmbedde
 
         await database.InTransactionAsync(async (c, t) =>
         {
-            var (total, done) = await CountsAsync(c, runId, cancellationToken).ConfigureAwait(false);
+            var (total, done) = await EmbeddingRows.CountsAsync(c, runId, cancellationToken).ConfigureAwait(false);
             if (done != total) throw new TesseraException(OmicsErrorCodes.EmbeddingIncomplete, 500, $"Run {runId}: {done} of {total} peptides have vectors.");
             await OmicsRepository.MarkEmbeddedAsync(c, t, runId, identity, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
@@ -85,14 +80,5 @@ public sealed class OmicsEmbeddingService(TesseraDatabase database, OmicsEmbedde
         ArgumentNullException.ThrowIfNull(descriptor);
         var pooling = descriptor.Pooling == EmbeddingPooling.MeanOverResidues ? "mean over residues (BOS/EOS excluded)" : "whole sequence";
         return new EmbedderIdentity(descriptor.Name, descriptor.Dimension, descriptor.ModelHash, pooling, descriptor.TruncationPolicy);
-    }
-
-    private static async Task<(int Total, int Done)> CountsAsync(DbConnection c, Guid runId, CancellationToken cancellationToken)
-    {
-        var total = await c.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT COUNT(*) FROM omics_peptides WHERE run_id = @runId", new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var done = await c.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT COUNT(*) FROM omics_embeddings WHERE run_id = @runId", new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return (total, done);
     }
 }

@@ -1,6 +1,3 @@
-using System.Data.Common;
-using System.Runtime.InteropServices;
-using Dapper;
 using Tessera.Core.Errors;
 using Tessera.Core.Identity;
 using Tessera.Data;
@@ -49,10 +46,10 @@ public sealed class OmicsSearchService(TesseraDatabase database, VectorCollectio
             ? await StoredQueryAsync(owner, peptideId, cancellationToken).ConfigureAwait(false)
             : await EmbeddedQueryAsync(request.Sequence!, request.Embedder, cancellationToken).ConfigureAwait(false);
 
-        IReadOnlyList<VisibleRun> visible;
+        IReadOnlyList<SearchRows.VisibleRun> visible;
         await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         {
-            visible = await VisibleRunsAsync(c, owner, embedder, request.RunIds, cancellationToken).ConfigureAwait(false);
+            visible = await SearchRows.ListVisibleRunsAsync(c, database.Dialect, owner, embedder, request.RunIds, cancellationToken).ConfigureAwait(false);
         }
         var searched = visible.Sum(r => r.PeptideCount);
         if (visible.Count == 0) return new Response(embedder.Name, embedder.ModelHash, searched, []);
@@ -72,12 +69,8 @@ public sealed class OmicsSearchService(TesseraDatabase database, VectorCollectio
     private async Task<(float[] Query, EmbedderIdentity Embedder)> StoredQueryAsync(Principal owner, Guid peptideId, CancellationToken cancellationToken)
     {
         await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var row = await c.QuerySingleOrDefaultAsync<StoredVector>(new CommandDefinition(
-            "SELECT e.vector AS Vector, e.embedder AS Embedder, e.model_hash AS ModelHash, e.dimension AS Dimension FROM omics_embeddings e " +
-            "JOIN omics_runs r ON r.id = e.run_id WHERE e.peptide_id = @peptideId AND r.user_id = @UserId AND r.org_id = @OrgId",
-            new { peptideId, owner.UserId, owner.OrgId }, cancellationToken: cancellationToken)).ConfigureAwait(false)
+        return await SearchRows.FindOwnedVectorAsync(c, owner, peptideId, cancellationToken).ConfigureAwait(false)
             ?? throw TesseraException.NotFound("peptide");
-        return (MemoryMarshal.Cast<byte, float>(row.Vector).ToArray(), new EmbedderIdentity(row.Embedder, row.Dimension, row.ModelHash));
     }
 
     private async Task<(float[] Query, EmbedderIdentity Embedder)> EmbeddedQueryAsync(string sequence, string? requestedEmbedder, CancellationToken cancellationToken)
@@ -91,48 +84,10 @@ public sealed class OmicsSearchService(TesseraDatabase database, VectorCollectio
         return (vectors[0].Vector.ToArray(), OmicsEmbeddingService.Identity(embedder.Descriptor));
     }
 
-    /// <summary>The caller's embedded runs of this embedder (optionally narrowed to <paramref name="runIds"/>): the owner filter, in SQL.</summary>
-    private async Task<IReadOnlyList<VisibleRun>> VisibleRunsAsync(
-        DbConnection c, Principal owner, EmbedderIdentity embedder, IReadOnlyList<Guid>? runIds, CancellationToken cancellationToken)
-    {
-        var sql = "SELECT id AS Id, peptide_count AS PeptideCount FROM omics_runs WHERE user_id = @UserId AND org_id = @OrgId " +
-                  "AND state = 'embedded' AND embedder = @Name AND model_hash = @ModelHash";
-        if (runIds is { Count: > 0 }) sql += " AND " + database.Dialect.InList("id", "runIds");
-        return (await c.QueryAsync<VisibleRun>(new CommandDefinition(sql,
-            new { owner.UserId, owner.OrgId, embedder.Name, embedder.ModelHash, runIds = runIds is null ? null : database.Dialect.ListValue(runIds) }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
-    }
-
-    private async Task<Dictionary<long, HitRow>> DescribeAsync(List<long> labels, CancellationToken cancellationToken)
+    private async Task<Dictionary<long, SearchRows.HitRow>> DescribeAsync(List<long> labels, CancellationToken cancellationToken)
     {
         if (labels.Count == 0) return [];
         await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await c.QueryAsync<HitRow>(new CommandDefinition(
-            "SELECT e.label AS Label, p.id AS PeptideId, p.sequence AS Sequence, r.id AS RunId, r.name AS RunName FROM omics_embeddings e " +
-            "JOIN omics_peptides p ON p.id = e.peptide_id JOIN omics_runs r ON r.id = e.run_id WHERE " + database.Dialect.InList("e.label", "labels"),
-            new { labels = database.Dialect.ListValue(labels) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return rows.ToDictionary(r => r.Label);
-    }
-
-    private sealed record StoredVector
-    {
-        public byte[] Vector { get; init; } = [];
-        public string Embedder { get; init; } = "";
-        public string ModelHash { get; init; } = "";
-        public int Dimension { get; init; }
-    }
-
-    private sealed record VisibleRun
-    {
-        public Guid Id { get; init; }
-        public int PeptideCount { get; init; }
-    }
-
-    private sealed record HitRow
-    {
-        public long Label { get; init; }
-        public Guid PeptideId { get; init; }
-        public string Sequence { get; init; } = "";
-        public Guid RunId { get; init; }
-        public string RunName { get; init; } = "";
+        return await SearchRows.DescribeAsync(c, database.Dialect, labels, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -37,5 +37,26 @@ internal static class EmbeddingRows
         return rows.ToDictionary(r => r.PeptideId, r => MemoryMarshal.Cast<byte, float>(r.Vector).ToArray());
     }
 
+    /// <summary>
+    /// Up to <paramref name="size"/> of the run's peptides after ordinal <paramref name="after"/> that have no vector yet,
+    /// in peptide order.
+    /// </summary>
+    public static async Task<IReadOnlyList<(Guid Id, string Sequence, int Ordinal)>> NextUnembeddedAsync(
+        DbConnection c, Guid runId, int after, int size, CancellationToken ct) =>
+        (await c.QueryAsync<(Guid, string, int)>(new CommandDefinition(
+            "SELECT p.id, p.sequence, p.ordinal FROM omics_peptides p WHERE p.run_id = @runId AND p.ordinal > @after " +
+            "AND NOT EXISTS (SELECT 1 FROM omics_embeddings e WHERE e.peptide_id = p.id) ORDER BY p.ordinal LIMIT @size",
+            new { runId, after, size }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
+
+    /// <summary>How many peptides the run has, and how many of them have a vector.</summary>
+    public static async Task<(int Total, int Done)> CountsAsync(DbConnection c, Guid runId, CancellationToken ct)
+    {
+        var total = await c.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM omics_peptides WHERE run_id = @runId", new { runId }, cancellationToken: ct)).ConfigureAwait(false);
+        var done = await c.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM omics_embeddings WHERE run_id = @runId", new { runId }, cancellationToken: ct)).ConfigureAwait(false);
+        return (total, done);
+    }
+
     private static byte[] ToBytes(float[] vector) => MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
 }

@@ -1,13 +1,13 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Tessera.Cli.Hosting;
 using Tessera.Data;
 using Tessera.Data.Migrations;
 using Tessera.Jobs;
+using Tessera.Jobs.Storage;
 using Tessera.Server.Hosting;
 
 namespace Tessera.Cli.Commands.Jobs;
@@ -39,6 +39,7 @@ internal static class JobsBenchCommand
             using var host = BuildHost(cli, flags, workerProcesses == 0 ? slots : 0);
             var database = host.Services.GetRequiredService<TesseraDatabase>();
             var jobs = host.Services.GetRequiredService<JobService>();
+            var statistics = host.Services.GetRequiredService<JobQueueStatistics>();
             await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(ct).ConfigureAwait(false);
 
             var n = parse.GetValue(count);
@@ -53,9 +54,9 @@ internal static class JobsBenchCommand
                 var wall = Stopwatch.StartNew();
                 if (workerProcesses == 0) await host.StartAsync(ct).ConfigureAwait(false);
                 else for (var i = 0; i < workerProcesses; i++) children.Add(StartWorker(flags, slots));
-                await WaitUntilDrainedAsync(database, ct).ConfigureAwait(false);
+                await WaitUntilDrainedAsync(statistics, ct).ConfigureAwait(false);
                 wall.Stop();
-                var span = await ProcessingSpanAsync(database, ct).ConfigureAwait(false);
+                var span = await statistics.ProcessingSpanAsync("system.noop", ct).ConfigureAwait(false);
                 var throughput = n / span.TotalSeconds;
 
                 var latencies = new List<double>();
@@ -122,26 +123,10 @@ internal static class JobsBenchCommand
         return Process.Start(info)!;
     }
 
-    private static async Task WaitUntilDrainedAsync(TesseraDatabase database, CancellationToken cancellationToken)
+    private static async Task WaitUntilDrainedAsync(JobQueueStatistics statistics, CancellationToken cancellationToken)
     {
-        while (true)
-        {
-            await using (var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var open = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "SELECT COUNT(*) FROM jobs WHERE state IN ('queued', 'running', 'retrying')", cancellationToken: cancellationToken)).ConfigureAwait(false);
-                if (open == 0) return;
-            }
+        while (await statistics.OpenCountAsync(cancellationToken).ConfigureAwait(false) > 0)
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task<TimeSpan> ProcessingSpanAsync(TesseraDatabase database, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var span = await connection.QuerySingleAsync<Span>(new CommandDefinition(
-            "SELECT MIN(started_at) AS First, MAX(finished_at) AS Last FROM jobs WHERE kind = 'system.noop'", cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return span.Last - span.First;
     }
 
     private static async Task<DateTimeOffset> WaitForStartAsync(JobService jobs, Guid id, CancellationToken cancellationToken)
@@ -160,11 +145,5 @@ internal static class JobsBenchCommand
     {
         var ratio = higherIsBetter ? value / goal : goal / value;
         return $"| {metric} | {value:0.0} | {(higherIsBetter ? "≥" : "≤")} {goal:0} | {ratio:0.00}× {(ratio >= 1 ? "(met)" : "(missed)")} |";
-    }
-
-    private sealed class Span
-    {
-        public DateTimeOffset First { get; set; }
-        public DateTimeOffset Last { get; set; }
     }
 }
