@@ -32,7 +32,7 @@ internal sealed class JobRunner(JobHandlerRegistry handlers, JobLeases leases, T
                     await Finish(JobState.Queued, new TransitionChanges { Message = $"released: worker {workerId} is stopping" }).ConfigureAwait(false);
                     break;
                 default:
-                    logger.LogWarning("Job {JobId} ({Kind}) was taken over by another worker; this worker's run is discarded.", row.Id, row.Kind);
+                    JobsLog.TakenOver(logger, row.Id, row.Kind);
                     break;
             }
         }
@@ -48,7 +48,7 @@ internal sealed class JobRunner(JobHandlerRegistry handlers, JobLeases leases, T
         }
         catch (TransientJobException e)
         {
-            logger.LogError(e, "Job {JobId} ({Kind}) failed after {Attempts} attempts.", row.Id, row.Kind, row.MaxAttempts);
+            JobsLog.RetriesExhausted(logger, row.Id, row.Kind, row.MaxAttempts, e);
             await Finish(JobState.Failed, new TransitionChanges { Error = new JobError(JobErrorCodes.RetriesExhausted, $"All {row.MaxAttempts} attempts failed; the last: {e.Message}", ClientDetail(e)) }).ConfigureAwait(false);
         }
         catch (PermanentJobException e)
@@ -58,12 +58,12 @@ internal sealed class JobRunner(JobHandlerRegistry handlers, JobLeases leases, T
         catch (Exception e) when (e is not JobLeaseLostException)
         {
             // Anything the handler did not classify is a bug or bad input: retrying would fail the same way.
-            logger.LogError(e, "Job {JobId} ({Kind}) failed with an unclassified error.", row.Id, row.Kind);
+            JobsLog.UnclassifiedFailure(logger, row.Id, row.Kind, e);
             await Finish(JobState.Failed, new TransitionChanges { Error = new JobError(JobErrorCodes.HandlerError, e.Message, ClientDetail(e)) }).ConfigureAwait(false);
         }
         catch (JobLeaseLostException)
         {
-            logger.LogWarning("Job {JobId} ({Kind}) was taken over by another worker; this worker's run is discarded.", row.Id, row.Kind);
+            JobsLog.TakenOver(logger, row.Id, row.Kind);
         }
 
         // Outcomes are written even while the worker stops: a result computed is a result kept.
@@ -72,7 +72,7 @@ internal sealed class JobRunner(JobHandlerRegistry handlers, JobLeases leases, T
         async Task Record(Task<bool> write)
         {
             if (!await write.ConfigureAwait(false))
-                logger.LogWarning("Job {JobId} ({Kind}) was taken over by another worker before this worker could record its outcome.", row.Id, row.Kind);
+                JobsLog.TakenOverBeforeOutcome(logger, row.Id, row.Kind);
         }
     }
 

@@ -35,7 +35,7 @@ internal sealed class JobWorker(
         var listener = database.Dialect == SqlDialect.Postgres
             ? Task.Run(() => PostgresWakeupListener.RunAsync(database, wakeups, options, logger, background.Token), CancellationToken.None)
             : Task.CompletedTask;
-        logger.LogInformation("Worker {WorkerId} started: {Concurrency} slot(s), kinds {Kinds}.", WorkerId, settings.Concurrency, string.Join(", ", kinds));
+        JobsLog.WorkerStarted(logger, WorkerId, settings.Concurrency, string.Join(", ", kinds));
         using var slots = new SemaphoreSlim(settings.Concurrency, settings.Concurrency);
         try
         {
@@ -52,7 +52,7 @@ internal sealed class JobWorker(
             await outcomes.ConfigureAwait(false);
             await background.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(heartbeat, listener).ConfigureAwait(false);
-            logger.LogInformation("Worker {WorkerId} stopped.", WorkerId);
+            JobsLog.WorkerStopped(logger, WorkerId);
         }
     }
 
@@ -73,7 +73,7 @@ internal sealed class JobWorker(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 slots.Release(free);
-                logger.LogWarning(e, "Worker {WorkerId} could not claim jobs; retrying in {Poll} ms.", WorkerId, options.PollInterval.TotalMilliseconds);
+                JobsLog.ClaimFailed(logger, WorkerId, options.PollInterval.TotalMilliseconds, e);
                 await Task.Delay(options.PollInterval, time, stopping).ConfigureAwait(false);
                 continue;
             }
@@ -98,7 +98,7 @@ internal sealed class JobWorker(
             catch (Exception e)
             {
                 // The outcome could not be written (e.g. the database is unreachable): the lease expires and the job runs again.
-                logger.LogError(e, "Worker {WorkerId} could not record the outcome of job {JobId}.", WorkerId, row.Id);
+                JobsLog.OutcomeNotRecorded(logger, WorkerId, row.Id, e);
             }
             finally
             {
@@ -147,7 +147,7 @@ internal sealed class JobWorker(
             }
             catch (Exception e)
             {
-                logger.LogWarning(e, "Worker {WorkerId} could not renew its leases; it tries again at the next heartbeat.", WorkerId);
+                JobsLog.RenewFailed(logger, WorkerId, e);
             }
         }
     }

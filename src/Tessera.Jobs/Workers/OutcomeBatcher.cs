@@ -41,7 +41,7 @@ internal sealed class OutcomeBatcher(JobLeases leases, ILogger logger)
             }
             catch (Exception e) when (batch.Count > 1)
             {
-                logger.LogWarning(e, "Writing {Count} job outcomes together failed; writing them one by one.", batch.Count);
+                JobsLog.BatchWriteFailed(logger, batch.Count, e);
                 foreach (var (outcome, written) in batch) await WriteAloneAsync(outcome, written).ConfigureAwait(false);
             }
             catch (Exception e)

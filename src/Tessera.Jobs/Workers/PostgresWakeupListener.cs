@@ -36,7 +36,7 @@ internal static class PostgresWakeupListener
             }
             catch (Exception e)
             {
-                logger.LogWarning(e, "The job wake-up listener lost its connection; reconnecting in {Poll} ms.", options.PollInterval.TotalMilliseconds);
+                JobsLog.WakeupListenerLost(logger, options.PollInterval.TotalMilliseconds, e);
                 try { await Task.Delay(options.PollInterval, stop).ConfigureAwait(false); }
                 catch (OperationCanceledException) { return; }
             }

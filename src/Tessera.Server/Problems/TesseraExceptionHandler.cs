@@ -5,7 +5,7 @@ using Tessera.Core.Errors;
 namespace Tessera.Server.Problems;
 
 /// <summary>Turns exceptions into problem details: Tessera's own errors keep their code and status, anything else is a logged 500.</summary>
-internal sealed class TesseraExceptionHandler(IProblemDetailsService problems, ILogger<TesseraExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class TesseraExceptionHandler(IProblemDetailsService problems, ILogger<TesseraExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -16,7 +16,7 @@ internal sealed class TesseraExceptionHandler(IProblemDetailsService problems, I
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "CLIENT_CLOSED_REQUEST", "The client closed the request.", null),
             _ => (500, ErrorCodes.InternalError, "An unexpected error occurred; it has been logged.", (IDictionary<string, object?>?)null),
         };
-        if (status >= 500) logger.LogError(exception, "Request {Method} {Path} failed", httpContext.Request.Method, httpContext.Request.Path);
+        if (status >= 500) LogFailed(httpContext.Request.Method, httpContext.Request.Path, exception);
 
         httpContext.Response.StatusCode = status;
         if (exception is TesseraException { RetryAfter: { } retryAfter })
@@ -29,4 +29,7 @@ internal sealed class TesseraExceptionHandler(IProblemDetailsService problems, I
         }
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception }).ConfigureAwait(false);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {Method} {Path} failed")]
+    private partial void LogFailed(string method, PathString path, Exception exception);
 }

@@ -11,7 +11,7 @@ namespace Tessera.Data.Migrations;
 /// advisory lock keeps two processes starting at once from applying a script twice; on SQLite the write lock
 /// taken by BEGIN IMMEDIATE does the same, and each script re-checks its row under that lock.
 /// </summary>
-public sealed class MigrationRunner(TesseraDatabase database, IEnumerable<MigrationSet> sets, ILogger<MigrationRunner> logger)
+public sealed partial class MigrationRunner(TesseraDatabase database, IEnumerable<MigrationSet> sets, ILogger<MigrationRunner> logger)
 {
     public const string ChecksumMismatchCode = "MIGRATION_CHECKSUM_MISMATCH";
 
@@ -86,7 +86,7 @@ public sealed class MigrationRunner(TesseraDatabase database, IEnumerable<Migrat
             return false;
         }
 
-        logger.LogInformation("Applying migration {Module} {Version:0000}_{Name}", module, script.Version, script.Name);
+        LogApplying(module, script.Version, script.Name);
         await connection.ExecuteAsync(new CommandDefinition(script.Sql, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO schema_migrations (module, version, name, checksum, applied_at) VALUES (@module, @version, @name, @checksum, @appliedAt)",
@@ -158,4 +158,7 @@ public sealed class MigrationRunner(TesseraDatabase database, IEnumerable<Migrat
         public string Checksum { get; init; } = "";
         public DateTimeOffset AppliedAt { get; init; }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applying migration {Module} {Version:0000}_{Name}")]
+    private partial void LogApplying(string module, int version, string name);
 }
