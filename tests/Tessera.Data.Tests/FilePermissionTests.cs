@@ -32,7 +32,7 @@ public class FilePermissionTests
     {
         using var dir = new TempDirectory();
         var root = Path.Combine(dir.Path, "data", "blobs");
-        var store = new LocalBlobStore(root, 1 << 20);
+        var store = new LocalBlobStore(root, 1 << 20, TimeProvider.System);
         var blob = await store.PutAsync(new MemoryStream("tenant data"u8.ToArray()));
 
         var path = store.PathFor(blob.Sha256);

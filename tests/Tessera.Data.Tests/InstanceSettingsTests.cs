@@ -11,7 +11,7 @@ public class InstanceSettingsTests
     public async Task Racing_processes_all_get_the_first_secret_written(string dialect)
     {
         await using var scratch = await ScratchDatabase.CreateAsync(dialect);
-        await new MigrationRunner(scratch.Database, [DataModule.Migrations], NullLogger<MigrationRunner>.Instance).MigrateAsync();
+        await new MigrationRunner(scratch.Database, [DataModule.Migrations], TimeProvider.System, NullLogger<MigrationRunner>.Instance).MigrateAsync();
         var settings = new InstanceSettings(scratch.Database, TimeProvider.System);
 
         var secrets = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => settings.GetOrCreateSecretAsync("k"))));

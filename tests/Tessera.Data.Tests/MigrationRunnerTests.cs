@@ -28,7 +28,21 @@ public class MigrationRunnerTests
         DataModule.Migrations.For(dialect == "sqlite" ? SqlDialect.Sqlite : SqlDialect.Postgres).Count + 3;
 
     private static MigrationRunner Runner(TesseraDatabase database, params MigrationSet[] sets) =>
-        new(database, sets, NullLogger<MigrationRunner>.Instance);
+        new(database, sets, TimeProvider.System, NullLogger<MigrationRunner>.Instance);
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task Applied_at_is_read_from_the_injected_clock(string dialect)
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(dialect);
+        var clock = new ManualTimeProvider();
+        var runner = new MigrationRunner(scratch.Database, [DataModule.Migrations, Widgets()], clock, NullLogger<MigrationRunner>.Instance);
+
+        await runner.MigrateAsync();
+
+        var report = await runner.GetStatusAsync();
+        Assert.All(report.Migrations, m => Assert.Equal<DateTimeOffset?>(clock.GetUtcNow(), m.AppliedAt));
+    }
 
     [Theory]
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]

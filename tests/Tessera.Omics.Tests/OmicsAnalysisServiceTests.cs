@@ -27,7 +27,7 @@ public class OmicsAnalysisServiceTests
 
     private static async Task<Guid> EmbeddedRunAsync(ScratchDatabase scratch, IEnumerable<string> sequences, bool embed = true)
     {
-        var blobs = new LocalBlobStore(Path.Combine(scratch.DataDir, "blobs"), 10 << 20);
+        var blobs = new LocalBlobStore(Path.Combine(scratch.DataDir, "blobs"), 10 << 20, TimeProvider.System);
         var upload = new OmicsUploadService(scratch.Database, blobs, new BlobReferences([new ColumnBlobReferences(scratch.Database, "omics_runs", "file_sha256")]), new ParseLimits(), TimeProvider.System);
         var fasta = string.Concat(sequences.Select((s, i) => $">r{i}\n{s}\n"));
         var run = await upload.CreateRunAsync(Owner, new OmicsUploadService.Upload(new MemoryStream(Encoding.UTF8.GetBytes(fasta)), "f.fasta", null), null);
@@ -42,7 +42,7 @@ public class OmicsAnalysisServiceTests
     }
 
     private static async Task MigrateAsync(ScratchDatabase scratch) =>
-        await new MigrationRunner(scratch.Database, [DataModule.Migrations, OmicsModule.Schema], NullLogger<MigrationRunner>.Instance).MigrateAsync();
+        await new MigrationRunner(scratch.Database, [DataModule.Migrations, OmicsModule.Schema], TimeProvider.System, NullLogger<MigrationRunner>.Instance).MigrateAsync();
 
     private static IEnumerable<string> Family(char a, char b, int count) =>
         Enumerable.Range(0, count).Select(i => new string(a, 6 + i % 5) + new string(b, 3 + i % 4));

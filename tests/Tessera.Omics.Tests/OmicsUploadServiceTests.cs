@@ -20,8 +20,8 @@ public class OmicsUploadServiceTests
 
     private static async Task<(OmicsUploadService Service, LocalBlobStore Blobs)> ServiceAsync(ScratchDatabase scratch)
     {
-        await new MigrationRunner(scratch.Database, [DataModule.Migrations, OmicsModule.Schema], NullLogger<MigrationRunner>.Instance).MigrateAsync();
-        var blobs = new LocalBlobStore(Path.Combine(scratch.DataDir, "blobs"), 10 << 20);
+        await new MigrationRunner(scratch.Database, [DataModule.Migrations, OmicsModule.Schema], TimeProvider.System, NullLogger<MigrationRunner>.Instance).MigrateAsync();
+        var blobs = new LocalBlobStore(Path.Combine(scratch.DataDir, "blobs"), 10 << 20, TimeProvider.System);
         return (new OmicsUploadService(scratch.Database, blobs, new BlobReferences([new ColumnBlobReferences(scratch.Database, "omics_runs", "file_sha256")]), new ParseLimits(), TimeProvider.System), blobs);
     }
 

@@ -19,12 +19,15 @@ public sealed partial class LocalBlobStore : IBlobStore
 
     private readonly string _objects;
     private readonly string _temp;
+    private readonly TimeProvider _time;
 
-    public LocalBlobStore(string root, long maxBlobBytes)
+    public LocalBlobStore(string root, long maxBlobBytes, TimeProvider time)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBlobBytes);
+        ArgumentNullException.ThrowIfNull(time);
         Root = Path.GetFullPath(root);
         MaxBlobBytes = maxBlobBytes;
+        _time = time;
         _objects = Path.Combine(Root, "objects");
         _temp = Path.Combine(Root, "tmp");
         PrivateFiles.CreateDirectory(_objects);
@@ -71,7 +74,7 @@ public sealed partial class LocalBlobStore : IBlobStore
                 // The same content is already stored (or was just stored by a concurrent writer): keep one copy, and
                 // make it young again so the sweeper's grace period covers this writer until it records a reference.
                 File.Delete(temp);
-                File.SetLastWriteTimeUtc(final, DateTime.UtcNow);
+                File.SetLastWriteTimeUtc(final, _time.GetUtcNow().UtcDateTime);
             }
             return new BlobRef(sha256, size);
         }
@@ -142,7 +145,7 @@ public sealed partial class LocalBlobStore : IBlobStore
     {
         foreach (var file in Directory.EnumerateFiles(_temp, "*.part"))
         {
-            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(file) > AbandonedAfter) TryDelete(file);
+            if (_time.GetUtcNow().UtcDateTime - File.GetLastWriteTimeUtc(file) > AbandonedAfter) TryDelete(file);
         }
     }
 

@@ -11,7 +11,7 @@ namespace Tessera.Omics.Demo;
 /// The demo `tessera up` seeds: the bundled peptides (see Demo/README.md) stored once as the demo user's run,
 /// embedded by the job engine, then searched once so the whole chain is shown working.
 /// </summary>
-public sealed class OmicsDemo(OmicsRunSubmission submissions, OmicsRunReader runs, OmicsSearchService search)
+public sealed class OmicsDemo(OmicsRunSubmission submissions, OmicsRunReader runs, OmicsSearchService search, TimeProvider time)
 {
     public const string RunName = "demo peptides (modlAMP)";
     public static readonly TimeSpan EmbeddingTimeout = TimeSpan.FromMinutes(5);
@@ -50,10 +50,10 @@ public sealed class OmicsDemo(OmicsRunSubmission submissions, OmicsRunReader run
 
         const string query = "GLWSKIKEVGKEAAKAAAKAAGKAALGAVSEAV";
         if (!waitForEmbedding) return new Result(run, query, null);
-        var deadline = DateTime.UtcNow + EmbeddingTimeout;
-        while (run.State != OmicsRunStates.Embedded && DateTime.UtcNow < deadline)
+        var deadline = time.GetUtcNow() + EmbeddingTimeout;
+        while (run.State != OmicsRunStates.Embedded && time.GetUtcNow() < deadline)
         {
-            await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken).ConfigureAwait(false);
             run = await runs.GetAsync(owner, run.Id, cancellationToken).ConfigureAwait(false);
         }
         if (run.State != OmicsRunStates.Embedded) return new Result(run, query, null);

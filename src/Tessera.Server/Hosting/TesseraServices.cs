@@ -27,7 +27,7 @@ public static class TesseraServices
         services.AddSingleton<AccountService>();
         services.AddSingleton<OrganizationService>();
         services.AddSingleton<IBlobStore>(sp =>
-            new LocalBlobStore(sp.GetRequiredService<DataPaths>().Blobs, sp.GetRequiredService<TesseraSettings>().MaxBlobBytes));
+            new LocalBlobStore(sp.GetRequiredService<DataPaths>().Blobs, sp.GetRequiredService<TesseraSettings>().MaxBlobBytes, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<UrlSignerProvider>();
         services.AddTesseraJobs();
         services.AddTesseraModules(modules ?? InstalledModules.All);

@@ -11,7 +11,7 @@ namespace Tessera.Data.Migrations;
 /// advisory lock keeps two processes starting at once from applying a script twice; on SQLite the write lock
 /// taken by BEGIN IMMEDIATE does the same, and each script re-checks its row under that lock.
 /// </summary>
-public sealed partial class MigrationRunner(TesseraDatabase database, IEnumerable<MigrationSet> sets, ILogger<MigrationRunner> logger)
+public sealed partial class MigrationRunner(TesseraDatabase database, IEnumerable<MigrationSet> sets, TimeProvider time, ILogger<MigrationRunner> logger)
 {
     public const string ChecksumMismatchCode = "MIGRATION_CHECKSUM_MISMATCH";
 
@@ -90,7 +90,7 @@ public sealed partial class MigrationRunner(TesseraDatabase database, IEnumerabl
         await connection.ExecuteAsync(new CommandDefinition(script.Sql, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO schema_migrations (module, version, name, checksum, applied_at) VALUES (@module, @version, @name, @checksum, @appliedAt)",
-            new { module, version = script.Version, name = script.Name, checksum = script.Checksum, appliedAt = DateTimeOffset.UtcNow },
+            new { module, version = script.Version, name = script.Name, checksum = script.Checksum, appliedAt = time.GetUtcNow() },
             transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
