@@ -194,6 +194,9 @@ public sealed class JobService
             var row = await LockAsync(connection, transaction, scope, id, cancellationToken).ConfigureAwait(false);
             if (row.StateValue != JobState.Failed)
                 throw TesseraException.Conflict(JobStateMachine.InvalidTransitionCode, $"Only failed jobs can be retried; this one is {row.State}.");
+            // The row lock above orders concurrent retries, so exactly one of them finds no retry yet.
+            if (await JobReader.RetryOfAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false) is { } retry)
+                throw TesseraException.Conflict(JobErrorCodes.AlreadyRetried, $"Job {id} was already retried as job {retry}; retry that one if it fails.");
             var request = new JobRequest(row.Kind, JsonText.Parse(row.Input))
             {
                 Priority = row.Priority,
