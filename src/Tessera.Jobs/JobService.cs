@@ -101,13 +101,27 @@ public sealed class JobService
     }
 
     /// <summary>The job's events with a sequence number above <paramref name="after"/>, oldest first.</summary>
-    public async Task<IReadOnlyList<JobEvent>> GetEventsAsync(JobScope scope, Guid id, long after = 0, int limit = 500, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<JobEvent>> GetEventsAsync(JobScope scope, Guid id, long after = 0, int limit = 500, CancellationToken cancellationToken = default) =>
+        (await FollowEventsAsync(scope, id, after, limit, cancellationToken).ConfigureAwait(false)).Events;
+
+    /// <summary>
+    /// The job's events above <paramref name="after"/>, and whether the job was terminal before they were read.
+    /// The job's state is read first: a terminal state commits together with the job's last event, so when it
+    /// reads terminal the events read after it include that last event, and a follower that stops on an empty
+    /// page of a terminal job has missed nothing.
+    /// </summary>
+    public async Task<JobEventPage> FollowEventsAsync(JobScope scope, Guid id, long after = 0, int limit = 500, CancellationToken cancellationToken = default)
     {
         if (limit is < 1 or > 5000) throw TesseraException.Validation("limit must be from 1 to 5000.");
         await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (await JobReader.GetRowAsync(connection, null, id, scope, cancellationToken).ConfigureAwait(false) is null) throw TesseraException.NotFound("job");
-        return await JobReader.EventsAsync(connection, id, after, limit, cancellationToken).ConfigureAwait(false);
+        var row = await JobReader.GetRowAsync(connection, null, id, scope, cancellationToken).ConfigureAwait(false) ?? throw TesseraException.NotFound("job");
+        if (BetweenStateAndEventReads is { } hook) await hook(id, after).ConfigureAwait(false);
+        var events = await JobReader.EventsAsync(connection, id, after, limit, cancellationToken).ConfigureAwait(false);
+        return new JobEventPage(events, row.StateValue.IsTerminal());
     }
+
+    /// <summary>Test seam: runs between the state read and the events read of <see cref="FollowEventsAsync"/> (job id, after).</summary>
+    internal Func<Guid, long, Task>? BetweenStateAndEventReads { get; set; }
 
     /// <summary>
     /// Cancels a job: one that has not started (queued, retrying, waiting) ends cancelled at once; a running one
@@ -173,6 +187,9 @@ public sealed class JobService
             var row = await LockAsync(connection, transaction, scope, id, cancellationToken).ConfigureAwait(false);
             if (row.StateValue != JobState.Failed)
                 throw TesseraException.Conflict(JobStateMachine.InvalidTransitionCode, $"Only failed jobs can be retried; this one is {row.State}.");
+            // The row lock above orders concurrent retries, so exactly one of them finds no retry yet.
+            if (await JobReader.RetryOfAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false) is { } retry)
+                throw TesseraException.Conflict(JobErrorCodes.AlreadyRetried, $"Job {id} was already retried as job {retry}; retry that one if it fails.");
             var request = new JobRequest(row.Kind, JsonText.Parse(row.Input))
             {
                 Priority = row.Priority,

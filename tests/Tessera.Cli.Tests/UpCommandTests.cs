@@ -1,68 +1,74 @@
 using System.Diagnostics;
-using System.Net;
+using System.Globalization;
+using System.Net.Http.Headers;
 using Tessera.Testing;
+using Tessera.Testing.Contracts;
 
 namespace Tessera.Cli.Tests;
 
-public class UpCommandTests
+/// <summary>
+/// One real <c>tessera up</c> process per dialect, and everything a client does beside it: every GET route of the
+/// running server held to its OpenAPI document, every export format through the API and the CLI, and the success
+/// path of each CLI verb that has no test of its own elsewhere. One process start keeps it fast.
+/// </summary>
+public partial class UpCommandTests
 {
     [Theory]
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
-    public async Task Up_serves_health_probes_and_a_loopback_demo_token_and_cli_tokens_work_until_revoked(string dialect)
+    public async Task Up_serves_every_route_and_export_and_every_cli_verb_succeeds_beside_it(string dialect)
     {
         await using var scratch = await ScratchDatabase.CreateAsync(dialect);
         var port = CliProcess.FreePort();
-        using var server = Process.Start(CliProcess.StartInfo("up", "--data-dir", scratch.DataDir, "--database", scratch.Target, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
+        using var server = Process.Start(CliProcess.StartInfo("up", "--data-dir", scratch.DataDir, "--database", scratch.Target, "--port", port.ToString(CultureInfo.InvariantCulture)))!;
         var output = server.StandardOutput.ReadToEndAsync();
+        var serverUrl = $"http://127.0.0.1:{port}";
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            using var http = new HttpClient { BaseAddress = new Uri(serverUrl) };
             await CliProcess.WaitForHealthAsync(http, server);
-            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode);
 
             // The demo token is written beside the data once the server is up, and works from loopback.
             var demoFile = Path.Combine(scratch.DataDir, "demo-token");
             for (var i = 0; i < 300 && !File.Exists(demoFile); i++) await Task.Delay(100);
             var demo = (await File.ReadAllTextAsync(demoFile)).Trim();
-            Assert.Equal(HttpStatusCode.OK, (await Me(http, demo)).StatusCode);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", demo);
+            var contract = OpenApiContract.Parse(await http.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)));
+            var api = new ContractClient(http, contract);
+            var run = await DemoRunAsync(api);
 
-            // The export client explains a missing token, an unknown run and a bad token in plain words.
-            var serverUrl = $"http://127.0.0.1:{port}";
-            var outFile = Path.Combine(scratch.DataDir, "export.json");
-            var noToken = await CliProcess.RunAsync("omics", "export", Guid.CreateVersion7().ToString(), "--server", serverUrl, "--out", outFile);
-            Assert.Equal(1, noToken.ExitCode);
-            Assert.Contains("No API token", noToken.Error, StringComparison.Ordinal);
-            var unknownRun = await CliProcess.RunAsync("omics", "export", Guid.CreateVersion7().ToString(), "--server", serverUrl, "--demo", "--data-dir", scratch.DataDir, "--out", outFile);
-            Assert.Equal(1, unknownRun.ExitCode);
-            Assert.Contains("was not found", unknownRun.Error, StringComparison.Ordinal);
-            var badToken = await CliProcess.RunAsync("omics", "export", Guid.CreateVersion7().ToString(), "--server", serverUrl, "--token", "tsr_nope", "--out", outFile);
-            Assert.Contains("refused the token", badToken.Error, StringComparison.Ordinal);
-            Assert.False(File.Exists(outFile));
+            await EveryExportFormatAsync(api, scratch, serverUrl, run);
+            await EveryGetRouteAsync(api, scratch, run);
+            Assert.Empty(contract.Operations.Where(o => o.StartsWith("GET ", StringComparison.Ordinal)).Except(api.Exercised));
 
-            // A token made by the CLI works against the running server until the CLI revokes it.
-            string[] data = ["--data-dir", scratch.DataDir, "--database", scratch.Target];
-            var created = await CliProcess.RunAsync(["token", "create", "--user", "ops@example.com", "--org", "ops", "--expires", "7d", .. data]);
-            Assert.Equal(0, created.ExitCode);
-            var token = created.Output.Trim().Split('\n')[^1];
-            Assert.StartsWith("tsr_", token, StringComparison.Ordinal);
-            Assert.Equal(HttpStatusCode.OK, (await Me(http, token)).StatusCode);
-            Assert.Equal(0, (await CliProcess.RunAsync(["token", "revoke", token, .. data])).ExitCode);
-            var revoked = await Me(http, token);
-            Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
-            Assert.Contains("TOKEN_REVOKED", await revoked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            await ExportClientErrorsAsync(scratch, serverUrl);
+            await PasswordSetByTheCliSignsInAsync(http, scratch);
+            await TokensMadeByTheCliWorkUntilRevokedAsync(http, scratch);
+            await EmbedAndIndexFilesAsync(scratch);
+            await JobsBenchAsync(scratch);
         }
         finally
         {
             server.Kill(entireProcessTree: true);
             await server.WaitForExitAsync();
         }
-        Assert.Contains($"http://127.0.0.1:{port}", await output, StringComparison.Ordinal);
+        Assert.Contains(serverUrl, await output, StringComparison.Ordinal);
     }
+
+    /// <summary>The data options every operator verb takes, pointing at the running server's data.</summary>
+    private static string[] Data(ScratchDatabase scratch) => ["--data-dir", scratch.DataDir, "--database", scratch.Target];
 
     private static Task<HttpResponseMessage> Me(HttpClient http, string token)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/v1/me", UriKind.Relative));
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return http.SendAsync(request);
+    }
+
+    /// <summary>Fails with the verb's output unless it exited 0; returns its standard output.</summary>
+    private static async Task<string> SucceedsAsync(Task<(int ExitCode, string Output, string Error)> run)
+    {
+        var (exitCode, stdout, stderr) = await run;
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{stdout}\n{stderr}");
+        return stdout;
     }
 }

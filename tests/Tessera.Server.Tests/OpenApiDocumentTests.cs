@@ -85,6 +85,22 @@ public class OpenApiDocumentTests
         Assert.Contains("file", form["required"]!.AsArray().Select(r => r!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task The_search_request_says_it_takes_exactly_one_of_a_sequence_and_a_peptide()
+    {
+        await using var app = await TesseraAppFactory.CreateAsync("sqlite");
+        var contract = await DocumentAsync(app.CreateClient());
+        const string search = "POST /api/v1/omics/search";
+        var peptide = Guid.NewGuid();
+
+        Assert.Empty(contract.CheckRequest(search, """{"sequence":"KLAKLAK"}"""));
+        Assert.Empty(contract.CheckRequest(search, $$"""{"peptide_id":"{{peptide}}","k":3}"""));
+        Assert.Empty(contract.CheckRequest(search, $$"""{"sequence":null,"peptide_id":"{{peptide}}"}"""));
+        Assert.NotEmpty(contract.CheckRequest(search, $$"""{"sequence":"KLAKLAK","peptide_id":"{{peptide}}"}"""));
+        Assert.NotEmpty(contract.CheckRequest(search, """{"sequence":null,"peptide_id":null}"""));
+        Assert.NotEmpty(contract.CheckRequest(search, """{"k":3}"""));
+    }
+
     [Theory]
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task A_number_sent_as_a_string_is_refused(string dialect)

@@ -170,7 +170,8 @@ public sealed class TokenService(TesseraDatabase database, TimeProvider time)
     private async Task RevokeAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction t, Guid id, AuditActor actor, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await IdentityRepository.RevokeTokenAsync(c, t, id, now, cancellationToken).ConfigureAwait(false);
+        // Revoking a revoked token changes nothing, so it is not recorded again.
+        if (await IdentityRepository.RevokeTokenAsync(c, t, id, now, cancellationToken).ConfigureAwait(false) == 0) return;
         await AuditLog.RecordAsync(c, t, actor, now, "token.revoke", "api_token", id.ToString(), null, cancellationToken).ConfigureAwait(false);
     }
 

@@ -49,16 +49,16 @@ internal static class JobEventStream
                     }
                     nextCheck = time.GetUtcNow() + options.StreamRecheck;
                 }
-                var events = await jobs.GetEventsAsync(scope, id, last, 500, cancellationToken).ConfigureAwait(false);
-                foreach (var e in events)
+                var page = await jobs.FollowEventsAsync(scope, id, last, 500, cancellationToken).ConfigureAwait(false);
+                foreach (var e in page.Events)
                 {
                     await http.Response.WriteAsync($"id: {e.Seq}\nevent: {e.Type}\ndata: {JsonSerializer.Serialize(e, json)}\n\n", cancellationToken).ConfigureAwait(false);
                     last = e.Seq;
                 }
                 await http.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
-                if (events.Count > 0) continue;
-                // A job's last event is written with its terminal state, so once it is terminal nothing more comes.
-                if ((await jobs.GetAsync(scope, id, cancellationToken).ConfigureAwait(false)).State.IsTerminal()) return;
+                if (page.Events.Count > 0) continue;
+                // The state was read before the events: terminal then means the last event was in this (empty) page's reach.
+                if (page.JobWasTerminal) return;
                 await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -15,6 +15,11 @@ internal static class JobReader
             $"SELECT {JobRow.Columns} FROM jobs WHERE id = @id {scope.Sql()}", parameters, transaction, cancellationToken: cancellationToken));
     }
 
+    /// <summary>The job created by retrying <paramref name="id"/>, if there is one.</summary>
+    public static Task<Guid?> RetryOfAsync(DbConnection connection, DbTransaction? transaction, Guid id, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+            "SELECT id FROM jobs WHERE retry_of = @id LIMIT 1", new { id }, transaction, cancellationToken: cancellationToken));
+
     /// <summary>The scope's jobs, newest first, without their inputs (<see cref="JobRow.ColumnsWithoutInput"/>).</summary>
     public static async Task<IReadOnlyList<JobRow>> ListAsync(DbConnection connection, JobScope scope, JobListQuery query, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using Tessera.Core.Errors;
 using Tessera.Core.Identity;
+using Tessera.Core.Json;
 using Tessera.Data;
 using Tessera.Omics.Chemistry;
 using Tessera.Omics.Embedding;
@@ -22,7 +23,8 @@ public sealed class OmicsSearchService(TesseraDatabase database, VectorCollectio
     /// <summary>The vector collection of peptide embeddings.</summary>
     public const string CollectionName = "omics";
 
-    public sealed record Request(string? Sequence, Guid? PeptideId, int K = 10, IReadOnlyList<Guid>? RunIds = null, string? Embedder = null);
+    [ExactlyOneOf(nameof(Sequence), nameof(PeptideId))]
+    public sealed record Request(string? Sequence = null, Guid? PeptideId = null, int K = 10, IReadOnlyList<Guid>? RunIds = null, string? Embedder = null);
 
     public sealed record Hit(double Score, Guid PeptideId, string Sequence, Guid RunId, string RunName);
 

@@ -11,5 +11,6 @@ internal static class OpenApiSetup
             options.AddOperationTransformer<BearerSecuritySchemeTransformer>();
             options.AddSchemaTransformer(FreeFormJsonSchemaTransformer.TransformAsync);
             options.AddSchemaTransformer(TimestampSchemaTransformer.TransformAsync);
+            options.AddSchemaTransformer(ExactlyOneOfSchemaTransformer.TransformAsync);
         });
 }

@@ -37,6 +37,12 @@ public sealed class ContractClient(HttpClient client, OpenApiContract contract)
         var declared = contract.Statuses(operation);
         Assert.True(declared.Contains(status), $"{operation} answered {status}, which the document does not declare ({string.Join(", ", declared)}).");
         exercised.TryAdd(operation, 0);
+        if (status is >= 200 and < 300 && content?.Headers.ContentType?.MediaType == "application/json")
+        {
+            // What the server accepts, its document must admit: else a client validating against it cannot send it.
+            var refused = contract.CheckRequest(operation, await content.ReadAsStringAsync().ConfigureAwait(false));
+            Assert.True(refused.Count == 0, $"{operation} at {path} accepted ({status}) a body its request schema refuses:\n{string.Join("\n", refused)}");
+        }
 
         JsonNode? json = null;
         if (mediaType is not null && JsonMediaTypes.Contains(mediaType))

@@ -62,6 +62,28 @@ public sealed class OpenApiContract
         return problems;
     }
 
+    /// <summary>The problems with <paramref name="body"/> as the JSON request body of <paramref name="operation"/>; empty when it conforms (or none is declared).</summary>
+    public IReadOnlyList<string> CheckRequest(string operation, string body)
+    {
+        var declared = RequestSchema(operation);
+        if (declared is null) return [];
+        var problems = new List<string>();
+        var results = JsonSchema.FromText(declared.ToJsonString()).Evaluate(JsonNode.Parse(body), new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
+        if (!results.IsValid)
+        {
+            Failures(results, $"{operation} request", problems);
+            if (problems.Count == 0) problems.Add($"{operation} request: the body does not match its schema.");
+        }
+        return problems;
+    }
+
+    /// <summary>The JSON request body schema of an operation, with the document's components as <c>$defs</c>.</summary>
+    public JsonObject? RequestSchema(string operation)
+    {
+        var (method, path) = Split(operation);
+        return document["paths"]?[path]?[method]?["requestBody"]?["content"]?["application/json"]?["schema"] is { } schema ? WithDefinitions(schema) : null;
+    }
+
     /// <summary>The errors of failed evaluations, skipping those under one that passed (a oneOf's other branches).</summary>
     private static void Failures(EvaluationResults node, string where, List<string> problems)
     {
@@ -76,7 +98,12 @@ public sealed class OpenApiContract
     {
         var (method, path) = Split(operation);
         var schema = document["paths"]?[path]?[method]?["responses"]?[status.ToString(System.Globalization.CultureInfo.InvariantCulture)]?["content"]?[mediaType]?["schema"];
-        if (schema is null) return null;
+        return schema is null ? null : WithDefinitions(schema);
+    }
+
+    /// <summary>A copy of <paramref name="schema"/> that validates on its own: the components as <c>$defs</c>, references pointed at them.</summary>
+    private JsonObject WithDefinitions(JsonNode schema)
+    {
         var root = Standalone(schema.DeepClone()).AsObject();
         root["$defs"] = Standalone(schemas.DeepClone());
         return root;

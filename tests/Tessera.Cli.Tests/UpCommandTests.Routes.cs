@@ -1,0 +1,107 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Tessera.Core.Numerics;
+using Tessera.Data;
+using Tessera.Omics.Demo;
+using Tessera.Omics.Export;
+using Tessera.Server.Endpoints;
+using Tessera.Server.Hosting;
+using Tessera.Testing;
+using Tessera.Testing.Contracts;
+using static Tessera.Testing.JobPolling;
+
+namespace Tessera.Cli.Tests;
+
+public partial class UpCommandTests
+{
+    private sealed record DemoRun(string Id, string JobId, string FileSha256, int PeptideCount, int Dimension);
+
+    /// <summary>The run <c>tessera up</c> seeds, once its embedding job has finished.</summary>
+    private static async Task<DemoRun> DemoRunAsync(ContractClient api)
+    {
+        JsonNode? run = null;
+        for (var i = 0; i < 600 && run is null; i++)
+        {
+            run = (await api.GetAsync("GET /api/v1/omics/runs", "/api/v1/omics/runs")).Value.AsArray()
+                .SingleOrDefault(r => r!["name"]!.GetValue<string>() == OmicsDemo.RunName);
+            if (run is null) await Task.Delay(100);
+        }
+        Assert.NotNull(run);
+        var job = await WaitForJobAsync(api.Http, run["job_id"]!.GetValue<string>(), TimeSpan.FromMinutes(5));
+        Assert.Equal("succeeded", job.GetProperty("state").GetString());
+        var embedded = (await api.GetAsync("GET /api/v1/omics/runs/{id}", $"/api/v1/omics/runs/{run["id"]}")).Value;
+        Assert.Equal("embedded", embedded["state"]!.GetValue<string>());
+        return new DemoRun(
+            embedded["id"]!.GetValue<string>(), embedded["job_id"]!.GetValue<string>(), embedded["file_sha256"]!.GetValue<string>(),
+            embedded["peptide_count"]!.GetValue<int>(), embedded["embedder_dimension"]!.GetValue<int>());
+    }
+
+    /// <summary>Each export format from the API, held to the document, and the same from <c>tessera omics export</c>.</summary>
+    private static async Task EveryExportFormatAsync(ContractClient api, ScratchDatabase scratch, string serverUrl, DemoRun run)
+    {
+        foreach (var format in OmicsExportService.Formats)
+        {
+            var path = $"/api/v1/omics/runs/{run.Id}/export?format={format}";
+            await api.GetAsync("GET /api/v1/omics/runs/{id}/export", path);
+            var fromApi = await api.Http.GetByteArrayAsync(new Uri(path, UriKind.Relative));
+            var file = Path.Combine(scratch.DataDir, "export." + format);
+            var said = await SucceedsAsync(CliProcess.RunAsync("omics", "export", run.Id, "--format", format, "--server", serverUrl, "--demo", "--data-dir", scratch.DataDir, "--out", file));
+            Assert.Contains($"Wrote {new FileInfo(file).Length} bytes to {file}.", said, StringComparison.Ordinal);
+            var fromCli = await File.ReadAllBytesAsync(file);
+            switch (format)
+            {
+                case "npy":
+                    Assert.Equal(fromApi, fromCli);
+                    Assert.Equal((run.PeptideCount, run.Dimension), Npy.Read(file).Matrix);
+                    break;
+                case "csv":
+                    Assert.Equal(fromApi, fromCli);
+                    var lines = File.ReadAllLines(file);
+                    Assert.Equal(run.PeptideCount + 1, lines.Length);
+                    Assert.All(lines, line => Assert.Equal(lines[0].Split(',').Length, line.Split(',').Length));
+                    break;
+                default:
+                    // The JSON header carries its creation time, so the two copies differ there and only there.
+                    var (a, b) = (JsonNode.Parse(fromApi)!.AsObject(), JsonNode.Parse(fromCli)!.AsObject());
+                    a.Remove("created_at");
+                    b.Remove("created_at");
+                    Assert.True(JsonNode.DeepEquals(a, b), "the CLI's JSON export differs from the API's");
+                    var peptides = b["peptides"]!.AsArray();
+                    Assert.Equal(run.PeptideCount, peptides.Count);
+                    Assert.All(peptides, p => Assert.Equal(run.Dimension, p!["embedding"]!.AsArray().Count));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Every GET route the running server has, with the demo run's real ids, each answer held to the document.</summary>
+    private static async Task EveryGetRouteAsync(ContractClient api, ScratchDatabase scratch, DemoRun run)
+    {
+        var orgId = (await api.GetAsync("GET /api/v1/me", "/api/v1/me")).Value["org_id"]!.GetValue<string>();
+        Assert.Contains((await api.GetAsync("GET /api/v1/orgs", "/api/v1/orgs")).Value.AsArray(), o => o!["id"]!.GetValue<string>() == orgId);
+        Assert.NotEmpty((await api.GetAsync("GET /api/v1/orgs/{orgId}/members", $"/api/v1/orgs/{orgId}/members")).Value.AsArray());
+        Assert.NotEmpty((await api.GetAsync("GET /api/v1/tokens", "/api/v1/tokens")).Value.AsArray());
+
+        Assert.Contains((await api.GetAsync("GET /api/v1/jobs", "/api/v1/jobs")).Value.AsArray(), j => j!["id"]!.GetValue<string>() == run.JobId);
+        await api.GetAsync("GET /api/v1/jobs/{id}", $"/api/v1/jobs/{run.JobId}");
+        var events = (await api.GetAsync("GET /api/v1/jobs/{id}/events", $"/api/v1/jobs/{run.JobId}/events")).Value.AsArray();
+        var stream = await api.GetAsync("GET /api/v1/jobs/{id}/events/stream", $"/api/v1/jobs/{run.JobId}/events/stream");
+        Assert.Equal("text/event-stream", stream.MediaType);
+        Assert.Contains($"id: {events[^1]!["seq"]}\n", stream.Body, StringComparison.Ordinal);
+
+        var summary = (await api.GetAsync("GET /api/v1/omics/runs/{id}/summary", $"/api/v1/omics/runs/{run.Id}/summary")).Value;
+        Assert.Equal(run.PeptideCount, summary["peptide_count"]!.GetValue<int>());
+
+        // Blob downloads take a URL signed with the deployment's key, which lives in its database.
+        var signer = new UrlSignerProvider(new InstanceSettings(scratch.Database, TimeProvider.System), TimeProvider.System);
+        var blob = await api.GetAsync("GET /api/v1/blobs/{sha256}", await BlobEndpoints.SignDownloadAsync(signer, Guid.Parse(orgId), run.FileSha256, TimeSpan.FromMinutes(5)));
+        Assert.Equal(run.FileSha256, Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(blob.Body))));
+
+        // Outside the document: probes, metrics, the document itself and its reference page.
+        foreach (var path in new[] { "/healthz", "/readyz", "/metrics", "/openapi/v1.json", "/api/reference" })
+        {
+            using var response = await api.Http.GetAsync(new Uri(path, UriKind.Relative));
+            Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode}");
+        }
+    }
+}
