@@ -34,6 +34,12 @@ public sealed record JobsOptions
     /// <summary>Most running jobs per organization across all workers; 0 for no quota.</summary>
     public int OrgMaxRunning { get; init; }
 
+    /// <summary>
+    /// Whether a claim serves the organization that has run least recently among those waiting (on by default, so
+    /// one organization's backlog cannot starve the others); off, jobs run in plain priority order.
+    /// </summary>
+    public bool FairShare { get; init; } = true;
+
     /// <summary>Most running jobs per kind across all workers (<c>jobs:kind_limits:&lt;kind&gt;</c>); absent kinds are unlimited.</summary>
     public IReadOnlyDictionary<string, int> KindLimits { get; init; } = new Dictionary<string, int>();
 
@@ -59,6 +65,7 @@ public sealed record JobsOptions
             BackoffMax = Milliseconds(section, "backoff_max_ms", defaults.BackoffMax),
             MaxInputBytes = Int(section, "max_input_bytes", defaults.MaxInputBytes, 1),
             OrgMaxRunning = Int(section, "org_max_running", 0, 0),
+            FairShare = Bool(section, "fair_share", defaults.FairShare),
             StreamsPerToken = Int(section, "streams_per_token", defaults.StreamsPerToken, 1),
             StreamRecheck = Milliseconds(section, "stream_recheck_ms", defaults.StreamRecheck),
             KindLimits = section.GetSection("kind_limits").GetChildren()
@@ -80,6 +87,15 @@ public sealed record JobsOptions
         var text = section[key];
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value <= 0)
             throw TesseraException.Validation($"Setting 'jobs:{key}' is '{text}', but must be a positive number.");
+        return value;
+    }
+
+    private static bool Bool(IConfiguration section, string key, bool fallback)
+    {
+        var text = section[key];
+        if (string.IsNullOrWhiteSpace(text)) return fallback;
+        if (!bool.TryParse(text, out var value))
+            throw TesseraException.Validation($"Setting 'jobs:{key}' is '{text}', but must be true or false.");
         return value;
     }
 

@@ -18,12 +18,15 @@ public class OmicsUploadServiceTests
 {
     private static readonly Principal Owner = new(Guid.CreateVersion7(), Guid.CreateVersion7(), Roles.PermissionsOf(Roles.Member));
 
-    private static async Task<(OmicsUploadService Service, LocalBlobStore Blobs)> ServiceAsync(ScratchDatabase scratch)
+    private static async Task<(OmicsUploadService Service, LocalBlobStore Blobs)> ServiceAsync(
+        ScratchDatabase scratch, int rowsPerTransaction = OmicsUploadService.DefaultRowsPerTransaction)
     {
         await new MigrationRunner(scratch.Database, [DataModule.Migrations, OmicsModule.Schema], TimeProvider.System, NullLogger<MigrationRunner>.Instance).MigrateAsync();
         var blobs = new LocalBlobStore(Path.Combine(scratch.DataDir, "blobs"), 10 << 20, TimeProvider.System);
-        return (new OmicsUploadService(scratch.Database, blobs, new BlobReferences([new ColumnBlobReferences(scratch.Database, "omics_runs", "file_sha256")]), new ParseLimits(), TimeProvider.System), blobs);
+        return (new OmicsUploadService(scratch.Database, blobs, new BlobReferences([new ColumnBlobReferences(scratch.Database, "omics_runs", "file_sha256")]), new ParseLimits(), TimeProvider.System, rowsPerTransaction), blobs);
     }
+
+    private const string FiveRecords = ">a\nKLAKLAK\n>b\nGIGKFLHS\n>c\nKLAKLAK\n>d\nAAAAA\n>e\nGIGKFLHS\n";
 
     private static OmicsUploadService.Upload File(string text, string name = "peptides.fasta") =>
         new(new MemoryStream(Encoding.UTF8.GetBytes(text)), name, null);
@@ -84,16 +87,42 @@ public class OmicsUploadServiceTests
 
     [Theory]
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
-    public async Task A_failure_inside_the_transaction_stores_no_rows_and_no_blob(string dialect)
+    public async Task A_failure_after_the_batches_were_stored_leaves_no_rows_and_no_blob(string dialect)
     {
         await using var scratch = await ScratchDatabase.CreateAsync(dialect);
-        var (service, blobs) = await ServiceAsync(scratch);
+        var (service, blobs) = await ServiceAsync(scratch, rowsPerTransaction: 2);
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            service.CreateRunAsync(Owner, File(">a\nKLAK\n"), (_, _, _) => throw new InvalidOperationException("enqueue failed")));
+            service.CreateRunAsync(Owner, File(FiveRecords), (_, _, _) => throw new InvalidOperationException("enqueue failed")));
         await using var c = await scratch.Database.OpenConnectionAsync();
         Assert.Equal(0, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM omics_runs"));
+        Assert.Equal(0, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM omics_peptides"));
         Assert.Equal(0, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM omics_records"));
         Assert.Empty(Directory.GetFiles(Path.Combine(blobs.Root, "objects"), "*", SearchOption.AllDirectories));
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task Records_are_committed_in_bounded_batches_and_the_run_is_hidden_until_all_are_stored(string dialect)
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(dialect);
+        var (service, _) = await ServiceAsync(scratch, rowsPerTransaction: 2);
+        long recordsSeenOutside = -1;
+        IReadOnlyList<OmicsRun>? runsSeenOutside = null;
+
+        var run = await service.CreateRunAsync(Owner, File(FiveRecords), async (_, _, pending) =>
+        {
+            // Runs in the last transaction: another connection already sees the batches, but not the run.
+            await using var outside = await scratch.Database.OpenConnectionAsync();
+            recordsSeenOutside = await outside.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM omics_records");
+            runsSeenOutside = await OmicsRepository.ListOwnedRunsAsync(outside, Owner, default);
+            return pending;
+        });
+
+        Assert.Equal(5, recordsSeenOutside);
+        Assert.Empty(runsSeenOutside!);
+        await using var c = await scratch.Database.OpenConnectionAsync();
+        Assert.Equal(OmicsRunStates.Parsed, (await OmicsRepository.FindOwnedRunAsync(c, Owner, run.Id, default))!.State);
+        Assert.Equal(3, (await OmicsRepository.ListPeptidesAsync(c, run.Id, default)).Count);
     }
 
     [Theory]

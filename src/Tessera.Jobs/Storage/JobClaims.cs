@@ -7,19 +7,23 @@ namespace Tessera.Jobs.Storage;
 
 /// <summary>
 /// Takes claimable jobs for one worker, atomically. PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c> in a CTE that also
-/// updates and logs them, in one statement. SQLite: a select and an update inside BEGIN IMMEDIATE, which holds
-/// the database's write lock, so no two claimers see the same rows.
+/// updates and logs them, in one statement. SQLite: selects and updates inside BEGIN IMMEDIATE, which holds the
+/// database's write lock, so no two claimers see the same rows.
+/// Fair share (the default): a claim serves the waiting organizations in turn, least recently served first, each
+/// one's jobs in priority order, and moves the organizations it served to the back (<c>job_org_turns</c>).
+/// PostgreSQL claimers then take an advisory lock first, so two never compute the same turn order.
 /// Concurrency limits (per kind, per organization) count running jobs at claim time; when any applies, a claim
-/// takes one job at a time and PostgreSQL claimers take an advisory lock first, so the counts are exact.
+/// takes one job at a time under the same advisory lock, so the counts are exact.
 /// </summary>
 internal sealed class JobClaims(JobWrites writes, JobsOptions options, TimeProvider time)
 {
-    private const long LimitedClaimLockKey = 0x7E55E7A_0002;
+    private const long SerializedClaimLockKey = 0x7E55E7A_0002;
 
     public async Task<IReadOnlyList<JobRow>> ClaimAsync(string workerId, IReadOnlyCollection<string> kinds, int max, CancellationToken cancellationToken)
     {
         if (kinds.Count == 0 || max <= 0) return [];
         var limited = options.OrgMaxRunning > 0 || kinds.Any(options.KindLimits.ContainsKey);
+        var queries = new ClaimQueries(writes.Dialect, limited);
         // The clock is read once the claim holds its locks (SQLite's write lock, PostgreSQL's advisory lock): read
         // before, a claimer that waited behind a dependency's completion would give the dependent a start time
         // earlier than that dependency's finish.
@@ -38,24 +42,22 @@ internal sealed class JobClaims(JobWrites writes, JobsOptions options, TimeProvi
             parameters.Add("kinds", writes.Dialect.ListValue(kinds));
             return parameters;
         }
-        var candidates = $"""
-            SELECT c.id AS picked_id, c.state AS previous_state FROM jobs c
-            WHERE c.state IN ('queued', 'retrying') AND c.run_at <= @now AND {writes.Dialect.InList("c.kind", "kinds")}
-            {(limited ? LimitsClause() : "")}
-            ORDER BY c.priority DESC, c.run_at, c.id
-            LIMIT @batch
-            """;
         return await writes.InTransactionAsync(async (connection, transaction) =>
         {
             if (writes.Dialect == SqlDialect.Postgres)
             {
                 await RelaxDurabilityAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                if (limited)
-                    await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = LimitedClaimLockKey }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                return await ClaimOnPostgresAsync(connection, transaction, candidates, Parameters(time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                if (limited || options.FairShare)
+                    await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = SerializedClaimLockKey }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                var picked = options.FairShare ? queries.FairLockedOnPostgres : $"{queries.ByPriority} FOR UPDATE SKIP LOCKED";
+                return await ClaimOnPostgresAsync(connection, transaction, picked, options.FairShare, Parameters(time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
             }
             var now = time.GetUtcNow();
-            return await ClaimOnSqliteAsync(connection, transaction, candidates, Parameters(now), now, cancellationToken).ConfigureAwait(false);
+            var parameters = Parameters(now);
+            var pickedRows = options.FairShare
+                ? await PickInTurnsOnSqliteAsync(connection, transaction, queries, parameters, limited ? 1 : max, cancellationToken).ConfigureAwait(false)
+                : (await connection.QueryAsync<PickedRow>(new CommandDefinition(queries.ByPriority, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+            return await ClaimOnSqliteAsync(connection, transaction, pickedRows, parameters, now, cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -65,11 +67,11 @@ internal sealed class JobClaims(JobWrites writes, JobsOptions options, TimeProvi
         """;
 
     private static async Task<IReadOnlyList<JobRow>> ClaimOnPostgresAsync(
-        DbConnection connection, DbTransaction transaction, string candidates, DynamicParameters parameters, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, string picked, bool fairShare, DynamicParameters parameters, CancellationToken cancellationToken)
     {
         var rows = await connection.QueryAsync<JobRow>(new CommandDefinition(
             $"""
-            WITH picked AS ({candidates} FOR UPDATE SKIP LOCKED),
+            WITH picked AS ({picked}),
             claimed AS (
                 UPDATE jobs SET {ClaimSet}
                 FROM picked WHERE jobs.id = picked.picked_id
@@ -77,17 +79,52 @@ internal sealed class JobClaims(JobWrites writes, JobsOptions options, TimeProvi
             logged AS (
                 INSERT INTO job_events (job_id, seq, type, from_state, to_state, message, data, created_at)
                 SELECT id, eventseq, 'state', previous_state, 'running', @message, NULL, @now FROM claimed)
+            {(fairShare ? TakeTurnsOnPostgres : "")}
             SELECT * FROM claimed
             """,
             parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.AsList();
     }
 
-    private static async Task<IReadOnlyList<JobRow>> ClaimOnSqliteAsync(
-        DbConnection connection, DbTransaction transaction, string candidates, DynamicParameters parameters, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>A fair claim moves the organizations it served behind every other one, keeping their relative order, so turns rotate.</summary>
+    private const string TakeTurnsOnPostgres = """
+        , served AS (
+            SELECT t.owner_org_id, ROW_NUMBER() OVER (ORDER BY t.last_turn, t.owner_org_id) AS position FROM job_org_turns t
+            WHERE t.owner_org_id IN (SELECT p.picked_org_id FROM picked p JOIN claimed ON claimed.id = p.picked_id)),
+        turned AS (
+            UPDATE job_org_turns t SET last_turn = (SELECT MAX(last_turn) FROM job_org_turns) + served.position
+            FROM served WHERE t.owner_org_id = served.owner_org_id)
+        """;
+
+    /// <summary>
+    /// Round robin over the waiting organizations in turn order: each one's first job, then each one's second,
+    /// until the batch is full. Moves the organizations served to the back, keeping their relative order.
+    /// </summary>
+    private static async Task<List<PickedRow>> PickInTurnsOnSqliteAsync(
+        DbConnection connection, DbTransaction transaction, ClaimQueries queries, DynamicParameters parameters, int batch, CancellationToken cancellationToken)
     {
-        var picked = (await connection.QueryAsync<PickedRow>(new CommandDefinition(
-            candidates, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+        var organizations = (await connection.QueryAsync<OrganizationTurn>(new CommandDefinition(
+            queries.WaitingOrganizations, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+        var queues = new List<List<PickedRow>>(organizations.Count);
+        foreach (var organization in organizations)
+        {
+            parameters.Add("org", organization.OrgId);
+            queues.Add((await connection.QueryAsync<PickedRow>(new CommandDefinition(
+                queries.OrganizationNext, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList());
+        }
+        var picked = new List<PickedRow>(batch);
+        for (var rank = 0; picked.Count < batch && queues.Any(q => q.Count > rank); rank++)
+            picked.AddRange(queues.Where(q => q.Count > rank).Select(q => q[rank]).Take(batch - picked.Count));
+        foreach (var organization in organizations.Where(o => picked.Any(p => p.Picked_Org_Id == o.OrgId)))
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE job_org_turns SET last_turn = (SELECT MAX(last_turn) FROM job_org_turns) + 1 WHERE owner_org_id = @org",
+                new { org = organization.OrgId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return picked;
+    }
+
+    private static async Task<IReadOnlyList<JobRow>> ClaimOnSqliteAsync(
+        DbConnection connection, DbTransaction transaction, List<PickedRow> picked, DynamicParameters parameters, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         // Inside BEGIN IMMEDIATE nothing else writes, so the picked rows are still claimable; one keyed update each.
         var rows = new List<JobRow>(picked.Count);
         foreach (var pick in picked)
@@ -113,19 +150,16 @@ internal sealed class JobClaims(JobWrites writes, JobsOptions options, TimeProvi
 
     private static string ClaimMessage(string workerId) => $"claimed by {workerId}";
 
-    private string LimitsClause()
-    {
-        var jsonEach = writes.Dialect == SqlDialect.Postgres ? "json_each_text(CAST(@limits AS json))" : "json_each(@limits)";
-        return $"""
-            AND COALESCE((SELECT CAST(l.value AS integer) FROM {jsonEach} l WHERE l.key = c.kind), 2147483647)
-                > (SELECT COUNT(*) FROM jobs r WHERE r.state = 'running' AND r.kind = c.kind)
-            AND (@orgMax = 0 OR (SELECT COUNT(*) FROM jobs r WHERE r.state = 'running' AND r.owner_org_id = c.owner_org_id) < @orgMax)
-            """;
-    }
-
     private sealed class PickedRow
     {
         public Guid Picked_Id { get; set; }
         public string Previous_State { get; set; } = "";
+        public Guid Picked_Org_Id { get; set; }
+    }
+
+    private sealed class OrganizationTurn
+    {
+        public Guid OrgId { get; set; }
+        public long LastTurn { get; set; }
     }
 }

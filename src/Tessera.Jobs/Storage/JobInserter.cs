@@ -74,6 +74,10 @@ internal sealed class JobInserter(JobHandlerRegistry handlers, JobsOptions optio
         if (inserted == 0)
             return new JobEnqueueResult(await ExistingAsync(connection, transaction, owner, request, links, signature, cancellationToken).ConfigureAwait(false), false);
 
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO job_org_turns (owner_org_id) VALUES (@orgId) ON CONFLICT (owner_org_id) DO NOTHING",
+            new { orgId = owner.OrgId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+
         var seq = 1L;
         if (cache is not null)
         {

@@ -13,13 +13,19 @@ namespace Tessera.Omics.Runs;
 
 /// <summary>
 /// Takes an uploaded peptide file: streams it into the blob store, parses and validates it outside any transaction,
-/// and stores the run, its distinct peptides with their descriptors, and its records in one short transaction of
-/// batched inserts, so a failure stores nothing. A file that cannot be read as peptides at all (not text, no
+/// and stores the run, its distinct peptides with their descriptors, and its records in short transactions of
+/// bounded batches. The run stays <c>uploaded</c> (read as missing) until a last transaction marks it <c>parsed</c>;
+/// a failure on the way deletes what was stored. A file that cannot be read as peptides at all (not text, no
 /// recognisable format, a limit exceeded, no valid record) is answered with a 4xx problem; a refused or failed
 /// upload leaves neither a run nor its blob behind.
 /// </summary>
-public sealed class OmicsUploadService(TesseraDatabase database, IBlobStore blobs, BlobReferences references, ParseLimits limits, TimeProvider time)
+public sealed class OmicsUploadService(
+    TesseraDatabase database, IBlobStore blobs, BlobReferences references, ParseLimits limits, TimeProvider time,
+    int rowsPerTransaction = OmicsUploadService.DefaultRowsPerTransaction)
 {
+    /// <summary>Peptides or records per insert transaction: SQLite's write lock is held for one batch at a time, not for a whole file.</summary>
+    public const int DefaultRowsPerTransaction = 5_000;
+
     public const string NoValidRecordsCode = OmicsErrorCodes.NoValidRecords;
 
     private static readonly JsonSerializerOptions ReportJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -94,15 +100,35 @@ public sealed class OmicsUploadService(TesseraDatabase database, IBlobStore blob
         };
         var (peptides, records) = Rows(run.Id, parsed.Records);
         run = run with { PeptideCount = peptides.Count };
-        var created = await database.InTransactionAsync(async (c, t) =>
-        {
-            await OmicsRepository.InsertRunAsync(c, t, run, cancellationToken).ConfigureAwait(false);
-            await OmicsRepository.InsertPeptidesAsync(c, t, peptides, cancellationToken).ConfigureAwait(false);
-            await OmicsRepository.InsertRecordsAsync(c, t, records, cancellationToken).ConfigureAwait(false);
-            return inTransaction is null ? run : await inTransaction(c, t, run).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
+        var created = await StoreRowsAsync(run, peptides, records, inTransaction, cancellationToken).ConfigureAwait(false);
         file.Keep();
         return created;
+    }
+
+    private async Task<OmicsRun> StoreRowsAsync(
+        OmicsRun run, List<OmicsPeptide> peptides, List<OmicsRecord> records,
+        Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, OmicsRun, Task<OmicsRun>>? inTransaction,
+        CancellationToken cancellationToken)
+    {
+        await database.InTransactionAsync((c, t) => OmicsRepository.InsertRunAsync(c, t, run with { State = OmicsRunStates.Uploaded }, cancellationToken), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            foreach (var batch in peptides.Chunk(rowsPerTransaction))
+                await database.InTransactionAsync((c, t) => OmicsRepository.InsertPeptidesAsync(c, t, batch, cancellationToken), cancellationToken).ConfigureAwait(false);
+            foreach (var batch in records.Chunk(rowsPerTransaction))
+                await database.InTransactionAsync((c, t) => OmicsRepository.InsertRecordsAsync(c, t, batch, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return await database.InTransactionAsync(async (c, t) =>
+            {
+                await OmicsRepository.MarkParsedAsync(c, t, run.Id, run.UpdatedAt, cancellationToken).ConfigureAwait(false);
+                return inTransaction is null ? run : await inTransaction(c, t, run).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not cancellable: a cancelled upload must still leave nothing behind.
+            await database.InTransactionAsync((c, t) => OmicsRepository.DeleteRunAsync(c, t, run.Id, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>One peptide per distinct sequence (in order of first appearance) and one record per valid record.</summary>

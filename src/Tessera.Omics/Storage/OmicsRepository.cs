@@ -46,15 +46,28 @@ internal static class OmicsRepository
         BulkInsert.ExecuteAsync(c, t, "omics_records", RecordInsertColumns, records,
             r => [r.RunId, r.RecordNumber, r.RecordId, r.Line, r.PeptideId, r.Metadata], cancellationToken: ct);
 
+    /// <summary>A run whose rows are all stored becomes <c>parsed</c>, and visible (a run still <c>uploaded</c> is read as missing).</summary>
+    public static Task<int> MarkParsedAsync(DbConnection c, DbTransaction t, Guid runId, DateTimeOffset now, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            "UPDATE omics_runs SET state = 'parsed', updated_at = @now WHERE id = @runId AND state = 'uploaded'", new { runId, now }, t, cancellationToken: ct));
+
+    /// <summary>Deletes a run and the rows stored for it so far (an upload that failed part-way).</summary>
+    public static async Task DeleteRunAsync(DbConnection c, DbTransaction t, Guid runId, CancellationToken ct)
+    {
+        foreach (var table in (string[])["omics_records", "omics_peptides"])
+            await c.ExecuteAsync(new CommandDefinition($"DELETE FROM {table} WHERE run_id = @runId", new { runId }, t, cancellationToken: ct)).ConfigureAwait(false);
+        await c.ExecuteAsync(new CommandDefinition("DELETE FROM omics_runs WHERE id = @runId", new { runId }, t, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
     /// <summary>The caller's run, or null for a missing run and for someone else's alike.</summary>
     public static Task<OmicsRun?> FindOwnedRunAsync(DbConnection c, Principal owner, Guid id, CancellationToken ct) =>
         c.QuerySingleOrDefaultAsync<OmicsRun>(new CommandDefinition(
-            $"SELECT {RunColumns} FROM omics_runs WHERE id = @id AND user_id = @userId AND org_id = @orgId",
+            $"SELECT {RunColumns} FROM omics_runs WHERE id = @id AND user_id = @userId AND org_id = @orgId AND state <> 'uploaded'",
             new { id, userId = owner.UserId, orgId = owner.OrgId }, cancellationToken: ct));
 
     public static async Task<IReadOnlyList<OmicsRun>> ListOwnedRunsAsync(DbConnection c, Principal owner, CancellationToken ct) =>
         (await c.QueryAsync<OmicsRun>(new CommandDefinition(
-            $"SELECT {RunColumns} FROM omics_runs WHERE user_id = @userId AND org_id = @orgId ORDER BY created_at DESC",
+            $"SELECT {RunColumns} FROM omics_runs WHERE user_id = @userId AND org_id = @orgId AND state <> 'uploaded' ORDER BY created_at DESC",
             new { userId = owner.UserId, orgId = owner.OrgId }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
 
     public static async Task<IReadOnlyList<OmicsPeptide>> ListPeptidesAsync(DbConnection c, Guid runId, CancellationToken ct) =>
