@@ -74,7 +74,7 @@ public static class TesseraServer
         api.MapJobs();
         foreach (var module in app.Services.GetRequiredService<TesseraModules>())
             module.MapEndpoints(api.MapGroup("/" + module.Name).WithTags(module.Name).RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized));
-        api.MapFallback(() => Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: "No such API route.")).ExcludeFromDescription();
+        api.MapApiFallback();
         return app;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Tessera.Jobs;
 using Tessera.Omics.Storage;
 
@@ -16,4 +17,4 @@ public sealed record RunResponse(
 
 public sealed record UploadResponse(RunResponse Run, JobInfo Job);
 
-public sealed record CompareRequest(Guid RunA, Guid RunB);
+public sealed record CompareRequest([property: JsonRequired] Guid RunA, [property: JsonRequired] Guid RunB);

@@ -9,6 +9,8 @@ internal static class ProblemSetup
         services.AddSingleton<IProblemDetailsWriter, TesseraProblemWriter>();
         services.AddProblemDetails();
         services.AddExceptionHandler<TesseraExceptionHandler>();
+        // A body or parameter that does not bind reaches the handler as an exception, so its problem can name the field.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         return services;
     }
 }

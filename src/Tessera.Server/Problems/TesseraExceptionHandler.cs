@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Tessera.Core.Errors;
@@ -12,6 +13,7 @@ internal sealed partial class TesseraExceptionHandler(IProblemDetailsService pro
         var (status, code, detail, extensions) = exception switch
         {
             TesseraException e => (e.Status, e.Code, e.Message, e.Extensions),
+            BadHttpRequestException { InnerException: JsonException json } e => (e.StatusCode, ErrorCodes.ValidationFailed, InvalidBody.Describe(json), InvalidBody.Extensions(json)),
             BadHttpRequestException e => (e.StatusCode, ProblemCodes.ForStatus(e.StatusCode), e.Message, null),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "CLIENT_CLOSED_REQUEST", "The client closed the request.", null),
             _ => (500, ErrorCodes.InternalError, "An unexpected error occurred; it has been logged.", (IDictionary<string, object?>?)null),
