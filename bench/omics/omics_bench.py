@@ -54,9 +54,12 @@ class Server:
                 if self.process.poll() is not None or time.time() > deadline:
                     raise SystemExit("the server did not start; see " + self.log.name)
                 time.sleep(0.2)
-        made = subprocess.run(tessera + ["token", "create", "--user", "bench@example.com", "--org", "bench", "--expires", "1d",
-                                         "--data-dir", data_dir], env=self.env, capture_output=True, text=True, check=True)
-        self.token = made.stdout.strip().splitlines()[-1]
+        self.token = self.new_token("bench@example.com", "bench")
+
+    def new_token(self, user, org):
+        made = subprocess.run(self.tessera + ["token", "create", "--user", user, "--org", org, "--expires", "1d",
+                                              "--data-dir", self.data_dir], env=self.env, capture_output=True, text=True, check=True)
+        return made.stdout.strip().splitlines()[-1]
 
     def call(self, method, path, body=None, content_type="application/json"):
         data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
@@ -71,13 +74,13 @@ class Server:
                 f"Content-Type: text/plain\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
         return self.call("POST", "/api/v1/omics/runs", body, "multipart/form-data; boundary=" + boundary)
 
-    def post_upload(self, content, name):
-        """Posts one upload; returns (status, body) without raising on 4xx/5xx."""
+    def post_upload(self, content, name, token=None):
+        """Posts one upload (as the bench user, or with another token); returns (status, body) without raising on 4xx/5xx."""
         boundary = uuid.uuid4().hex
         body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}.fasta\"\r\n"
                 f"Content-Type: text/plain\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
         request = urllib.request.Request(self.base + "/api/v1/omics/runs", data=body, method="POST", headers={
-            "Authorization": "Bearer " + self.token, "Content-Type": "multipart/form-data; boundary=" + boundary})
+            "Authorization": "Bearer " + (token or self.token), "Content-Type": "multipart/form-data; boundary=" + boundary})
         try:
             with urllib.request.urlopen(request, timeout=900) as response:
                 return response.status, json.loads(response.read())
@@ -237,8 +240,10 @@ def uploads(args, tessera, work):
         records = max(1, args.upload_mb * 100_000 // 60)
         base = peptides(2_000, seed=7, lo=560, hi=600)
         files = [b"".join(f">u{u}-{i}\n{base[i % len(base)]}\n".encode() for i in range(records)) for u in range(args.uploads)]
-        print(f"uploads: {args.uploads} x {len(files[0]) / 1e6:.1f} MB ({records} records each), database "
-              f"{'postgres' if args.database else 'sqlite'}")
+        # Several organizations, so both caps answer: beyond 2 per organization 429, beyond 4 per server 503.
+        tokens = [server.new_token(f"bench{o}@example.com", f"bench-{o}") for o in range(args.orgs)]
+        print(f"uploads: {args.uploads} x {len(files[0]) / 1e6:.1f} MB ({records} records each) from {args.orgs} organization(s), "
+              f"database {'postgres' if args.database else 'sqlite'}, /healthz probed every {args.probe_ms} ms")
         health, done = [], threading.Event()
 
         def probe_health():
@@ -249,12 +254,12 @@ def uploads(args, tessera, work):
                 except OSError:
                     pass
                 health.append((time.perf_counter() - started) * 1000)
-                time.sleep(0.05)
+                time.sleep(args.probe_ms / 1000)
 
         results = [None] * args.uploads
 
         def upload(u):
-            results[u] = server.post_upload(files[u], f"bench-{u}")
+            results[u] = server.post_upload(files[u], f"bench-{u}", tokens[u % len(tokens)])
 
         prober = threading.Thread(target=probe_health)
         prober.start()
@@ -305,6 +310,8 @@ def main():
     parser.add_argument("--uploads", type=int, default=20, help="uploads: how many at once")
     parser.add_argument("--upload-mb", type=int, default=60, help="uploads: size of each file in MB")
     parser.add_argument("--database", default=None, help="uploads: a PostgreSQL URL (default: SQLite in the data dir)")
+    parser.add_argument("--orgs", type=int, default=5, help="uploads: organizations the uploads come from, in turn")
+    parser.add_argument("--probe-ms", type=int, default=20, help="uploads: pause between /healthz probes")
     args = parser.parse_args()
     tessera = ["dotnet", args.tessera]
     work = args.work or tempfile.mkdtemp(prefix="tessera-bench-omics.")
