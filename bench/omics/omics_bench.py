@@ -54,9 +54,12 @@ class Server:
                 if self.process.poll() is not None or time.time() > deadline:
                     raise SystemExit("the server did not start; see " + self.log.name)
                 time.sleep(0.2)
-        made = subprocess.run(tessera + ["token", "create", "--user", "bench@example.com", "--org", "bench", "--expires", "1d",
-                                         "--data-dir", data_dir], env=self.env, capture_output=True, text=True, check=True)
-        self.token = made.stdout.strip().splitlines()[-1]
+        self.token = self.new_token("bench@example.com", "bench")
+
+    def new_token(self, user, org):
+        made = subprocess.run(self.tessera + ["token", "create", "--user", user, "--org", org, "--expires", "1d",
+                                              "--data-dir", self.data_dir], env=self.env, capture_output=True, text=True, check=True)
+        return made.stdout.strip().splitlines()[-1]
 
     def call(self, method, path, body=None, content_type="application/json"):
         data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
@@ -71,13 +74,13 @@ class Server:
                 f"Content-Type: text/plain\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
         return self.call("POST", "/api/v1/omics/runs", body, "multipart/form-data; boundary=" + boundary)
 
-    def post_upload(self, content, name):
-        """Posts one upload; returns (status, body) without raising on 4xx/5xx."""
+    def post_upload(self, content, name, token=None):
+        """Posts one upload (as the bench user, or with another token); returns (status, body) without raising on 4xx/5xx."""
         boundary = uuid.uuid4().hex
         body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}.fasta\"\r\n"
                 f"Content-Type: text/plain\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
         request = urllib.request.Request(self.base + "/api/v1/omics/runs", data=body, method="POST", headers={
-            "Authorization": "Bearer " + self.token, "Content-Type": "multipart/form-data; boundary=" + boundary})
+            "Authorization": "Bearer " + (token or self.token), "Content-Type": "multipart/form-data; boundary=" + boundary})
         try:
             with urllib.request.urlopen(request, timeout=900) as response:
                 return response.status, json.loads(response.read())
@@ -223,6 +226,26 @@ def latency(args, tessera, work):
         server.stop()
 
 
+PROBE = """
+import sys, threading, time, urllib.request
+url, pause, stop, out = sys.argv[1], int(sys.argv[2]) / 1000, threading.Event(), []
+threading.Thread(target=lambda: (sys.stdin.readline(), stop.set()), daemon=True).start()
+while not stop.is_set():
+    started = time.perf_counter()
+    try:
+        urllib.request.urlopen(url, timeout=60).read()
+    except OSError:
+        pass
+    out.append((time.perf_counter() - started) * 1000)
+    time.sleep(pause)
+print("\\n".join(f"{ms:.2f}" for ms in out))
+"""
+
+
+def percentile(sorted_values, q):
+    return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * q))] if sorted_values else float("nan")
+
+
 def uploads(args, tessera, work):
     """N concurrent uploads of M MB against one server: refusals must be 429/503, memory and /healthz must hold."""
     data_dir = os.path.join(work, "uploads")
@@ -237,27 +260,30 @@ def uploads(args, tessera, work):
         records = max(1, args.upload_mb * 100_000 // 60)
         base = peptides(2_000, seed=7, lo=560, hi=600)
         files = [b"".join(f">u{u}-{i}\n{base[i % len(base)]}\n".encode() for i in range(records)) for u in range(args.uploads)]
-        print(f"uploads: {args.uploads} x {len(files[0]) / 1e6:.1f} MB ({records} records each), database "
-              f"{'postgres' if args.database else 'sqlite'}")
-        health, done = [], threading.Event()
+        # Several organizations, so both caps answer: beyond 2 per organization 429, beyond 4 per server 503.
+        tokens = [server.new_token(f"bench{o}@example.com", f"bench-{o}") for o in range(args.orgs)]
+        print(f"uploads: {args.uploads} x {len(files[0]) / 1e6:.1f} MB ({records} records each) from {args.orgs} organization(s), "
+              f"database {'postgres' if args.database else 'sqlite'}, /healthz probed every {args.probe_ms} ms")
+        # The probe runs in its own process: in this one, the GIL shared with 20 sending threads delays it by up to
+        # ~100 ms, which is the client's latency, not the server's.
+        def start_prober():
+            return subprocess.Popen([sys.executable, "-c", PROBE, server.base + "/healthz", str(args.probe_ms)],
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
-        def probe_health():
-            while not done.is_set():
-                started = time.perf_counter()
-                try:
-                    urllib.request.urlopen(server.base + "/healthz", timeout=60).read()
-                except OSError:
-                    pass
-                health.append((time.perf_counter() - started) * 1000)
-                time.sleep(0.05)
+        def stop_prober(prober):
+            return sorted(float(line) for line in prober.communicate("stop\n")[0].split())
+
+        # The same probe on the idle server first: on a shared machine, its p99 is the floor the loaded one sits on.
+        prober = start_prober()
+        time.sleep(args.idle_probe_seconds)
+        idle = stop_prober(prober)
+        prober = start_prober()
 
         results = [None] * args.uploads
 
         def upload(u):
-            results[u] = server.post_upload(files[u], f"bench-{u}")
+            results[u] = server.post_upload(files[u], f"bench-{u}", tokens[u % len(tokens)])
 
-        prober = threading.Thread(target=probe_health)
-        prober.start()
         started = time.perf_counter()
         threads = [threading.Thread(target=upload, args=(u,)) for u in range(args.uploads)]
         for t in threads:
@@ -265,8 +291,7 @@ def uploads(args, tessera, work):
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - started
-        done.set()
-        prober.join()
+        health = stop_prober(prober)
 
         statuses = {}
         for status, body in results:
@@ -275,14 +300,18 @@ def uploads(args, tessera, work):
         accepted = {body["run"]["file_sha256"] for status, body in results if status == 202}
         blobs = [name for _, _, names in os.walk(os.path.join(data_dir, "blobs", "objects")) for name in names]
         orphans = [b for b in blobs if b not in accepted]
-        health.sort()
-        p99 = health[min(len(health) - 1, int(len(health) * 0.99))] if health else float("nan")
+        p99 = percentile(health, 0.99)
         print(f"  answers: {json.dumps(statuses, sort_keys=True)} in {elapsed:.1f} s")
         print(f"  accepted {sum(1 for s, _ in results if s == 202)}, refused 429/503 {sum(1 for s, _ in results if s in (429, 503))}, "
               f"other {sum(1 for s, _ in results if s not in (202, 429, 503))}")
+        others = [body for status, body in results if status not in (202, 429, 503)]
+        if others:
+            print(f"  first other answer: {json.dumps(others[0])[:300]}")
         print(f"  server peak RSS {server.peak_rss_mb():.0f} MB")
-        print(f"  /healthz: {len(health)} probes, p50 {health[len(health) // 2] if health else float('nan'):.1f} ms, "
+        print(f"  /healthz under load: {len(health)} probes, p50 {percentile(health, 0.5):.1f} ms, "
               f"p99 {p99:.1f} ms, max {health[-1] if health else float('nan'):.1f} ms")
+        print(f"  /healthz idle, before the load: {len(idle)} probes, p50 {percentile(idle, 0.5):.1f} ms, "
+              f"p99 {percentile(idle, 0.99):.1f} ms, max {idle[-1] if idle else float('nan'):.1f} ms")
         print(f"  blobs {len(blobs)}, orphans {len(orphans)}")
     finally:
         server.stop()
@@ -305,6 +334,9 @@ def main():
     parser.add_argument("--uploads", type=int, default=20, help="uploads: how many at once")
     parser.add_argument("--upload-mb", type=int, default=60, help="uploads: size of each file in MB")
     parser.add_argument("--database", default=None, help="uploads: a PostgreSQL URL (default: SQLite in the data dir)")
+    parser.add_argument("--orgs", type=int, default=3, help="uploads: organizations the uploads come from, in turn")
+    parser.add_argument("--probe-ms", type=int, default=20, help="uploads: pause between /healthz probes")
+    parser.add_argument("--idle-probe-seconds", type=int, default=10, help="uploads: probing before the load starts")
     args = parser.parse_args()
     tessera = ["dotnet", args.tessera]
     work = args.work or tempfile.mkdtemp(prefix="tessera-bench-omics.")

@@ -27,6 +27,7 @@ public static class TesseraServer
         var settings = TesseraSettings.From(builder.Configuration);
 
         ConfigureLogging(builder.Logging, settings);
+        ThreadPoolFloor.Apply(settings.MinWorkerThreads);
         builder.WebHost.UseUrls($"http://{settings.Host}:{settings.Port}");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBytes);
 

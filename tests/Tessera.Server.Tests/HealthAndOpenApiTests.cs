@@ -24,6 +24,19 @@ public class HealthAndOpenApiTests
     }
 
     [Fact]
+    public async Task The_server_raises_the_thread_pool_minimum_so_requests_do_not_wait_for_thread_injection()
+    {
+        // Uploads hold pool threads in synchronous SQLite calls and CPU-bound parsing; below the minimum the pool
+        // would add a thread about every half second, and /healthz waited that long under the upload load.
+        await using var app = await TesseraAppFactory.CreateAsync("sqlite");
+        using var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+
+        ThreadPool.GetMinThreads(out var workers, out _);
+        Assert.True(workers >= Hosting.ThreadPoolFloor.DefaultMinWorkerThreads, $"minimum worker threads {workers}");
+    }
+
+    [Fact]
     public async Task Readyz_answers_503_when_the_database_is_unreachable()
     {
         await using var app = await TesseraAppFactory.CreateAsync("postgres");

@@ -66,6 +66,23 @@ public class OrganizationContractTests
 
     [Theory]
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task Organization_names_that_differ_only_in_letter_case_are_one_name(string dialect)
+    {
+        await using var app = await TesseraAppFactory.CreateAsync(dialect);
+        var (client, _, _, _) = await SignInAsync(app, "alice@example.com", "lab");
+
+        var created = await client.PostAsJsonAsync("/api/v1/orgs", new { name = "Acme" });
+        var clash = await client.PostAsJsonAsync("/api/v1/orgs", new { name = "ACME" });
+        var joined = await app.Services.GetRequiredService<AccountService>().EnsureMemberAsync("bob@example.com", "acme", null, new AuditActor(null, null, "test"));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, clash.StatusCode);
+        Assert.Equal("ORG_NAME_TAKEN", await CodeOf(clash));
+        Assert.Equal("Acme", joined.Org.Name);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task Finding_or_creating_one_user_and_organization_twenty_times_at_once_creates_each_once(string dialect)
     {
         await using var app = await TesseraAppFactory.CreateAsync(dialect);

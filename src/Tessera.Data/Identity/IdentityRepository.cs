@@ -28,9 +28,10 @@ internal static class IdentityRepository
     public static Task SetPasswordHashAsync(DbConnection c, DbTransaction t, Guid userId, string hash, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition("UPDATE users SET password_hash = @hash WHERE id = @userId", new { userId, hash }, t, cancellationToken: ct));
 
+    /// <summary>The organization of that name whatever its letter case (names are unique ignoring case).</summary>
     public static Task<OrganizationRecord?> FindOrganizationByNameAsync(DbConnection c, DbTransaction? t, string name, CancellationToken ct) =>
         c.QuerySingleOrDefaultAsync<OrganizationRecord>(new CommandDefinition(
-            "SELECT id AS Id, name AS Name, created_at AS CreatedAt FROM organizations WHERE name = @name", new { name }, t, cancellationToken: ct));
+            "SELECT id AS Id, name AS Name, created_at AS CreatedAt FROM organizations WHERE lower(name) = lower(@name)", new { name }, t, cancellationToken: ct));
 
     public static Task InsertOrganizationAsync(DbConnection c, DbTransaction t, OrganizationRecord org, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(

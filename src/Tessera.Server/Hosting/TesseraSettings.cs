@@ -20,6 +20,7 @@ public sealed record TesseraSettings
     public const string BlobRootKey = "blobs:root";
     public const string RequestsPerMinuteKey = "limits:requests_per_minute";
     public const string KnownProxiesKey = "proxy:known_proxies";
+    public const string MinWorkerThreadsKey = "limits:min_worker_threads";
 
     public required string DataDir { get; init; }
     public required DatabaseTarget Database { get; init; }
@@ -34,6 +35,9 @@ public sealed record TesseraSettings
     /// <summary>Where blobs live when not under the data dir: a folder the API nodes of a deployment share.</summary>
     public string? BlobRoot { get; init; }
     public int RequestsPerMinute { get; init; } = 1200;
+
+    /// <summary>Thread-pool threads started without delay when requests need them (see <see cref="ThreadPoolFloor"/>).</summary>
+    public int MinWorkerThreads { get; init; } = ThreadPoolFloor.DefaultMinWorkerThreads;
 
     /// <summary>Reverse proxies whose <c>X-Forwarded-For</c>/<c>-Proto</c> are believed; empty: forwarding headers are ignored.</summary>
     public IReadOnlyList<IPAddress> KnownProxies { get; init; } = [];
@@ -56,6 +60,7 @@ public sealed record TesseraSettings
             BlobRoot = configuration[BlobRootKey] is { Length: > 0 } blobs ? Path.GetFullPath(blobs) : null,
             RequestsPerMinute = Int(configuration, RequestsPerMinuteKey, 1200, 1, 1_000_000),
             KnownProxies = Addresses(configuration, KnownProxiesKey),
+            MinWorkerThreads = Int(configuration, MinWorkerThreadsKey, ThreadPoolFloor.DefaultMinWorkerThreads, 1, 4096),
         };
     }
 
