@@ -47,7 +47,7 @@ public static class WebSetup
         endpoints.MapRazorComponents<App>().AddAdditionalAssemblies([.. modules.Assemblies]);
         // Any other address renders the shell, whose router answers the "not found" page with a 404. A fallback (not a
         // catch-all page, which the page router always ranks first) so the API's own fallback keeps /api/v1/….
-        endpoints.MapFallback(() => new RazorComponentResult<App>()).ExcludeFromDescription().AllowAnonymous();
+        endpoints.MapFallback(() => new RazorComponentResult<App> { StatusCode = StatusCodes.Status404NotFound }).ExcludeFromDescription().AllowAnonymous();
         endpoints.MapSessionEndpoints();
         endpoints.MapWebAssets();
         return endpoints;
