@@ -14,6 +14,7 @@ using Tessera.Omics.Runs;
 using Tessera.Omics.Search;
 using Tessera.Omics.Storage;
 using Tessera.Platform.Modules;
+using Tessera.Platform.Web;
 using Tessera.Vectors;
 using Tessera.Vectors.Collections;
 using Tessera.Vectors.Hnsw;
@@ -61,6 +62,13 @@ public sealed class OmicsModule : TesseraModule
     }
 
     public override void MapEndpoints(RouteGroupBuilder group) => group.MapOmics();
+
+    public override ModulePages Pages { get; } = new(typeof(OmicsModule).Assembly,
+    [
+        new NavigationEntry("Runs", "/omics", "upload peptides (FASTA or CSV) and open a run's summary, map and exports"),
+        new NavigationEntry("Search", "/omics/search", "find the peptides nearest to a sequence among your runs"),
+        new NavigationEntry("Compare", "/omics/compare", "compare two runs: shared sequences, nearest neighbours, descriptor differences"),
+    ]);
 
     public override IEnumerable<Command> Commands(IModuleCommandHost host) => [OmicsExportCommand.Create(host)];
 

@@ -11,6 +11,7 @@ using Tessera.Server.Hosting;
 using Tessera.Server.Observability;
 using Tessera.Server.OpenApi;
 using Tessera.Server.Problems;
+using Tessera.Web;
 
 namespace Tessera.Server;
 
@@ -38,6 +39,7 @@ public static class TesseraServer
         builder.Services.AddTesseraProblems();
         builder.Services.AddTesseraAuth();
         builder.Services.AddSecurityHeaders();
+        builder.Services.AddTesseraWeb();
         builder.Services.Configure<JsonOptions>(options =>
         {
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -58,12 +60,14 @@ public static class TesseraServer
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
         app.UseSecurityHeaders();
+        app.UseTesseraWebHeaders();
         app.UseTesseraMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseTesseraWebSecurity();
         app.MapHealthEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapApiReference();
@@ -76,6 +80,7 @@ public static class TesseraServer
         foreach (var module in app.Services.GetRequiredService<TesseraModules>())
             module.MapEndpoints(api.MapGroup("/" + module.Name).WithTags(module.Name).RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized));
         api.MapApiFallback();
+        app.MapTesseraWeb();
         return app;
     }
 
@@ -93,7 +98,7 @@ public static class TesseraServer
             });
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-        // Auth cookies are not used; the data-protection key ring it warns about protects nothing here.
+        // The key ring (session antiforgery) sits unencrypted in the data dir, which is guarded like the database.
         logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
     }
 }

@@ -51,6 +51,40 @@ public sealed class TokenService(TesseraDatabase database, TimeProvider time)
         return await InsertAsync(minter.UserId, minter.OrgId, name, effective, expiresAt, parent.LoopbackOnly, actor, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Replaces the token the caller authenticated with by one for another organization the user belongs to (the web
+    /// session's organization switcher): same name, scopes, expiry and loopback restriction; the old token is revoked
+    /// in the same transaction. An organization the user is not a member of answers like one that does not exist.
+    /// </summary>
+    public async Task<IssuedToken> SwitchOrganizationAsync(Principal principal, Guid orgId, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var tokenId = principal.TokenId ?? throw new TesseraException(ErrorCodes.Unauthorized, 401, "Switching organizations needs an API token.");
+        var plaintext = ApiTokenFormat.Generate();
+        var record = await database.InTransactionAsync(async (c, t) =>
+        {
+            if (await IdentityRepository.FindRoleAsync(c, t, orgId, principal.UserId, cancellationToken).ConfigureAwait(false) is null)
+                throw TesseraException.NotFound("organization");
+            var current = await IdentityRepository.FindTokenOfAsync(c, t, tokenId, principal.UserId, cancellationToken).ConfigureAwait(false);
+            if (current is null || current.RevokedAt is not null)
+                throw new TesseraException(ErrorCodes.Unauthorized, 401, "The token this request authenticated with no longer exists.");
+            var now = time.GetUtcNow();
+            var replacement = current with
+            {
+                Id = Guid.CreateVersion7(),
+                OrgId = orgId,
+                DisplayHint = ApiTokenFormat.DisplayHint(plaintext),
+                LastUsedAt = null,
+                CreatedAt = now,
+            };
+            await IdentityRepository.InsertTokenAsync(c, t, replacement, ApiTokenFormat.Hash(plaintext), cancellationToken).ConfigureAwait(false);
+            await AuditLog.RecordAsync(c, t, actor, now, "token.create", "api_token", replacement.Id.ToString(), replacement.Name, cancellationToken).ConfigureAwait(false);
+            await RevokeAsync(c, t, current.Id, actor, cancellationToken).ConfigureAwait(false);
+            return replacement;
+        }, cancellationToken).ConfigureAwait(false);
+        return new IssuedToken(plaintext, record);
+    }
+
     private async Task<IssuedToken> InsertAsync(
         Guid userId, Guid orgId, string name, IReadOnlyCollection<string> scopes, DateTimeOffset? expiresAt, bool loopbackOnly,
         AuditActor actor, CancellationToken cancellationToken)

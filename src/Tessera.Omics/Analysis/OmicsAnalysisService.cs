@@ -60,7 +60,7 @@ public sealed class OmicsAnalysisService(TesseraDatabase database)
             foreach (var (letter, share) in JsonSerializer.Deserialize<Dictionary<string, double>>(p.Composition)!)
                 composition[letter] = composition.GetValueOrDefault(letter) + share / peptides.Count;
         }
-        var clustering = KMeans.ChooseBySilhouette(data.Vectors, maxK: Math.Min(10, peptides.Count / 5 + 1), seed: 17);
+        var clustering = FitClusters(data);
         var clusters = clustering is null ? [] : Representatives(clustering, data);
         return new RunSummary(
             runId, data.Run.RecordCount, peptides.Count, data.Run.ErrorCount,
@@ -70,6 +70,24 @@ public sealed class OmicsAnalysisService(TesseraDatabase database)
             Shown.Summary(Statistics.Summarize(data.Norms)), data.Vectors[0].Length,
             Shown.Value(clustering?.Silhouette), clusters);
     }
+
+    /// <summary>One peptide on the run's map: its embedding projected to two dimensions, and its cluster (−1: none).</summary>
+    public sealed record MapPoint(double X, double Y, int Cluster, string Sequence);
+
+    /// <summary>
+    /// The run's embeddings projected onto their first two principal components, each point with the cluster the
+    /// summary found (same clustering, same seed), for drawing the run as a map.
+    /// </summary>
+    public async Task<IReadOnlyList<MapPoint>> MapAsync(Principal owner, Guid runId, CancellationToken cancellationToken = default)
+    {
+        var data = await OmicsRunData.LoadAsync(database, owner, runId, cancellationToken).ConfigureAwait(false);
+        var clustering = FitClusters(data);
+        var projected = Projection.Pca2(data.Vectors);
+        return projected.Select((p, i) => new MapPoint(Shown.Value(p.X), Shown.Value(p.Y), clustering?.Assignments[i] ?? -1, data.Peptides[i].Sequence)).ToList();
+    }
+
+    private static KMeans.Clustering? FitClusters(OmicsRunData data) =>
+        KMeans.ChooseBySilhouette(data.Vectors, maxK: Math.Min(10, data.Peptides.Count / 5 + 1), seed: 17);
 
     public async Task<RunComparison> CompareAsync(Principal owner, Guid runA, Guid runB, CancellationToken cancellationToken = default)
     {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.AspNetCore.Routing;
 using Tessera.Data.Migrations;
 using Tessera.Inference.Embeddings;
+using Tessera.Platform.Web;
 
 namespace Tessera.Platform.Modules;
 
@@ -39,6 +40,9 @@ public abstract class TesseraModule
     public virtual void MapEndpoints(RouteGroupBuilder group)
     {
     }
+
+    /// <summary>Pages and navigation entries for the web UI (null: the module has no pages); see docs/modules.md.</summary>
+    public virtual ModulePages? Pages => null;
 
     /// <summary>The verbs of <c>tessera &lt;name&gt; …</c>; none means the module adds no CLI group.</summary>
     public virtual IEnumerable<Command> Commands(IModuleCommandHost host) => [];

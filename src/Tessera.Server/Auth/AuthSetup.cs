@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Tessera.Core.Identity;
 using Tessera.Server.Hosting;
+using Tessera.Web.Session;
 
 namespace Tessera.Server.Auth;
 
@@ -14,14 +15,20 @@ internal static class AuthSetup
     /// </summary>
     private static readonly string[] UnlimitedPaths = ["/healthz", "/readyz", "/metrics"];
 
+    /// <summary>The default scheme: bearer when an Authorization header is present, else the browser's session cookie.</summary>
+    private const string BearerOrSession = "TesseraBearerOrSession";
+
     /// <summary>
-    /// Bearer-token authentication, an authenticated-user default policy, a request budget per token, and the client
+    /// Bearer-token and session-cookie authentication (both through the token service), an authenticated-user default policy, a request budget per token, and the client
     /// address from trusted proxies (<see cref="TrustedProxies"/>).
     /// </summary>
     public static IServiceCollection AddTesseraAuth(this IServiceCollection services)
     {
-        services.AddAuthentication(Principal.AuthenticationScheme)
-            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(Principal.AuthenticationScheme, _ => { });
+        services.AddAuthentication(BearerOrSession)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(Principal.AuthenticationScheme, _ => { })
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, _ => { })
+            .AddPolicyScheme(BearerOrSession, null, options => options.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.Count > 0 ? Principal.AuthenticationScheme : SessionAuthenticationHandler.SchemeName);
         services.AddAuthorization();
         services.AddTransient<IStartupFilter, TrustedProxies>();
         services.AddRateLimiter(limiter =>

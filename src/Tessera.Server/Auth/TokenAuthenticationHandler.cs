@@ -1,8 +1,8 @@
-using System.Net;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Tessera.Data.Identity;
+using Tessera.Web.Session;
 
 namespace Tessera.Server.Auth;
 
@@ -26,7 +26,7 @@ internal sealed class TokenAuthenticationHandler(
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) token = header["Bearer ".Length..].Trim();
         var (principal, failure) = token is null
             ? (null, TokenFailure.Malformed)
-            : await tokens.AuthenticateAsync(new TokenPresentation(token, IsDirectLoopback(Context)), Context.RequestAborted).ConfigureAwait(false);
+            : await tokens.AuthenticateAsync(new TokenPresentation(token, ProxyHeaders.IsDirectLoopback(Context)), Context.RequestAborted).ConfigureAwait(false);
         if (principal is null)
         {
             Context.Items[FailureItem] = failure;
@@ -54,11 +54,4 @@ internal sealed class TokenAuthenticationHandler(
         var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 403, Detail = "The token does not grant this action." };
         await problems.WriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = problem }).ConfigureAwait(false);
     }
-
-    /// <summary>
-    /// A request straight from this machine. Any proxy header means a proxy sits in between, so the real client
-    /// may be anywhere: loopback-only (demo) tokens are refused then.
-    /// </summary>
-    internal static bool IsDirectLoopback(HttpContext context) =>
-        context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address) && !ProxyHeaders.AnyIn(context.Request.Headers);
 }

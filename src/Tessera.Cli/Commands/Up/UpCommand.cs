@@ -21,6 +21,7 @@ internal static class UpCommand
             var demo = await DemoAccess.IssueAsync(app.Services, owner, token).ConfigureAwait(false);
             Console.WriteLine($"  demo token (works from this machine only): {demo}");
             Console.WriteLine($"  try: curl -H 'Authorization: Bearer {demo}' {app.Urls.First()}/api/v1/me");
+            Console.WriteLine($"  web UI: {app.Urls.First()}/ (sign in with the demo token)");
             await SeedDemosAsync(app, host.Modules, owner, token).ConfigureAwait(false);
         }, ct));
         return command;

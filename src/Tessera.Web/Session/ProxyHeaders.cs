@@ -1,10 +1,13 @@
-namespace Tessera.Server.Auth;
+using System.Net;
+using Microsoft.AspNetCore.Http;
+
+namespace Tessera.Web.Session;
 
 /// <summary>
 /// Headers that proxies, load balancers and CDNs add about the client they forward for. Any one of them means the
 /// request did not come straight from this machine's user, whatever the socket's address says.
 /// </summary>
-internal static class ProxyHeaders
+public static class ProxyHeaders
 {
     private static readonly string[] Names =
     [
@@ -20,4 +23,14 @@ internal static class ProxyHeaders
         headers.Keys.Any(name =>
             Names.Contains(name, StringComparer.OrdinalIgnoreCase) ||
             Prefixes.Any(prefix => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>
+    /// A request straight from this machine. Any proxy header means a proxy sits in between, so the real client
+    /// may be anywhere: loopback-only (demo) tokens are refused then.
+    /// </summary>
+    public static bool IsDirectLoopback(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address) && !AnyIn(context.Request.Headers);
+    }
 }
