@@ -1,3 +1,4 @@
+using Tessera.Inference.Images;
 using Tessera.Inference.Onnx;
 using Tessera.Inference.Text;
 
@@ -14,6 +15,16 @@ public static class PretrainedEmbedders
 
     /// <summary>Snowflake/snowflake-arctic-embed-xs: 384-d, [CLS] pooling, 512-token window (Apache-2.0).</summary>
     public const string ArcticXs = "snowflake-arctic-embed-xs";
+
+    /// <summary>ResNet18 trained on ImageNet, 512-d pooled features, from Microsoft.ML.DnnImageFeaturizer.ResNet18 (MIT).</summary>
+    public const string ResNet18 = "resnet18-imagenet";
+
+    public static ResNetImageEmbedder LoadResNet18(OnnxRuntimeOptions options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var folder = Path.Combine(options.ModelsDirectory, "resnet18");
+        return ResNetImageEmbedder.Load(ResNet18, new ModelFile(Path.Combine(folder, "ResNetPreprocess.onnx")), new ModelFile(Path.Combine(folder, "ResNet18.onnx")), options, time);
+    }
 
     public static BertTextModel MiniLmModel(string modelsDirectory) => new(
         MiniLm,
@@ -34,6 +45,7 @@ public static class PretrainedEmbedders
         options ??= new OnnxRuntimeOptions();
         yield return Text(MiniLmModel(options.ModelsDirectory), options, longText);
         yield return Text(ArcticXsModel(options.ModelsDirectory), options, longText);
+        yield return new NamedEmbedder(ResNet18, time => LoadResNet18(options, time)) { Modality = EmbeddingModality.Image, Origin = EmbedderOrigin.Pretrained };
     }
 
     private static NamedEmbedder Text(BertTextModel model, OnnxRuntimeOptions options, LongTextPolicy longText) =>

@@ -85,7 +85,7 @@ public sealed class TextEmbedderGoldenTests
     public async Task The_registry_exposes_each_model_with_name_dimension_modality_and_model_sha256()
     {
         var registry = new EmbedderRegistry(PretrainedEmbedders.All(PretrainedModels.Options));
-        Assert.Equal([PretrainedEmbedders.MiniLm, PretrainedEmbedders.ArcticXs], registry.Names.Where(n => n != "resnet18-imagenet"));
+        Assert.Equal([PretrainedEmbedders.MiniLm, PretrainedEmbedders.ArcticXs], registry.Names.Where(n => n != PretrainedEmbedders.ResNet18));
         var miniLm = await registry.GetAsync(PretrainedEmbedders.MiniLm);
         Assert.Same(miniLm, await registry.GetAsync(PretrainedEmbedders.MiniLm));
         // sha256sum of model.onnx as extracted from the package by its own code
