@@ -50,6 +50,14 @@ public sealed class ModelsAndEmbedCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Embed_still_reads_fasta_for_sequence_embedders()
+    {
+        var fasta = Path.Combine(_folder, "peptides.txt");
+        await File.WriteAllTextAsync(fasta, ">p1\nGLWSKIKEV\n>p2\nKWKLFKKIEK\n");
+        Assert.Equal((2, 82), (await EmbedAsync("tessera-peptide-descriptors-v1", fasta)).Matrix);
+    }
+
+    [Fact]
     public async Task Embed_reads_a_folder_of_images_and_names_a_file_it_cannot_decode()
     {
         var images = Directory.CreateDirectory(Path.Combine(_folder, "images")).FullName;
