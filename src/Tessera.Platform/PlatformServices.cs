@@ -26,6 +26,7 @@ public static class PlatformServices
         services.AddSingleton(sp => new EmbedderRegistry(
             PretrainedEmbedders.All(sp.GetRequiredService<OnnxRuntimeOptions>()).Concat(modules.SelectMany(m => m.Embedders)),
             time: sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<EmbeddingsService>();
         services.AddSingleton(Schema);
         services.AddSingleton<SnapshotExchange>();
         services.AddBlobColumn("vector_snapshots", "blob_sha256");
