@@ -4,6 +4,7 @@ using Tessera.Cli.Commands.Db;
 using Tessera.Cli.Commands.Embed;
 using Tessera.Cli.Commands.Index;
 using Tessera.Cli.Commands.Jobs;
+using Tessera.Cli.Commands.Models;
 using Tessera.Cli.Commands.Serve;
 using Tessera.Cli.Commands.Token;
 using Tessera.Cli.Commands.Up;
@@ -27,6 +28,7 @@ internal static class CommandCatalog
             TokenCommand.Create(host),
             UserCommand.Create(host),
             EmbedCommand.Create(host),
+            ModelsCommand.Create(host),
             IndexCommand.Create(host),
             JobsCommand.Create(host),
             WorkerCommand.Create(host),

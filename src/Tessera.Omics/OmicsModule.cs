@@ -36,7 +36,8 @@ public sealed class OmicsModule : TesseraModule
 
     public override MigrationSet Migrations => Schema;
 
-    public override IEnumerable<NamedEmbedder> Embedders => [new(PeptideDescriptorEmbedder.ModelName, time => new PeptideDescriptorEmbedder(time))];
+    public override IEnumerable<NamedEmbedder> Embedders =>
+        [new(PeptideDescriptorEmbedder.ModelName, time => new PeptideDescriptorEmbedder(time)) { Modality = EmbeddingModality.ProteinSequence }];
 
     public override void AddServices(ModuleServices registrar)
     {

@@ -3,8 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Tessera.Data.Migrations;
 using Tessera.Inference.Embeddings;
+using Tessera.Inference.Onnx;
 using Tessera.Platform.Blobs;
 using Tessera.Platform.Collections;
+using Tessera.Platform.Embedders;
 using Tessera.Platform.Modules;
 using Tessera.Vectors;
 
@@ -20,7 +22,11 @@ public static class PlatformServices
     {
         ArgumentNullException.ThrowIfNull(modules);
         services.AddSingleton(modules);
-        services.AddSingleton(sp => new EmbedderRegistry(modules.SelectMany(m => m.Embedders), time: sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => EmbedderSettings.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => new EmbedderRegistry(
+            PretrainedEmbedders.All(sp.GetRequiredService<OnnxRuntimeOptions>()).Concat(modules.SelectMany(m => m.Embedders)),
+            time: sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<EmbeddingsService>();
         services.AddSingleton(Schema);
         services.AddSingleton<SnapshotExchange>();
         services.AddBlobColumn("vector_snapshots", "blob_sha256");

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using Tessera.Jobs;
 using Tessera.Platform;
+using Tessera.Platform.Embedders;
 using Tessera.Platform.Modules;
 using Tessera.Server.Auth;
 using Tessera.Server.Endpoints;
@@ -77,6 +78,8 @@ public static class TesseraServer
         api.MapTokenEndpoints();
         api.MapOrganizationEndpoints();
         api.MapJobs();
+        api.MapEmbeddings();
+        app.MapOpenAiCompatibleEmbeddings();
         foreach (var module in app.Services.GetRequiredService<TesseraModules>())
             module.MapEndpoints(api.MapGroup("/" + module.Name).WithTags(module.Name).RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized));
         api.MapApiFallback();

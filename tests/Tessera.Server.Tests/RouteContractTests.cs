@@ -28,6 +28,7 @@ public class RouteContractTests
         "GET /api/v1/jobs/{id}/events",
         "GET /api/v1/jobs/{id}/events/stream",
         "GET /api/v1/me",
+        "GET /api/v1/models",
         "GET /api/v1/omics/runs",
         "GET /api/v1/omics/runs/{id}",
         "GET /api/v1/omics/runs/{id}/export",
@@ -36,6 +37,8 @@ public class RouteContractTests
         "GET /api/v1/orgs/{orgId}/members",
         "GET /api/v1/tokens",
         "POST /api/v1/auth/login",
+        "POST /api/v1/embeddings",
+        "POST /api/v1/embeddings/images",
         "POST /api/v1/jobs",
         "POST /api/v1/jobs/{id}/cancel",
         "POST /api/v1/jobs/{id}/retry",
@@ -71,6 +74,7 @@ public class RouteContractTests
         await JobsAsync(api);
         await OmicsAsync(api);
         await BlobsAsync(app, api);
+        await EmbeddingsAsync(api);
 
         Assert.Equal(Covered, api.Exercised.Order(StringComparer.Ordinal));
     }
@@ -183,6 +187,21 @@ public class RouteContractTests
         var job = await WaitForJobAsync(api.Http, upload.Value["job"]!["id"]!.GetValue<string>());
         Assert.Equal("succeeded", job.GetProperty("state").GetString());
         return upload.Value["run"]!["id"]!.GetValue<string>();
+    }
+
+    private static async Task EmbeddingsAsync(ContractClient api)
+    {
+        await api.GetAsync("GET /api/v1/models", "/api/v1/models");
+        await api.SendJsonAsync("POST /api/v1/embeddings", "/api/v1/embeddings", 200, """{"model":"all-minilm-l6-v2","input":"one"}""");
+        await api.SendJsonAsync("POST /api/v1/embeddings", "/api/v1/embeddings", 200, """{"model":"tessera-text-hashed-ngrams-v1","input":["same","same"],"encoding_format":"base64","dimensions":null,"user":null}""");
+        await api.SendJsonAsync("POST /api/v1/embeddings", "/api/v1/embeddings", 400, """{"model":"all-minilm-l6-v2","input":[1,2]}""");
+        await api.SendJsonAsync("POST /api/v1/embeddings", "/api/v1/embeddings", 404, """{"model":"nope","input":"x"}""");
+        var image = EmbeddingsEndpointTests.Picture();
+        var form = new MultipartFormDataContent { { new StringContent("resnet18-imagenet"), "model" }, { new ByteArrayContent(image), "file", "one.jpg" } };
+        await api.SendAsync("POST /api/v1/embeddings/images", "/api/v1/embeddings/images", 200, form);
+        await api.SendAsync("POST /api/v1/embeddings/images", "/api/v1/embeddings/images", 400, new StringContent("x", Encoding.UTF8, "text/plain"));
+        var wrong = new MultipartFormDataContent { { new StringContent("nope"), "model" }, { new ByteArrayContent(image), "file", "one.jpg" } };
+        await api.SendAsync("POST /api/v1/embeddings/images", "/api/v1/embeddings/images", 404, wrong);
     }
 
     private static async Task BlobsAsync(TesseraAppFactory app, ContractClient api)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Tessera.Data.Migrations;
 using Tessera.Inference.Embeddings;
 using Tessera.Inference.Esm;
+using Tessera.Inference.Onnx;
 using Tessera.Platform.Modules;
 using Tessera.Server.Hosting;
 
@@ -18,11 +19,18 @@ internal sealed class CliHost(TesseraModules modules) : IModuleCommandHost
 {
     public TesseraModules Modules => modules;
 
-    /// <summary>The embedders the installed modules register by name.</summary>
-    public IEnumerable<string> EmbedderNames => modules.SelectMany(m => m.Embedders).Select(e => e.Name);
+    /// <summary>The embedders known by name: the packaged pretrained models and those the installed modules register.</summary>
+    public IEnumerable<string> EmbedderNames => NamedEmbedders(new OnnxRuntimeOptions()).Select(e => e.Name);
 
-    /// <summary>A registry of the modules' named embedders and ESM-2 model folders, loaded with <paramref name="esmOptions"/>.</summary>
-    public EmbedderRegistry Embedders(EsmEmbeddingOptions esmOptions) => new(modules.SelectMany(m => m.Embedders), esmOptions);
+    /// <summary>
+    /// A registry of the named embedders and ESM-2 model folders; ESM-2 runs with <paramref name="esmOptions"/>, ONNX
+    /// models with <paramref name="onnxOptions"/> (one thread by default).
+    /// </summary>
+    public EmbedderRegistry Embedders(EsmEmbeddingOptions esmOptions, OnnxRuntimeOptions? onnxOptions = null) =>
+        new(NamedEmbedders(onnxOptions ?? new OnnxRuntimeOptions()), esmOptions);
+
+    private IEnumerable<NamedEmbedder> NamedEmbedders(OnnxRuntimeOptions onnxOptions) =>
+        PretrainedEmbedders.All(onnxOptions).Concat(modules.SelectMany(m => m.Embedders));
 
     public ServiceProvider Build(IReadOnlyDictionary<string, string?> flags)
     {

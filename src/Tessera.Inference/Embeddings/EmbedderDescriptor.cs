@@ -8,6 +8,30 @@ public enum EmbeddingPooling
 
     /// <summary>The vector is computed from the whole sequence directly (classical descriptors).</summary>
     WholeSequence,
+
+    /// <summary>Mean over the token states the attention mask admits, [CLS] and [SEP] included (sentence-transformers).</summary>
+    MeanOverTokens,
+
+    /// <summary>The [CLS] token's state (snowflake-arctic-embed).</summary>
+    ClsToken,
+
+    /// <summary>The network's global average pool over the image (ResNet).</summary>
+    GlobalAveragePool,
+}
+
+/// <summary>What an embedder takes as input.</summary>
+public enum EmbeddingModality
+{
+    Text,
+    ProteinSequence,
+    Image,
+}
+
+/// <summary>Where an embedder's vectors come from: trained weights, or a fixed hand-written featurizer.</summary>
+public enum EmbedderOrigin
+{
+    Pretrained,
+    Classical,
 }
 
 /// <summary>
@@ -19,4 +43,14 @@ public sealed record EmbedderDescriptor(string Name, int Dimension, string Model
 {
     /// <summary>Key under which every <see cref="Microsoft.Extensions.AI.Embedding"/> carries the model hash.</summary>
     public const string ModelHashProperty = "model_hash";
+
+    /// <summary>Key under which a text vector records what its input's length did to it (<see cref="Text.LengthHandling"/>).</summary>
+    public const string LengthHandlingProperty = "length_handling";
+
+    public EmbeddingModality Modality { get; init; } = EmbeddingModality.Text;
+
+    public EmbedderOrigin Origin { get; init; } = EmbedderOrigin.Pretrained;
+
+    /// <summary>Where the weights were read from (file paths, or a resource inside a package's file), for operators.</summary>
+    public IReadOnlyList<string> Sources { get; init; } = [];
 }

@@ -8,11 +8,12 @@ namespace Tessera.Inference.Embeddings;
 /// Resolves embedders and keeps each loaded once per registry: the first caller starts the load, concurrent callers
 /// await the same <see cref="Lazy{T}"/> task, later callers get the cached instance. Register one registry per process
 /// (a singleton). A failed load is not cached, so a fixed folder can be retried. A model is either a registered
-/// <see cref="NamedEmbedder"/> (modules contribute theirs) or a Hugging Face ESM-2 checkpoint folder.
+/// <see cref="NamedEmbedder"/> (the platform's packaged models, modules' featurizers) or a Hugging Face ESM-2
+/// checkpoint folder.
 /// </summary>
 public sealed class EmbedderRegistry
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<ITesseraEmbedder>>> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<IEmbedderModel>>> _cache = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NamedEmbedder> _named = new(StringComparer.Ordinal);
     private readonly Func<string, ITesseraEmbedder> _loadModelFolder;
     private readonly TimeProvider _time;
@@ -36,29 +37,42 @@ public sealed class EmbedderRegistry
     /// <summary>The registered embedder names.</summary>
     public IReadOnlyCollection<string> Names => _named.Keys;
 
-    /// <summary>The embedder registered as <paramref name="model"/>, or else the ESM-2 checkpoint in that folder.</summary>
-    public Task<ITesseraEmbedder> GetAsync(string model, CancellationToken cancellationToken = default)
+    /// <summary>The registered embedders, in registration order, unloaded.</summary>
+    public IEnumerable<NamedEmbedder> Named => _named.Values;
+
+    /// <summary>The text (or sequence) embedder registered as <paramref name="model"/>, or else the ESM-2 checkpoint in that folder.</summary>
+    public async Task<ITesseraEmbedder> GetAsync(string model, CancellationToken cancellationToken = default) =>
+        await GetModelAsync(model, cancellationToken).ConfigureAwait(false) as ITesseraEmbedder
+            ?? throw TesseraException.Validation($"The model '{model}' embeds images, not text.");
+
+    /// <summary>The image embedder registered as <paramref name="model"/>.</summary>
+    public async Task<ITesseraImageEmbedder> GetImageAsync(string model, CancellationToken cancellationToken = default) =>
+        await GetModelAsync(model, cancellationToken).ConfigureAwait(false) as ITesseraImageEmbedder
+            ?? throw TesseraException.Validation($"The model '{model}' does not embed images.");
+
+    /// <summary>Any embedder by name or ESM-2 folder, loaded once.</summary>
+    public Task<IEmbedderModel> GetModelAsync(string model, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
         var entry = _named.TryGetValue(model, out var named)
-            ? _cache.GetOrAdd("name:" + model, _ => new Lazy<Task<ITesseraEmbedder>>(() => Task.FromResult(named.Create(_time))))
-            : _cache.GetOrAdd(Path.GetFullPath(model), CreateFolderEntry);
+            ? _cache.GetOrAdd("name:" + model, key => CreateEntry(key, () => named.Create(_time)))
+            : _cache.GetOrAdd(Path.GetFullPath(model), path => CreateEntry(path, () => _loadModelFolder(path)));
         // The load is shared, so one caller's cancellation only stops that caller's wait.
         return entry.Value.WaitAsync(cancellationToken);
     }
 
-    private Lazy<Task<ITesseraEmbedder>> CreateFolderEntry(string path)
+    private Lazy<Task<IEmbedderModel>> CreateEntry(string key, Func<IEmbedderModel> load)
     {
-        Lazy<Task<ITesseraEmbedder>>? entry = null;
-        entry = new Lazy<Task<ITesseraEmbedder>>(async () =>
+        Lazy<Task<IEmbedderModel>>? entry = null;
+        entry = new Lazy<Task<IEmbedderModel>>(async () =>
         {
             try
             {
-                return await Task.Run(() => _loadModelFolder(path)).ConfigureAwait(false);
+                return await Task.Run(load).ConfigureAwait(false);
             }
             catch
             {
-                _cache.TryRemove(new KeyValuePair<string, Lazy<Task<ITesseraEmbedder>>>(path, entry!));
+                _cache.TryRemove(new KeyValuePair<string, Lazy<Task<IEmbedderModel>>>(key, entry!));
                 throw;
             }
         });

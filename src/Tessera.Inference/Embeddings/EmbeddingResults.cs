@@ -22,7 +22,7 @@ public static class EmbeddingResults
     }
 
     /// <summary>The <c>GetService</c> answers every Tessera embedder gives.</summary>
-    public static object? Service(ITesseraEmbedder embedder, Type serviceType, object? serviceKey)
+    public static object? Service(IEmbedderModel embedder, Type serviceType, object? serviceKey)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
         if (serviceKey is not null) return null;

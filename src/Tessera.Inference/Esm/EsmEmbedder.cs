@@ -22,7 +22,10 @@ public sealed class EsmEmbedder : ITesseraEmbedder
         var policy = options.LongSequences == LongSequencePolicy.Chunk
             ? $"chunk(max_residues={engine.MaxResidues}, overlap={options.ChunkOverlap}, average)"
             : $"reject(max_residues={engine.MaxResidues})";
-        Descriptor = new EmbedderDescriptor(engine.Model.Name, engine.Model.Config.Hidden, engine.Model.ModelHash, EmbeddingPooling.MeanOverResidues, policy);
+        Descriptor = new EmbedderDescriptor(engine.Model.Name, engine.Model.Config.Hidden, engine.Model.ModelHash, EmbeddingPooling.MeanOverResidues, policy)
+        {
+            Modality = EmbeddingModality.ProteinSequence,
+        };
     }
 
     public EmbedderDescriptor Descriptor { get; }

@@ -39,7 +39,11 @@ public sealed class PeptideDescriptorEmbedder : ITesseraEmbedder
     public PeptideDescriptorEmbedder(TimeProvider? time = null)
     {
         _time = time ?? TimeProvider.System;
-        Descriptor = new EmbedderDescriptor(ModelName, DimensionValue, DefinitionHash, EmbeddingPooling.WholeSequence, "none (any length)");
+        Descriptor = new EmbedderDescriptor(ModelName, DimensionValue, DefinitionHash, EmbeddingPooling.WholeSequence, "none (any length)")
+        {
+            Modality = EmbeddingModality.ProteinSequence,
+            Origin = EmbedderOrigin.Classical,
+        };
     }
 
     public EmbedderDescriptor Descriptor { get; }

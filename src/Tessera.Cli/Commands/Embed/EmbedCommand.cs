@@ -5,8 +5,8 @@ using Tessera.Inference.Esm;
 namespace Tessera.Cli.Commands.Embed;
 
 /// <summary>
-/// <c>tessera embed --model DIR --input FILE.fasta --output OUT.npy [--per-residue OUT_DIR] [--threads N] [--batch N]</c>:
-/// mean-pooled float32 embeddings, one row per FASTA record in input order.
+/// <c>tessera embed --model NAME|DIR --input FILE|FOLDER --output OUT.npy [--format …] [--per-residue OUT_DIR] [--threads N] [--batch N]</c>:
+/// float32 embeddings, one row per FASTA record, text line, JSONL record or image file, in input order.
 /// </summary>
 internal static class EmbedCommand
 {
@@ -14,14 +14,20 @@ internal static class EmbedCommand
     {
         var model = new Option<string>("--model")
         {
-            Description = $"ESM-2 checkpoint folder (config.json, model.safetensors, vocab.txt), or an embedder a module registers by name ({string.Join(", ", host.EmbedderNames)}).",
+            Description = $"An embedder by name ({string.Join(", ", host.EmbedderNames)}; see 'tessera models list'), or an ESM-2 checkpoint folder (config.json, model.safetensors, vocab.txt).",
             Required = true,
         };
-        var input = new Option<string>("--input") { Description = "FASTA file of protein or peptide sequences.", Required = true };
+        var input = new Option<string>("--input") { Description = "FASTA file, text file (one text a line), JSONL file, or a folder of images (rows in file-name order).", Required = true };
+        var format = new Option<EmbedInputFormat>("--format")
+        {
+            Description = "Input kind: auto (a folder is images, .jsonl is JSONL, .fasta/.fa or a leading '>' is FASTA, else lines), fasta, lines, jsonl, images.",
+            DefaultValueFactory = _ => EmbedInputFormat.Auto,
+        };
+        var textField = new Option<string>("--text-field") { Description = "The JSONL field holding the text.", DefaultValueFactory = _ => "text" };
         var output = new Option<string>("--output") { Description = "Output .npy file: float32 [n, dim], rows in input order.", Required = true };
         var perResidue = new Option<string?>("--per-residue") { Description = "Folder for one [residues, dim] .npy per sequence (BOS/EOS excluded), named by record number and id." };
-        var threads = new Option<int>("--threads") { Description = "Threads per forward pass.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var batch = new Option<int>("--batch") { Description = "Sequences per forward pass (grouped by length).", DefaultValueFactory = _ => 8 };
+        var threads = new Option<int>("--threads") { Description = "Threads per forward pass (ESM-2 and ONNX models).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var batch = new Option<int>("--batch") { Description = "Sequences or texts per forward pass (grouped by length).", DefaultValueFactory = _ => 8 };
         var longSequences = new Option<LongSequencePolicy>("--long-sequences")
         {
             Description = "Sequences over 1022 residues: 'chunk' (overlapping windows, averaged) or 'reject'.",
@@ -29,8 +35,8 @@ internal static class EmbedCommand
         };
         var overlap = new Option<int>("--overlap") { Description = "Residues shared by consecutive windows under --long-sequences chunk.", DefaultValueFactory = _ => 256 };
 
-        var command = new Command("embed", "Embed sequences from a FASTA file with an ESM-2 model (or the classical peptide descriptors).");
-        foreach (var option in new Option[] { model, input, output, perResidue, threads, batch, longSequences, overlap }) command.Options.Add(option);
+        var command = new Command("embed", "Embed sequences, texts or images with a named embedder or an ESM-2 model.");
+        foreach (var option in new Option[] { model, input, format, textField, output, perResidue, threads, batch, longSequences, overlap }) command.Options.Add(option);
         threads.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() < 1) result.AddError("--threads must be at least 1.");
@@ -55,7 +61,9 @@ internal static class EmbedCommand
                     BatchSize = parse.GetValue(batch),
                     LongSequences = parse.GetValue(longSequences),
                     ChunkOverlap = parse.GetValue(overlap),
-                }),
+                },
+                parse.GetValue(format),
+                parse.GetRequiredValue(textField)),
             cancellationToken));
         return command;
     }

@@ -1,0 +1,36 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Tessera.Core.Errors;
+using Tessera.Inference.Onnx;
+
+namespace Tessera.Platform.Embedders;
+
+/// <summary>
+/// <c>embedders:intra_op_threads</c> (threads one ONNX inference call may use; default 1, 0 = one per core) and
+/// <c>embedders:batch_size</c> (texts or images per network run; default 16).
+/// </summary>
+public static class EmbedderSettings
+{
+    public const string ThreadsKey = "embedders:intra_op_threads";
+    public const string BatchKey = "embedders:batch_size";
+
+    public static OnnxRuntimeOptions From(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var defaults = new OnnxRuntimeOptions();
+        return defaults with
+        {
+            IntraOpThreads = Read(configuration, ThreadsKey, defaults.IntraOpThreads, minimum: 0),
+            BatchSize = Read(configuration, BatchKey, defaults.BatchSize, minimum: 1),
+        };
+    }
+
+    private static int Read(IConfiguration configuration, string key, int fallback, int minimum)
+    {
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text)) return fallback;
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < minimum)
+            throw TesseraException.Validation($"Setting '{key}' is '{text}', but must be a whole number of at least {minimum}.");
+        return value;
+    }
+}
