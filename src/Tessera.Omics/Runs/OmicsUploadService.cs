@@ -18,7 +18,7 @@ namespace Tessera.Omics.Runs;
 /// recognisable format, a limit exceeded, no valid record) is answered with a 4xx problem; a refused or failed
 /// upload leaves neither a run nor its blob behind.
 /// </summary>
-public sealed class OmicsUploadService(TesseraDatabase database, IBlobStore blobs, BlobReferences references, ParseLimits limits, TimeProvider time)
+internal sealed class OmicsUploadService(TesseraDatabase database, IBlobStore blobs, BlobReferences references, ParseLimits limits, TimeProvider time)
 {
     public const string NoValidRecordsCode = OmicsErrorCodes.NoValidRecords;
 
