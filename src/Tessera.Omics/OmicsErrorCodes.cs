@@ -4,7 +4,7 @@ namespace Tessera.Omics;
 /// The stable <c>code</c>s Omics answers with (problem details and per-record parse errors): clients branch on
 /// these, so they never change once shipped.
 /// </summary>
-public static class OmicsErrorCodes
+internal static class OmicsErrorCodes
 {
     // A whole request or run.
     public const string LimitExceeded = "LIMIT_EXCEEDED";

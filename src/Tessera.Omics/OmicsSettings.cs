@@ -5,7 +5,7 @@ using Tessera.Omics.Parsing;
 namespace Tessera.Omics;
 
 /// <summary>The settings under <c>omics:</c>, bound and validated when the process starts.</summary>
-public sealed class OmicsSettings
+internal sealed class OmicsSettings
 {
     [ConfigurationKeyName("max_records")]
     [Range(1, 10_000_000, ErrorMessage = "omics:max_records must be from 1 to 10000000.")]

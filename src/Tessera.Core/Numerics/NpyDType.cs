@@ -12,7 +12,7 @@ public enum NpyDType
     Bool,
 }
 
-public static class NpyDTypeExtensions
+internal static class NpyDTypeExtensions
 {
     public static int Size(this NpyDType dtype) => dtype switch
     {

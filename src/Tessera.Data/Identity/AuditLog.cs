@@ -7,7 +7,7 @@ namespace Tessera.Data.Identity;
 /// Records writes: who, what, which resource, when and from where. Callers write the entry in the same
 /// transaction as the change, so the log never claims a write that rolled back.
 /// </summary>
-public static class AuditLog
+internal static class AuditLog
 {
     public static Task RecordAsync(
         DbConnection connection, DbTransaction transaction, AuditActor actor, DateTimeOffset at,

@@ -70,7 +70,7 @@ internal static class DapperTypeHandlers
 }
 
 /// <summary>The one text format SQLite columns hold instants in: UTC, fixed width, so text order is time order.</summary>
-public static class SqliteTime
+internal static class SqliteTime
 {
     public static string Format(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);

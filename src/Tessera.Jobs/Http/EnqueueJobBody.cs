@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Tessera.Jobs.Http;
 
 /// <summary>The body of <c>POST /api/v1/jobs</c>.</summary>
-public sealed record EnqueueJobBody(string Kind, JsonNode? Input)
+internal sealed record EnqueueJobBody(string Kind, JsonNode? Input)
 {
     public string? IdempotencyKey { get; init; }
     public int Priority { get; init; }

@@ -5,7 +5,7 @@ using Tessera.Core.Identity;
 namespace Tessera.Jobs.Http;
 
 /// <summary>Caps the event streams one token holds open (<c>jobs:streams_per_token</c>): each open stream polls the database.</summary>
-public sealed class JobStreamSlots(JobsOptions options)
+internal sealed class JobStreamSlots(JobsOptions options)
 {
     public const string TooManyStreamsCode = "TOO_MANY_STREAMS";
 

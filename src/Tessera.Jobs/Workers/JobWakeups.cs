@@ -5,7 +5,7 @@ namespace Tessera.Jobs;
 /// the workers at once instead of at their next poll. A waiter takes the current signal before it looks for
 /// work, so a pulse between its look and its wait is never missed.
 /// </summary>
-public sealed class JobWakeups
+internal sealed class JobWakeups
 {
     private TaskCompletionSource _work = NewSignal();
     private TaskCompletionSource _cancel = NewSignal();

@@ -4,7 +4,7 @@ namespace Tessera.Jobs;
 /// Exponential backoff with "equal jitter": attempt n waits between half and all of base·2^(n−1), capped at
 /// <see cref="JobsOptions.BackoffMax"/>, so workers retrying together spread out. Tests pass a seeded Random.
 /// </summary>
-public sealed class RetryBackoff(Random random, JobsOptions options)
+internal sealed class RetryBackoff(Random random, JobsOptions options)
 {
     private readonly Lock _gate = new();
 

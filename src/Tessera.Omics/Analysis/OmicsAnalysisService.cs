@@ -8,7 +8,7 @@ using Tessera.Omics.Storage;
 namespace Tessera.Omics.Analysis;
 
 /// <summary>Summaries of one run and comparisons of two, from stored descriptors and embeddings.</summary>
-public sealed class OmicsAnalysisService(TesseraDatabase database)
+internal sealed class OmicsAnalysisService(TesseraDatabase database)
 {
     /// <summary>Comparisons search at most this many peptides of run A (a seeded sample), exactly, against all of B.</summary>
     public const int MaxComparedQueries = 5000;

@@ -6,7 +6,7 @@ namespace Tessera.Omics.Analytics;
 /// k-means (k-means++ seeding, Lloyd iterations) with k chosen by the mean silhouette, so a run's summary can show
 /// its clusters. Seeded: the same vectors always give the same clusters.
 /// </summary>
-public static class KMeans
+internal static class KMeans
 {
     public sealed record Clustering(int K, int[] Assignments, float[][] Centroids, double Silhouette);
 

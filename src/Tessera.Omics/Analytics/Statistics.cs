@@ -3,7 +3,7 @@ using MathNet.Numerics.Distributions;
 namespace Tessera.Omics.Analytics;
 
 /// <summary>Summary statistics and the two-sample test the compare and summary endpoints report.</summary>
-public static class Statistics
+internal static class Statistics
 {
     public sealed record Summary(int Count, double Mean, double StandardDeviation, double Min, double Median, double Max);
 

@@ -5,7 +5,7 @@ using Tessera.Omics.Storage;
 
 namespace Tessera.Omics.Api;
 
-public sealed record RunResponse(
+internal sealed record RunResponse(
     Guid Id, string Name, string State, string FileName, string FileSha256, long FileBytes, string? Format,
     int RecordCount, int PeptideCount, int ErrorCount, JsonNode? Errors,
     string? Embedder, int? EmbedderDimension, string? ModelHash, Guid? JobId, string? Failure, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
@@ -15,6 +15,6 @@ public sealed record RunResponse(
         r.ErrorReport is null ? null : JsonNode.Parse(r.ErrorReport), r.Embedder, r.EmbedderDimension, r.ModelHash, r.JobId, r.Failure, r.CreatedAt, r.UpdatedAt);
 }
 
-public sealed record UploadResponse(RunResponse Run, JobInfo Job);
+internal sealed record UploadResponse(RunResponse Run, JobInfo Job);
 
-public sealed record CompareRequest([property: JsonRequired] Guid RunA, [property: JsonRequired] Guid RunB);
+internal sealed record CompareRequest([property: JsonRequired] Guid RunA, [property: JsonRequired] Guid RunB);

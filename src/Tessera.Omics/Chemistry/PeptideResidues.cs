@@ -5,7 +5,7 @@ namespace Tessera.Omics.Chemistry;
 /// extended letters X (any), B (D or N), Z (E or Q), U (selenocysteine) and O (pyrrolysine), at least one of them
 /// standard (a sequence of ambiguity codes alone has no residue the classical descriptors can describe).
 /// </summary>
-public static class PeptideResidues
+internal static class PeptideResidues
 {
     public const string Standard = "ACDEFGHIKLMNPQRSTVWY";
     public const string Extended = "XBZUO";

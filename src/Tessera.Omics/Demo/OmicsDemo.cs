@@ -11,7 +11,7 @@ namespace Tessera.Omics.Demo;
 /// The demo `tessera up` seeds: the bundled peptides (see Demo/README.md) stored once as the demo user's run,
 /// embedded by the job engine, then searched once so the whole chain is shown working.
 /// </summary>
-public sealed class OmicsDemo(OmicsRunSubmission submissions, OmicsRunReader runs, OmicsSearchService search, TimeProvider time)
+internal sealed class OmicsDemo(OmicsRunSubmission submissions, OmicsRunReader runs, OmicsSearchService search, TimeProvider time)
 {
     public const string RunName = "demo peptides (modlAMP)";
     public static readonly TimeSpan EmbeddingTimeout = TimeSpan.FromMinutes(5);

@@ -8,7 +8,7 @@ namespace Tessera.Omics.Embedding;
 /// Which embedder a run uses: ESM-2 when configuration points at a checkpoint folder (<c>omics:esm_model</c>),
 /// otherwise the classical peptide descriptors. An upload may ask for either by name.
 /// </summary>
-public sealed class OmicsEmbedderChoice(EmbedderRegistry registry, string? esmModelFolder)
+internal sealed class OmicsEmbedderChoice(EmbedderRegistry registry, string? esmModelFolder)
 {
     public const string EsmName = "esm2";
     public const string EsmModelSetting = "omics:esm_model";

@@ -10,7 +10,7 @@ namespace Tessera.Omics.Embedding;
 /// vector yet and stores their vectors in one transaction, so a worker killed mid-run loses at most one batch and
 /// the next attempt continues where it stopped. When every peptide has a vector the run becomes <c>embedded</c>.
 /// </summary>
-public sealed class OmicsEmbeddingService(TesseraDatabase database, OmicsEmbedderChoice embedders, TimeProvider time)
+internal sealed class OmicsEmbeddingService(TesseraDatabase database, OmicsEmbedderChoice embedders, TimeProvider time)
 {
     /// <summary>The first batch's size; without a fixed size, batches double while the model answers quickly.</summary>
     public const int InitialBatchSize = 64;

@@ -3,7 +3,7 @@ using Tessera.Omics.Storage;
 namespace Tessera.Omics.Export;
 
 /// <summary>One exported peptide: the record's id, its sequence, descriptors and embedding.</summary>
-public sealed record ExportPeptide(string Id, OmicsPeptide Peptide, float[] Embedding);
+internal sealed record ExportPeptide(string Id, OmicsPeptide Peptide, float[] Embedding);
 
 /// <summary>What an export describes besides its peptides.</summary>
-public sealed record ExportHeader(OmicsRun Run, EmbedderIdentity Embedder, string Pooling, string TruncationPolicy, DateTimeOffset CreatedAt);
+internal sealed record ExportHeader(OmicsRun Run, EmbedderIdentity Embedder, string Pooling, string TruncationPolicy, DateTimeOffset CreatedAt);

@@ -9,7 +9,7 @@ using Tessera.Omics.Storage;
 namespace Tessera.Omics.Export;
 
 /// <summary>Exports a run the caller owns, once it has embeddings, as OmicsToken v1 JSON, CSV or NPY, streamed.</summary>
-public sealed class OmicsExportService(TesseraDatabase database, TimeProvider time)
+internal sealed class OmicsExportService(TesseraDatabase database, TimeProvider time)
 {
     public static readonly IReadOnlyList<string> Formats = ["json", "csv", "npy"];
 

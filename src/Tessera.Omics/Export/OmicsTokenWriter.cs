@@ -11,7 +11,7 @@ namespace Tessera.Omics.Export;
 /// Writes a run's export as the canonical "OmicsToken v1" JSON document (streamed: peptides are written as they
 /// come, so a large run is never held as one string), or as CSV or a float32 <c>.npy</c> matrix.
 /// </summary>
-public static class OmicsTokenWriter
+internal static class OmicsTokenWriter
 {
     public const string FormatName = "OmicsToken";
     public const string FormatVersion = "1";

@@ -3,7 +3,7 @@ using Tessera.Omics.Chemistry;
 namespace Tessera.Omics.Features;
 
 /// <summary>Per-peptide descriptors, stored as typed columns.</summary>
-public sealed record PeptideFeatures(
+internal sealed record PeptideFeatures(
     int Length,
     double MolecularWeight,
     double NetChargePh7,

@@ -1,7 +1,7 @@
 namespace Tessera.Omics.Parsing;
 
 /// <summary>Limits on one uploaded file; each has a setting name that error messages cite.</summary>
-public sealed record ParseLimits
+internal sealed record ParseLimits
 {
     public const string MaxRecordsSetting = "omics:max_records";
     public const string MaxSequenceLengthSetting = "omics:max_sequence_length";

@@ -10,7 +10,7 @@ namespace Tessera.Omics.Parsing;
 /// bad records are reported with their record and line numbers and left out. Problems with the file as a whole
 /// (not text, no recognisable format, a limit exceeded) throw a 4xx error naming what is wrong.
 /// </summary>
-public static class PeptideFileParser
+internal static class PeptideFileParser
 {
     public static async Task<ParseResult> ParseAsync(Stream content, ParseLimits limits, CancellationToken cancellationToken = default)
     {

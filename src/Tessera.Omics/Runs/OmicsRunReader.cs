@@ -6,7 +6,7 @@ using Tessera.Omics.Storage;
 namespace Tessera.Omics.Runs;
 
 /// <summary>The caller's runs; someone else's run reads exactly like a missing one.</summary>
-public sealed class OmicsRunReader(TesseraDatabase database)
+internal sealed class OmicsRunReader(TesseraDatabase database)
 {
     public async Task<OmicsRun> GetAsync(Principal owner, Guid runId, CancellationToken cancellationToken = default)
     {

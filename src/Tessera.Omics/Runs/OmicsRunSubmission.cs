@@ -6,7 +6,7 @@ using Tessera.Omics.Storage;
 namespace Tessera.Omics.Runs;
 
 /// <summary>Stores an upload as a run and enqueues its embedding job in the same transaction.</summary>
-public sealed class OmicsRunSubmission(OmicsUploadService uploads, OmicsEmbedderChoice embedders, JobService jobs)
+internal sealed class OmicsRunSubmission(OmicsUploadService uploads, OmicsEmbedderChoice embedders, JobService jobs)
 {
     public sealed record Submitted(OmicsRun Run, JobInfo Job);
 

@@ -19,7 +19,7 @@ namespace Tessera.Omics.Runs;
 /// recognisable format, a limit exceeded, no valid record) is answered with a 4xx problem; a refused or failed
 /// upload leaves neither a run nor its blob behind.
 /// </summary>
-public sealed class OmicsUploadService(
+internal sealed class OmicsUploadService(
     TesseraDatabase database, IBlobStore blobs, BlobReferences references, ParseLimits limits, TimeProvider time,
     int rowsPerTransaction = OmicsUploadService.DefaultRowsPerTransaction)
 {

@@ -8,7 +8,7 @@ namespace Tessera.Omics.Runs;
 /// Bounds the uploads in progress, per organization (429) and per server (503), so a burst of large files is refused
 /// early instead of holding memory, disk and the database's write lock until requests time out.
 /// </summary>
-public sealed class OmicsUploadSlots(OmicsSettings settings)
+internal sealed class OmicsUploadSlots(OmicsSettings settings)
 {
     public const string OrgBusyCode = "UPLOADS_ORG_BUSY";
     public const string ServerBusyCode = "UPLOADS_SERVER_BUSY";

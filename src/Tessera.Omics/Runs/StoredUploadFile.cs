@@ -9,7 +9,7 @@ namespace Tessera.Omics.Runs;
 /// (a refused, failed or cancelled upload) deletes the blob, unless a row references the same bytes or another
 /// upload in this process holds them right now.
 /// </summary>
-public sealed class StoredUploadFile : IAsyncDisposable
+internal sealed class StoredUploadFile : IAsyncDisposable
 {
     private readonly IBlobStore _blobs;
     private readonly BlobReferences _references;

@@ -16,7 +16,7 @@ namespace Tessera.Omics.Search;
 /// admits only vectors of runs the caller owns — applied inside the index search, so k hits are found among visible
 /// peptides only. Vectors stored since the index was last updated are compared exactly, so results are complete.
 /// </summary>
-public sealed class OmicsSearchService(TesseraDatabase database, VectorCollections collections, OmicsEmbedderChoice embedders)
+internal sealed class OmicsSearchService(TesseraDatabase database, VectorCollections collections, OmicsEmbedderChoice embedders)
 {
     public const int MaxK = 100;
 

@@ -7,7 +7,7 @@ using Tessera.Data;
 namespace Tessera.Omics.Storage;
 
 /// <summary>The embedder a run's vectors came from (stored with every vector), with how it pools and truncates.</summary>
-public sealed record EmbedderIdentity(string Name, int Dimension, string ModelHash, string Pooling = "mean", string TruncationPolicy = "none");
+internal sealed record EmbedderIdentity(string Name, int Dimension, string ModelHash, string Pooling = "mean", string TruncationPolicy = "none");
 
 /// <summary>Stores and reads peptide embeddings as little-endian float32 blobs, checking every dimension.</summary>
 internal static class EmbeddingRows

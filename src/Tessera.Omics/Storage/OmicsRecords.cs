@@ -1,6 +1,6 @@
 namespace Tessera.Omics.Storage;
 
-public sealed record OmicsRun
+internal sealed record OmicsRun
 {
     public Guid Id { get; init; }
     public Guid UserId { get; init; }
@@ -26,7 +26,7 @@ public sealed record OmicsRun
     public DateTimeOffset UpdatedAt { get; init; }
 }
 
-public static class OmicsRunStates
+internal static class OmicsRunStates
 {
     public const string Uploaded = "uploaded";
     public const string Parsed = "parsed";
@@ -35,7 +35,7 @@ public static class OmicsRunStates
 }
 
 /// <summary>One distinct sequence of a run with its descriptors; <see cref="Ordinal"/> is its first appearance in the file.</summary>
-public record OmicsPeptide
+internal record OmicsPeptide
 {
     public Guid Id { get; init; }
     public Guid RunId { get; init; }
@@ -52,7 +52,7 @@ public record OmicsPeptide
 }
 
 /// <summary>A record of the uploaded file, linked to its (possibly shared) peptide.</summary>
-public sealed record OmicsRecord
+internal sealed record OmicsRecord
 {
     public Guid RunId { get; init; }
     public int RecordNumber { get; init; }

@@ -11,7 +11,7 @@ namespace Tessera.Platform.Collections;
 /// On PostgreSQL, LISTENs for snapshots other nodes publish and loads each one that covers more than what serves
 /// here; at start it loads what was published while this node was down. Without PostgreSQL it does nothing.
 /// </summary>
-public sealed partial class SnapshotListener(
+internal sealed partial class SnapshotListener(
     TesseraDatabase database, SnapshotExchange exchange, VectorCollections collections, ILogger<SnapshotListener> logger) : BackgroundService
 {
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(2);

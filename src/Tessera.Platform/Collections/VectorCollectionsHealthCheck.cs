@@ -4,7 +4,7 @@ using Tessera.Vectors.Management;
 namespace Tessera.Platform.Collections;
 
 /// <summary>Degraded (still serving) when any collection's index failed its last build or load.</summary>
-public sealed class VectorCollectionsHealthCheck(VectorCollections collections) : IHealthCheck
+internal sealed class VectorCollectionsHealthCheck(VectorCollections collections) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

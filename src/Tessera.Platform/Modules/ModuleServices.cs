@@ -106,4 +106,4 @@ public sealed class ModuleServices(string module, IServiceCollection services)
 }
 
 /// <summary>Resolves one module's settings, so a bad value stops the start instead of the first request that reads it.</summary>
-public sealed record SettingsCheck(Type Settings, Func<IServiceProvider, object> Resolve);
+internal sealed record SettingsCheck(Type Settings, Func<IServiceProvider, object> Resolve);

@@ -3,7 +3,7 @@ using Tessera.Data.Identity;
 
 namespace Tessera.Server.Auth;
 
-public static class AuthEndpoints
+internal static class AuthEndpoints
 {
     public sealed record LoginRequest(string Email, string Password, string? Org);
 

@@ -4,7 +4,7 @@ using Tessera.Data.Identity;
 namespace Tessera.Server.Auth;
 
 /// <summary>Organizations you belong to, and their memberships (for owners and admins).</summary>
-public static class OrganizationEndpoints
+internal static class OrganizationEndpoints
 {
     public sealed record CreateOrganizationRequest(string Name);
 

@@ -7,7 +7,7 @@ using static Tessera.Server.Auth.AuthEndpoints;
 namespace Tessera.Server.Auth;
 
 /// <summary>The caller's own API tokens: list, create (shown once) and revoke.</summary>
-public static class TokenEndpoints
+internal static class TokenEndpoints
 {
     public sealed record CreateTokenRequest(string Name, IReadOnlyList<string>? Scopes, int? ExpiresInDays);
 

@@ -11,7 +11,7 @@ namespace Tessera.Server.Endpoints;
 /// signed for one organization (the <c>owner</c> parameter, inside the signature): whoever signs one must first
 /// have checked that this organization holds the blob, and no URL can be re-pointed at another organization.
 /// </summary>
-public static class BlobEndpoints
+internal static class BlobEndpoints
 {
     public static RouteGroupBuilder MapBlobEndpoints(this RouteGroupBuilder api)
     {

@@ -5,7 +5,7 @@ using Tessera.Platform.Modules;
 
 namespace Tessera.Server.Health;
 
-public static class HealthEndpoints
+internal static class HealthEndpoints
 {
     /// <summary>
     /// <c>/healthz</c>: the process is alive (no checks). <c>/readyz</c>: every ready-tagged check passes; a

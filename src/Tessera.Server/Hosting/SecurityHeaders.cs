@@ -9,7 +9,7 @@ namespace Tessera.Server.Hosting;
 /// JSON answer (login and token creation carry secrets; no proxy or browser cache may keep them). Kestrel's
 /// <c>Server</c> header is switched off: it only tells a prober what to aim at.
 /// </summary>
-public static class SecurityHeaders
+internal static class SecurityHeaders
 {
     public static IServiceCollection AddSecurityHeaders(this IServiceCollection services) =>
         services.Configure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);

@@ -7,7 +7,7 @@ namespace Tessera.Server.Hosting;
 /// Loads the URL-signing key once. The key lives in the database, so every API node of a deployment
 /// verifies the signatures any other node made.
 /// </summary>
-public sealed class UrlSignerProvider(InstanceSettings instanceSettings, TimeProvider time)
+internal sealed class UrlSignerProvider(InstanceSettings instanceSettings, TimeProvider time)
 {
     public const string KeyName = "url_signing_key";
 
