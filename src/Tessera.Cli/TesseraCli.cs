@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using Spectre.Console;
 using Tessera.Cli.Hosting;
 using Tessera.Core.Errors;
 using Tessera.Platform.Modules;
@@ -19,11 +21,24 @@ internal static class TesseraCli
 
     public static async Task<int> RunAsync(string[] args, TesseraModules? modules = null, CancellationToken cancellationToken = default)
     {
+        // Spectre picks colours from the terminal type even when output goes to a pipe or a file, where codes are noise.
+        if (Console.IsOutputRedirected)
+            AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No });
         try
         {
             // Errors are ours to report: a TesseraException is one plain line, never a stack trace.
             var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
-            return await CreateRoot(modules).Parse(args).InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+            var parse = CreateRoot(modules).Parse(args);
+            // '--help' wins over parse errors and would print the root help with exit 0 for a mistyped command.
+            // (Under '--help' the unknown words show only as unmatched tokens, not as errors.)
+            var mistakes = parse.Errors.Select(e => e.Message).Concat(parse.UnmatchedTokens.Select(t => $"Unrecognized command or argument '{t}'.")).Distinct().ToList();
+            if (mistakes.Count > 0 && parse.Action is HelpAction)
+            {
+                foreach (var mistake in mistakes) Console.Error.WriteLine($"error: {mistake}");
+                Console.Error.WriteLine("Run 'tessera --help' for the commands there are.");
+                return ExitCodes.Usage;
+            }
+            return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
         }
         catch (TesseraException e)
         {

@@ -29,9 +29,12 @@ internal static class CliProcess
     public static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => RunWithInputAsync("", args);
 
     /// <summary>Runs the executable with <paramref name="input"/> on its standard input, then closes it.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunWithInputAsync(string input, params string[] args)
+    public static Task<(int ExitCode, string Output, string Error)> RunWithInputAsync(string input, params string[] args) => RunAsync(StartInfo(args), input);
+
+    /// <summary>Runs a start info made by <see cref="StartInfo"/> (perhaps with its environment changed).</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(ProcessStartInfo info, string input = "")
     {
-        using var process = Process.Start(StartInfo(args))!;
+        using var process = Process.Start(info)!;
         await process.StandardInput.WriteAsync(input);
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();

@@ -17,6 +17,17 @@ public class HelpAndDbCommandTests
     }
 
     [Theory]
+    [InlineData("traces")]
+    [InlineData("traces", "--help")]
+    [InlineData("jobs", "frobnicate", "--help")]
+    public async Task An_unknown_command_is_an_error_even_with_help(params string[] command)
+    {
+        var (code, _, error) = await CliProcess.RunAsync(command);
+        Assert.NotEqual(0, code);
+        Assert.Contains(command[^1] == "--help" ? command[^2] : command[^1], error, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("up")]
     [InlineData("serve")]
     [InlineData("db", "migrate")]
@@ -53,6 +64,24 @@ public class HelpAndDbCommandTests
         Assert.Equal(0, after.ExitCode);
         Assert.Contains("0 pending, 0 modified", after.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", after.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task Output_to_a_pipe_has_no_colour_codes_whatever_the_terminal_type(string dialect)
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(dialect);
+        // As in a colour terminal, but standard output is a pipe.
+        var info = CliProcess.StartInfo("db", "status", "--data-dir", scratch.DataDir, "--database", scratch.Target);
+        info.Environment.Remove("NO_COLOR");
+        info.Environment["TERM"] = "xterm-256color";
+        info.Environment["COLORTERM"] = "truecolor";
+
+        var (code, output, error) = await CliProcess.RunAsync(info);
+
+        Assert.Equal(0, code);
+        Assert.Contains("pending", output, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', output + error);
     }
 
     [Fact]
