@@ -23,6 +23,15 @@ public class PeptideFileParserTests
     }
 
     [Fact]
+    public async Task Records_repeating_a_sequence_share_one_string()
+    {
+        var result = await Parse(">a\nKLAKLAK\n>b\nklaklak\n>c\nGIGK\n");
+
+        Assert.Same(result.Records[0].Sequence, result.Records[1].Sequence);
+        Assert.Equal("GIGK", result.Records[2].Sequence);
+    }
+
+    [Fact]
     public async Task Csv_needs_a_sequence_column_and_keeps_other_columns_as_metadata()
     {
         var result = await Parse("name,sequence,activity\nmagainin,GIGKFLHSAKKFGKAFVGEIMNS,\"12,5\"\nx,KK,3\n");

@@ -110,6 +110,9 @@ internal static class PeptideFileParser
         private readonly List<PeptideRecord> _records = [];
         private readonly List<RecordError> _errors = [];
         private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+
+        // Records repeating a sequence share one string: a 60 MB file of repeats otherwise holds every copy until stored.
+        private readonly HashSet<string> _sequences = new(StringComparer.Ordinal);
         private int _errorCount;
         private int _recordNumber;
 
@@ -149,7 +152,8 @@ internal static class PeptideFileParser
                 Error(number, line, OmicsErrorCodes.DuplicateId, $"record {number} repeats the id '{id}'");
                 return;
             }
-            _records.Add(new PeptideRecord(number, line, id, sequence, metadata));
+            if (!_sequences.TryGetValue(sequence, out var shared)) _sequences.Add(shared = sequence);
+            _records.Add(new PeptideRecord(number, line, id, shared, metadata));
         }
 
         public void Reject(int line, string code, string what) => Error(++_recordNumber, line, code, $"record {_recordNumber} {what}");
