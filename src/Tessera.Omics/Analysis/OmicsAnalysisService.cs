@@ -71,9 +71,6 @@ internal sealed class OmicsAnalysisService(TesseraDatabase database)
             Shown.Value(clustering?.Silhouette), clusters);
     }
 
-    /// <summary>One peptide on the run's map: its embedding projected to two dimensions, and its cluster (−1: none).</summary>
-    public sealed record MapPoint(double X, double Y, int Cluster, string Sequence);
-
     /// <summary>
     /// The run's embeddings projected onto their first two principal components, each point with the cluster the
     /// summary found (same clustering, same seed), for drawing the run as a map.

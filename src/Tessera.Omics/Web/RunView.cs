@@ -5,7 +5,7 @@ using Tessera.Omics.Storage;
 namespace Tessera.Omics.Web;
 
 /// <summary>What the run pages read from a stored run.</summary>
-public static class RunView
+internal static class RunView
 {
     private static readonly JsonSerializerOptions ReportJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
