@@ -80,4 +80,22 @@ public class AnalyticsTests
     {
         Assert.Null(KMeans.ChooseBySilhouette([[1f], [2f]], 5, 1));
     }
+
+    [Fact]
+    public void The_map_projection_puts_the_widest_spread_on_the_first_axis_and_the_next_on_the_second()
+    {
+        // Points spread 10 along (1,1,0)/√2, 2 along (0,0,1), nothing else: the projection recovers both spreads.
+        var points = new List<float[]>();
+        for (var i = -5; i <= 5; i++)
+        {
+            for (var j = -1; j <= 1; j++)
+                points.Add([i / MathF.Sqrt(2), i / MathF.Sqrt(2), j]);
+        }
+        var projected = Projection.Pca2(points);
+        Assert.Equal(points.Count, projected.Length);
+        Assert.Equal(10, projected.Max(p => p.X) - projected.Min(p => p.X), 3);
+        Assert.Equal(2, projected.Max(p => p.Y) - projected.Min(p => p.Y), 3);
+        Assert.Equal(projected, Projection.Pca2(points));
+        Assert.Empty(Projection.Pca2([]));
+    }
 }

@@ -94,8 +94,14 @@ public sealed partial class WebFlowTests
         await page.GetByRole(AriaRole.Button, new() { NameRegex = RevokeNotebook() }).ClickAsync();
         await Expect(page.Locator("tr", new() { HasText = "notebook" })).ToContainTextAsync("revoked");
 
-        // Signing out revokes the session: the pages ask to sign in again.
+        // Signing out revokes the session token (not only the cookie): the pages ask to sign in again.
+        var session = (await page.Context.CookiesAsync()).Single(c => c.Name == "tessera_session");
+        Assert.True(session.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Lax, session.SameSite);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        var replayed = await page.APIRequest.GetAsync("/api/v1/me", new() { Headers = new Dictionary<string, string> { ["Authorization"] = "Bearer " + session.Value } });
+        Assert.Equal(401, replayed.Status);
+        Assert.Contains("TOKEN_REVOKED", await replayed.TextAsync(), StringComparison.Ordinal);
         Assert.EndsWith("/signin", page.Url, StringComparison.Ordinal);
         await page.GotoAsync("/omics", Loaded);
         Assert.Contains("/signin?return_url=", page.Url, StringComparison.Ordinal);
