@@ -54,6 +54,25 @@ public partial class UpCommandTests
         Assert.Contains(serverUrl, await output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task Up_on_a_port_in_use_says_so_in_one_line_naming_the_port_and_the_option(string dialect)
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(dialect);
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+
+        var (code, output, error) = await CliProcess.RunAsync("up", "--data-dir", scratch.DataDir, "--database", scratch.Target, "--port", port);
+
+        Assert.Equal(1, code);
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var line = Assert.Single(lines);
+        Assert.Contains(port, line, StringComparison.Ordinal);
+        Assert.Contains("--port", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
+    }
+
     /// <summary>The data options every operator verb takes, pointing at the running server's data.</summary>
     private static string[] Data(ScratchDatabase scratch) => ["--data-dir", scratch.DataDir, "--database", scratch.Target];
 

@@ -1,6 +1,10 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Tessera.Core.Errors;
 using Tessera.Server;
 using Tessera.Server.Hosting;
 
@@ -15,7 +19,16 @@ internal static class ServerRunner
         await using (app.ConfigureAwait(false))
         {
             var settings = app.Services.GetRequiredService<TesseraSettings>();
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            // Checked before starting, so a taken port is one line before migrating, not the host's logged stack trace after.
+            EnsurePortIsFree(settings);
+            try
+            {
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e) when (e.InnerException is AddressInUseException)
+            {
+                throw PortInUse(settings);
+            }
             Console.WriteLine($"Tessera is listening on {app.Urls.First()}");
             Console.WriteLine($"  data dir: {settings.DataDir}");
             Console.WriteLine($"  database: {settings.Database.Display}");
@@ -25,4 +38,23 @@ internal static class ServerRunner
             return ExitCodes.Success;
         }
     }
+
+    private static void EnsurePortIsFree(TesseraSettings settings)
+    {
+        if (settings.Port == 0 || !IPAddress.TryParse(settings.Host, out var address)) return;
+        using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        // As Kestrel binds on Linux: connections lingering in TIME_WAIT from a previous run do not count as in use.
+        if (!OperatingSystem.IsWindows()) probe.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        try
+        {
+            probe.Bind(new IPEndPoint(address, settings.Port));
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            throw PortInUse(settings);
+        }
+    }
+
+    private static TesseraException PortInUse(TesseraSettings settings) => new("PORT_IN_USE", 409,
+        $"Port {settings.Port} on {settings.Host} is already in use (another Tessera?); choose another with --port, e.g. --port {(settings.Port == 65535 ? 8081 : settings.Port + 1)}.");
 }
