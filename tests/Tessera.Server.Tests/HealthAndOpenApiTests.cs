@@ -67,10 +67,11 @@ public class HealthAndOpenApiTests
     }
 
     [Fact]
-    public async Task Unknown_api_routes_answer_a_problem_with_a_stable_code()
+    public async Task Unknown_api_routes_answer_a_signed_in_caller_a_problem_with_a_stable_code()
     {
         await using var app = await TesseraAppFactory.CreateAsync("sqlite");
-        using var client = app.CreateClient();
+        // Anonymous callers get 401 here (ApiFallbackTests), so they learn nothing about which routes exist.
+        var (client, _, _, _) = await AuthTestKit.SignInAsync(app, "alice@example.com", "lab");
 
         var first = await client.GetAsync(new Uri("/api/v1/no/such/thing", UriKind.Relative));
         var second = await client.GetAsync(new Uri("/api/v1/no/such/thing", UriKind.Relative));
