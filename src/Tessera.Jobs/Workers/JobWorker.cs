@@ -18,6 +18,9 @@ internal sealed class JobWorker(
     private readonly ConcurrentDictionary<Guid, RunningJob> _running = new();
     private readonly OutcomeBatcher _outcomes = new(leases, logger);
 
+    /// <summary>The longest wait between claim tries while the database fails.</summary>
+    private TimeSpan MaxClaimWait => options.PollInterval * 16;
+
     public string WorkerId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>The kinds this worker claims: those it has handlers for, narrowed by its settings.</summary>
@@ -58,6 +61,7 @@ internal sealed class JobWorker(
 
     private async Task ClaimLoopAsync(IReadOnlyList<string> kinds, SemaphoreSlim slots, CancellationToken stopping)
     {
+        var outage = new OutageBackoff(options.PollInterval, MaxClaimWait);
         while (!stopping.IsCancellationRequested)
         {
             await slots.WaitAsync(stopping).ConfigureAwait(false);
@@ -73,10 +77,13 @@ internal sealed class JobWorker(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 slots.Release(free);
-                JobsLog.ClaimFailed(logger, WorkerId, options.PollInterval.TotalMilliseconds, e);
-                await Task.Delay(options.PollInterval, time, stopping).ConfigureAwait(false);
+                var (started, wait) = outage.Failed();
+                if (started) JobsLog.ClaimFailed(logger, WorkerId, MaxClaimWait.TotalMilliseconds, e);
+                await Task.Delay(wait, time, stopping).ConfigureAwait(false);
                 continue;
             }
+            var recovered = outage.Succeeded();
+            if (recovered > 0) JobsLog.ClaimRecovered(logger, WorkerId, recovered);
             if (claimed.Count < free) slots.Release(free - claimed.Count);
             foreach (var row in claimed) Start(row, slots);
             if (claimed.Count == 0) await WaitForWorkAsync(signal, stopping).ConfigureAwait(false);
@@ -124,6 +131,7 @@ internal sealed class JobWorker(
     {
         var recoveryEvery = TimeSpan.FromTicks(Math.Max(options.Heartbeat.Ticks, options.Lease.Ticks / 4));
         var lastRecovery = DateTimeOffset.MinValue;
+        var outage = new OutageBackoff(options.Heartbeat, options.Heartbeat);
         while (!stop.IsCancellationRequested)
         {
             try
@@ -140,6 +148,8 @@ internal sealed class JobWorker(
                     lastRecovery = time.GetUtcNow();
                     if (await leases.RecoverExpiredAsync(stop).ConfigureAwait(false) > 0) wakeups.PulseWork();
                 }
+                var recovered = outage.Succeeded();
+                if (recovered > 0) JobsLog.RenewRecovered(logger, WorkerId, recovered);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -147,7 +157,7 @@ internal sealed class JobWorker(
             }
             catch (Exception e)
             {
-                JobsLog.RenewFailed(logger, WorkerId, e);
+                if (outage.Failed().Started) JobsLog.RenewFailed(logger, WorkerId, e);
             }
         }
     }

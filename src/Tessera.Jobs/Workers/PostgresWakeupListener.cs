@@ -15,6 +15,7 @@ internal static class PostgresWakeupListener
 {
     public static async Task RunAsync(TesseraDatabase database, JobWakeups wakeups, JobsOptions options, ILogger logger, CancellationToken stop)
     {
+        var outage = new OutageBackoff(options.PollInterval, options.PollInterval * 16);
         while (!stop.IsCancellationRequested)
         {
             try
@@ -28,6 +29,8 @@ internal static class PostgresWakeupListener
                 await connection.ExecuteAsync(new CommandDefinition($"LISTEN {JobChannels.Name}", cancellationToken: stop)).ConfigureAwait(false);
                 // Work may have arrived before LISTEN took effect.
                 wakeups.PulseWork();
+                var failures = outage.Succeeded();
+                if (failures > 0) JobsLog.WakeupListenerRestored(logger, failures);
                 while (true) await connection.WaitAsync(stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -36,8 +39,9 @@ internal static class PostgresWakeupListener
             }
             catch (Exception e)
             {
-                JobsLog.WakeupListenerLost(logger, options.PollInterval.TotalMilliseconds, e);
-                try { await Task.Delay(options.PollInterval, stop).ConfigureAwait(false); }
+                var (started, wait) = outage.Failed();
+                if (started) JobsLog.WakeupListenerLost(logger, e);
+                try { await Task.Delay(wait, stop).ConfigureAwait(false); }
                 catch (OperationCanceledException) { return; }
             }
         }
