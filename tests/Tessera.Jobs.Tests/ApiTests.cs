@@ -16,7 +16,7 @@ public class ApiTests
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task Another_users_job_answers_exactly_like_a_missing_one(string dialect)
     {
-        await using var app = await JobsApiFactory.CreateAsync(dialect);
+        await using var app = await JobsApi.CreateAsync(dialect);
         var created = await app.SendAsync(HttpMethod.Post, "/api/v1/jobs", JobsHarness.Alice, Delayed("system.noop", new JsonObject()));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var job = await Body(created);
@@ -48,7 +48,7 @@ public class ApiTests
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task Callers_need_authentication_and_the_jobs_permissions(string dialect)
     {
-        await using var app = await JobsApiFactory.CreateAsync(dialect);
+        await using var app = await JobsApi.CreateAsync(dialect);
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.SendAsync(HttpMethod.Get, "/api/v1/jobs", null)).StatusCode);
         var readOnly = await app.SendAsync(HttpMethod.Post, "/api/v1/jobs", JobsHarness.Alice, Delayed("system.noop", new JsonObject()), permissions: "jobs:read");
         Assert.Equal(HttpStatusCode.Forbidden, readOnly.StatusCode);
@@ -65,7 +65,7 @@ public class ApiTests
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task Enqueue_is_idempotent_per_key_and_lists_filter_by_state_and_kind(string dialect)
     {
-        await using var app = await JobsApiFactory.CreateAsync(dialect);
+        await using var app = await JobsApi.CreateAsync(dialect);
         var body = Delayed("system.count", new JsonObject { ["to"] = 2 });
         var first = await app.SendAsync(HttpMethod.Post, "/api/v1/jobs", JobsHarness.Alice, body, idempotencyKey: "k-1");
         var again = await app.SendAsync(HttpMethod.Post, "/api/v1/jobs", JobsHarness.Alice, body, idempotencyKey: "k-1");
@@ -86,7 +86,7 @@ public class ApiTests
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task Inputs_over_the_size_limit_are_refused_and_the_list_leaves_inputs_out(string dialect)
     {
-        await using var app = await JobsApiFactory.CreateAsync(dialect);
+        await using var app = await JobsApi.CreateAsync(dialect);
         var huge = await app.SendAsync(HttpMethod.Post, "/api/v1/jobs", JobsHarness.Alice,
             Delayed("system.noop", new JsonObject { ["padding"] = new string('x', JobsOptions.DefaultMaxInputBytes) }));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
@@ -105,7 +105,7 @@ public class ApiTests
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task Priorities_outside_the_documented_range_and_delays_beyond_a_week_are_refused(string dialect)
     {
-        await using var app = await JobsApiFactory.CreateAsync(dialect);
+        await using var app = await JobsApi.CreateAsync(dialect);
         var soon = DateTimeOffset.UtcNow.AddHours(1);
         async Task<HttpResponseMessage> Enqueue(int priority, DateTimeOffset runAt) =>
             await app.SendAsync(HttpMethod.Post, "/api/v1/jobs", JobsHarness.Alice, new { kind = "system.noop", input = new JsonObject(), priority, run_at = runAt });
@@ -130,7 +130,7 @@ public class ApiTests
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task Cancel_and_retry_follow_the_state_machine(string dialect)
     {
-        await using var app = await JobsApiFactory.CreateAsync(dialect);
+        await using var app = await JobsApi.CreateAsync(dialect);
         var queued = await Body(await app.SendAsync(HttpMethod.Post, "/api/v1/jobs", JobsHarness.Alice, Delayed("system.noop", new JsonObject())));
         var cancelled = await app.SendAsync(HttpMethod.Post, $"/api/v1/jobs/{queued["id"]}/cancel", JobsHarness.Alice);
         Assert.Equal("cancelled", (await Body(cancelled))["state"]!.GetValue<string>());
@@ -164,7 +164,7 @@ public class ApiTests
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task Events_page_after_a_sequence_number_and_stream_as_server_sent_events(string dialect)
     {
-        await using var app = await JobsApiFactory.CreateAsync(dialect);
+        await using var app = await JobsApi.CreateAsync(dialect);
         var job = await Body(await app.SendAsync(HttpMethod.Post, "/api/v1/jobs", JobsHarness.Alice, new { kind = "system.count", input = new { to = 3, delay_ms = 50 } }));
         var id = job["id"]!.GetValue<string>();
 
@@ -195,7 +195,7 @@ public class ApiTests
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task A_job_that_throws_shows_its_message_and_code_but_no_stack_trace(string dialect)
     {
-        await using var app = await JobsApiFactory.CreateAsync(dialect);
+        await using var app = await JobsApi.CreateAsync(dialect);
         // A non-numeric transient_failures makes the echo handler throw an exception it does not classify.
         var failing = await Body(await app.SendAsync(HttpMethod.Post, "/api/v1/jobs", JobsHarness.Alice,
             new { kind = "system.echo", input = new { value = 1, transient_failures = "two" } }));

@@ -10,7 +10,7 @@ namespace Tessera.Jobs.Tests;
 public class EventStreamLimitTests
 {
     /// <summary>A job that stays queued for an hour, so its stream stays open until something closes it.</summary>
-    private static async Task<string> WaitingJobAsync(JobsApiFactory app)
+    private static async Task<string> WaitingJobAsync(TesseraAppFactory app)
     {
         var created = await app.SendAsync(HttpMethod.Post, "/api/v1/jobs", JobsHarness.Alice,
             new { kind = "system.noop", input = new JsonObject(), run_at = DateTimeOffset.UtcNow.AddHours(1) });
@@ -18,7 +18,7 @@ public class EventStreamLimitTests
         return JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
     }
 
-    private static async Task<HttpResponseMessage> OpenStreamAsync(JobsApiFactory app, HttpClient client, string jobId)
+    private static async Task<HttpResponseMessage> OpenStreamAsync(TesseraAppFactory app, HttpClient client, string jobId)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/jobs/{jobId}/events/stream");
         await app.AuthorizeAsync(request, JobsHarness.Alice);
@@ -29,7 +29,7 @@ public class EventStreamLimitTests
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task An_open_stream_closes_once_its_token_is_revoked(string dialect)
     {
-        await using var app = await JobsApiFactory.CreateAsync(dialect, new Dictionary<string, string?> { ["jobs:stream_recheck_ms"] = "200" });
+        await using var app = await JobsApi.CreateAsync(dialect, new Dictionary<string, string?> { ["jobs:stream_recheck_ms"] = "200" });
         var id = await WaitingJobAsync(app);
         using var stream = await OpenStreamAsync(app, app.CreateClient(), id);
         Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
@@ -45,7 +45,7 @@ public class EventStreamLimitTests
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task One_token_holds_at_most_the_configured_number_of_streams(string dialect)
     {
-        await using var app = await JobsApiFactory.CreateAsync(dialect, new Dictionary<string, string?> { ["jobs:streams_per_token"] = "2" });
+        await using var app = await JobsApi.CreateAsync(dialect, new Dictionary<string, string?> { ["jobs:streams_per_token"] = "2" });
         var id = await WaitingJobAsync(app);
         var client = app.CreateClient();
         using var first = await OpenStreamAsync(app, client, id);

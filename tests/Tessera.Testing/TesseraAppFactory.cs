@@ -1,23 +1,28 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Tessera.Testing;
 
-namespace Tessera.Server.Tests;
+namespace Tessera.Testing;
 
-/// <summary>The real application over a scratch database of one dialect, served in memory.</summary>
-public sealed class TesseraAppFactory(
+/// <summary>
+/// The real application over a scratch database of one dialect, served in memory; every test project that calls the
+/// HTTP API uses this one (through a <c>global using TesseraAppFactory = Tessera.Testing.TesseraAppFactory&lt;Program&gt;;</c>).
+/// </summary>
+[SuppressMessage("Design", "CA1000", Justification = "Tests call the factories through the closed alias TesseraAppFactory.")]
+public sealed class TesseraAppFactory<TEntryPoint>(
     ScratchDatabase database, Action<IServiceCollection>? services, IReadOnlyDictionary<string, string?>? settings, bool ownsDatabase = true)
-    : WebApplicationFactory<Program>
+    : WebApplicationFactory<TEntryPoint>
+    where TEntryPoint : class
 {
-    public static async Task<TesseraAppFactory> CreateAsync(
+    public static async Task<TesseraAppFactory<TEntryPoint>> CreateAsync(
         string dialect, Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null) =>
         new(await ScratchDatabase.CreateAsync(dialect), services, settings);
 
     /// <summary>The application over an existing database and data dir, which it leaves in place (so a test can restart it).</summary>
-    public static TesseraAppFactory Over(
+    public static TesseraAppFactory<TEntryPoint> Over(
         ScratchDatabase database, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
         new(database, services, settings, ownsDatabase: false);
 
