@@ -11,7 +11,7 @@ public class EventStreamFinalEventTests
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task A_job_finishing_between_the_streams_state_and_event_reads_still_sends_its_final_event(string dialect)
     {
-        await using var app = await JobsApiFactory.CreateAsync(dialect);
+        await using var app = await JobsApi.CreateAsync(dialect);
         var created = await app.SendAsync(HttpMethod.Post, "/api/v1/jobs", JobsHarness.Alice,
             new { kind = "system.noop", input = new JsonObject(), run_at = DateTimeOffset.UtcNow.AddHours(1) });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);

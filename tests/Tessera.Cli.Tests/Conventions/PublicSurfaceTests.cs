@@ -19,7 +19,7 @@ public class PublicSurfaceTests
     private static readonly Dictionary<string, string> AssemblyNames = new(StringComparer.Ordinal) { ["Tessera.Cli"] = "tessera" };
 
     public static TheoryData<string> Projects() => new(
-        "Tessera.Core", "Tessera.Data", "Tessera.Vectors", "Tessera.Inference", "Tessera.Jobs", "Tessera.Platform", "Tessera.Omics", "Tessera.Server", "Tessera.Cli");
+        "Tessera.Core", "Tessera.Data", "Tessera.Vectors", "Tessera.Inference", "Tessera.Jobs", "Tessera.Platform", "Tessera.Omics", "Tessera.Web", "Tessera.Server", "Tessera.Cli");
 
     [Theory]
     [MemberData(nameof(Projects))]
