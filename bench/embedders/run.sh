@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 dotnet build -c Release -v quiet -clp:ErrorsOnly bench/embedders/EmbedderBench
 dotnet bench/embedders/EmbedderBench/bin/Release/net10.0/EmbedderBench.dll \
-  "${1:-bench/embedders/data/stsb-test-msrvid.tsv}" "${2:-1000}" "${3:-40}"
+  "${1:-bench/embedders/data/stsb-test-captions.tsv}" "${2:-1000}" "${3:-40}"

@@ -8,7 +8,7 @@ using EmbedderBench;
 
 // Quality and single-thread throughput of the packaged embedders beside the classical defaults.
 //   EmbedderBench STS_TSV [gallery images] [queries per transform]
-var stsPath = args.Length > 0 ? args[0] : "bench/embedders/data/stsb-test-msrvid.tsv";
+var stsPath = args.Length > 0 ? args[0] : "bench/embedders/data/stsb-test-captions.tsv";
 var galleryCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
 var queriesPerTransform = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 40;
 
