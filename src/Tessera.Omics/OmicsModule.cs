@@ -37,7 +37,10 @@ public sealed class OmicsModule : TesseraModule
     public override MigrationSet Migrations => Schema;
 
     public override IEnumerable<NamedEmbedder> Embedders =>
-        [new(PeptideDescriptorEmbedder.ModelName, time => new PeptideDescriptorEmbedder(time)) { Modality = EmbeddingModality.ProteinSequence }];
+        [
+            new(PeptideDescriptorEmbedder.ModelName, time => new PeptideDescriptorEmbedder(time)) { Modality = EmbeddingModality.ProteinSequence },
+            new(PeptideDescriptorEmbedderV2.ModelName, time => new PeptideDescriptorEmbedderV2(time)) { Modality = EmbeddingModality.ProteinSequence },
+        ];
 
     public override void AddServices(ModuleServices registrar)
     {

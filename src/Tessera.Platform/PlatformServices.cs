@@ -24,7 +24,9 @@ public static class PlatformServices
         services.AddSingleton(modules);
         services.AddSingleton(sp => EmbedderSettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => new EmbedderRegistry(
-            PretrainedEmbedders.All(sp.GetRequiredService<OnnxRuntimeOptions>()).Concat(modules.SelectMany(m => m.Embedders)),
+            PretrainedEmbedders.All(sp.GetRequiredService<OnnxRuntimeOptions>())
+                .Concat(RemoteEmbedderSettings.From(sp.GetRequiredService<IConfiguration>()))
+                .Concat(modules.SelectMany(m => m.Embedders)),
             time: sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EmbeddingsService>();
         services.AddSingleton(Schema);

@@ -59,6 +59,25 @@ public class OmicsEmbeddingServiceTests
 
     [Theory]
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task A_run_asking_for_descriptors_v2_stores_v2_vectors_and_records_its_hash(string dialect)
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(dialect);
+        var runId = await UploadAsync(scratch, 30);
+        var choice = new OmicsEmbedderChoice(Registry, null);
+        var service = new OmicsEmbeddingService(scratch.Database, choice, TimeProvider.System);
+
+        var identity = (await service.EmbedRunAsync(runId, choice.Resolve(PeptideDescriptorEmbedderV2.ModelName), null)).Embedder;
+
+        Assert.Equal(PeptideDescriptorEmbedder.ModelName, choice.DefaultName);
+        Assert.Equal(new PeptideDescriptorEmbedderV2().Descriptor.Dimension, identity.Dimension);
+        await using var c = await scratch.Database.OpenConnectionAsync();
+        Assert.All((await EmbeddingRows.ReadAsync(c, runId, default)).Values, v => Assert.Equal(identity.Dimension, v.Length));
+        var run = await OmicsRepository.FindOwnedRunAsync(c, Owner, runId, default);
+        Assert.Equal(new PeptideDescriptorEmbedderV2().Descriptor.ModelHash, run!.ModelHash);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task A_run_interrupted_mid_way_resumes_without_embedding_anything_twice(string dialect)
     {
         await using var scratch = await ScratchDatabase.CreateAsync(dialect);

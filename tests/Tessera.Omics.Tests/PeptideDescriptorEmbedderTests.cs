@@ -26,6 +26,35 @@ public sealed class PeptideDescriptorEmbedderTests
     }
 
     [Fact]
+    public void Version_2_extends_the_unchanged_v1_vector_with_triplet_and_terminal_blocks()
+    {
+        var v1 = new PeptideDescriptorEmbedder();
+        var v2 = new PeptideDescriptorEmbedderV2();
+        Assert.Equal(("tessera-peptide-descriptors-v2", 82 + 343 + 40), (v2.Descriptor.Name, v2.Descriptor.Dimension));
+        Assert.NotEqual(v1.Descriptor.ModelHash, v2.Descriptor.ModelHash);
+        foreach (var peptide in new[] { "GLWSKIKEVGKEAAKAAAKAAGKAALGAVSEAV", "kwklfkkigavlkvl", "C", "MKT*X-AAK" })
+        {
+            var older = PeptideDescriptorEmbedder.Embed(peptide);
+            var newer = PeptideDescriptorEmbedderV2.Embed(peptide);
+            Assert.Equal(1.0, Math.Sqrt(newer.Sum(v => (double)v * v)), 5);
+            // The first block is v1 scaled by one factor: v1 itself is untouched by v2.
+            var scale = newer[0] / older[0];
+            for (var i = 0; i < older.Length; i++) Assert.Equal(older[i] * scale, newer[i], 5);
+        }
+        // Terminal block: the same residues at the ends give the same block whatever lies between.
+        var a = PeptideDescriptorEmbedderV2.Embed("KWKGGGGGGGGLVL");
+        var b = PeptideDescriptorEmbedderV2.Embed("KWKAAAAAAAALVL");
+        Assert.Equal(a[^40..].Select(v => v > 0), b[^40..].Select(v => v > 0));
+    }
+
+    [Fact]
+    public async Task The_omics_module_registers_both_classical_versions_by_name()
+    {
+        var registry = new EmbedderRegistry(new OmicsModule().Embedders);
+        Assert.IsType<PeptideDescriptorEmbedderV2>(await registry.GetAsync(PeptideDescriptorEmbedderV2.ModelName));
+    }
+
+    [Fact]
     public async Task The_omics_module_registers_the_classical_embedder_by_name()
     {
         var registry = new EmbedderRegistry(new OmicsModule().Embedders);

@@ -17,6 +17,9 @@ public enum EmbeddingPooling
 
     /// <summary>The network's global average pool over the image (ResNet).</summary>
     GlobalAveragePool,
+
+    /// <summary>Whatever the remote server's model does; Tessera only sees the vector.</summary>
+    RemoteDefined,
 }
 
 /// <summary>What an embedder takes as input.</summary>
@@ -32,6 +35,9 @@ public enum EmbedderOrigin
 {
     Pretrained,
     Classical,
+
+    /// <summary>Computed by another server (an OpenAI-compatible embeddings endpoint).</summary>
+    Remote,
 }
 
 /// <summary>

@@ -6,7 +6,8 @@ namespace Tessera.Omics.Embedding;
 
 /// <summary>
 /// Which embedder a run uses: ESM-2 when configuration points at a checkpoint folder (<c>omics:esm_model</c>),
-/// otherwise the classical peptide descriptors. An upload may ask for either by name.
+/// otherwise the classical peptide descriptors (v1 stays the default so existing runs and new ones compare; v2 on
+/// request). An upload may ask for any of them by name.
 /// </summary>
 internal sealed class OmicsEmbedderChoice(EmbedderRegistry registry, string? esmModelFolder)
 {
@@ -19,7 +20,7 @@ internal sealed class OmicsEmbedderChoice(EmbedderRegistry registry, string? esm
     public string Resolve(string? requested)
     {
         var name = string.IsNullOrWhiteSpace(requested) ? DefaultName : requested.Trim();
-        if (name == PeptideDescriptorEmbedder.ModelName) return name;
+        if (name is PeptideDescriptorEmbedder.ModelName or PeptideDescriptorEmbedderV2.ModelName) return name;
         if (name == EsmName)
         {
             return esmModelFolder is not null
@@ -30,9 +31,11 @@ internal sealed class OmicsEmbedderChoice(EmbedderRegistry registry, string? esm
     }
 
     public IEnumerable<string> Available() =>
-        esmModelFolder is null ? [PeptideDescriptorEmbedder.ModelName] : [EsmName, PeptideDescriptorEmbedder.ModelName];
+        esmModelFolder is null
+            ? [PeptideDescriptorEmbedder.ModelName, PeptideDescriptorEmbedderV2.ModelName]
+            : [EsmName, PeptideDescriptorEmbedder.ModelName, PeptideDescriptorEmbedderV2.ModelName];
 
     /// <summary>The loaded embedder for a recorded name; each model loads once per process.</summary>
     public Task<ITesseraEmbedder> GetAsync(string name, CancellationToken cancellationToken) =>
-        registry.GetAsync(name == EsmName ? esmModelFolder! : PeptideDescriptorEmbedder.ModelName, cancellationToken);
+        registry.GetAsync(name == EsmName ? esmModelFolder! : name, cancellationToken);
 }

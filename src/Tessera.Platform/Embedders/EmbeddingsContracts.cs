@@ -22,5 +22,5 @@ public sealed record EmbeddingsUsage(int PromptTokens, int TotalTokens);
 
 public sealed record ModelList(string Object, IReadOnlyList<ModelEntry> Data);
 
-/// <summary>An installed embedder as OpenAI lists models, with its modality and origin (pretrained or classical).</summary>
+/// <summary>An installed embedder as OpenAI lists models, with its modality and origin (pretrained, classical, or remote: another server's).</summary>
 public sealed record ModelEntry(string Id, string Object, long Created, string OwnedBy, string Modality, string Origin);

@@ -47,7 +47,14 @@ public sealed class EmbeddingsService(EmbedderRegistry registry)
     }
 
     public ModelList Models(long created) => new("list",
-        [.. registry.Named.Select(n => new ModelEntry(n.Name, "model", created, "tessera", ModalityName(n.Modality), n.Origin == EmbedderOrigin.Classical ? "classical" : "pretrained"))]);
+        [.. registry.Named.Select(n => new ModelEntry(n.Name, "model", created, "tessera", ModalityName(n.Modality), OriginName(n.Origin)))]);
+
+    private static string OriginName(EmbedderOrigin origin) => origin switch
+    {
+        EmbedderOrigin.Classical => "classical",
+        EmbedderOrigin.Remote => "remote",
+        _ => "pretrained",
+    };
 
     private NamedEmbedder Find(string? model)
     {
