@@ -81,6 +81,8 @@ public partial class UpCommandTests
         Assert.Contains((await api.GetAsync("GET /api/v1/orgs", "/api/v1/orgs")).Value.AsArray(), o => o!["id"]!.GetValue<string>() == orgId);
         Assert.NotEmpty((await api.GetAsync("GET /api/v1/orgs/{orgId}/members", $"/api/v1/orgs/{orgId}/members")).Value.AsArray());
         Assert.NotEmpty((await api.GetAsync("GET /api/v1/tokens", "/api/v1/tokens")).Value.AsArray());
+        // The packaged models ship with the build: a fresh `tessera up` lists them.
+        Assert.Contains((await api.GetAsync("GET /api/v1/models", "/api/v1/models")).Value["data"]!.AsArray(), m => m!["id"]!.GetValue<string>() == "all-minilm-l6-v2");
 
         Assert.Contains((await api.GetAsync("GET /api/v1/jobs", "/api/v1/jobs")).Value.AsArray(), j => j!["id"]!.GetValue<string>() == run.JobId);
         await api.GetAsync("GET /api/v1/jobs/{id}", $"/api/v1/jobs/{run.JobId}");

@@ -19,8 +19,8 @@ public class ValidationProblemTests
 
         (string Path, string Body, string Named, string? Field)[] cases =
         [
-            ("/api/v1/omics/search", """{"sequence":"KLAK","k":"5"}""", "'k'", "k"),
-            ("/api/v1/omics/search", """{"sequence":"KLAK","run_ids":["not-a-uuid"]}""", "'run_ids[0]'", "run_ids[0]"),
+            ("/api/v1/omics/search", """{"sequence":"KLAK","k":"5"}""", "'k' is invalid: expected a number", "k"),
+            ("/api/v1/omics/search", """{"sequence":"KLAK","run_ids":["not-a-uuid"]}""", "'run_ids[0]' is invalid: expected a UUID string", "run_ids[0]"),
             ("/api/v1/omics/compare", $$"""{"run_a":"{{run}}"}""", "'run_b'", null),
             ("/api/v1/omics/search", "nonsense", "not valid JSON", null),
         ];

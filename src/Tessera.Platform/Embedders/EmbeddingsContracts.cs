@@ -7,7 +7,7 @@ namespace Tessera.Platform.Embedders;
 /// <c>encoding_format</c> (<c>float</c>, the default, or <c>base64</c>: little-endian float32 bytes), <c>dimensions</c>
 /// (accepted only when equal to the model's), <c>user</c> (ignored).
 /// </summary>
-public sealed record EmbeddingsRequest(string? Model, JsonNode? Input, string? EncodingFormat, int? Dimensions, string? User);
+public sealed record EmbeddingsRequest(string? Model, JsonNode? Input, string? EncodingFormat = null, int? Dimensions = null, string? User = null);
 
 /// <summary>The OpenAI response shape, plus the model's sha256 for provenance.</summary>
 public sealed record EmbeddingsResponse(string Object, IReadOnlyList<EmbeddingItem> Data, string Model, string ModelHash, EmbeddingsUsage Usage);

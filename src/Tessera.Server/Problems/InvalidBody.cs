@@ -22,7 +22,8 @@ internal static class InvalidBody
         var message = exception.Message;
         var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
         var reason = cut >= 0 ? message[..cut] : message;
-        if (reason.StartsWith(NotConvertible, StringComparison.Ordinal)) reason = $"expected {Expected(reason[NotConvertible.Length..].TrimEnd('.'))}.";
+        if (reason.StartsWith(NotConvertible, StringComparison.Ordinal))
+            reason = $"expected {ExpectedToken(exception.InnerException) ?? Expected(reason[NotConvertible.Length..].TrimEnd('.'))}.";
         // "JSON deserialization for type 'Some.Type' was missing required properties including: 'run_b'." names a .NET type.
         var missing = reason.IndexOf(MissingRequired, StringComparison.Ordinal);
         if (missing >= 0) return $"The request body lacks required fields: {reason[(missing + MissingRequired.Length)..].TrimEnd('.')}.";
@@ -32,17 +33,39 @@ internal static class InvalidBody
     }
 
     /// <summary>What a .NET type reads from, in JSON terms (the type names themselves mean nothing to a client).</summary>
-    private static string Expected(string dotnetType) => dotnetType switch
+    private static string Expected(string dotnetType) => WithoutNullable(dotnetType) switch
     {
-        "System.Int32" or "System.Int64" or "System.Nullable`1[System.Int32]" or "System.Nullable`1[System.Int64]" => "an integer (a JSON number, not a string)",
-        "System.Double" or "System.Single" or "System.Nullable`1[System.Double]" => "a number (a JSON number, not a string)",
-        "System.Guid" or "System.Nullable`1[System.Guid]" => "a UUID string",
-        "System.Boolean" or "System.Nullable`1[System.Boolean]" => "true or false",
+        "System.Int32" or "System.Int64" => "an integer (a JSON number, not a string)",
+        "System.Double" or "System.Single" => "a number (a JSON number, not a string)",
+        "System.Guid" => "a UUID string",
+        "System.Boolean" => "true or false",
         "System.String" => "a string",
-        "System.DateTimeOffset" or "System.Nullable`1[System.DateTimeOffset]" => "an RFC 3339 timestamp string",
-        _ when dotnetType.Contains("List", StringComparison.Ordinal) || dotnetType.EndsWith("[]", StringComparison.Ordinal) => "an array",
+        "System.DateTimeOffset" => "an RFC 3339 timestamp string",
+        var type when type.Contains("List", StringComparison.Ordinal) || type.EndsWith("[]", StringComparison.Ordinal) => "an array",
         _ => "a JSON object of this route's request shape",
     };
+
+    /// <summary>
+    /// In a record's constructor argument the message names the record, not the property's type; the inner reader error
+    /// ("Cannot get the value of a token type 'String' as a number.") still says what was wanted.
+    /// </summary>
+    private static string? ExpectedToken(Exception? inner) => inner?.Message switch
+    {
+        { } m when m.EndsWith(" as a number.", StringComparison.Ordinal) => "a number (a JSON number, not a string)",
+        { } m when m.EndsWith(" as a boolean.", StringComparison.Ordinal) => "true or false",
+        { } m when m.EndsWith(" as a string.", StringComparison.Ordinal) => "a string",
+        _ => null,
+    };
+
+    /// <summary><c>System.Nullable`1[[System.Int32, System.Private.CoreLib, …]]</c> → <c>System.Int32</c>.</summary>
+    private static string WithoutNullable(string dotnetType)
+    {
+        const string Nullable = "System.Nullable`1[";
+        if (!dotnetType.StartsWith(Nullable, StringComparison.Ordinal)) return dotnetType;
+        var inner = dotnetType[Nullable.Length..].TrimStart('[');
+        var end = inner.IndexOfAny([',', ']']);
+        return end >= 0 ? inner[..end] : inner;
+    }
 
     public static IDictionary<string, object?>? Extensions(JsonException exception) =>
         Field(exception) is { } field ? new Dictionary<string, object?> { ["field"] = field } : null;

@@ -7,7 +7,9 @@ public static class WebPaths
 {
     public const string SignInPath = "/signin";
 
-    public static bool IsApi(PathString path) => path.StartsWithSegments("/api") || path.StartsWithSegments("/openapi");
+    /// <summary>Routes that answer JSON, not pages: <c>/v1</c> holds the OpenAI-compatible aliases.</summary>
+    public static bool IsApi(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/v1") || path.StartsWithSegments("/openapi");
 
     public static string SignIn(string returnUrl) =>
         returnUrl is "/" or "" ? SignInPath : SignInPath + "?return_url=" + Uri.EscapeDataString(returnUrl);
