@@ -97,17 +97,8 @@ public sealed class ColourGradientHashImageEmbedder : ITesseraImageEmbedder
         for (var i = 0; i < 64; i++) bits[i] = coefficients[i] > median ? 1 : -1;
     }
 
-    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<DataContent> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        var images = values.ToArray();
-        var vectors = await Task.Run(() => images.Select(image =>
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return Embed(image.Data.Span);
-        }).ToArray(), cancellationToken).ConfigureAwait(false);
-        return EmbeddingResults.From(vectors, Descriptor, _time);
-    }
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<DataContent> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
+        EmbeddingResults.EachImageAsync(values, data => Embed(data.Span), Descriptor, _time, cancellationToken);
 
     public object? GetService(Type serviceType, object? serviceKey = null) => EmbeddingResults.Service(this, serviceType, serviceKey);
 

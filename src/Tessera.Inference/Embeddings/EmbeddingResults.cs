@@ -21,6 +21,21 @@ public static class EmbeddingResults
         return results;
     }
 
+    /// <summary>Embeds each image on the thread pool (decoding and inference are CPU-bound), one vector per image, in order.</summary>
+    public static async Task<GeneratedEmbeddings<Embedding<float>>> EachImageAsync(
+        IEnumerable<DataContent> values, Func<ReadOnlyMemory<byte>, float[]> embed, EmbedderDescriptor descriptor, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(embed);
+        var images = values.ToArray();
+        var vectors = await Task.Run(() => images.Select(image =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return embed(image.Data);
+        }).ToArray(), cancellationToken).ConfigureAwait(false);
+        return From(vectors, descriptor, time);
+    }
+
     /// <summary>The <c>GetService</c> answers every Tessera embedder gives.</summary>
     public static object? Service(IEmbedderModel embedder, Type serviceType, object? serviceKey)
     {
