@@ -57,6 +57,7 @@ public sealed class OmicsModule : TesseraModule
         services.AddSingleton<OmicsUploadService>();
         services.AddSingleton<OmicsUploadSlots>();
         services.AddSingleton<OmicsRunReader>();
+        services.AddSingleton<OmicsRunDeletion>();
         services.AddSingleton<OmicsRunSubmission>();
         services.AddSingleton<OmicsDemo>();
         services.AddSingleton<OmicsEmbeddingService>();

@@ -103,6 +103,52 @@ public class ModuleContractTests
         Assert.Equal(0, (await SearchAsync(alice, "hhhhhhhhhhhh gggg")).GetProperty("scanned").GetInt32());
     }
 
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task A_deleted_vector_is_never_found_though_an_index_or_snapshot_still_holds_it(string dialect)
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(dialect);
+        var partition = NotesModule.NotesModule.Partition;
+        var app = await StartAsync(scratch);
+        long deleted;
+        try
+        {
+            var (alice, _) = await SignInAsync(app, "alice@example.com", "alpha");
+            for (var i = 0; i < 20; i++) Assert.Equal(HttpStatusCode.Created, (await alice.PostAsJsonAsync(new Uri("/api/v1/notes", UriKind.Relative), new { text = $"note {i} {new string('q', i)}" })).StatusCode);
+            var collection = app.Services.GetRequiredService<VectorCollections>().Get("notes");
+            Assert.Equal(20, (await collection.UpdateAsync(partition)).Count);
+            deleted = (await SearchAsync(alice, "note 7 qqqqqqq")).GetProperty("labels")[0].GetInt64();
+
+            await app.Services.GetRequiredService<NotesModule.NotesStore>().DeleteAsync(deleted, CancellationToken.None);
+            // The index and its snapshot still hold the vector; the search drops it at once.
+            Assert.True(collection.ManagerOf(partition).Current!.Contains(deleted));
+            Assert.DoesNotContain(deleted, Labels(await SearchAsync(alice, "note 7 qqqqqqq")));
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+
+        // A restarted node (like one adopting a published snapshot) serves the snapshot built before the deletion.
+        await using var restarted = await StartAsync(scratch);
+        var (again, aliceOrg) = await SignInAsync(restarted, "alice@example.com", "alpha");
+        var reloaded = restarted.Services.GetRequiredService<VectorCollections>().Get("notes");
+        Assert.DoesNotContain(deleted, Labels(await SearchAsync(again, "note 7 qqqqqqq")));
+        Assert.True(reloaded.ManagerOf(partition).Current!.Contains(deleted));
+
+        // The next extension takes it out of the index, and the other vectors stay found.
+        var late = await restarted.Services.GetRequiredService<NotesModule.NotesStore>().AddAsync(aliceOrg, "late note zzzz", CancellationToken.None);
+        Assert.Equal(20, (await reloaded.UpdateAsync(partition)).Count);
+        Assert.False(reloaded.ManagerOf(partition).Current!.Contains(deleted));
+        Assert.True(reloaded.ManagerOf(partition).Current!.Contains(late));
+        var found = await SearchAsync(again, "note 7 qqqqqqq");
+        Assert.DoesNotContain(deleted, Labels(found));
+        Assert.Equal(0, found.GetProperty("scanned").GetInt32());
+        Assert.Equal(late, Labels(await SearchAsync(again, "late note zzzz"))[0]);
+    }
+
+    private static long[] Labels(JsonElement found) => [.. found.GetProperty("labels").EnumerateArray().Select(l => l.GetInt64())];
+
     [Fact]
     public async Task A_setting_out_of_range_stops_the_start_with_its_name()
     {

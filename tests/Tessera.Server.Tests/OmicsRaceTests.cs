@@ -43,4 +43,28 @@ public class OmicsRaceTests
         Assert.Equal(20L * accepted.Count, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM omics_peptides"));
         Assert.Equal(20L * accepted.Count, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM omics_embeddings"));
     }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task Deleting_one_run_many_times_at_once_deletes_it_once_and_answers_the_rest_not_found(string dialect)
+    {
+        const int Requests = 8;
+        await using var app = await TesseraAppFactory.CreateAsync(dialect);
+        var (client, _, _, _) = await SignInAsync(app, "alice@example.com", "lab");
+        var fasta = string.Concat(TestPeptides.Random(20, seed: 9, minLength: 8, maxLength: 20).Select((p, i) => $">p{i}\n{p}\n"));
+        var (runId, jobId, _) = await UploadRunAsync(client, fasta, "doomed");
+        Assert.Equal("succeeded", (await WaitForJobAsync(client, jobId)).GetProperty("state").GetString());
+
+        var responses = await Races.RunAsync(Requests, _ => client.DeleteAsync(new Uri($"/api/v1/omics/runs/{runId}", UriKind.Relative)));
+
+        await Races.AssertNoServerErrorsAsync(responses);
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.NoContent);
+        Assert.Equal(Requests - 1, responses.Count(r => r.StatusCode == HttpStatusCode.NotFound));
+        await using var connection = await app.Database.Database.OpenConnectionAsync();
+        foreach (var table in new[] { "omics_runs", "omics_peptides", "omics_records", "omics_embeddings" })
+            Assert.Equal(0L, await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}"));
+        // Each label recorded once, whichever request deleted the run.
+        Assert.Equal(20L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(DISTINCT label) FROM omics_deleted_labels"));
+        Assert.Equal(20L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM omics_deleted_labels"));
+    }
 }

@@ -20,6 +20,7 @@ public class RouteContractTests
     /// <summary>The operations <see cref="Every_route_answers_what_the_document_declares"/> calls; it fails if it misses one.</summary>
     private static readonly string[] Covered =
     [
+        "DELETE /api/v1/omics/runs/{id}",
         "DELETE /api/v1/orgs/{orgId}/members/{userId}",
         "DELETE /api/v1/tokens/{id}",
         "GET /api/v1/blobs/{sha256}",
@@ -177,6 +178,9 @@ public class RouteContractTests
         await api.SendJsonAsync("POST /api/v1/omics/search", "/api/v1/omics/search", 400, $$"""{"sequence":"KLAK","peptide_id":"{{peptide}}"}""");
         await api.SendJsonAsync("POST /api/v1/omics/search", "/api/v1/omics/search", 400, """{"sequence":null,"peptide_id":null}""");
         await api.SendJsonAsync("POST /api/v1/omics/search", "/api/v1/omics/search", 404, $$"""{"sequence":null,"peptide_id":"{{Guid.NewGuid()}}"}""");
+
+        await api.SendAsync("DELETE /api/v1/omics/runs/{id}", $"/api/v1/omics/runs/{twin}", 204);
+        await api.SendAsync("DELETE /api/v1/omics/runs/{id}", $"/api/v1/omics/runs/{twin}", 404);
     }
 
     private static async Task<string> UploadAsync(ContractClient api, string fasta, string? name)

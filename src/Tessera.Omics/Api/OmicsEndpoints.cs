@@ -25,6 +25,8 @@ internal static class OmicsEndpoints
             .WithSummary("Upload peptides (multipart: file = FASTA/CSV/TSV, optional name and embedder); 202 with the run and its embedding job.");
         omics.MapGet("/runs", ListAsync).WithName("OmicsListRuns").WithSummary("Your runs, newest first.");
         omics.MapGet("/runs/{id:guid}", GetAsync).WithName("OmicsGetRun").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One of your runs, with its parse report.");
+        omics.MapDelete("/runs/{id:guid}", DeleteAsync).WithName("OmicsDeleteRun").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Delete one of your runs: its peptides leave search results at once; 204.");
         omics.MapGet("/runs/{id:guid}/summary", SummaryAsync).WithName("OmicsGetRunSummary").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Counts, histograms, descriptor and embedding statistics, clusters.");
         omics.MapGet("/runs/{id:guid}/export", ExportAsync).WithName("OmicsExportRun")
             .Produces(StatusCodes.Status200OK, contentType: "application/json", additionalContentTypes: ["text/csv", "application/octet-stream"]).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("OmicsToken v1 JSON (default), or ?format=csv|npy.");
@@ -52,6 +54,12 @@ internal static class OmicsEndpoints
 
     private static async Task<Ok<RunResponse>> GetAsync(Guid id, Caller caller, OmicsRunReader runs, CancellationToken cancellationToken) =>
         TypedResults.Ok(RunResponse.From(await runs.GetAsync(caller.Principal, id, cancellationToken).ConfigureAwait(false)));
+
+    private static async Task<NoContent> DeleteAsync(Guid id, Caller caller, OmicsRunDeletion deletion, CancellationToken cancellationToken)
+    {
+        await deletion.DeleteAsync(caller.Principal, id, cancellationToken).ConfigureAwait(false);
+        return TypedResults.NoContent();
+    }
 
     private static async Task<Ok<OmicsAnalysisService.RunSummary>> SummaryAsync(Guid id, Caller caller, OmicsAnalysisService analysis, CancellationToken cancellationToken) =>
         TypedResults.Ok(await analysis.SummarizeAsync(caller.Principal, id, cancellationToken).ConfigureAwait(false));

@@ -126,7 +126,11 @@ internal sealed class OmicsUploadService(
         catch
         {
             // Not cancellable: a cancelled upload must still leave nothing behind.
-            await database.InTransactionAsync((c, t) => OmicsRepository.DeleteRunAsync(c, t, run.Id, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+            await database.InTransactionAsync(async (c, t) =>
+            {
+                await OmicsRepository.LockDeletionsAsync(c, t, database.Dialect, CancellationToken.None).ConfigureAwait(false);
+                await OmicsRepository.DeleteRunAsync(c, t, run.Id, CancellationToken.None).ConfigureAwait(false);
+            }, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
     }

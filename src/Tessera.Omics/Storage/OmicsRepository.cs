@@ -51,13 +51,35 @@ internal static class OmicsRepository
         c.ExecuteAsync(new CommandDefinition(
             "UPDATE omics_runs SET state = 'parsed', updated_at = @now WHERE id = @runId AND state = 'uploaded'", new { runId, now }, t, cancellationToken: ct));
 
-    /// <summary>Deletes a run and the rows stored for it so far (an upload that failed part-way).</summary>
+    /// <summary>
+    /// Deletes a run and the rows stored for it (an upload that failed part-way, or a run its owner deletes), and
+    /// records its embedding labels as deleted for the vector collection. Call <see cref="LockDeletionsAsync"/> first.
+    /// </summary>
     public static async Task DeleteRunAsync(DbConnection c, DbTransaction t, Guid runId, CancellationToken ct)
     {
-        foreach (var table in (string[])["omics_records", "omics_peptides"])
+        await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO omics_deleted_labels (embedder, model_hash, label) SELECT embedder, model_hash, label FROM omics_embeddings WHERE run_id = @runId ORDER BY label",
+            new { runId }, t, cancellationToken: ct)).ConfigureAwait(false);
+        foreach (var table in (string[])["omics_embeddings", "omics_records", "omics_peptides"])
             await c.ExecuteAsync(new CommandDefinition($"DELETE FROM {table} WHERE run_id = @runId", new { runId }, t, cancellationToken: ct)).ConfigureAwait(false);
         await c.ExecuteAsync(new CommandDefinition("DELETE FROM omics_runs WHERE id = @runId", new { runId }, t, cancellationToken: ct)).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Makes this transaction the only one deleting runs until it ends: PostgreSQL numbers deleted labels before
+    /// commit, and the collection reads them by number, so they must commit in number order. SQLite has one writer.
+    /// </summary>
+    public static async Task LockDeletionsAsync(DbConnection c, DbTransaction t, SqlDialect dialect, CancellationToken ct)
+    {
+        if (dialect == SqlDialect.Postgres)
+            await c.ExecuteAsync(new CommandDefinition("LOCK TABLE omics_deleted_labels IN SHARE ROW EXCLUSIVE MODE", transaction: t, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the caller owns a visible run with this id, read inside a write transaction.</summary>
+    public static Task<bool> OwnsRunAsync(DbConnection c, DbTransaction t, Principal owner, Guid id, CancellationToken ct) =>
+        c.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT COUNT(*) > 0 FROM omics_runs WHERE id = @id AND user_id = @userId AND org_id = @orgId AND state <> 'uploaded'",
+            new { id, userId = owner.UserId, orgId = owner.OrgId }, t, cancellationToken: ct));
 
     /// <summary>The caller's run, or null for a missing run and for someone else's alike.</summary>
     public static Task<OmicsRun?> FindOwnedRunAsync(DbConnection c, Principal owner, Guid id, CancellationToken ct) =>

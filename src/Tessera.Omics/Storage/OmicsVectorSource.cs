@@ -51,4 +51,13 @@ internal sealed class OmicsVectorSource(TesseraDatabase database) : IVectorSourc
             "SELECT label, run_id FROM omics_embeddings WHERE embedder = @Embedder AND model_hash = @ModelHash",
             new { partition.Embedder, partition.ModelHash }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
     }
+
+    public async Task<DeletedLabels> DeletedAfterAsync(VectorPartition partition, long after, CancellationToken cancellationToken)
+    {
+        await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = (await c.QueryAsync<(long Sequence, long Label)>(new CommandDefinition(
+            "SELECT sequence, label FROM omics_deleted_labels WHERE embedder = @Embedder AND model_hash = @ModelHash AND sequence > @after ORDER BY sequence",
+            new { partition.Embedder, partition.ModelHash, after }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+        return new DeletedLabels([.. rows.Select(r => r.Label)], rows.Count == 0 ? after : rows[^1].Sequence);
+    }
 }

@@ -40,20 +40,21 @@ internal sealed class LabelGroups
         return number;
     }
 
-    /// <summary>A filter that admits the labels of <paramref name="groups"/> only.</summary>
-    public GroupFilter Admitting(IEnumerable<Guid> groups)
+    /// <summary>A filter that admits the labels of <paramref name="groups"/> only, never a deleted one.</summary>
+    public GroupFilter Admitting(IEnumerable<Guid> groups, LabelTombstones deleted)
     {
         var admitted = new bool[_groupNumbers.Count + 1];
         foreach (var group in groups)
         {
             if (_groupNumbers.TryGetValue(group, out var number) && number < admitted.Length) admitted[number] = true;
         }
-        return new GroupFilter(_groupOfLabel, admitted);
+        return new GroupFilter(_groupOfLabel, admitted, deleted);
     }
 }
 
-/// <summary>Admits a label when its group is one of the caller's; unknown labels are never admitted.</summary>
-internal readonly struct GroupFilter(ConcurrentDictionary<long, int> groupOfLabel, bool[] admittedGroups) : ISearchFilter
+/// <summary>Admits a label when its group is one of the caller's and it was not deleted; unknown labels are never admitted.</summary>
+internal readonly struct GroupFilter(ConcurrentDictionary<long, int> groupOfLabel, bool[] admittedGroups, LabelTombstones deleted) : ISearchFilter
 {
-    public bool Allows(long id) => groupOfLabel.TryGetValue(id, out var group) && group < admittedGroups.Length && admittedGroups[group];
+    public bool Allows(long id) =>
+        groupOfLabel.TryGetValue(id, out var group) && group < admittedGroups.Length && admittedGroups[group] && !deleted.Contains(id);
 }

@@ -103,6 +103,8 @@ public sealed class VectorCollection : IAsyncDisposable
         if (query.Length != partition.Dimension)
             throw new ArgumentException($"The query has {query.Length} dimensions; collection {Name} partition {partition.Key} holds {partition.Dimension}.", nameof(query));
         var part = PartitionOf(partition);
+        // Read before the vectors, so a deletion committed before this search began is never answered.
+        part.Deleted.Add(await _source.DeletedAfterAsync(partition, part.Deleted.Through, cancellationToken).ConfigureAwait(false));
         var serving = part.Manager.Serving;
         var indexed = serving?.Index.Count ?? 0;
         if (serving is not null && !part.Groups.IsComplete)
@@ -121,24 +123,24 @@ public sealed class VectorCollection : IAsyncDisposable
         var best = new Dictionary<long, float>();
         if (serving is not null)
         {
-            foreach (var hit in serving.Index.Search(query.Span, k, part.Groups.Admitting(groups))) best[hit.Id] = hit.Distance;
+            foreach (var hit in serving.Index.Search(query.Span, k, part.Groups.Admitting(groups, part.Deleted))) best[hit.Id] = hit.Distance;
         }
         if (pending is { Count: > 0 })
         {
             // An index being extended may already hold some of these: a label counts once.
-            foreach (var hit in ScanPending(pending, query.Span, k, groups)) best[hit.Id] = hit.Distance;
+            foreach (var hit in ScanPending(pending, query.Span, k, groups, part.Deleted)) best[hit.Id] = hit.Distance;
         }
         var hits = best.Select(h => new CollectionHit(h.Key, h.Value)).OrderBy(h => h.Distance).ThenBy(h => h.Label).Take(k).ToList();
         return new CollectionSearchResult(hits, indexed, pending?.Count ?? 0);
     }
 
-    private SearchHit[] ScanPending(SourceRows pending, ReadOnlySpan<float> query, int k, IReadOnlyCollection<Guid> groups)
+    private SearchHit[] ScanPending(SourceRows pending, ReadOnlySpan<float> query, int k, IReadOnlyCollection<Guid> groups, LabelTombstones deleted)
     {
         var admitted = groups as IReadOnlySet<Guid> ?? groups.ToHashSet();
         var flat = new FlatIndex(_definition.Metric, pending.Dimension, pending.Count);
         for (var row = 0; row < pending.Count; row++)
         {
-            if (admitted.Contains(pending.Groups[row])) flat.Add(pending.Labels[row], pending.Row(row));
+            if (admitted.Contains(pending.Groups[row]) && !deleted.Contains(pending.Labels[row])) flat.Add(pending.Labels[row], pending.Row(row));
         }
         return flat.Count == 0 ? [] : flat.Search(query, k);
     }
@@ -158,13 +160,14 @@ public sealed class VectorCollection : IAsyncDisposable
     {
         PrivateFiles.CreateDirectory(_indexDirectory);
         var groups = new LabelGroups();
+        var deleted = new LabelTombstones();
         var manager = new VectorIndexManager(
             $"{Name}/{partition.Key}", Path.Combine(_indexDirectory, $"{Name}-{partition.Key}.hnsw"), _definition.Metric, _definition.Options,
             ct => ReadAllAsync(partition, groups, ct), _logger, _time, _buildThreads,
-            missing: (serving, ct) => ReadMissingAsync(partition, groups, serving, ct));
+            missing: (serving, ct) => ReadMissingAsync(partition, groups, deleted, serving, ct));
         manager.TryLoadSnapshot();
         manager.SnapshotSaved = (serving, path, ct) => SnapshotSaved is { } saved ? saved(partition, serving, path, ct) : Task.CompletedTask;
-        return new Partition(manager, groups);
+        return new Partition(manager, groups, deleted);
     }
 
     private async Task<IndexSourceData> ReadAllAsync(VectorPartition partition, LabelGroups groups, CancellationToken cancellationToken)
@@ -176,10 +179,15 @@ public sealed class VectorCollection : IAsyncDisposable
 
     /// <summary>
     /// The vectors stored above what the serving index covers, or null (a full build) when the counts disagree: on
-    /// PostgreSQL a transaction can commit a lower label after a higher one was read.
+    /// PostgreSQL a transaction can commit a lower label after a higher one was read. Deleted labels leave the
+    /// serving index first (searches already skip them), so the extended index and its snapshot no longer hold them
+    /// and the count compares live vectors only.
     /// </summary>
-    private async Task<IndexSourceData?> ReadMissingAsync(VectorPartition partition, LabelGroups groups, ServingIndex serving, CancellationToken cancellationToken)
+    private async Task<IndexSourceData?> ReadMissingAsync(
+        VectorPartition partition, LabelGroups groups, LabelTombstones deleted, ServingIndex serving, CancellationToken cancellationToken)
     {
+        deleted.Add(await _source.DeletedAfterAsync(partition, deleted.Through, cancellationToken).ConfigureAwait(false));
+        foreach (var label in deleted.Labels) serving.Index.Delete(label);
         var rows = await _source.ReadAfterAsync(partition, serving.Through, cancellationToken).ConfigureAwait(false);
         // Counted up to the newest label read, so vectors committed meanwhile (with higher labels) do not count.
         var through = rows.Count == 0 ? serving.Through : rows.Labels[^1];
@@ -194,5 +202,5 @@ public sealed class VectorCollection : IAsyncDisposable
         foreach (var partition in _partitions.Values.Where(p => p.IsValueCreated)) await partition.Value.Manager.DisposeAsync().ConfigureAwait(false);
     }
 
-    private sealed record Partition(VectorIndexManager Manager, LabelGroups Groups);
+    private sealed record Partition(VectorIndexManager Manager, LabelGroups Groups, LabelTombstones Deleted);
 }

@@ -16,6 +16,18 @@ internal sealed class NotesStore(TesseraDatabase database)
             new { orgId, text, vector = MemoryMarshal.AsBytes(NoteVectors.Of(text).AsSpan()).ToArray() }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>Deletes a note and records its label for the collection, in one transaction.</summary>
+    public Task DeleteAsync(long label, CancellationToken cancellationToken) =>
+        database.InTransactionAsync(async (c, t) =>
+        {
+            // PostgreSQL hands out sequence numbers before commit; one deleter at a time makes them visible in order.
+            if (database.Dialect == SqlDialect.Postgres)
+                await c.ExecuteAsync(new CommandDefinition("LOCK TABLE notes_deleted_labels IN SHARE ROW EXCLUSIVE MODE", transaction: t, cancellationToken: cancellationToken));
+            await c.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO notes_deleted_labels (label) SELECT label FROM notes_items WHERE label = @label", new { label }, t, cancellationToken: cancellationToken));
+            await c.ExecuteAsync(new CommandDefinition("DELETE FROM notes_items WHERE label = @label", new { label }, t, cancellationToken: cancellationToken));
+        }, cancellationToken);
+
     public async Task<long> CountAsync(Guid orgId, CancellationToken cancellationToken)
     {
         await using var c = await database.OpenConnectionAsync(cancellationToken);
@@ -53,5 +65,13 @@ internal sealed class NotesVectorSource(TesseraDatabase database) : IVectorSourc
     {
         await using var c = await database.OpenConnectionAsync(cancellationToken);
         return (await c.QueryAsync<(long, Guid)>(new CommandDefinition("SELECT label, org_id FROM notes_items", cancellationToken: cancellationToken))).ToList();
+    }
+
+    public async Task<DeletedLabels> DeletedAfterAsync(VectorPartition partition, long after, CancellationToken cancellationToken)
+    {
+        await using var c = await database.OpenConnectionAsync(cancellationToken);
+        var rows = (await c.QueryAsync<(long Sequence, long Label)>(new CommandDefinition(
+            "SELECT sequence, label FROM notes_deleted_labels WHERE sequence > @after ORDER BY sequence", new { after }, cancellationToken: cancellationToken))).ToList();
+        return new DeletedLabels([.. rows.Select(r => r.Label)], rows.Count == 0 ? after : rows[^1].Sequence);
     }
 }
