@@ -23,6 +23,7 @@ public class ValidationProblemTests
             ("/api/v1/omics/search", """{"sequence":"KLAK","run_ids":["not-a-uuid"]}""", "'run_ids[0]' is invalid: expected a UUID string", "run_ids[0]"),
             ("/api/v1/omics/compare", $$"""{"run_a":"{{run}}"}""", "'run_b'", null),
             ("/api/v1/omics/search", "nonsense", "not valid JSON", null),
+            ("/api/v1/omics/search", """{"sequence":""", "not valid JSON", null),
         ];
         foreach (var (path, body, named, field) in cases)
         {
@@ -35,6 +36,7 @@ public class ValidationProblemTests
             Assert.Contains(named, detail, StringComparison.Ordinal);
             Assert.DoesNotContain("Tessera.", detail, StringComparison.Ordinal);
             if (field is not null) Assert.Equal(field, problem.GetProperty("field").GetString());
+            else Assert.False(problem.TryGetProperty("field", out _), $"{body}: names a field although the fault is the whole body");
         }
     }
 }

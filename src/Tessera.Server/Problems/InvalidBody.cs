@@ -12,8 +12,14 @@ internal static class InvalidBody
     public static string? Field(JsonException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        if (EndsEarly(exception)) return null;
         return exception.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
     }
+
+    /// <summary>A body cut short: the reader stops inside the last field it began, but the fault is the whole body.</summary>
+    private static bool EndsEarly(JsonException exception) =>
+        exception.Message.Contains("Expected depth to be zero", StringComparison.Ordinal) ||
+        exception.Message.Contains("end of data", StringComparison.Ordinal);
 
     public static string Describe(JsonException exception)
     {
