@@ -1,5 +1,6 @@
 using Tessera.Omics;
 using Tessera.Platform.Modules;
+using Tessera.Traces;
 
 namespace Tessera.Server;
 
@@ -11,5 +12,6 @@ public static class InstalledModules
 {
     public static TesseraModules All { get; } = new([
         new OmicsModule(),
+        new TracesModule(),
     ]);
 }

@@ -1,0 +1,17 @@
+using Tessera.Data.Migrations;
+using Tessera.Platform.Modules;
+
+namespace Tessera.Traces;
+
+/// <summary>System 5: watched folders of agent-run logs → records → embeddings → a stable 2-D map → Parquet.</summary>
+public sealed class TracesModule : TesseraModule
+{
+    /// <summary>The Traces tables, for tests that migrate a database without a server.</summary>
+    public static MigrationSet Schema { get; } = MigrationSet.FromAssembly("traces", typeof(TracesModule).Assembly);
+
+    public override string Name => "traces";
+
+    public override string Description => "Agent-run logs: watch folders, embed every entry, map them in 2-D, export Parquet.";
+
+    public override MigrationSet Migrations => Schema;
+}
