@@ -129,10 +129,12 @@ public sealed partial class WebFlowTests
         await Browser.CheckAsync(otherPage, $"09-foreign-run-{dialect}");
         var missing = await otherPage.GotoAsync($"/omics/runs/{Guid.CreateVersion7()}", Loaded);
         var missingBody = await otherPage.Locator("main").InnerHTMLAsync();
+        var notFoundPage = await otherPage.GotoAsync("/not-found", Loaded);
         var unknownRoute = await otherPage.GotoAsync("/no/such/page", Loaded);
 
         Assert.Equal(404, foreign!.Status);
         Assert.Equal(404, missing!.Status);
+        Assert.Equal(404, notFoundPage!.Status);
         Assert.Equal(404, unknownRoute!.Status);
         Assert.Equal(missingBody, foreignBody);
         Assert.Equal(missingBody, await otherPage.Locator("main").InnerHTMLAsync());
