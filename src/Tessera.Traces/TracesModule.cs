@@ -1,5 +1,8 @@
+using Microsoft.AspNetCore.Routing;
 using Tessera.Data.Migrations;
 using Tessera.Platform.Modules;
+using Tessera.Platform.Web;
+using Tessera.Traces.Web;
 
 namespace Tessera.Traces;
 
@@ -14,4 +17,10 @@ public sealed class TracesModule : TesseraModule
     public override string Description => "Agent-run logs: watch folders, embed every entry, map them in 2-D, export Parquet.";
 
     public override MigrationSet Migrations => Schema;
+
+    public override void AddServices(ModuleServices registrar) => TracesUi.AddServices(registrar?.Services ?? throw new ArgumentNullException(nameof(registrar)));
+
+    public override void MapEndpoints(RouteGroupBuilder group) => TracesUi.MapEndpoints(group);
+
+    public override ModulePages Pages => TracesUi.Pages;
 }
