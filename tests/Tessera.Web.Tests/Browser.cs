@@ -25,7 +25,16 @@ internal sealed class Browser : IAsyncDisposable
 
     public static string ScreenshotFolder => Path.Combine(RepoPaths.Root, "TestResults", "web");
 
-    public static async Task<Browser> LaunchAsync()
+    /// <summary>
+    /// Chromium with WebGL drawn in software (SwiftShader through ANGLE), for pages that draw with WebGL: the
+    /// test machines have no GPU, and chromium no longer falls back to software WebGL unless told to.
+    /// </summary>
+    public static Task<Browser> LaunchWithWebGlAsync() =>
+        LaunchAsync(["--headless", "--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--disable-background-networking"]);
+
+    public static Task<Browser> LaunchAsync() => LaunchAsync(ChromiumArgs);
+
+    private static async Task<Browser> LaunchAsync(string[] args)
     {
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         var playwright = await Playwright.CreateAsync();
@@ -33,7 +42,7 @@ internal sealed class Browser : IAsyncDisposable
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args = ChromiumArgs,
+            Args = args,
         });
         return new Browser(playwright, browser);
     }

@@ -1,0 +1,169 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Tessera.Data.Identity;
+using Tessera.Testing;
+using static Microsoft.Playwright.Assertions;
+
+namespace Tessera.Web.Tests;
+
+/// <summary>The Traces map in a real browser (WebGL in software) over points seeded with SQL, on both dialects.</summary>
+public sealed class TracesMapTests
+{
+    private static readonly PageGotoOptions Loaded = new() { WaitUntil = WaitUntilState.Load };
+
+    private static readonly AuditActor TestActor = new(null, null, "test");
+
+    // The page polls the points' ETag every five seconds.
+    private static readonly LocatorAssertionsToContainTextOptions UntilPolled = new() { Timeout = 20_000 };
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task The_map_draws_hovers_opens_a_run_selects_exports_and_updates(string dialect)
+    {
+        await using var server = await WebServer.StartAsync(dialect);
+        var (seed, email) = await MemberWithSeedAsync(server, "grace@example.org", "lab-traces");
+        var alpha = await seed.SourceAsync("alpha");
+        var beta = await seed.SourceAsync("beta");
+        await seed.RunAsync(alpha, "runs/a1.jsonl", 120, 0, 0);
+        await seed.RunAsync(alpha, "runs/a2.jsonl", 80, 0.4, 0.2);
+        // The run a selection exports, far from the others; its first entry is a spreadsheet formula.
+        var selected = await seed.RunAsync(beta, "b1.jsonl", 12, 6, 6, i => i == 0 ? "=HYPERLINK(\"http://evil.example\")" : $"beta entry {i}");
+        var outlier = (await seed.RecordsAsync(alpha, "runs/a1.jsonl", [new(-5, 6, "observation", "the lone outlier observation")]))[0];
+        // Another organization's points never reach this map.
+        var (other, _) = await MemberWithSeedAsync(server, "eve@example.org", "lab-other");
+        await other.RunAsync(await other.SourceAsync("theirs"), "x.jsonl", 30, 3, -5);
+
+        await using var browser = await Browser.LaunchWithWebGlAsync();
+        var page = await browser.NewPageAsync(server.Address);
+        var console = new List<string>();
+        page.Console += (_, m) => console.Add(m.Type + ": " + m.Text);
+        page.PageError += (_, e) => console.Add("error: " + e);
+        await SignInAsync(page, email);
+        await page.GotoAsync("/traces", Loaded);
+        try
+        {
+            await Expect(page.Locator("#map-status")).ToContainTextAsync("213 points");
+        }
+        catch (PlaywrightException e)
+        {
+            throw new InvalidOperationException("The map did not load; the browser said:\n" + string.Join("\n", console), e);
+        }
+        await Expect(page.Locator("#map-legend")).ToContainTextAsync("final_answer");
+        await Browser.CheckAsync(page, $"traces-01-map-{dialect}");
+        Assert.True(await DrawnPixelsAsync(page) > 200, "The map's canvas stayed blank.");
+
+        // Hover: the outlier's text appears beside the map.
+        var at = await ScreenPositionAsync(page, outlier);
+        await page.Mouse.MoveAsync(at.X, at.Y);
+        await Expect(page.Locator("#map-hover-text")).ToHaveTextAsync("the lone outlier observation");
+        await Browser.CheckAsync(page, $"traces-02-hover-{dialect}");
+
+        // A box around the beta run, then export: exactly its records, the formula cell defused.
+        await page.GetByLabel("box select").CheckAsync();
+        var box = await BoxAroundAsync(page, selected);
+        await page.Mouse.MoveAsync(box.Left, box.Top);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(box.Right, box.Bottom, new() { Steps = 8 });
+        await page.Mouse.UpAsync();
+        await Expect(page.Locator("#map-selection")).ToHaveTextAsync("12 selected.");
+        await Browser.CheckAsync(page, $"traces-03-selection-{dialect}");
+        var csv = await DownloadAsync(page, "Export CSV");
+        var lines = csv.TrimEnd('\n').Split('\n');
+        Assert.StartsWith("id,seq,source_id,source_name,file_path", lines[0], StringComparison.Ordinal);
+        Assert.Equal(selected.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)), lines.Skip(1).Select(l => l.Split(',')[1]));
+        Assert.EndsWith(",\"'=HYPERLINK(\"\"http://evil.example\"\")\"", lines[1], StringComparison.Ordinal);
+        var jsonl = await DownloadAsync(page, "Export JSONL");
+        Assert.Equal(selected, jsonl.TrimEnd('\n').Split('\n').Select(l => JsonDocument.Parse(l).RootElement.GetProperty("seq").GetInt64()));
+
+        // Colour by source: the legend names the sources.
+        await page.GetByLabel("Colour by").SelectOptionAsync("source");
+        await Expect(page.Locator("#map-legend")).ToContainTextAsync("beta");
+        await page.GetByLabel("Colour by").SelectOptionAsync("cluster");
+        await Expect(page.Locator("#map-legend")).ToContainTextAsync("cluster 8");
+
+        // New points arrive: the page notices on its next poll.
+        await seed.RunAsync(beta, "b2.jsonl", 7, -3, -3);
+        await Expect(page.Locator("#map-status")).ToContainTextAsync("220 points", UntilPolled);
+
+        // Click: the outlier opens in its run, highlighted.
+        await page.GetByLabel("pan and zoom").CheckAsync();
+        await page.Keyboard.PressAsync("Escape");
+        at = await ScreenPositionAsync(page, outlier);
+        await page.Mouse.MoveAsync(at.X, at.Y);
+        await Expect(page.Locator("#map-hover-text")).ToHaveTextAsync("the lone outlier observation");
+        await page.Mouse.ClickAsync(at.X, at.Y);
+        await page.WaitForURLAsync("**/traces/runs?**");
+        await Expect(page.Locator("li.run-record.current")).ToContainTextAsync("the lone outlier observation");
+        await Expect(page.Locator("li.run-record")).ToHaveCountAsync(121);
+        await Browser.CheckAsync(page, $"traces-04-run-{dialect}");
+    }
+
+    private static async Task<(TracesMapSeed Seed, string Email)> MemberWithSeedAsync(WebServer server, string email, string org)
+    {
+        var accounts = server.Services.GetRequiredService<AccountService>();
+        var (user, organization, _) = await accounts.EnsureMemberAsync(email, org, null, TestActor);
+        await accounts.SetPasswordAsync(email, WebServer.Password, TestActor);
+        return (new TracesMapSeed(server.Database.Database, organization.Id, user.Id), email);
+    }
+
+    private static async Task SignInAsync(IPage page, string email)
+    {
+        await page.GotoAsync("/signin", Loaded);
+        var form = page.Locator("form", new() { Has = page.Locator("#email") });
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(WebServer.Password);
+        await form.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+    }
+
+    /// <summary>Where a record's point is on the page, in CSS pixels.</summary>
+    private static async Task<(float X, float Y)> ScreenPositionAsync(IPage page, long seq)
+    {
+        var xy = await page.EvaluateAsync<float[]>(
+            """
+            seq => {
+              const m = window.tesseraMap, r = document.getElementById('map-canvas').getBoundingClientRect();
+              const [x, y] = m.screenPosition(m.state.data.indexOfSeq(seq));
+              return [r.left + x, r.top + y];
+            }
+            """, seq);
+        return (xy[0], xy[1]);
+    }
+
+    private static async Task<(float Left, float Top, float Right, float Bottom)> BoxAroundAsync(IPage page, IReadOnlyList<long> seqs)
+    {
+        var points = new List<(float X, float Y)>();
+        foreach (var seq in seqs) points.Add(await ScreenPositionAsync(page, seq));
+        return (points.Min(p => p.X) - 15, points.Min(p => p.Y) - 15, points.Max(p => p.X) + 15, points.Max(p => p.Y) + 15);
+    }
+
+    private static async Task<string> DownloadAsync(IPage page, string button)
+    {
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync());
+        var path = await download.PathAsync();
+        return await File.ReadAllTextAsync(path!);
+    }
+
+    /// <summary>How many pixels of the map's canvas (as the screen shows it) are not background white.</summary>
+    private static async Task<int> DrawnPixelsAsync(IPage page)
+    {
+        var png = await page.Locator("#map-canvas").ScreenshotAsync();
+        return await page.EvaluateAsync<int>(
+            """
+            async b64 => {
+              const img = new Image();
+              img.src = 'data:image/png;base64,' + b64;
+              await img.decode();
+              const c = document.createElement('canvas');
+              c.width = img.width; c.height = img.height;
+              const g = c.getContext('2d');
+              g.drawImage(img, 0, 0);
+              const d = g.getImageData(0, 0, c.width, c.height).data;
+              let n = 0;
+              for (let i = 0; i < d.length; i += 4) if (d[i] < 235 || d[i + 1] < 235 || d[i + 2] < 235) n++;
+              return n;
+            }
+            """, Convert.ToBase64String(png));
+    }
+}
