@@ -4,13 +4,13 @@ using System.Text;
 using Dapper;
 using Tessera.Data;
 
-namespace Tessera.Web.Tests;
+namespace Tessera.Testing;
 
 /// <summary>
 /// Demo rows for the Traces pages, written with SQL (the map's own pipeline is another part's code): sources,
 /// records and each record's point. Points are laid out in known places so a test can aim the mouse at them.
 /// </summary>
-internal sealed class TracesMapSeed(TesseraDatabase database, Guid orgId, Guid userId)
+public sealed class TracesMapSeed(TesseraDatabase database, Guid orgId, Guid userId)
 {
     private static readonly string[] Types = ["thought", "action", "observation", "final_answer"];
 
@@ -56,5 +56,5 @@ internal sealed class TracesMapSeed(TesseraDatabase database, Guid orgId, Guid u
         return seqs;
     }
 
-    internal sealed record Seeded(double X, double Y, string Type, string Text);
+    public sealed record Seeded(double X, double Y, string Type, string Text);
 }

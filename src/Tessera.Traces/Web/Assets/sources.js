@@ -1,0 +1,96 @@
+// The sources page: lists the organization's sources with their state (GET /sources and /health), adds one
+// (POST /sources) and removes one (DELETE /sources/{id}) through the API. The session cookie authenticates; unsafe
+// requests carry the page's antiforgery token in X-CSRF-TOKEN.
+(function () {
+  'use strict';
+  var app = document.getElementById('sources-app');
+  if (!app) return;
+  var form = document.getElementById('source-form');
+  var token = form.querySelector('input[name=__RequestVerificationToken]').value;
+  var message = document.getElementById('sources-message');
+  var body = document.querySelector('#sources-table tbody');
+  var empty = document.getElementById('sources-empty');
+
+  function say(text, isProblem) {
+    message.textContent = text;
+    message.className = isProblem ? 'problem' : '';
+  }
+
+  async function problemText(response, what) {
+    try {
+      var p = await response.json();
+      if (p.code) return what + ' refused (' + p.code + '): ' + (p.detail || p.title);
+    } catch (e) { /* not a problem document */ }
+    return what + ' failed: the server answered ' + response.status + '.';
+  }
+
+  function send(method, url, json) {
+    var headers = { 'X-CSRF-TOKEN': token, 'Accept': 'application/json' };
+    if (json !== undefined) headers['Content-Type'] = 'application/json';
+    return fetch(url, { method: method, credentials: 'same-origin', headers: headers, body: json === undefined ? undefined : JSON.stringify(json) });
+  }
+
+  function cell(row, text) {
+    var td = document.createElement('td');
+    td.textContent = text;
+    row.appendChild(td);
+    return td;
+  }
+
+  function stateText(s) {
+    if (!s) return '';
+    return (s.enabled ? 'on' : 'off') + ' · ' + s.files_processed + ' runs read, ' + s.files_incomplete + ' waiting, ' +
+      s.files_failed + ' failed · ' + s.records + ' records' + (s.problems ? ', ' + s.problems + ' lines skipped' : '');
+  }
+
+  async function refresh() {
+    var response = await fetch(app.dataset.sourcesUrl, { credentials: 'same-origin', headers: { 'Accept': 'application/json' } });
+    if (!response.ok) { say(await problemText(response, 'Listing sources'), true); return; }
+    var listed = await response.json();
+    var sources = Array.isArray(listed) ? listed : (listed.items || []);
+    var states = {};
+    var health = await fetch(app.dataset.healthUrl, { credentials: 'same-origin' });
+    if (health.ok) (await health.json()).sources.forEach(function (s) { states[s.id] = s; });
+    body.replaceChildren();
+    sources.forEach(function (s) {
+      var row = document.createElement('tr');
+      cell(row, s.name);
+      cell(row, s.path);
+      cell(row, s.glob);
+      cell(row, s.format);
+      cell(row, stateText(states[s.id]) || (s.enabled ? 'on' : 'off'));
+      var remove = document.createElement('button');
+      remove.type = 'button';
+      remove.className = 'secondary';
+      remove.textContent = 'Remove';
+      remove.setAttribute('aria-label', 'Remove source ' + s.name);
+      remove.addEventListener('click', function () { removeSource(s); });
+      cell(row, '').appendChild(remove);
+      body.appendChild(row);
+    });
+    empty.hidden = sources.length > 0;
+  }
+
+  async function removeSource(s) {
+    if (!window.confirm('Remove the source “' + s.name + '” and every record read from it?')) return;
+    var response = await send('DELETE', app.dataset.sourcesUrl + '/' + encodeURIComponent(s.id));
+    if (response.status !== 204) { say(await problemText(response, 'Removing'), true); return; }
+    say('Removed “' + s.name + '”.', false);
+    await refresh();
+  }
+
+  form.addEventListener('submit', async function (event) {
+    event.preventDefault();
+    var value = function (name) { var v = form.elements[name].value.trim(); return v === '' ? null : v; };
+    var response = await send('POST', app.dataset.sourcesUrl, {
+      name: value('name'), path: value('path'), glob: value('glob'), format: value('format'),
+    });
+    if (response.status !== 201) { say(await problemText(response, 'Adding the source'), true); return; }
+    var created = await response.json();
+    say('Added “' + created.name + '”: its runs appear on the map as they are read.', false);
+    form.reset();
+    await refresh();
+  });
+
+  refresh().catch(function (e) { say('The sources could not be listed: ' + e.message, true); });
+})();
