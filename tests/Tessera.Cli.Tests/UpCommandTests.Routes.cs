@@ -99,6 +99,10 @@ public partial class UpCommandTests
         var blob = await api.GetAsync("GET /api/v1/blobs/{sha256}", await BlobEndpoints.SignDownloadAsync(signer, Guid.Parse(orgId), run.FileSha256, TimeSpan.FromMinutes(5)));
         Assert.Equal(run.FileSha256, Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(blob.Body))));
 
+        // The Traces map of a deployment with no trace sources: an empty binary body, and no point to read.
+        Assert.Equal("application/vnd.tessera.traces-points", (await api.GetAsync("GET /api/v1/traces/map/points", "/api/v1/traces/map/points")).MediaType);
+        await api.GetAsync("GET /api/v1/traces/map/points/{seq}", "/api/v1/traces/map/points/1", 404);
+
         // Outside the document: probes, metrics, the document itself and its reference page.
         foreach (var path in new[] { "/healthz", "/readyz", "/metrics", "/openapi/v1.json", "/api/reference" })
         {

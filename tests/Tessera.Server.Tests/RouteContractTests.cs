@@ -37,6 +37,8 @@ public class RouteContractTests
         "GET /api/v1/orgs",
         "GET /api/v1/orgs/{orgId}/members",
         "GET /api/v1/tokens",
+        "GET /api/v1/traces/map/points",
+        "GET /api/v1/traces/map/points/{seq}",
         "POST /api/v1/auth/login",
         "POST /api/v1/embeddings",
         "POST /api/v1/embeddings/images",
@@ -48,6 +50,7 @@ public class RouteContractTests
         "POST /api/v1/omics/search",
         "POST /api/v1/orgs",
         "POST /api/v1/tokens",
+        "POST /api/v1/traces/map/points/export",
         "PUT /api/v1/orgs/{orgId}/members",
     ];
 
@@ -76,8 +79,38 @@ public class RouteContractTests
         await OmicsAsync(api);
         await BlobsAsync(app, api);
         await EmbeddingsAsync(api);
+        await TracesPointsAsync(app, api, orgId);
 
         Assert.Equal(Covered, api.Exercised.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>The map's points: empty, then seeded (binary body, 304 on an unchanged tag), a point's record, the selection export.</summary>
+    private static async Task TracesPointsAsync(TesseraAppFactory app, ContractClient api, Guid orgId)
+    {
+        const string points = "GET /api/v1/traces/map/points";
+        var empty = await api.GetAsync(points, "/api/v1/traces/map/points");
+        Assert.Equal("application/vnd.tessera.traces-points", empty.MediaType);
+        await api.GetAsync("GET /api/v1/traces/map/points/{seq}", "/api/v1/traces/map/points/1", 404);
+
+        var seed = new TracesMapSeed(app.Database.Database, orgId, Guid.NewGuid());
+        var seqs = await seed.RunAsync(await seed.SourceAsync("contract"), "run.jsonl", 5, 0, 0);
+        using var response = await api.Http.GetAsync(new Uri("/api/v1/traces/map/points", UriKind.Relative));
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(5u, BitConverter.ToUInt32(body, 8));
+        using var poll = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/v1/traces/map/points", UriKind.Relative));
+        poll.Headers.IfNoneMatch.Add(response.Headers.ETag!);
+        using var unchanged = await api.Http.SendAsync(poll);
+        Assert.Equal(System.Net.HttpStatusCode.NotModified, unchanged.StatusCode);
+        Assert.Contains(304, api.Contract.Statuses(points));
+
+        var record = (await api.GetAsync("GET /api/v1/traces/map/points/{seq}", $"/api/v1/traces/map/points/{seqs[2]}")).Value;
+        Assert.Equal(seqs[2], record["seq"]!.GetValue<long>());
+        const string export = "POST /api/v1/traces/map/points/export";
+        var csv = await api.SendJsonAsync(export, "/api/v1/traces/map/points/export", 200, $$"""{"seqs":[{{seqs[0]}},{{seqs[4]}}],"format":"csv"}""");
+        Assert.Equal(3, csv.Body.TrimEnd('\n').Split('\n').Length);
+        var jsonl = await api.SendJsonAsync(export, "/api/v1/traces/map/points/export", 200, $$"""{"seqs":[{{seqs[1]}}],"format":"jsonl"}""");
+        Assert.Equal("application/x-ndjson", jsonl.MediaType);
+        await api.SendJsonAsync(export, "/api/v1/traces/map/points/export", 400, """{"seqs":[],"format":"csv"}""");
     }
 
     /// <summary>Every secured route answers a declared 401 problem to a caller without a token.</summary>
