@@ -36,6 +36,7 @@ public sealed class TracesModule : TesseraModule
         registrar.AddSettings<TracesSettings>()
             .AddVectorCollection<TracesVectorSource>(Collection);
         AddIngestion(registrar.Services);
+        registrar.Services.AddHostedService<TracesWatcher>();
     }
 
     /// <summary>Ingestion's services (also what the CLI's verbs and the tests resolve).</summary>
@@ -48,6 +49,7 @@ public sealed class TracesModule : TesseraModule
         services.AddSingleton<SourcePathPolicy>();
         services.AddSingleton<TracesPipelineState>();
         services.AddSingleton<TracesIngestService>();
+        services.AddSingleton<TracesWatchLoop>();
         services.AddSingleton<TracesSourceService>();
         services.AddSingleton<TracesRecordService>();
         services.AddSingleton<TracesHealthService>();
