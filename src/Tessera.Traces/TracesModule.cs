@@ -57,5 +57,5 @@ public sealed class TracesModule : TesseraModule
 
     public override void MapEndpoints(RouteGroupBuilder group) => group.MapTraces();
 
-    public override IEnumerable<Command> Commands(IModuleCommandHost host) => [];
+    public override IEnumerable<Command> Commands(IModuleCommandHost host) => [Cli.TracesCommands.Create(host, [])];
 }

@@ -51,6 +51,44 @@ internal sealed class TracesSourceService(TesseraDatabase database, SourcePathPo
         if (deleted == 0) throw TesseraException.NotFound("source");
     }
 
+    /// <summary>
+    /// The source the CLI's <c>traces ingest|watch PATH</c> runs: a folder (all its files) or one file, named after
+    /// its path, found again on the next call. The operator running the CLI already has the deployment's data, so the
+    /// allowed roots do not apply; the source is disabled, so the server's watcher leaves it to the CLI.
+    /// </summary>
+    public async Task<TraceSource> EnsureLocalAsync(Principal owner, string path, string format, string? embedder, int debounceMs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        owner.Require(Permissions.RunsWrite);
+        var full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
+        var (folder, glob) = Directory.Exists(full) ? (full, "**/*")
+            : File.Exists(full) ? (System.IO.Path.GetDirectoryName(full)!, System.IO.Path.GetFileName(full))
+            : throw new TesseraException(TracesErrorCodes.SourcePathMissing, 400, $"{path} is neither a folder nor a file.");
+        if (!SourceLimits.Formats.Contains(format)) throw TesseraException.Validation($"--format must be one of {string.Join(", ", SourceLimits.Formats)}.");
+        var name = "local " + full;
+        if (name.Length > SourceLimits.MaxNameLength) name = "local …" + full[^(SourceLimits.MaxNameLength - 7)..];
+        var now = time.GetUtcNow();
+        var wanted = new TraceSource
+        {
+            Name = name, Path = folder, Glob = glob, Format = format, Embedder = string.IsNullOrWhiteSpace(embedder) ? null : embedders.Resolve(embedder),
+            PollSeconds = SourceLimits.MinPollSeconds, DebounceMs = debounceMs, WatchEvents = true, Enabled = false, OrgId = owner.OrgId, UserId = owner.UserId,
+            UpdatedAt = now,
+        };
+        return await database.InTransactionAsync(async (c, t) =>
+        {
+            var existing = await TraceSourceRows.FindByNameAsync(c, t, owner.OrgId, name, cancellationToken).ConfigureAwait(false);
+            if (existing is null)
+            {
+                var created = wanted with { Id = Guid.CreateVersion7(now), CreatedAt = now };
+                await TraceSourceRows.InsertAsync(c, t, created, cancellationToken).ConfigureAwait(false);
+                return created;
+            }
+            var updated = wanted with { Id = existing.Id, CreatedAt = existing.CreatedAt, UserId = existing.UserId };
+            await TraceSourceRows.UpdateAsync(c, t, updated, cancellationToken).ConfigureAwait(false);
+            return updated;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<TraceSource> GetAsync(Principal owner, Guid id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(owner);
@@ -64,7 +102,7 @@ internal sealed class TracesSourceService(TesseraDatabase database, SourcePathPo
         ArgumentNullException.ThrowIfNull(owner);
         owner.Require(Permissions.RunsRead);
         await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await TraceSourceRows.FindByNameAsync(c, owner.OrgId, name, cancellationToken).ConfigureAwait(false);
+        return await TraceSourceRows.FindByNameAsync(c, null, owner.OrgId, name, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<TraceSource>> ListAsync(Principal owner, CancellationToken cancellationToken)

@@ -36,9 +36,9 @@ internal static class TraceSourceRows
         c.QuerySingleOrDefaultAsync<TraceSource>(new CommandDefinition(
             $"SELECT {Columns} FROM traces_sources WHERE id = @id AND org_id = @orgId", new { id, orgId }, cancellationToken: ct));
 
-    public static Task<TraceSource?> FindByNameAsync(DbConnection c, Guid orgId, string name, CancellationToken ct) =>
+    public static Task<TraceSource?> FindByNameAsync(DbConnection c, DbTransaction? t, Guid orgId, string name, CancellationToken ct) =>
         c.QuerySingleOrDefaultAsync<TraceSource>(new CommandDefinition(
-            $"SELECT {Columns} FROM traces_sources WHERE name = @name AND org_id = @orgId", new { name, orgId }, cancellationToken: ct));
+            $"SELECT {Columns} FROM traces_sources WHERE name = @name AND org_id = @orgId", new { name, orgId }, t, cancellationToken: ct));
 
     public static async Task<IReadOnlyList<TraceSource>> ListAsync(DbConnection c, Guid orgId, CancellationToken ct) =>
         (await c.QueryAsync<TraceSource>(new CommandDefinition(
