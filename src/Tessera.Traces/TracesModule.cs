@@ -1,8 +1,19 @@
+using System.CommandLine;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Tessera.Data.Migrations;
 using Tessera.Platform.Modules;
 using Tessera.Platform.Web;
+using Tessera.Traces.Api;
+using Tessera.Traces.Ingest;
+using Tessera.Traces.Pipeline;
+using Tessera.Traces.Records;
+using Tessera.Traces.Sources;
+using Tessera.Traces.Storage;
 using Tessera.Traces.Web;
+using Tessera.Vectors;
+using Tessera.Vectors.Collections;
+using Tessera.Vectors.Hnsw;
 
 namespace Tessera.Traces;
 
@@ -12,15 +23,44 @@ public sealed class TracesModule : TesseraModule
     /// <summary>The Traces tables, for tests that migrate a database without a server.</summary>
     public static MigrationSet Schema { get; } = MigrationSet.FromAssembly("traces", typeof(TracesModule).Assembly);
 
+    private static readonly VectorCollectionDefinition Collection = new(
+        TracesRecordService.CollectionName, DistanceMetric.Cosine, new HnswOptions { M = 16, EfConstruction = 200, EfSearch = 64 });
+
     public override string Name => "traces";
 
     public override string Description => "Agent-run logs: watch folders, embed every entry, map them in 2-D, export Parquet.";
 
     public override MigrationSet Migrations => Schema;
 
-    public override void AddServices(ModuleServices registrar) => TracesUi.AddServices(registrar?.Services ?? throw new ArgumentNullException(nameof(registrar)));
+    public override void AddServices(ModuleServices registrar)
+    {
+        ArgumentNullException.ThrowIfNull(registrar);
+        registrar.AddSettings<TracesSettings>()
+            .AddVectorCollection<TracesVectorSource>(Collection);
+        AddIngestion(registrar.Services);
+        registrar.Services.AddHostedService<TracesWatcher>();
+        TracesUi.AddServices(registrar.Services);
+    }
 
-    public override void MapEndpoints(RouteGroupBuilder group) => TracesUi.MapEndpoints(group);
+    /// <summary>Ingestion's services (also what the CLI's verbs and the tests resolve).</summary>
+    internal static void AddIngestion(IServiceCollection services)
+    {
+        services.AddSingleton<TracesBatchGate>();
+        services.AddSingleton<TraceFormatChoice>();
+        services.AddSingleton<TracesEmbedderChoice>();
+        services.AddSingleton<FileStability>();
+        services.AddSingleton<SourcePathPolicy>();
+        services.AddSingleton<TracesPipelineState>();
+        services.AddSingleton<TracesIngestService>();
+        services.AddSingleton<TracesWatchLoop>();
+        services.AddSingleton<TracesSourceService>();
+        services.AddSingleton<TracesRecordService>();
+        services.AddSingleton<TracesHealthService>();
+    }
+
+    public override void MapEndpoints(RouteGroupBuilder group) => TracesUi.MapEndpoints(group.MapTraces());
 
     public override ModulePages Pages => TracesUi.Pages;
+
+    public override IEnumerable<Command> Commands(IModuleCommandHost host) => [Cli.TracesCommands.Create(host, [])];
 }

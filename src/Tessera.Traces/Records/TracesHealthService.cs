@@ -1,0 +1,29 @@
+using Tessera.Core.Identity;
+using Tessera.Data;
+using Tessera.Traces.Ingest;
+using Tessera.Traces.Sources;
+using Tessera.Traces.Storage;
+
+namespace Tessera.Traces.Records;
+
+/// <summary>The pipeline's state for an organization: whether the watcher runs, and each source's files, records and problems.</summary>
+internal sealed class TracesHealthService(TesseraDatabase database, TracesPipelineState pipeline)
+{
+    public sealed record SourceState(TraceSource Source, long FilesProcessed, long FilesIncomplete, long FilesFailed, long Records, long Problems, DateTimeOffset? LastProcessedAt);
+
+    public sealed record Health(bool PipelineRunning, IReadOnlyList<SourceState> Sources);
+
+    public async Task<Health> GetAsync(Principal owner, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        owner.Require(Permissions.RunsRead);
+        await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var sources = await TraceSourceRows.ListAsync(c, owner.OrgId, cancellationToken).ConfigureAwait(false);
+        var counts = (await FileRows.CountsAsync(c, owner.OrgId, cancellationToken).ConfigureAwait(false)).ToDictionary(r => r.SourceId);
+        return new Health(
+            pipeline.Running,
+            [.. sources.Select(s => counts.TryGetValue(s.Id, out var n)
+                ? new SourceState(s, n.Processed, n.Incomplete, n.Failed, n.Records, n.Problems, n.LastProcessedAt)
+                : new SourceState(s, 0, 0, 0, 0, 0, null))]);
+    }
+}
