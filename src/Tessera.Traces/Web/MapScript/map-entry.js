@@ -7,6 +7,7 @@ import { Deck, OrthographicView } from '@deck.gl/core';
 import { ScatterplotLayer } from '@deck.gl/layers';
 import { readPoints } from './points.js';
 import { kMeans } from './kmeans.js';
+import { buildGrid } from './grid.js';
 
 const PALETTE = [[78, 121, 167], [242, 142, 43], [225, 87, 89], [118, 183, 178], [89, 161, 79], [237, 201, 72], [176, 122, 161], [255, 157, 167], [156, 117, 95], [127, 127, 127]];
 const CLUSTERS = 8;
@@ -24,7 +25,7 @@ function start(root) {
   const urls = root.dataset;
   const state = {
     data: null, etag: null, frame: null, positions: null, colours: null, hovered: -1, selected: [], colour: 'type',
-    clusters: null, records: new Map(), mode: 'panZoom', drawn: 0,
+    clusters: null, records: new Map(), mode: 'panZoom', drawn: 0, nearest: null, radius: 4,
   };
   const api = (window.tesseraMap = { state, firstDrawMs: null, firstDrawAt: null, ready: null });
   let fetchStarted = 0;
@@ -35,9 +36,10 @@ function start(root) {
     initialViewState: { target: [0, 0, 0], zoom: 0 },
     controller: { doubleClickZoom: false },
     getCursor: ({ isHovering }) => (state.mode === 'box' ? 'crosshair' : isHovering ? 'pointer' : 'grab'),
-    onHover: (info) => hover(info.layer && info.layer.id === 'points' ? info.index : -1),
+    onHover: (info) => hover(pointAt(info)),
     onClick: (info) => {
-      if (state.mode === 'panZoom' && info.layer && info.layer.id === 'points' && info.index >= 0) window.location.assign(runUrl(info.index));
+      const index = pointAt(info);
+      if (state.mode === 'panZoom' && index >= 0) window.location.assign(runUrl(index));
     },
     onAfterRender: () => {
       state.drawn++;
@@ -47,6 +49,13 @@ function start(root) {
   api.deck = deck;
   // Where a point is drawn, in CSS pixels from the canvas's top left (tests and the bench aim the mouse with it).
   api.screenPosition = (index) => deck.getViewports()[0].project([state.positions[2 * index], state.positions[2 * index + 1]]);
+
+  // The point under the pointer: the nearest within its drawn radius plus 3 pixels (pixels per map unit = 2^zoom).
+  function pointAt(info) {
+    if (!state.nearest || !info.coordinate) return -1;
+    const pixels = Math.pow(2, info.viewport.zoom);
+    return state.nearest(info.coordinate[0], info.coordinate[1], (state.radius + 3) / pixels);
+  }
 
   function say(text) { el('map-status').textContent = text; }
 
@@ -64,6 +73,8 @@ function start(root) {
     if (first) state.frame = frameOf(data);
     state.data = data;
     state.positions = positionsOf(data, state.frame);
+    state.nearest = buildGrid(state.positions, data.count);
+    state.radius = data.count > 200000 ? 1.5 : data.count > 20000 ? 2.5 : 4;
     state.clusters = null;
     state.selected = [];
     select([]);
@@ -99,7 +110,7 @@ function start(root) {
 
   function render() {
     const d = state.data;
-    const radius = d.count > 200000 ? 1.5 : d.count > 20000 ? 2.5 : 4;
+    const radius = state.radius;
     const layers = [
       new ScatterplotLayer({
         id: 'points',
@@ -110,9 +121,7 @@ function start(root) {
         radiusUnits: 'pixels',
         getRadius: radius,
         opacity: d.count > 200000 ? 0.6 : 0.85,
-        pickable: true,
-        autoHighlight: true,
-        highlightColor: [0, 0, 0, 255],
+        pickable: false, // hover and click use the grid (grid.js)
         updateTriggers: { getFillColor: state.colour },
       }),
     ];
