@@ -9,7 +9,7 @@ namespace Tessera.Web.Tests;
 /// <summary>
 /// The map page's committed bundle (src/Tessera.Traces/Web/Assets/map.js) was built from the committed lock file and
 /// entry scripts: its banner names the exact library versions and the SHA-256 of its inputs, and both must match
-/// what is committed now. A change to an input without `npm ci && npm run build` fails here.
+/// what is committed now. A change to an input without <c>npm ci &amp;&amp; npm run build</c> fails here.
 /// </summary>
 public sealed partial class TracesMapBundleTests
 {
