@@ -14,6 +14,10 @@ public sealed record ImportedBertModel(string Directory, int Layers, int Hidden,
 /// </summary>
 public static class BertModelImport
 {
+    /// <summary>Whether <paramref name="path"/> is a checkpoint folder whose config.json says <c>model_type: bert</c> (an imported model).</summary>
+    public static bool IsBertFolder(string path) =>
+        !string.IsNullOrWhiteSpace(path) && Directory.Exists(path) && File.Exists(Path.Combine(path, "model.safetensors")) && BertCheckpointFolder.IsBert(path);
+
     /// <summary>A packaged model (e.g. <see cref="PretrainedEmbedders.MiniLmModel"/>), with its vocabulary, window and pooling.</summary>
     public static ImportedBertModel Import(BertTextModel model, string outDirectory)
     {
