@@ -77,6 +77,38 @@ public sealed class ModelsAndEmbedCommandTests : IDisposable
         Assert.Contains("truncated", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Models_import_converts_the_packaged_MiniLM_into_a_folder_that_embeds_like_the_package()
+    {
+        var folder = Path.Combine(_folder, "minilm");
+        var (code, output, error) = await CliProcess.RunAsync("models", "import", "--model", "all-minilm-l6-v2", "--out", folder);
+        Assert.True(code == 0, error);
+        Assert.Contains("layers: 6, hidden: 384, heads: 12", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(folder, "model.safetensors")));
+        var (infoCode, info, infoError) = await CliProcess.RunAsync("models", "info", folder);
+        Assert.True(infoCode == 0, infoError);
+        Assert.Contains("backend: tessera-engine", info, StringComparison.Ordinal);
+        Assert.Contains("dimension: 384", info, StringComparison.Ordinal);
+        var lines = Path.Combine(_folder, "texts.txt");
+        await File.WriteAllTextAsync(lines, "hello world\n");
+        Assert.Equal(-0.0344772f, (await EmbedAsync(folder, lines)).ToFloat32()[0], 5);
+    }
+
+    [Fact]
+    public async Task Models_import_reports_a_bad_input_in_one_line_with_a_failure_exit_code()
+    {
+        var bogus = Path.Combine(_folder, "model.onnx");
+        await File.WriteAllTextAsync(bogus, "not onnx");
+        await File.WriteAllTextAsync(Path.Combine(_folder, "vocab.txt"), "[PAD]\n");
+        var (code, _, error) = await CliProcess.RunAsync("models", "import", bogus, "--out", Path.Combine(_folder, "out"));
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: ", error, StringComparison.Ordinal);
+        Assert.Contains("not a readable ONNX model", error, StringComparison.Ordinal);
+        var (usage, _, _) = await CliProcess.RunAsync("models", "import", "--out", Path.Combine(_folder, "out"));
+        Assert.Equal(2, usage);
+        Assert.False(Directory.Exists(Path.Combine(_folder, "out")));
+    }
+
     private async Task<NpyArray> EmbedAsync(string model, string input)
     {
         var output = Path.Combine(_folder, Guid.NewGuid().ToString("N") + ".npy");

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Tessera.Core.Errors;
+using Tessera.Inference.Bert;
 using Tessera.Inference.Esm;
+using Tessera.Inference.Text;
 
 namespace Tessera.Inference.Embeddings;
 
@@ -8,7 +10,7 @@ namespace Tessera.Inference.Embeddings;
 /// Resolves embedders and keeps each loaded once per registry: the first caller starts the load, concurrent callers
 /// await the same <see cref="Lazy{T}"/> task, later callers get the cached instance. Register one registry per process
 /// (a singleton). A failed load is not cached, so a fixed folder can be retried. A model is either a registered
-/// <see cref="NamedEmbedder"/> (the platform's packaged models, modules' featurizers) or a Hugging Face ESM-2
+/// <see cref="NamedEmbedder"/> (the platform's packaged models, modules' featurizers) or a Hugging Face ESM-2 or BERT
 /// checkpoint folder.
 /// </summary>
 public sealed class EmbedderRegistry
@@ -19,7 +21,7 @@ public sealed class EmbedderRegistry
     private readonly TimeProvider _time;
 
     public EmbedderRegistry(IEnumerable<NamedEmbedder>? named = null, EsmEmbeddingOptions? esmOptions = null, TimeProvider? time = null)
-        : this(directory => EsmEmbedder.Load(directory, esmOptions, time), named, time)
+        : this(directory => LoadFolder(directory, esmOptions ?? new EsmEmbeddingOptions(), time), named, time)
     {
     }
 
@@ -33,6 +35,12 @@ public sealed class EmbedderRegistry
             if (!_named.TryAdd(embedder.Name, embedder)) throw new ArgumentException($"Two embedders are named '{embedder.Name}'.", nameof(named));
         }
     }
+
+    /// <summary>A checkpoint folder: BERT (<c>model_type: bert</c>, e.g. made by <c>tessera models import</c>) runs on the engine's BERT encoder, anything else loads as ESM-2.</summary>
+    private static ITesseraEmbedder LoadFolder(string directory, EsmEmbeddingOptions options, TimeProvider? time) =>
+        BertCheckpointFolder.IsBert(directory)
+            ? BertTextEmbedder.LoadOnEngine(BertCheckpointFolder.Load(directory), options.Threads, options.BatchSize, time: time)
+            : EsmEmbedder.Load(directory, options, time);
 
     /// <summary>The registered embedder names.</summary>
     public IReadOnlyCollection<string> Names => _named.Keys;

@@ -1,56 +1,75 @@
 using Microsoft.Extensions.AI;
-using Microsoft.ML.OnnxRuntime;
+using Tessera.Inference.Bert;
 using Tessera.Inference.Embeddings;
+using Tessera.Inference.Kernels;
 using Tessera.Inference.Onnx;
 using Tessera.Inference.Tokenizers;
 
 namespace Tessera.Inference.Text;
 
 /// <summary>
-/// Sentence vectors from a BERT-family ONNX model: WordPiece tokens, [CLS] … [SEP] windows run in padded batches
-/// (the attention mask hides padding, and pooling reads only real tokens, so a text's vector does not depend on its
-/// batch), mean or [CLS] pooling, L2-normalised. One ONNX Runtime session serves all callers concurrently.
+/// Sentence vectors from a BERT-family model: WordPiece tokens, [CLS] … [SEP] windows run in batches on ONNX Runtime
+/// (padded, with an attention mask) or on the in-house engine (ragged, no padding), each window's own token states
+/// pooled (mean or [CLS]) and L2-normalised, so a text's vector does not depend on its batch.
 /// </summary>
 public sealed class BertTextEmbedder : ITesseraEmbedder
 {
-    private readonly BertTextModel _model;
-    private readonly OnnxModel _onnx;
+    private readonly IBertTokenEncoder _encoder;
     private readonly WordPieceTokenizer _tokenizer;
+    private readonly EmbeddingPooling _pooling;
+    private readonly int _maxTokens;
     private readonly LongTextPolicy _policy;
     private readonly int _batchSize;
     private readonly TimeProvider _time;
-    private readonly string[] _inputNames;
 
-    private BertTextEmbedder(BertTextModel model, OnnxModel onnx, WordPieceTokenizer tokenizer, LongTextPolicy policy, int batchSize, TimeProvider time)
+    private BertTextEmbedder(string name, string modelHash, IReadOnlyList<string> sources, IBertTokenEncoder encoder, WordPieceTokenizer tokenizer,
+        EmbeddingPooling pooling, int maxTokens, LongTextPolicy policy, int batchSize, TimeProvider time)
     {
-        _model = model;
-        _onnx = onnx;
+        _encoder = encoder;
         _tokenizer = tokenizer;
+        _pooling = pooling;
+        _maxTokens = maxTokens;
         _policy = policy;
         _batchSize = batchSize;
         _time = time;
-        _inputNames = [.. onnx.Session.InputMetadata.Keys];
-        var dimension = onnx.Session.OutputMetadata["last_hidden_state"].Dimensions[^1];
         var policyText = policy == LongTextPolicy.Truncate
-            ? $"truncate(max_tokens={model.MaxTokens})"
-            : $"chunk(max_tokens={model.MaxTokens}, average)";
-        Descriptor = new EmbedderDescriptor(model.Name, dimension, onnx.Sha256, model.Pooling, policyText)
+            ? $"truncate(max_tokens={maxTokens})"
+            : $"chunk(max_tokens={maxTokens}, average)";
+        Descriptor = new EmbedderDescriptor(name, encoder.Dimension, modelHash, pooling, policyText)
         {
             Modality = EmbeddingModality.Text,
             Origin = EmbedderOrigin.Pretrained,
-            Sources = [model.Onnx.ToString(), model.Vocabulary.ToString()],
+            Sources = sources,
         };
     }
 
     public EmbedderDescriptor Descriptor { get; }
 
+    /// <summary>What runs the network: <c>onnxruntime</c> or <c>tessera-engine</c>.</summary>
+    public string Backend => _encoder.Backend;
+
+    /// <summary>The packaged ONNX model on ONNX Runtime; the model hash is the sha256 of the ONNX bytes.</summary>
     public static BertTextEmbedder Load(BertTextModel model, OnnxRuntimeOptions options, LongTextPolicy policy = LongTextPolicy.Truncate, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         var tokenizer = WordPieceTokenizer.FromVocabulary(model.Vocabulary.ReadAllBytes());
         var onnx = OnnxModel.Load(model.Onnx, options);
-        return new BertTextEmbedder(model, onnx, tokenizer, policy, options.BatchSize, time ?? TimeProvider.System);
+        return new BertTextEmbedder(model.Name, onnx.Sha256, [model.Onnx.ToString(), model.Vocabulary.ToString()], new OnnxBertTokenEncoder(onnx, model.Name, tokenizer.PadId),
+            tokenizer, model.Pooling, model.MaxTokens, policy, options.BatchSize, time ?? TimeProvider.System);
+    }
+
+    /// <summary>
+    /// A BERT checkpoint folder on the in-house engine. <paramref name="name"/> and <paramref name="modelHash"/>
+    /// default to the folder's name and the sha256 of its <c>model.safetensors</c>; a packaged model run from its
+    /// imported folder keeps its own name and the hash of the ONNX file its weights came from.
+    /// </summary>
+    internal static BertTextEmbedder LoadOnEngine(BertCheckpointFolder checkpoint, int threads, int batchSize, LongTextPolicy policy = LongTextPolicy.Truncate,
+        TimeProvider? time = null, string? name = null, string? modelHash = null)
+    {
+        var tokenizer = WordPieceTokenizer.FromVocabulary(checkpoint.Vocabulary);
+        return new BertTextEmbedder(name ?? checkpoint.Name, modelHash ?? checkpoint.WeightsSha256, [checkpoint.Directory],
+            new EngineBertTokenEncoder(checkpoint.Encoder, new ComputeThreads(Math.Max(1, threads))), tokenizer, checkpoint.Pooling, checkpoint.MaxTokens, policy, batchSize, time ?? TimeProvider.System);
     }
 
     /// <summary>Token count of a text as the model sees it, [CLS] and [SEP] included, before any truncation.</summary>
@@ -90,7 +109,7 @@ public sealed class BertTextEmbedder : ITesseraEmbedder
 
     private string AddWindows(int text, List<int> ids, List<Window> windows)
     {
-        var room = _model.MaxTokens - 2;
+        var room = _maxTokens - 2;
         if (ids.Count <= room)
         {
             windows.Add(new Window(text, Framed(ids, 0, ids.Count)));
@@ -116,53 +135,12 @@ public sealed class BertTextEmbedder : ITesseraEmbedder
         return framed;
     }
 
-    private void RunBatch(long[][] batch, int[] windowIndexes, float[][] pooled)
-    {
-        var rows = batch.Length;
-        var width = batch.Max(b => b.Length);
-        var inputIds = new long[rows * width];
-        var mask = new long[rows * width];
-        var types = new long[rows * width];
-        Array.Fill(inputIds, _tokenizer.PadId);
-        for (var r = 0; r < rows; r++)
-        {
-            batch[r].CopyTo(inputIds, r * width);
-            Array.Fill(mask, 1L, r * width, batch[r].Length);
-        }
-        long[] shape = [rows, width];
-        var inputs = new Dictionary<string, OrtValue>(StringComparer.Ordinal);
-        try
-        {
-            foreach (var name in _inputNames)
-            {
-                var data = name switch
-                {
-                    "input_ids" => inputIds,
-                    "attention_mask" => mask,
-                    "token_type_ids" => types,
-                    _ => throw new InvalidOperationException($"{_model.Name}: unexpected model input '{name}'."),
-                };
-                inputs[name] = OrtValue.CreateTensorValueFromMemory(data, shape);
-            }
-            using var runOptions = new RunOptions();
-            using var outputs = _onnx.Session.Run(runOptions, inputs, ["last_hidden_state"]);
-            var hidden = outputs[0].GetTensorDataAsSpan<float>();
-            var dimension = Descriptor.Dimension;
-            for (var r = 0; r < rows; r++)
-            {
-                var states = hidden.Slice(r * width * dimension, width * dimension);
-                pooled[windowIndexes[r]] = Pool(states, batch[r].Length, dimension);
-            }
-        }
-        finally
-        {
-            foreach (var value in inputs.Values) value.Dispose();
-        }
-    }
+    private void RunBatch(long[][] batch, int[] windowIndexes, float[][] pooled) =>
+        _encoder.Encode(batch, (r, states) => pooled[windowIndexes[r]] = Pool(states, batch[r].Length, _encoder.Dimension));
 
     private float[] Pool(ReadOnlySpan<float> states, int tokens, int dimension)
     {
-        if (_model.Pooling == EmbeddingPooling.ClsToken) return Normalize(states[..dimension].ToArray());
+        if (_pooling == EmbeddingPooling.ClsToken) return Normalize(states[..dimension].ToArray());
         var sum = new double[dimension];
         for (var t = 0; t < tokens; t++)
         {
@@ -194,7 +172,7 @@ public sealed class BertTextEmbedder : ITesseraEmbedder
 
     public object? GetService(Type serviceType, object? serviceKey = null) => EmbeddingResults.Service(this, serviceType, serviceKey);
 
-    public void Dispose() => _onnx.Dispose();
+    public void Dispose() => _encoder.Dispose();
 
     private sealed record Window(int Text, long[] Ids);
 }

@@ -2,17 +2,20 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Tessera.Core.Errors;
 using Tessera.Inference.Onnx;
+using Tessera.Inference.Text;
 
 namespace Tessera.Platform.Embedders;
 
 /// <summary>
 /// <c>embedders:intra_op_threads</c> (threads one ONNX inference call may use; default 1, 0 = one per core) and
-/// <c>embedders:batch_size</c> (texts or images per network run; default 16).
+/// <c>embedders:batch_size</c> (texts or images per network run; default 16) and <c>embedders:bert_backend</c>
+/// (<c>measured</c>, the default: the faster per model as measured in bench/bert; <c>onnxruntime</c>; <c>engine</c>).
 /// </summary>
 public static class EmbedderSettings
 {
     public const string ThreadsKey = "embedders:intra_op_threads";
     public const string BatchKey = "embedders:batch_size";
+    public const string BackendKey = "embedders:bert_backend";
 
     public static OnnxRuntimeOptions From(IConfiguration configuration)
     {
@@ -22,6 +25,13 @@ public static class EmbedderSettings
         {
             IntraOpThreads = Read(configuration, ThreadsKey, defaults.IntraOpThreads, minimum: 0),
             BatchSize = Read(configuration, BatchKey, defaults.BatchSize, minimum: 1),
+            BertBackend = configuration[BackendKey]?.Trim() switch
+            {
+                null or "" or "measured" => BertBackend.Measured,
+                "onnxruntime" => BertBackend.OnnxRuntime,
+                "engine" => BertBackend.Engine,
+                var other => throw TesseraException.Validation($"Setting '{BackendKey}' is '{other}', but must be measured, onnxruntime or engine."),
+            },
         };
     }
 

@@ -3,6 +3,7 @@ using Tessera.Cli.Hosting;
 using Tessera.Core.Errors;
 using Tessera.Core.Numerics;
 using Microsoft.Extensions.AI;
+using Tessera.Inference.Bert;
 using Tessera.Inference.Embeddings;
 using Tessera.Inference.Onnx;
 using Tessera.Inference.Text;
@@ -25,7 +26,8 @@ internal static class EmbedRunner
         if (!Directory.Exists(outputFolder)) throw TesseraException.Validation($"Output folder does not exist: {outputFolder}");
         var registry = host.Embedders(request.Options, new OnnxRuntimeOptions { IntraOpThreads = request.Options.Threads, BatchSize = request.Options.BatchSize });
         var format = EmbedInputs.Resolve(request.Input, request.Format);
-        if (registry.Names.Contains(request.Model))
+        // A BERT folder (e.g. from 'tessera models import') embeds texts like a named text model.
+        if (registry.Names.Contains(request.Model) || BertModelImport.IsBertFolder(request.Model))
         {
             if (request.PerResidueDirectory is not null) throw TesseraException.Validation($"--per-residue needs an ESM-2 model; {request.Model} has no residue states.");
             var named = await registry.GetModelAsync(request.Model, cancellationToken).ConfigureAwait(false);
