@@ -254,6 +254,7 @@ def uploads(args, tessera, work):
     env = {"TESSERA__WORKERS": "0"}
     if args.database:
         env["TESSERA__DATABASE"] = args.database
+    print(f"  load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     server = Server(tessera, data_dir, env, args.server_cpus)
     try:
         # 60 MB holds 100,000 records, so a record is about 600 bytes: a header and a ~580-residue peptide.
@@ -301,7 +302,9 @@ def uploads(args, tessera, work):
         blobs = [name for _, _, names in os.walk(os.path.join(data_dir, "blobs", "objects")) for name in names]
         orphans = [b for b in blobs if b not in accepted]
         p99 = percentile(health, 0.99)
-        print(f"  answers: {json.dumps(statuses, sort_keys=True)} in {elapsed:.1f} s")
+        resets = [body["error"] for status, body in results if status == 0]
+        print(f"  answers: {json.dumps(statuses, sort_keys=True)} in {elapsed:.1f} s (status 0: no HTTP answer, e.g. a reset)")
+        print(f"  resets/no answer {len(resets)}" + (f", first: {resets[0][:200]}" if resets else ""))
         print(f"  accepted {sum(1 for s, _ in results if s == 202)}, refused 429/503 {sum(1 for s, _ in results if s in (429, 503))}, "
               f"other {sum(1 for s, _ in results if s not in (202, 429, 503))}")
         others = [body for status, body in results if status not in (202, 429, 503)]
@@ -309,10 +312,11 @@ def uploads(args, tessera, work):
             print(f"  first other answer: {json.dumps(others[0])[:300]}")
         print(f"  server peak RSS {server.peak_rss_mb():.0f} MB")
         print(f"  /healthz under load: {len(health)} probes, p50 {percentile(health, 0.5):.1f} ms, "
-              f"p99 {p99:.1f} ms, max {health[-1] if health else float('nan'):.1f} ms")
+              f"p95 {percentile(health, 0.95):.1f} ms, p99 {p99:.1f} ms, max {health[-1] if health else float('nan'):.1f} ms")
         print(f"  /healthz idle, before the load: {len(idle)} probes, p50 {percentile(idle, 0.5):.1f} ms, "
               f"p99 {percentile(idle, 0.99):.1f} ms, max {idle[-1] if idle else float('nan'):.1f} ms")
         print(f"  blobs {len(blobs)}, orphans {len(orphans)}")
+        print(f"  load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         server.stop()
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Tessera.Core.Errors;
 using Tessera.Core.Identity;
 using Tessera.Data.Identity;
 using Tessera.Omics.Analysis;
@@ -39,8 +40,18 @@ internal static class OmicsEndpoints
         HttpContext context, Caller caller, OmicsRunSubmission submissions, OmicsUploadService uploads, OmicsUploadSlots slots, CancellationToken cancellationToken)
     {
         var owner = caller.Require(Permissions.RunsWrite);
-        // Refused before the body is read, so a burst costs neither disk nor memory.
-        using var slot = slots.Enter(owner);
+        // Refused before anything is stored, so a burst costs neither disk nor memory.
+        IDisposable slot;
+        try
+        {
+            slot = slots.Enter(owner);
+        }
+        catch (TesseraException)
+        {
+            await RefusedUploadBody.DiscardAsync(context.Request, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+        using var held = slot;
         var (file, fields) = await OmicsUploadForm.ReadAsync(context.Request, uploads, cancellationToken).ConfigureAwait(false);
         await using (file)
         {
