@@ -13,8 +13,11 @@ internal interface IJsonLineSink
     void OnOverlong(int line, long length);
 }
 
-/// <summary>How far <see cref="JsonLines.ReadAsync"/> got: the bytes and lines it consumed.</summary>
-internal readonly record struct JsonLinesExtent(long BytesConsumed, int LinesConsumed);
+/// <summary>
+/// How far <see cref="JsonLines.ReadAsync"/> got: the bytes and lines it consumed, and whether an unfinished line
+/// (anything but blanks) was left after them.
+/// </summary>
+internal readonly record struct JsonLinesExtent(long BytesConsumed, int LinesConsumed, bool PartialLineLeft);
 
 /// <summary>
 /// Streams a JSON Lines file up to its last complete line, so a file still being written is never read half-way.
@@ -47,8 +50,8 @@ internal static class JsonLines
                 filled -= used;
                 if (read == 0) break;
             }
-            FinishUnterminated(buffer.AsMemory(0, filled), state, sink);
-            return new JsonLinesExtent(state.BytesConsumed, state.LinesConsumed);
+            var partialLineLeft = !FinishUnterminated(buffer.AsMemory(0, filled), state, sink);
+            return new JsonLinesExtent(state.BytesConsumed, state.LinesConsumed, partialLineLeft);
         }
         finally
         {
@@ -108,14 +111,17 @@ internal static class JsonLines
         return start;
     }
 
-    private static void FinishUnterminated(ReadOnlyMemory<byte> tail, ScanState state, IJsonLineSink sink)
+    /// <summary>Takes the unterminated tail as the last line when it is a whole object; false when an unfinished line is left.</summary>
+    private static bool FinishUnterminated(ReadOnlyMemory<byte> tail, ScanState state, IJsonLineSink sink)
     {
-        if (state.SkippedBytes > 0 || tail.IsEmpty) return; // an overlong or empty partial line: wait for more
+        if (state.SkippedBytes > 0) return false; // an overlong line still being written
         var line = TrimCarriageReturn(tail);
-        if (!IsWholeObject(line.Span)) return;
+        if (line.Span.Trim(" \t\r"u8).IsEmpty) return true;
+        if (!IsWholeObject(line.Span)) return false;
         Deliver(line, state.LinesConsumed + 1, sink);
         state.LinesConsumed++;
         state.BytesConsumed += state.PendingBytes + tail.Length;
+        return true;
     }
 
     private static void Deliver(ReadOnlyMemory<byte> line, int lineNumber, IJsonLineSink sink)

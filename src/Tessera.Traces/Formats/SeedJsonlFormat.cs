@@ -21,59 +21,33 @@ internal sealed class SeedJsonlFormat(int maxLineBytes = JsonLines.DefaultMaxLin
     public async Task<TraceFileRead> ReadAsync(Stream content, string relativePath, CancellationToken cancellationToken)
     {
         var sink = new Sink(maxLineBytes);
-        var extent = await JsonLines.ReadAsync(content, sink, maxLineBytes, cancellationToken).ConfigureAwait(false);
+        var extent = await sink.ReadAsync(content, cancellationToken).ConfigureAwait(false);
         return new TraceFileRead(sink.Entries, sink.Problems, sink.LastLineIsFinal, extent.BytesConsumed, extent.LinesConsumed);
     }
 
-    private sealed class Sink(int maxLineBytes) : IJsonLineSink
+    private sealed class Sink(int maxLineBytes) : JsonObjectLines(maxLineBytes)
     {
         private readonly Dictionary<(int, int), int> _firstLineOf = [];
 
-        public List<TraceEntry> Entries { get; } = [];
-        public List<TraceProblem> Problems { get; } = [];
         public bool LastLineIsFinal { get; private set; }
 
-        public void OnOverlong(int line, long length)
-        {
-            Problems.Add(TraceProblems.Overlong(line, length, maxLineBytes));
-            LastLineIsFinal = false;
-        }
+        protected override void OnUnreadable() => LastLineIsFinal = false;
 
-        public void OnLine(int line, ReadOnlyMemory<byte> bytes)
+        protected override void OnObject(int line, JsonElement root)
         {
-            LastLineIsFinal = false;
-            JsonDocument document;
-            try
-            {
-                document = JsonDocument.Parse(bytes);
-            }
-            catch (JsonException e)
-            {
-                Problems.Add(new TraceProblem(line, JsonText.Describe(e)));
-                return;
-            }
-            using (document)
-            {
-                var root = document.RootElement;
-                if (root.ValueKind != JsonValueKind.Object)
-                {
-                    Problems.Add(new TraceProblem(line, $"expected a JSON object, found {root.ValueKind.ToString().ToLowerInvariant()}"));
-                    return;
-                }
-                LastLineIsFinal = root.TryGetProperty("final_answer", out var answer) && answer.ValueKind != JsonValueKind.Null;
-                if (ToEntry(line, root) is { } entry) Entries.Add(entry);
-            }
-        }
-
-        private TraceEntry? ToEntry(int line, JsonElement root)
-        {
-            if (!JsonText.TryNonNegativeInt(root, "iteration", out var iteration)) return Skip(line, "'iteration' is missing or not a non-negative integer");
-            if (!JsonText.TryNonNegativeInt(root, "idx_in_iteration", out var idx)) return Skip(line, "'idx_in_iteration' is missing or not a non-negative integer");
-            if (JsonText.Property(root, "type") is not { } type || root.GetProperty("type").ValueKind != JsonValueKind.String) return Skip(line, "'type' is missing or not a string");
-            if (TextOf(root, type) is not { } text) return Skip(line, $"the {type} entry has no text");
-            if (!_firstLineOf.TryAdd((iteration, idx), line))
-                return Skip(line, $"iteration {iteration}, idx_in_iteration {idx} already appeared on line {_firstLineOf[(iteration, idx)]}");
-            return new TraceEntry(line, iteration, idx, type, text, JsonText.Timestamp(root, "timestamp"));
+            LastLineIsFinal = root.TryGetProperty("final_answer", out var answer) && answer.ValueKind != JsonValueKind.Null;
+            if (!JsonText.TryNonNegativeInt(root, "iteration", out var iteration))
+                Skip(line, "'iteration' is missing or not a non-negative integer");
+            else if (!JsonText.TryNonNegativeInt(root, "idx_in_iteration", out var idx))
+                Skip(line, "'idx_in_iteration' is missing or not a non-negative integer");
+            else if (!root.TryGetProperty("type", out var typeValue) || typeValue.ValueKind != JsonValueKind.String || JsonText.Of(typeValue) is not { } type)
+                Skip(line, "'type' is missing or not a string");
+            else if (TextOf(root, type) is not { } text)
+                Skip(line, $"the {type} entry has no text");
+            else if (!_firstLineOf.TryAdd((iteration, idx), line))
+                Skip(line, $"iteration {iteration}, idx_in_iteration {idx} already appeared on line {_firstLineOf[(iteration, idx)]}");
+            else
+                Entries.Add(new TraceEntry(line, iteration, idx, type, text, JsonText.Timestamp(root, "timestamp")));
         }
 
         /// <summary><c>text</c>; else the field named after the type (<c>thought</c>, <c>action</c>, <c>observation</c>, <c>final_answer</c>…); else <c>content</c>; else the other fields as JSON.</summary>
@@ -85,12 +59,6 @@ internal sealed class SeedJsonlFormat(int maxLineBytes = JsonLines.DefaultMaxLin
             var others = root.EnumerateObject().Where(p => !BookkeepingFields.Contains(p.Name) && p.Value.ValueKind != JsonValueKind.Null).ToList();
             if (others.Count == 0) return null;
             return "{" + string.Join(",", others.Select(p => JsonSerializer.Serialize(p.Name) + ":" + p.Value.GetRawText())) + "}";
-        }
-
-        private TraceEntry? Skip(int line, string reason)
-        {
-            Problems.Add(new TraceProblem(line, reason));
-            return null;
         }
     }
 }

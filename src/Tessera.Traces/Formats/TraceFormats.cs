@@ -10,7 +10,7 @@ internal static class TraceFormats
     public const string Auto = "auto";
 
     /// <summary>In the order <c>auto</c> asks them, most specific first.</summary>
-    public static IReadOnlyList<ITraceFormat> All { get; } = [new SeedJsonlFormat()];
+    public static IReadOnlyList<ITraceFormat> All { get; } = [new SweAgentFormat(), new SmolagentsFormat(), new SeedJsonlFormat()];
 
     /// <summary>The names a source or the CLI may give, <c>auto</c> included.</summary>
     public static IReadOnlyList<string> Names { get; } = [Auto, .. All.Select(f => f.Name)];
