@@ -1,4 +1,11 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Tessera.Data.Migrations;
+using Tessera.Traces.Api;
+using Tessera.Traces.Cli;
+using Tessera.Traces.Pipeline;
+using Tessera.Traces.Projection;
 using Tessera.Platform.Modules;
 
 namespace Tessera.Traces;
@@ -14,4 +21,16 @@ public sealed class TracesModule : TesseraModule
     public override string Description => "Agent-run logs: watch folders, embed every entry, map them in 2-D, export Parquet.";
 
     public override MigrationSet Migrations => Schema;
+
+    public override void AddServices(ModuleServices registrar)
+    {
+        ArgumentNullException.ThrowIfNull(registrar);
+        registrar.Services.AddSingleton<TracesBatchGate>();
+        TracesMapWiring.Add(registrar);
+    }
+
+    public override void MapEndpoints(RouteGroupBuilder group) => group.MapTracesMap();
+
+    // The host puts these under `tessera traces`; ingest's verbs join them at merge.
+    public override IEnumerable<Command> Commands(IModuleCommandHost host) => TracesMapCommands.Create(host);
 }

@@ -123,7 +123,10 @@ internal sealed class TracesParquetFiles(TesseraDatabase database, DataPaths pat
                 for (var i = 1; i < vector.Length; i++) levels[at + i] = 1;
                 at += vector.Length;
             }
-            await group.WriteAsync<float>(VectorElement, values, levels, cancellationToken: cancellationToken).ConfigureAwait(false);
+            // Every list and element is present: all at the element's highest definition level.
+            var defined = new int[values.Length];
+            Array.Fill(defined, VectorElement.MaxDefinitionLevel);
+            await group.WriteAllPartsAsync<float>(VectorElement, values, defined, levels, cancellationToken).ConfigureAwait(false);
             await group.WriteAsync(ModelName, rows.Select(r => r.Embedder).ToList()).ConfigureAwait(false);
             await group.WriteAsync(ModelHash, rows.Select(r => r.ModelHash).ToList()).ConfigureAwait(false);
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
