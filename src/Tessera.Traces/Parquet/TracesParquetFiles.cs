@@ -105,32 +105,34 @@ internal sealed class TracesParquetFiles(TesseraDatabase database, DataPaths pat
         }, cancellationToken);
 
     private Task WriteEmbeddingsAsync(string path, List<EmbeddingRow> rows, bool append, CancellationToken cancellationToken) =>
-        AtomicFile.ReplaceAsync(path, append, async file =>
+        AtomicFile.ReplaceAsync(path, append, file => WriteEmbeddingsToAsync(OutputFilter(file), rows, append, cancellationToken), cancellationToken);
+
+    /// <summary>One row group of embeddings into <paramref name="output"/> (a new file, or appended to the file it holds).</summary>
+    internal static async Task WriteEmbeddingsToAsync(Stream output, List<EmbeddingRow> rows, bool append, CancellationToken cancellationToken)
+    {
+        await using var writer = await ParquetWriter.CreateAsync(EmbeddingsSchema, output, append: append, cancellationToken: cancellationToken).ConfigureAwait(false);
+        writer.CustomMetadata = Metadata(rows.Count > 0 ? rows[^1].Seq : 0, 0);
+        using var group = writer.CreateRowGroup();
+        await group.WriteAsync(EmbeddingsSchema.DataFields[0], rows.Select(r => r.Id).ToList()).ConfigureAwait(false);
+        // One flat run of floats; repetition level 0 starts a row's list, 1 continues it.
+        var values = new float[rows.Sum(r => r.Vector.Length / 4)];
+        var levels = new int[values.Length];
+        var at = 0;
+        foreach (var row in rows)
         {
-            var output = OutputFilter(file);
-            await using var writer = await ParquetWriter.CreateAsync(EmbeddingsSchema, output, append: append, cancellationToken: cancellationToken).ConfigureAwait(false);
-            writer.CustomMetadata = Metadata(rows.Count > 0 ? rows[^1].Seq : 0, 0);
-            using var group = writer.CreateRowGroup();
-            await group.WriteAsync(EmbeddingsSchema.DataFields[0], rows.Select(r => r.Id).ToList()).ConfigureAwait(false);
-            // One flat run of floats; repetition level 0 starts a row's list, 1 continues it.
-            var values = new float[rows.Sum(r => r.Vector.Length / 4)];
-            var levels = new int[values.Length];
-            var at = 0;
-            foreach (var row in rows)
-            {
-                var vector = MemoryMarshal.Cast<byte, float>(row.Vector);
-                vector.CopyTo(values.AsSpan(at));
-                for (var i = 1; i < vector.Length; i++) levels[at + i] = 1;
-                at += vector.Length;
-            }
-            // Every list and element is present: all at the element's highest definition level.
-            var defined = new int[values.Length];
-            Array.Fill(defined, VectorElement.MaxDefinitionLevel);
-            await group.WriteAllPartsAsync<float>(VectorElement, values, defined, levels, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync(ModelName, rows.Select(r => r.Embedder).ToList()).ConfigureAwait(false);
-            await group.WriteAsync(ModelHash, rows.Select(r => r.ModelHash).ToList()).ConfigureAwait(false);
-            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+            var vector = MemoryMarshal.Cast<byte, float>(row.Vector);
+            vector.CopyTo(values.AsSpan(at));
+            for (var i = 1; i < vector.Length; i++) levels[at + i] = 1;
+            at += vector.Length;
+        }
+        // Every list and element is present: all at the element's highest definition level.
+        var defined = new int[values.Length];
+        Array.Fill(defined, VectorElement.MaxDefinitionLevel);
+        await group.WriteAllPartsAsync<float>(VectorElement, values, defined, levels, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync(ModelName, rows.Select(r => r.Embedder).ToList()).ConfigureAwait(false);
+        await group.WriteAsync(ModelHash, rows.Select(r => r.ModelHash).ToList()).ConfigureAwait(false);
+        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     private static Dictionary<string, string> Metadata(long lastSeq, int version) => new()
     {
