@@ -17,9 +17,9 @@ internal static class TracesMapEndpoints
 
     public static RouteGroupBuilder MapTracesMap(this RouteGroupBuilder traces)
     {
-        traces.MapPost("/recompute-projection", RecomputeAsync).WithName("TracesRecomputeProjection")
+        traces.MapPost("/recompute-projection", RecomputeAsync).WithName("TracesRecomputeProjection").ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("Refit the organization's map on all its vectors, aligned to the current map; runs after a batch in progress.");
-        traces.MapGet("/projection", GetAsync).WithName("TracesGetProjection").ProducesProblem(StatusCodes.Status404NotFound)
+        traces.MapGet("/projection", GetAsync).WithName("TracesGetProjection").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The current projection: version, kind (fit or refit), fitted records, alignment residual and the model (base64).");
         return traces;
     }

@@ -20,10 +20,7 @@ internal sealed class TracesRecomputeJobHandler(TracesBatchGate gate, TracesProj
     public async Task<JsonNode?> ExecuteAsync(JobContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var orgId = context.Owner.OrgId;
-        using var batch = await gate.EnterAsync(orgId, cancellationToken).ConfigureAwait(false);
-        var outcome = await projection.UpdateAsync(orgId, refit: true, cancellationToken).ConfigureAwait(false);
-        if (outcome.Action != ProjectionOutcome.None) await files.WriteAsync(orgId, outcome.NewVersion, cancellationToken).ConfigureAwait(false);
+        var outcome = await RecomputeAsync(context.Owner.OrgId, cancellationToken).ConfigureAwait(false);
         return new JsonObject
         {
             ["action"] = outcome.Action,
@@ -31,5 +28,14 @@ internal sealed class TracesRecomputeJobHandler(TracesBatchGate gate, TracesProj
             ["records"] = outcome.RecordsMapped,
             ["alignment_residual"] = outcome.AlignmentResidual,
         };
+    }
+
+    /// <summary>The job's work: waits for a batch in progress, then refits and rewrites the files.</summary>
+    internal async Task<ProjectionOutcome> RecomputeAsync(Guid orgId, CancellationToken cancellationToken)
+    {
+        using var batch = await gate.EnterAsync(orgId, cancellationToken).ConfigureAwait(false);
+        var outcome = await projection.UpdateAsync(orgId, refit: true, cancellationToken).ConfigureAwait(false);
+        if (outcome.Action != ProjectionOutcome.None) await files.WriteAsync(orgId, outcome.NewVersion, cancellationToken).ConfigureAwait(false);
+        return outcome;
     }
 }
