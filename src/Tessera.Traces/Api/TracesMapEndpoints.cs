@@ -13,8 +13,6 @@ namespace Tessera.Traces.Api;
 /// <summary>The map's routes: ask for a refit (a job, queued behind a batch in progress) and read the current projection.</summary>
 internal static class TracesMapEndpoints
 {
-    internal sealed record TracesProjectionResponse(int Version, string Kind, int FittedRecords, double? AlignmentResidual, string Embedder, string ModelHash, int Dimension, DateTimeOffset CreatedAt, string Model);
-
     public static RouteGroupBuilder MapTracesMap(this RouteGroupBuilder traces)
     {
         traces.MapPost("/recompute-projection", RecomputeAsync).WithName("TracesRecomputeProjection").ProducesProblem(StatusCodes.Status403Forbidden)
