@@ -2,6 +2,8 @@ using System.CommandLine;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Data.Migrations;
+using Tessera.Traces.Cli;
+using Tessera.Traces.Projection;
 using Tessera.Platform.Modules;
 using Tessera.Platform.Web;
 using Tessera.Traces.Api;
@@ -39,6 +41,7 @@ public sealed class TracesModule : TesseraModule
             .AddVectorCollection<TracesVectorSource>(Collection);
         AddIngestion(registrar.Services);
         registrar.Services.AddHostedService<TracesWatcher>();
+        TracesMapWiring.Add(registrar);
         TracesUi.AddServices(registrar.Services);
     }
 
@@ -58,9 +61,14 @@ public sealed class TracesModule : TesseraModule
         services.AddSingleton<TracesHealthService>();
     }
 
-    public override void MapEndpoints(RouteGroupBuilder group) => TracesUi.MapEndpoints(group.MapTraces());
+    public override void MapEndpoints(RouteGroupBuilder group) 
+    {
+        var traces = group.MapTraces();
+        TracesUi.MapEndpoints(traces);
+        group.MapTracesMap();
+    }
 
     public override ModulePages Pages => TracesUi.Pages;
 
-    public override IEnumerable<Command> Commands(IModuleCommandHost host) => [Cli.TracesCommands.Create(host, [])];
+    public override IEnumerable<Command> Commands(IModuleCommandHost host) => [Cli.TracesCommands.Create(host, [.. TracesMapCommands.Create(host)])];
 }

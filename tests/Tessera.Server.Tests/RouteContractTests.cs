@@ -39,6 +39,7 @@ public class RouteContractTests
         "GET /api/v1/tokens",
         "GET /api/v1/traces/map/points",
         "GET /api/v1/traces/map/points/{seq}",
+        "GET /api/v1/traces/projection",
         "POST /api/v1/auth/login",
         "POST /api/v1/embeddings",
         "POST /api/v1/embeddings/images",
@@ -51,6 +52,7 @@ public class RouteContractTests
         "POST /api/v1/orgs",
         "POST /api/v1/tokens",
         "POST /api/v1/traces/map/points/export",
+        "POST /api/v1/traces/recompute-projection",
         "PUT /api/v1/orgs/{orgId}/members",
     ];
 
@@ -80,6 +82,7 @@ public class RouteContractTests
         await BlobsAsync(app, api);
         await EmbeddingsAsync(api);
         await TracesPointsAsync(app, api, orgId);
+        await TracesMapAsync(api);
 
         Assert.Equal(Covered, api.Exercised.Order(StringComparer.Ordinal));
     }
@@ -149,6 +152,15 @@ public class RouteContractTests
         await api.GetAsync("GET /api/v1/orgs/{orgId}/members", $"/api/v1/orgs/{orgId}/members");
         await api.SendAsync("DELETE /api/v1/orgs/{orgId}/members/{userId}", $"/api/v1/orgs/{orgId}/members/{other.Id}", 204);
         await api.GetAsync("GET /api/v1/orgs/{orgId}/members", $"/api/v1/orgs/{Guid.NewGuid()}/members", 404);
+    }
+
+    /// <summary>No map before any embedded record: a 404; a recompute is still accepted as a job, and finds nothing to fit.</summary>
+    private static async Task TracesMapAsync(ContractClient api)
+    {
+        await api.GetAsync("GET /api/v1/traces/projection", "/api/v1/traces/projection", 404);
+        var job = await api.SendAsync("POST /api/v1/traces/recompute-projection", "/api/v1/traces/recompute-projection", 202);
+        await WaitForJobAsync(api.Http, job.Id);
+        await api.GetAsync("GET /api/v1/traces/projection", "/api/v1/traces/projection", 404);
     }
 
     private static async Task JobsAsync(ContractClient api)
