@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Data.Migrations;
 using Tessera.Traces.Cli;
+using Tessera.Traces.Formats;
 using Tessera.Traces.Projection;
 using Tessera.Platform.Modules;
 using Tessera.Platform.Web;
@@ -49,6 +50,11 @@ public sealed class TracesModule : TesseraModule
     internal static void AddIngestion(IServiceCollection services)
     {
         services.AddSingleton<TracesBatchGate>();
+        foreach (var format in TraceFormats.All)
+        {
+            services.AddSingleton(format);
+        }
+
         services.AddSingleton<TraceFormatChoice>();
         services.AddSingleton<TracesEmbedderChoice>();
         services.AddSingleton<FileStability>();

@@ -6,19 +6,11 @@ namespace Tessera.Traces.Formats;
 /// source they make the record id (<see cref="TraceRecordId"/>).
 /// </summary>
 /// <param name="Line">1-based line (or, for single-document formats, the 1-based step) the entry came from.</param>
-<<<<<<< HEAD
 /// <param name="Iteration">The entry's iteration (step, turn, task), as the format defines it.</param>
 /// <param name="IdxInIteration">The entry's 0-based index within its iteration.</param>
 /// <param name="Type">The entry's type as the format names it (e.g. <c>thought</c>, <c>final_answer</c>).</param>
 /// <param name="Text">The text that is embedded, as the format's documented mapping builds it.</param>
 /// <param name="Timestamp">When the entry was written, where the log says.</param>
-=======
-/// <param name="Iteration">The iteration (step or turn) the entry belongs to, as the format defines it.</param>
-/// <param name="IdxInIteration">The entry's 0-based position within its iteration.</param>
-/// <param name="Type">The entry's type as the format names it (e.g. <c>thought</c>, <c>final_answer</c>).</param>
-/// <param name="Text">The text that is embedded, as the format's documented mapping builds it.</param>
-/// <param name="Timestamp">When the entry was written, where the format records it.</param>
->>>>>>> tmap
 internal sealed record TraceEntry(
     int Line,
     int Iteration,
