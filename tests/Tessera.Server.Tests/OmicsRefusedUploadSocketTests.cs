@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Core.Identity;
 using Tessera.Data.Identity;
