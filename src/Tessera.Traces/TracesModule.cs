@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Data.Migrations;
 using Tessera.Traces.Cli;
-using Tessera.Traces.Formats;
 using Tessera.Traces.Projection;
 using Tessera.Platform.Modules;
 using Tessera.Platform.Web;
@@ -50,12 +49,6 @@ public sealed class TracesModule : TesseraModule
     internal static void AddIngestion(IServiceCollection services)
     {
         services.AddSingleton<TracesBatchGate>();
-        foreach (var format in TraceFormats.All)
-        {
-            services.AddSingleton(format);
-        }
-
-        services.AddSingleton<TraceFormatChoice>();
         services.AddSingleton<TracesEmbedderChoice>();
         services.AddSingleton<FileStability>();
         services.AddSingleton<SourcePathPolicy>();
@@ -67,7 +60,7 @@ public sealed class TracesModule : TesseraModule
         services.AddSingleton<TracesHealthService>();
     }
 
-    public override void MapEndpoints(RouteGroupBuilder group) 
+    public override void MapEndpoints(RouteGroupBuilder group)
     {
         var traces = group.MapTraces();
         TracesUi.MapEndpoints(traces);

@@ -31,4 +31,9 @@ internal sealed class TracesSettings
     /// <summary>Whether the server runs the watcher (each enabled source on its poll interval and on file events).</summary>
     [ConfigurationKeyName("watch")]
     public bool Watch { get; set; } = true;
+
+    /// <summary>Refit the map on all vectors once the organization's vector count reaches this multiple of the count the current version was fitted on.</summary>
+    [ConfigurationKeyName("map_refit_growth")]
+    [Range(1.01, 1000.0, ErrorMessage = "traces:map_refit_growth must be from 1.01 to 1000.")]
+    public double MapRefitGrowth { get; set; } = 2.0;
 }

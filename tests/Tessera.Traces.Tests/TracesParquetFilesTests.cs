@@ -17,7 +17,7 @@ public class TracesParquetFilesTests
         using var folder = new TempDirectory();
         var seed = await TracesSeed.CreateAsync(scratch.Database);
         var vectors = PcaTests.Synthetic(50, 6, seed: 5);
-        var service = new TracesProjectionService(scratch.Database, new TracesMapSettings(), TimeProvider.System, NullLogger<TracesProjectionService>.Instance);
+        var service = new TracesProjectionService(scratch.Database, new TracesSettings(), TimeProvider.System, NullLogger<TracesProjectionService>.Instance);
         var files = new TracesParquetFiles(scratch.Database, new DataPaths(folder.Path));
 
         await seed.AddAsync(vectors, 0, 20);
@@ -44,7 +44,7 @@ public class TracesParquetFilesTests
         using var folder = new TempDirectory();
         var seed = await TracesSeed.CreateAsync(scratch.Database);
         var vectors = PcaTests.Synthetic(40, 6, seed: 9);
-        var service = new TracesProjectionService(scratch.Database, new TracesMapSettings(), TimeProvider.System, NullLogger<TracesProjectionService>.Instance);
+        var service = new TracesProjectionService(scratch.Database, new TracesSettings(), TimeProvider.System, NullLogger<TracesProjectionService>.Instance);
         var files = new TracesParquetFiles(scratch.Database, new DataPaths(folder.Path));
         await seed.AddAsync(vectors, 0, 20);
         await files.WriteAsync(seed.OrgId, (await service.UpdateAsync(seed.OrgId, false, default)).NewVersion, default);

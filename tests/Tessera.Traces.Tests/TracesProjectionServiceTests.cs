@@ -13,7 +13,7 @@ public class TracesProjectionServiceTests
         await using var scratch = await ScratchDatabase.CreateAsync(dialect);
         var seed = await TracesSeed.CreateAsync(scratch.Database);
         var vectors = PcaTests.Synthetic(300, 16, seed: 11);
-        var service = new TracesProjectionService(scratch.Database, new TracesMapSettings(), TimeProvider.System, NullLogger<TracesProjectionService>.Instance);
+        var service = new TracesProjectionService(scratch.Database, new TracesSettings(), TimeProvider.System, NullLogger<TracesProjectionService>.Instance);
 
         await seed.AddAsync(vectors, 0, 100);
         var fit = await service.UpdateAsync(seed.OrgId, refit: false, CancellationToken.None);

@@ -18,7 +18,7 @@ public class TracesRecomputeTests
         var seed = await TracesSeed.CreateAsync(scratch.Database);
         var vectors = PcaTests.Synthetic(60, 8, seed: 2);
         var gate = new TracesBatchGate();
-        var projection = new TracesProjectionService(scratch.Database, new TracesMapSettings(), TimeProvider.System, NullLogger<TracesProjectionService>.Instance);
+        var projection = new TracesProjectionService(scratch.Database, new TracesSettings(), TimeProvider.System, NullLogger<TracesProjectionService>.Instance);
         var files = new TracesParquetFiles(scratch.Database, new DataPaths(folder.Path));
         var listener = new TracesMapListener(projection, files);
         var handler = new TracesRecomputeJobHandler(gate, projection, files);

@@ -18,7 +18,6 @@ namespace Tessera.Traces.Ingest;
 /// </summary>
 internal sealed class TracesIngestService(
     TesseraDatabase database,
-    TraceFormatChoice formats,
     TracesEmbedderChoice embedders,
     FileStability stability,
     TracesBatchGate gate,
@@ -73,7 +72,7 @@ internal sealed class TracesIngestService(
                 report = report with { FilesWaiting = report.FilesWaiting + 1 };
                 continue;
             }
-            var format = formats.For(source.Format, path);
+            var format = TraceFormats.For(source.Format, path);
             if (format is null) continue;
             var read = await ReadAsync(source, format, path, info, modified, row, cancellationToken).ConfigureAwait(false);
             stability.Forget(source.Id, path);

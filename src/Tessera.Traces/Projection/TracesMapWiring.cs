@@ -10,7 +10,7 @@ internal static class TracesMapWiring
 {
     public static void Add(ModuleServices registrar)
     {
-        registrar.AddSettings<TracesMapSettings>().AddJobHandler<TracesRecomputeJobHandler>();
+        registrar.AddJobHandler<TracesRecomputeJobHandler>();
         var services = registrar.Services;
         services.AddSingleton<TracesProjectionService>();
         services.AddSingleton<TracesParquetFiles>();

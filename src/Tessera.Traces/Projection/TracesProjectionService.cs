@@ -8,11 +8,11 @@ namespace Tessera.Traces.Projection;
 /// <summary>
 /// Keeps an organization's 2-D map up to date with its stored vectors: fits on the first vectors, transforms the
 /// records that have no point yet with the current model, and refits on all vectors when their count has grown past
-/// <see cref="TracesMapSettings.RefitGrowth"/> times what the current version was fitted on (or when asked). A refit
+/// <see cref="TracesSettings.MapRefitGrowth"/> times what the current version was fitted on (or when asked). A refit
 /// is aligned to the previous map by Procrustes on the records both share, so points people have looked at stay put.
 /// Callers hold the organization's <see cref="Pipeline.TracesBatchGate"/>, so no batch lands half-way.
 /// </summary>
-internal sealed partial class TracesProjectionService(TesseraDatabase database, TracesMapSettings settings, TimeProvider time, ILogger<TracesProjectionService> logger)
+internal sealed partial class TracesProjectionService(TesseraDatabase database, TracesSettings settings, TimeProvider time, ILogger<TracesProjectionService> logger)
 {
     public async Task<ProjectionOutcome> UpdateAsync(Guid orgId, bool refit, CancellationToken cancellationToken)
     {
@@ -24,7 +24,7 @@ internal sealed partial class TracesProjectionService(TesseraDatabase database, 
         if (sameModel && !refit)
         {
             var count = await CountVectorsAsync(connection, null, orgId, model, cancellationToken).ConfigureAwait(false);
-            if (count < current!.FittedRecords * settings.RefitGrowth)
+            if (count < current!.FittedRecords * settings.MapRefitGrowth)
                 return await TransformAsync(orgId, model, current, connection, cancellationToken).ConfigureAwait(false);
         }
         // A first fit, a refit, or a new embedder (whose vectors share no space with the old map: a fresh fit).

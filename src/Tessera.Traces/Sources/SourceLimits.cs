@@ -10,6 +10,4 @@ internal static class SourceLimits
     public const int DefaultDebounceMs = 2_000;
     public const int MaxNameLength = 100;
     public const int MaxGlobLength = 500;
-
-    public static readonly IReadOnlyList<string> Formats = ["auto", "seed", "smolagents", "swe-agent"];
 }

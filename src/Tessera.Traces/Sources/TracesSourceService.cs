@@ -1,3 +1,4 @@
+using Tessera.Traces.Formats;
 using Tessera.Core.Errors;
 using Tessera.Core.Identity;
 using Tessera.Data;
@@ -64,7 +65,7 @@ internal sealed class TracesSourceService(TesseraDatabase database, SourcePathPo
         var (folder, glob) = Directory.Exists(full) ? (full, "**/*")
             : File.Exists(full) ? (System.IO.Path.GetDirectoryName(full)!, System.IO.Path.GetFileName(full))
             : throw new TesseraException(TracesErrorCodes.SourcePathMissing, 400, $"{path} is neither a folder nor a file.");
-        if (!SourceLimits.Formats.Contains(format)) throw TesseraException.Validation($"--format must be one of {string.Join(", ", SourceLimits.Formats)}.");
+        if (!TraceFormats.Names.Contains(format)) throw TesseraException.Validation($"--format must be one of {string.Join(", ", TraceFormats.Names)}.");
         var name = "local " + full;
         if (name.Length > SourceLimits.MaxNameLength) name = "local …" + full[^(SourceLimits.MaxNameLength - 7)..];
         var now = time.GetUtcNow();
@@ -124,7 +125,7 @@ internal sealed class TracesSourceService(TesseraDatabase database, SourcePathPo
         if (glob.Split(';').Any(p => p.Trim().StartsWith('/') || p.Split('/').Contains("..")))
             throw TesseraException.Validation("glob must be relative to the folder (no leading '/', no '..').");
         var format = string.IsNullOrWhiteSpace(request.Format) ? "auto" : request.Format.Trim();
-        if (!SourceLimits.Formats.Contains(format)) throw TesseraException.Validation($"format must be one of {string.Join(", ", SourceLimits.Formats)}.");
+        if (!TraceFormats.Names.Contains(format)) throw TesseraException.Validation($"format must be one of {string.Join(", ", TraceFormats.Names)}.");
         var poll = request.PollSeconds ?? SourceLimits.DefaultPollSeconds;
         if (poll is < SourceLimits.MinPollSeconds or > SourceLimits.MaxPollSeconds)
             throw TesseraException.Validation($"poll_seconds must be from {SourceLimits.MinPollSeconds} to {SourceLimits.MaxPollSeconds}.");

@@ -24,7 +24,7 @@ internal sealed class IngestRig : IAsyncDisposable
         Paths = new SourcePathPolicy(new DataPaths(scratch.DataDir), Settings);
         Directory.CreateDirectory(Paths.Inbox);
         Embedders = new TracesEmbedderChoice(Registry, Settings);
-        Ingest = new TracesIngestService(scratch.Database, new TraceFormatChoice([new TestSeedFormat()]), Embedders, new FileStability(time), Gate, [Listener],
+        Ingest = new TracesIngestService(scratch.Database, Embedders, new FileStability(time), Gate, [Listener],
             Settings, time, NullLogger<TracesIngestService>.Instance);
         Sources = new TracesSourceService(scratch.Database, Paths, Embedders, time);
     }

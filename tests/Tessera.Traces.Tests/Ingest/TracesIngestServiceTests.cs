@@ -18,7 +18,7 @@ public class TracesIngestServiceTests
         var owner = Member();
         var source = await rig.SourceAsync(owner, "runs");
         Directory.CreateDirectory(Path.Combine(source.Path, "a"));
-        await File.WriteAllTextAsync(Path.Combine(source.Path, "a", "run1.jsonl"), TestSeedFormat.Run(7));
+        await File.WriteAllTextAsync(Path.Combine(source.Path, "a", "run1.jsonl"), SeedRun.Of(7));
 
         var report = await rig.Ingest.DiscoverAsync(source, null, default);
 
@@ -44,14 +44,14 @@ public class TracesIngestServiceTests
         var owner = Member();
         var source = await rig.SourceAsync(owner, "runs");
         var file = Path.Combine(source.Path, "run.jsonl");
-        await File.WriteAllTextAsync(file, TestSeedFormat.Run(4, finished: false));
+        await File.WriteAllTextAsync(file, SeedRun.Of(4, finished: false));
 
         var first = await rig.Ingest.DiscoverAsync(source, null, default);
         Assert.Equal((1, 0), (first.FilesIncomplete, first.RecordsAdded));
         Assert.Empty(await rig.RecordsAsync(owner.OrgId));
         Assert.Equal("incomplete", (await rig.FileAsync(source.Id, "run.jsonl")).State);
 
-        await File.AppendAllTextAsync(file, TestSeedFormat.Line(1, 1, "the answer", "42"));
+        await File.AppendAllTextAsync(file, SeedRun.Line(1, 1, "the answer", "42"));
         var second = await rig.Ingest.DiscoverAsync(source, null, default);
 
         Assert.Equal((1, 5), (second.FilesProcessed, second.RecordsAdded));
@@ -67,7 +67,7 @@ public class TracesIngestServiceTests
         var owner = Member();
         var source = await rig.SourceAsync(owner, "runs", debounceMs: 1000);
         var file = Path.Combine(source.Path, "run.jsonl");
-        var whole = TestSeedFormat.Run(9);
+        var whole = SeedRun.Of(9);
         // Pieces cut mid-line, each written and polled before the debounce has passed.
         var cuts = new[] { 0, 37, 150, 151, 420, whole.Length - 5, whole.Length };
         for (var i = 1; i < cuts.Length; i++)
@@ -97,12 +97,12 @@ public class TracesIngestServiceTests
         var owner = Member();
         var source = await rig.SourceAsync(owner, "runs");
         var file = Path.Combine(source.Path, "run.jsonl");
-        await File.WriteAllTextAsync(file, TestSeedFormat.Run(5));
+        await File.WriteAllTextAsync(file, SeedRun.Of(5));
         await rig.Ingest.DiscoverAsync(source, null, default);
         var before = await rig.RecordsAsync(owner.OrgId);
 
         // A resumed run: more entries, finished again.
-        await File.AppendAllTextAsync(file, TestSeedFormat.Line(5, 0, "resumed") + TestSeedFormat.Line(5, 1, "resumed answer", "43"));
+        await File.AppendAllTextAsync(file, SeedRun.Line(5, 0, "resumed") + SeedRun.Line(5, 1, "resumed answer", "43"));
         var report = await rig.Ingest.DiscoverAsync(source, null, default);
 
         Assert.Equal(2, report.RecordsAdded);
@@ -118,7 +118,7 @@ public class TracesIngestServiceTests
         await using var rig = await IngestRig.CreateAsync(dialect);
         var owner = Member();
         var source = await rig.SourceAsync(owner, "runs");
-        for (var i = 0; i < 200; i++) await File.WriteAllTextAsync(Path.Combine(source.Path, $"run{i:D3}.jsonl"), TestSeedFormat.Run(3, prefix: $"run {i}"));
+        for (var i = 0; i < 200; i++) await File.WriteAllTextAsync(Path.Combine(source.Path, $"run{i:D3}.jsonl"), SeedRun.Of(3, prefix: $"run {i}"));
         var progress = new List<IngestProgress>();
 
         var report = await rig.Ingest.DiscoverAsync(source, new SyncProgress(progress.Add), default);
@@ -139,7 +139,7 @@ public class TracesIngestServiceTests
         var owner = Member();
         var source = await rig.SourceAsync(owner, "runs", embedder: "picky");
         await File.WriteAllTextAsync(Path.Combine(source.Path, "run.jsonl"),
-            TestSeedFormat.Line(0, 0, "fine") + TestSeedFormat.Line(0, 1, "POISON pill") + "{not json\n" + TestSeedFormat.Line(1, 0, "fine too", "ok"));
+            SeedRun.Line(0, 0, "fine") + SeedRun.Line(0, 1, "POISON pill") + "{not json\n" + SeedRun.Line(1, 0, "fine too", "ok"));
 
         var report = await rig.Ingest.DiscoverAsync(source, null, default);
 

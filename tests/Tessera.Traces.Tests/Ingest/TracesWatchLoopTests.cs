@@ -22,7 +22,7 @@ public class TracesWatchLoopTests
         var running = loop.RunAsync(_ => Task.FromResult<IReadOnlyList<TraceSource>>([source]), TimeSpan.FromHours(1), (_, _) => Interlocked.Increment(ref passes), stop.Token);
         await WaitForAsync(() => Volatile.Read(ref passes) >= 1);
 
-        var whole = TestSeedFormat.Run(12);
+        var whole = SeedRun.Of(12);
         var file = Path.Combine(source.Path, "live.jsonl");
         for (var cut = 0; cut < whole.Length; cut += 97)
         {

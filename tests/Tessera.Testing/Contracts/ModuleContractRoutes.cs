@@ -1,0 +1,18 @@
+namespace Tessera.Testing.Contracts;
+
+/// <summary>
+/// Routes whose contract test lives in a module's own test project rather than the server's RouteContractTests,
+/// because calling them needs that module's fixtures. The module's test fails if it does not call every one.
+/// </summary>
+public static class ModuleContractRoutes
+{
+    /// <summary>Traces' sources, records, search and health (Tessera.Traces.Tests' TracesApiTests); the map's routes stay with the server's test.</summary>
+    public static bool IsTracesIngest(string operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        return operation.Contains(" /api/v1/traces/", StringComparison.Ordinal)
+            && !operation.Contains("/traces/map/", StringComparison.Ordinal)
+            && !operation.EndsWith("/projection", StringComparison.Ordinal)
+            && !operation.EndsWith("/recompute-projection", StringComparison.Ordinal);
+    }
+}
