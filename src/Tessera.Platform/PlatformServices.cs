@@ -6,6 +6,7 @@ using Tessera.Inference.Embeddings;
 using Tessera.Inference.Onnx;
 using Tessera.Platform.Blobs;
 using Tessera.Platform.Collections;
+using Tessera.Platform.Downloads;
 using Tessera.Platform.Embedders;
 using Tessera.Platform.Modules;
 using Tessera.Vectors;
@@ -29,6 +30,7 @@ public static class PlatformServices
                 .Concat(modules.SelectMany(m => m.Embedders)),
             time: sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EmbeddingsService>();
+        services.AddSingleton<SignedDownloads>();
         services.AddSingleton(Schema);
         services.AddSingleton<SnapshotExchange>();
         services.AddBlobColumn("vector_snapshots", "blob_sha256");

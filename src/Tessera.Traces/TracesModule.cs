@@ -65,6 +65,7 @@ public sealed class TracesModule : TesseraModule
         var traces = group.MapTraces();
         TracesUi.MapEndpoints(traces);
         group.MapTracesMap();
+        group.MapTracesFiles();
     }
 
     public override ModulePages Pages => TracesUi.Pages;

@@ -4,8 +4,8 @@ using Tessera.Core.Numerics;
 using Tessera.Data;
 using Tessera.Omics.Demo;
 using Tessera.Omics.Export;
+using Tessera.Platform.Downloads;
 using Tessera.Server.Endpoints;
-using Tessera.Server.Hosting;
 using Tessera.Testing;
 using Tessera.Testing.Contracts;
 using static Tessera.Testing.JobPolling;
@@ -95,7 +95,7 @@ public partial class UpCommandTests
         Assert.Equal(run.PeptideCount, summary["peptide_count"]!.GetValue<int>());
 
         // Blob downloads take a URL signed with the deployment's key, which lives in its database.
-        var signer = new UrlSignerProvider(new InstanceSettings(scratch.Database, TimeProvider.System), TimeProvider.System);
+        var signer = new SignedDownloads(new InstanceSettings(scratch.Database, TimeProvider.System), TimeProvider.System);
         var blob = await api.GetAsync("GET /api/v1/blobs/{sha256}", await BlobEndpoints.SignDownloadAsync(signer, Guid.Parse(orgId), run.FileSha256, TimeSpan.FromMinutes(5)));
         Assert.Equal(run.FileSha256, Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(blob.Body))));
 

@@ -2,8 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Core.Blobs;
+using Tessera.Platform.Downloads;
 using Tessera.Server.Endpoints;
-using Tessera.Server.Hosting;
 using Tessera.Testing;
 
 namespace Tessera.Server.Tests;
@@ -18,7 +18,7 @@ public class BlobDownloadTests
         await using var app = await TesseraAppFactory.CreateAsync(dialect, s => s.AddSingleton<TimeProvider>(time));
         using var client = app.CreateClient();
         var blob = await app.Services.GetRequiredService<IBlobStore>().PutAsync(new MemoryStream("hello blob"u8.ToArray()));
-        var url = await BlobEndpoints.SignDownloadAsync(app.Services.GetRequiredService<UrlSignerProvider>(), Guid.CreateVersion7(), blob.Sha256, TimeSpan.FromMinutes(10));
+        var url = await BlobEndpoints.SignDownloadAsync(app.Services.GetRequiredService<SignedDownloads>(), Guid.CreateVersion7(), blob.Sha256, TimeSpan.FromMinutes(10));
 
         var ok = await client.GetAsync(new Uri(url, UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
@@ -39,7 +39,7 @@ public class BlobDownloadTests
         var a = await blobs.PutAsync(new MemoryStream("a"u8.ToArray()));
         var b = await blobs.PutAsync(new MemoryStream("b"u8.ToArray()));
         var owner = Guid.CreateVersion7();
-        var url = await BlobEndpoints.SignDownloadAsync(app.Services.GetRequiredService<UrlSignerProvider>(), owner, a.Sha256, TimeSpan.FromMinutes(10));
+        var url = await BlobEndpoints.SignDownloadAsync(app.Services.GetRequiredService<SignedDownloads>(), owner, a.Sha256, TimeSpan.FromMinutes(10));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(url, UriKind.Relative))).StatusCode);
 
         var otherBlob = await client.GetAsync(new Uri(url.Replace(a.Sha256, b.Sha256, StringComparison.Ordinal), UriKind.Relative));

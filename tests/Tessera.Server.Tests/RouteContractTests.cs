@@ -2,8 +2,8 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Core.Blobs;
 using Tessera.Data.Identity;
+using Tessera.Platform.Downloads;
 using Tessera.Server.Endpoints;
-using Tessera.Server.Hosting;
 using Tessera.Testing;
 using Tessera.Testing.Contracts;
 using static Tessera.Server.Tests.AuthTestKit;
@@ -256,7 +256,7 @@ public class RouteContractTests
     private static async Task BlobsAsync(TesseraAppFactory app, ContractClient api)
     {
         var blob = await app.Services.GetRequiredService<IBlobStore>().PutAsync(new MemoryStream([0]));
-        var url = await BlobEndpoints.SignDownloadAsync(app.Services.GetRequiredService<UrlSignerProvider>(), Guid.CreateVersion7(), blob.Sha256, TimeSpan.FromMinutes(5));
+        var url = await BlobEndpoints.SignDownloadAsync(app.Services.GetRequiredService<SignedDownloads>(), Guid.CreateVersion7(), blob.Sha256, TimeSpan.FromMinutes(5));
         var download = await api.GetAsync("GET /api/v1/blobs/{sha256}", url);
         Assert.Equal("application/octet-stream", download.MediaType);
         await api.GetAsync("GET /api/v1/blobs/{sha256}", $"/api/v1/blobs/{blob.Sha256}", 403);

@@ -27,13 +27,27 @@ public static class AtomicFile
         }
     }
 
-    public static async Task WriteAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default)
+    public static Task WriteAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default) =>
+        ReplaceAsync(path, temp => new FileStream(temp, PrivateFiles.CreateNew(1 << 16, FileOptions.Asynchronous)), write, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="WriteAsync"/>, but the temporary file starts as a copy of <paramref name="path"/> and is readable
+    /// and seekable, for formats that append by rewriting their footer (Parquet row groups). The old file stays whole until the rename.
+    /// </summary>
+    public static Task AppendAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default) =>
+        ReplaceAsync(path, temp =>
+        {
+            File.Copy(path, temp);
+            return new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1 << 16, useAsync: true);
+        }, write, cancellationToken);
+
+    private static async Task ReplaceAsync(string path, Func<string, FileStream> open, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);
         var temp = TempPathFor(path);
         try
         {
-            await using (var stream = new FileStream(temp, PrivateFiles.CreateNew(1 << 16, FileOptions.Asynchronous)))
+            await using (var stream = open(temp))
             {
                 await write(stream, cancellationToken).ConfigureAwait(false);
                 await stream.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tessera.Core.Blobs;
-using Tessera.Core.Errors;
-using Tessera.Core.Security;
-using Tessera.Server.Hosting;
+using Tessera.Platform.Downloads;
 
 namespace Tessera.Server.Endpoints;
 
@@ -23,24 +21,13 @@ internal static class BlobEndpoints
     }
 
     /// <summary>The signed path for <paramref name="sha256"/> as held by <paramref name="orgId"/>, valid for <paramref name="lifetime"/>.</summary>
-    public static async Task<string> SignDownloadAsync(UrlSignerProvider signers, Guid orgId, string sha256, TimeSpan lifetime) =>
-        (await signers.GetAsync().ConfigureAwait(false)).Sign("GET", $"/api/v1/blobs/{sha256}", orgId.ToString("D"), lifetime);
+    public static Task<string> SignDownloadAsync(SignedDownloads downloads, Guid orgId, string sha256, TimeSpan lifetime) =>
+        downloads.SignAsync($"/api/v1/blobs/{sha256}", orgId, lifetime);
 
     private static async Task<FileStreamHttpResult> DownloadAsync(
-        string sha256, HttpRequest request, IBlobStore blobs, UrlSignerProvider signers, CancellationToken cancellationToken)
+        string sha256, HttpRequest request, IBlobStore blobs, SignedDownloads downloads, CancellationToken cancellationToken)
     {
-        var signer = await signers.GetAsync().ConfigureAwait(false);
-        var check = signer.Verify("GET", request.Path, request.Query[UrlSigner.OwnerParameter],
-            request.Query[UrlSigner.ExpiresParameter], request.Query[UrlSigner.SignatureParameter]);
-        switch (check)
-        {
-            case SignatureCheck.Missing:
-                throw new TesseraException("SIGNATURE_REQUIRED", 403, "This download needs a signed URL (owner, expires and signature parameters).");
-            case SignatureCheck.Invalid:
-                throw new TesseraException("SIGNATURE_INVALID", 403, "The download URL's signature does not match; request a new link.");
-            case SignatureCheck.Expired:
-                throw new TesseraException("SIGNATURE_EXPIRED", 403, "The download URL has expired; request a new link.");
-        }
+        await downloads.VerifyAsync(request).ConfigureAwait(false);
         var stream = await blobs.OpenReadAsync(sha256, cancellationToken).ConfigureAwait(false);
         return TypedResults.Stream(stream, "application/octet-stream", fileDownloadName: sha256, enableRangeProcessing: true);
     }

@@ -28,7 +28,6 @@ public static class TesseraServices
         services.AddSingleton<OrganizationService>();
         services.AddSingleton<IBlobStore>(sp =>
             new LocalBlobStore(sp.GetRequiredService<DataPaths>().Blobs, sp.GetRequiredService<TesseraSettings>().MaxBlobBytes, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<UrlSignerProvider>();
         services.AddTesseraJobs();
         services.AddTesseraModules(modules ?? InstalledModules.All);
         return services;

@@ -33,7 +33,7 @@ internal static class TracesMapEndpoints
     {
         var principal = caller.Require(Permissions.RunsRead);
         var row = await projection.ReadCurrentAsync(principal.OrgId, cancellationToken).ConfigureAwait(false)
-            ?? throw new TesseraException(TracesMapErrorCodes.NoProjection, 404, "This organization has no map yet: it is fitted after the first embedded batch.");
+            ?? throw new TesseraException(TracesErrorCodes.NoProjection, 404, "This organization has no map yet: it is fitted after the first embedded batch.");
         return TypedResults.Ok(new TracesProjectionResponse(row.Version, row.Kind, row.FittedRecords, row.AlignmentResidual, row.Embedder, row.ModelHash, row.Dimension, row.CreatedAt, Convert.ToBase64String(row.Model)));
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using global::Parquet;
 using global::Parquet.Schema;
+using Tessera.Core;
 using Tessera.Data;
 using static Tessera.Traces.Parquet.TracesExportRows;
 
@@ -44,7 +45,13 @@ internal sealed class TracesParquetFiles(TesseraDatabase database, DataPaths pat
     /// <summary>Wraps each output stream; tests pass one that fails part-way to show a crash leaves the old files.</summary>
     internal Func<Stream, Stream> OutputFilter { get; init; } = stream => stream;
 
+    public const string ContentType = "application/vnd.apache.parquet";
+
     public string Folder(Guid orgId) => Path.Combine(paths.DataDir, "traces", orgId.ToString("D"));
+
+    /// <summary>The organization's files written so far (none before its first embedded batch).</summary>
+    public IEnumerable<FileInfo> Existing(Guid orgId) =>
+        ((string[])[LogsFile, EmbeddingsFile]).Select(name => new FileInfo(Path.Combine(Folder(orgId), name))).Where(f => f.Exists);
 
     /// <summary>Brings both files up to date; <paramref name="newVersion"/>: the map moved, rewrite the logs whole.</summary>
     public async Task WriteAsync(Guid orgId, bool newVersion, CancellationToken cancellationToken)
@@ -75,16 +82,16 @@ internal sealed class TracesParquetFiles(TesseraDatabase database, DataPaths pat
         foreach (var name in (string[])[LogsFile, EmbeddingsFile])
         {
             var source = Path.Combine(Folder(orgId), name);
-            await AtomicFile.ReplaceAsync(Path.Combine(directory, name), startFromCurrent: false, async target =>
+            await AtomicFile.WriteAsync(Path.Combine(directory, name), async (target, ct) =>
             {
                 await using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-                await input.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
+                await input.CopyToAsync(target, ct).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private Task WriteLogsAsync(string path, List<LogRow> rows, bool append, CancellationToken cancellationToken) =>
-        AtomicFile.ReplaceAsync(path, append, async file =>
+        Replace(path, append, async file =>
         {
             var output = OutputFilter(file);
             await using var writer = await ParquetWriter.CreateAsync(LogsSchema, output, append: append, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -105,7 +112,12 @@ internal sealed class TracesParquetFiles(TesseraDatabase database, DataPaths pat
         }, cancellationToken);
 
     private Task WriteEmbeddingsAsync(string path, List<EmbeddingRow> rows, bool append, CancellationToken cancellationToken) =>
-        AtomicFile.ReplaceAsync(path, append, file => WriteEmbeddingsToAsync(OutputFilter(file), rows, append, cancellationToken), cancellationToken);
+        Replace(path, append, file => WriteEmbeddingsToAsync(OutputFilter(file), rows, append, cancellationToken), cancellationToken);
+
+    /// <summary>Writes <paramref name="path"/> anew, or appends a row group to a copy of it, and renames the result over it.</summary>
+    private static Task Replace(string path, bool append, Func<Stream, Task> write, CancellationToken cancellationToken) => append
+        ? AtomicFile.AppendAsync(path, (stream, _) => write(stream), cancellationToken)
+        : AtomicFile.WriteAsync(path, (stream, _) => write(stream), cancellationToken);
 
     /// <summary>One row group of embeddings into <paramref name="output"/> (a new file, or appended to the file it holds).</summary>
     internal static async Task WriteEmbeddingsToAsync(Stream output, List<EmbeddingRow> rows, bool append, CancellationToken cancellationToken)

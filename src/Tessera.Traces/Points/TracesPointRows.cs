@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Tessera.Data;
+using Tessera.Traces.Storage;
 
 namespace Tessera.Traces.Points;
 
@@ -35,19 +36,19 @@ internal static class TracesPointRows
             "SELECT id AS Id, name AS Name FROM traces_sources WHERE org_id = @orgId", new { orgId }, cancellationToken: ct)).ConfigureAwait(false))
         .ToDictionary(s => s.Id, s => s.Name);
 
-    public static Task<RecordRow?> FindRecordAsync(DbConnection c, Guid orgId, long seq, CancellationToken ct) =>
-        c.QuerySingleOrDefaultAsync<RecordRow>(new CommandDefinition(
+    public static Task<TraceRecordRow?> FindRecordAsync(DbConnection c, Guid orgId, long seq, CancellationToken ct) =>
+        c.QuerySingleOrDefaultAsync<TraceRecordRow>(new CommandDefinition(
             "SELECT " + RecordColumns + RecordFrom + " WHERE r.org_id = @orgId AND r.seq = @seq", new { orgId, seq }, cancellationToken: ct));
 
     /// <summary>The records of the given sequence numbers that belong to the organization, in record order.</summary>
-    public static async Task<IReadOnlyList<RecordRow>> ReadRecordsAsync(DbConnection c, SqlDialect dialect, Guid orgId, IReadOnlyList<long> seqs, CancellationToken ct) =>
-        (await c.QueryAsync<RecordRow>(new CommandDefinition(
+    public static async Task<IReadOnlyList<TraceRecordRow>> ReadRecordsAsync(DbConnection c, SqlDialect dialect, Guid orgId, IReadOnlyList<long> seqs, CancellationToken ct) =>
+        (await c.QueryAsync<TraceRecordRow>(new CommandDefinition(
             "SELECT " + RecordColumns + RecordFrom + " WHERE r.org_id = @orgId AND " + dialect.InList("r.seq", "seqs") + " ORDER BY r.seq",
             new { orgId, seqs = dialect.ListValue(seqs) }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
 
     /// <summary>All records of one file of one source, in the order the run wrote them.</summary>
-    public static async Task<IReadOnlyList<RecordRow>> ReadRunAsync(DbConnection c, Guid orgId, Guid sourceId, string filePath, CancellationToken ct) =>
-        (await c.QueryAsync<RecordRow>(new CommandDefinition(
+    public static async Task<IReadOnlyList<TraceRecordRow>> ReadRunAsync(DbConnection c, Guid orgId, Guid sourceId, string filePath, CancellationToken ct) =>
+        (await c.QueryAsync<TraceRecordRow>(new CommandDefinition(
             "SELECT " + RecordColumns + RecordFrom + " WHERE r.org_id = @orgId AND r.source_id = @sourceId AND r.file_path = @filePath " +
             "ORDER BY r.iteration, r.idx_in_iteration, r.line, r.seq",
             new { orgId, sourceId, filePath }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
@@ -68,20 +69,5 @@ internal static class TracesPointRows
         public string Type { get; init; } = "";
         public Guid SourceId { get; init; }
         public string FilePath { get; init; } = "";
-    }
-
-    internal sealed record RecordRow
-    {
-        public long Seq { get; init; }
-        public string Id { get; init; } = "";
-        public Guid SourceId { get; init; }
-        public string SourceName { get; init; } = "";
-        public string FilePath { get; init; } = "";
-        public int Line { get; init; }
-        public int Iteration { get; init; }
-        public int IdxInIteration { get; init; }
-        public string Type { get; init; } = "";
-        public string Text { get; init; } = "";
-        public DateTimeOffset? Timestamp { get; init; }
     }
 }

@@ -1,7 +1,7 @@
-using Tessera.Traces.Formats;
 using Tessera.Core.Errors;
 using Tessera.Core.Identity;
 using Tessera.Data;
+using Tessera.Traces.Formats;
 using Tessera.Traces.Ingest;
 using Tessera.Traces.Storage;
 

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Data.Identity;
 using Tessera.Inference.Classical;
+using Tessera.Platform.Downloads;
 using Tessera.Testing;
 using Tessera.Testing.Contracts;
 using Tessera.Traces.Formats;
@@ -46,7 +47,7 @@ public class TracesApiTests
         using var outside = new TempDirectory();
         await using var app = await AppAsync(dialect, allowed.Path);
         var (api, orgId) = await SignInAsync(app, "traces@example.org", "traces");
-        var (other, _) = await SignInAsync(app, "other@example.org", "elsewhere");
+        var (other, otherOrgId) = await SignInAsync(app, "other@example.org", "elsewhere");
         var inbox = Path.Combine(app.Database.DataDir, "traces", "inbox");
         var folder = Directory.CreateDirectory(Path.Combine(allowed.Path, "runs")).FullName;
 
@@ -116,6 +117,28 @@ public class TracesApiTests
         await api.SendJsonAsync("POST /api/v1/traces/records/search", "/api/v1/traces/records/search", 200, Body(new { query = "same text", k = 100 }));
         await api.SendJsonAsync("POST /api/v1/traces/records/search", "/api/v1/traces/records/search", 400, Body(new { query = " ", k = 2 }));
         await api.SendJsonAsync("POST /api/v1/traces/records/search", "/api/v1/traces/records/search", 400, Body(new { query = "x", k = 0 }));
+
+        // The Parquet files download through signed links, without the token: the link is the credential, for its organization only.
+        var otherFiles = await other.GetAsync("GET /api/v1/traces/files", "/api/v1/traces/files");
+        Assert.Empty(otherFiles.Value["files"]!.AsArray());
+        var files = (await api.GetAsync("GET /api/v1/traces/files", "/api/v1/traces/files")).Value["files"]!.AsArray();
+        Assert.Equal(["logs.parquet", "embeddings.parquet"], files.Select(f => f!["name"]!.GetValue<string>()));
+        var anonymous = new ContractClient(app.CreateClient(), api.Contract);
+        var logsUrl = files[0]!["url"]!.GetValue<string>();
+        var logs = await anonymous.GetAsync("GET /api/v1/traces/files/{name}", logsUrl);
+        Assert.Equal(("application/vnd.apache.parquet", "PAR1"), (logs.MediaType, logs.Body[..4]));
+        var onDisk = await File.ReadAllBytesAsync(Path.Combine(app.Database.DataDir, "traces", orgId.ToString("D"), "logs.parquet"));
+        Assert.Equal(onDisk, await anonymous.Http.GetByteArrayAsync(new Uri(logsUrl, UriKind.Relative)));
+        Assert.Equal(onDisk.Length, files[0]!["size_bytes"]!.GetValue<long>());
+        var unsigned = await anonymous.GetAsync("GET /api/v1/traces/files/{name}", "/api/v1/traces/files/logs.parquet", 403);
+        Assert.Equal("SIGNATURE_REQUIRED", unsigned.Value["code"]!.GetValue<string>());
+        var renamed = await anonymous.GetAsync("GET /api/v1/traces/files/{name}", logsUrl.Replace("logs.parquet", "embeddings.parquet", StringComparison.Ordinal), 403);
+        Assert.Equal("SIGNATURE_INVALID", renamed.Value["code"]!.GetValue<string>());
+        var repointed = await anonymous.GetAsync("GET /api/v1/traces/files/{name}", logsUrl.Replace(orgId.ToString("D"), otherOrgId.ToString("D"), StringComparison.Ordinal), 403);
+        Assert.Equal("SIGNATURE_INVALID", repointed.Value["code"]!.GetValue<string>());
+        var nothingYet = await app.Services.GetRequiredService<SignedDownloads>().SignAsync("/api/v1/traces/files/logs.parquet", otherOrgId, TimeSpan.FromMinutes(1));
+        var missing = await anonymous.GetAsync("GET /api/v1/traces/files/{name}", nothingYet, 404);
+        Assert.Equal(TracesErrorCodes.FileNotFound, missing.Value["code"]!.GetValue<string>());
         // Another organization's search sees none of these records.
         await other.SendJsonAsync("POST /api/v1/traces/records/search", "/api/v1/traces/records/search", 409, Body(new { query = "only entry", k = 2 }));
 
@@ -125,7 +148,7 @@ public class TracesApiTests
 
         // The server's route contract test leaves these routes to this one, so it must call every one of them.
         var ingestRoutes = api.Contract.Operations.Where(ModuleContractRoutes.IsTracesIngest);
-        Assert.Empty(ingestRoutes.Except(api.Exercised.Concat(other.Exercised)));
+        Assert.Empty(ingestRoutes.Except(api.Exercised.Concat(other.Exercised).Concat(anonymous.Exercised)));
     }
 
     [Theory]
