@@ -103,6 +103,18 @@ public partial class UpCommandTests
         Assert.Equal("application/vnd.tessera.traces-points", (await api.GetAsync("GET /api/v1/traces/map/points", "/api/v1/traces/map/points")).MediaType);
         await api.GetAsync("GET /api/v1/traces/map/points/{seq}", "/api/v1/traces/map/points/1", 404);
 
+        // Traces with one source on the default inbox and nothing ingested: empty lists, 404s for what does not exist yet.
+        var inbox = Path.Combine(scratch.DataDir, "traces", "inbox");
+        var source = await api.SendJsonAsync("POST /api/v1/traces/sources", "/api/v1/traces/sources", 201, System.Text.Json.JsonSerializer.Serialize(new { name = "inbox", path = inbox }));
+        await api.GetAsync("GET /api/v1/traces/health", "/api/v1/traces/health");
+        await api.GetAsync("GET /api/v1/traces/sources", "/api/v1/traces/sources");
+        await api.GetAsync("GET /api/v1/traces/sources/{id}", $"/api/v1/traces/sources/{source.Id}");
+        Assert.Empty((await api.GetAsync("GET /api/v1/traces/records", "/api/v1/traces/records")).Value["items"]!.AsArray());
+        await api.GetAsync("GET /api/v1/traces/records/{id}", $"/api/v1/traces/records/{new string('0', 64)}", 404);
+        await api.GetAsync("GET /api/v1/traces/projection", "/api/v1/traces/projection", 404);
+        Assert.Empty((await api.GetAsync("GET /api/v1/traces/files", "/api/v1/traces/files")).Value["files"]!.AsArray());
+        await api.GetAsync("GET /api/v1/traces/files/{name}", "/api/v1/traces/files/logs.parquet", 403);
+
         // Outside the document: probes, metrics, the document itself and its reference page.
         foreach (var path in new[] { "/healthz", "/readyz", "/metrics", "/openapi/v1.json", "/api/reference" })
         {

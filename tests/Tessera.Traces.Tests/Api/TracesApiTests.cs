@@ -20,11 +20,13 @@ public class TracesApiTests
 {
     private static readonly AuditActor TestActor = new(null, null, "test");
 
-    private static Task<TesseraAppFactory> AppAsync(string dialect, string allowedRoot) => TesseraAppFactory.CreateAsync(dialect,
+    /// <summary>The app over <paramref name="dialect"/>, sources allowed under <paramref name="allowedRoot"/>; <paramref name="watch"/>: whether the server's watcher runs (off where the test drives ingestion itself, so the order stays the test's).</summary>
+    private static Task<TesseraAppFactory> AppAsync(string dialect, string allowedRoot, bool watch) => TesseraAppFactory.CreateAsync(dialect,
         settings: new Dictionary<string, string?>
         {
             ["traces:default_embedder"] = HashedNgramTextEmbedder.ModelName,
             ["traces:allowed_roots:0"] = allowedRoot,
+            ["traces:watch"] = watch ? "true" : "false",
         });
 
     private static async Task<(ContractClient Api, Guid OrgId)> SignInAsync(TesseraAppFactory app, string email, string org)
@@ -45,7 +47,7 @@ public class TracesApiTests
     {
         using var allowed = new TempDirectory();
         using var outside = new TempDirectory();
-        await using var app = await AppAsync(dialect, allowed.Path);
+        await using var app = await AppAsync(dialect, allowed.Path, watch: false);
         var (api, orgId) = await SignInAsync(app, "traces@example.org", "traces");
         var (other, otherOrgId) = await SignInAsync(app, "other@example.org", "elsewhere");
         var inbox = Path.Combine(app.Database.DataDir, "traces", "inbox");
@@ -156,7 +158,7 @@ public class TracesApiTests
     public async Task The_servers_watcher_ingests_a_run_dropped_into_a_source_created_over_the_api(string dialect)
     {
         using var allowed = new TempDirectory();
-        await using var app = await AppAsync(dialect, allowed.Path);
+        await using var app = await AppAsync(dialect, allowed.Path, watch: true);
         var (api, _) = await SignInAsync(app, "watch@example.org", "watch");
         var folder = Directory.CreateDirectory(Path.Combine(allowed.Path, "live")).FullName;
         await api.SendJsonAsync("POST /api/v1/traces/sources", "/api/v1/traces/sources", 201, Body(new { name = "live", path = folder, debounce_ms = 100, poll_seconds = 1 }));
