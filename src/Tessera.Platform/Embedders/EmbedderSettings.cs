@@ -10,6 +10,7 @@ namespace Tessera.Platform.Embedders;
 /// <c>embedders:intra_op_threads</c> (threads one ONNX inference call may use; default 1, 0 = one per core) and
 /// <c>embedders:batch_size</c> (texts or images per network run; default 16) and <c>embedders:bert_backend</c>
 /// (<c>measured</c>, the default: the faster per model as measured in bench/bert; <c>onnxruntime</c>; <c>engine</c>).
+/// On the engine, models are imported on first use under <c>&lt;data_dir&gt;/models</c>, beside the deployment's other data.
 /// </summary>
 public static class EmbedderSettings
 {
@@ -21,8 +22,10 @@ public static class EmbedderSettings
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var defaults = new OnnxRuntimeOptions();
+        var dataDir = configuration["data_dir"];
         return defaults with
         {
+            ImportedModelsDirectory = string.IsNullOrWhiteSpace(dataDir) ? defaults.ImportedModelsDirectory : Path.Combine(dataDir, "models"),
             IntraOpThreads = Read(configuration, ThreadsKey, defaults.IntraOpThreads, minimum: 0),
             BatchSize = Read(configuration, BatchKey, defaults.BatchSize, minimum: 1),
             BertBackend = configuration[BackendKey]?.Trim() switch

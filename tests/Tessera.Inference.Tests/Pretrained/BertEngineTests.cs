@@ -41,6 +41,25 @@ public sealed class BertEngineTests
     }
 
     [Fact]
+    public void The_engine_backend_imports_the_package_on_first_use_and_keeps_its_name_hash_and_vectors()
+    {
+        using var models = new Tessera.Testing.TempDirectory();
+        var options = PretrainedModels.Options with { BertBackend = BertBackend.Engine, ImportedModelsDirectory = models.Path };
+        var model = PretrainedEmbedders.MiniLmModel(options.ModelsDirectory);
+        var first = PretrainedEmbedders.LoadText(model, options);
+        Assert.Equal("tessera-engine", first.Backend);
+        Assert.Equal((PretrainedModels.MiniLm.Descriptor.Name, PretrainedModels.MiniLm.Descriptor.ModelHash), (first.Descriptor.Name, first.Descriptor.ModelHash));
+        var imported = Assert.Single(Directory.GetDirectories(models.Path));
+        var importedAt = Directory.GetLastWriteTimeUtc(imported);
+        var texts = PretrainedModels.Goldens.Select(g => g.Text).ToArray();
+        var onnx = PretrainedModels.MiniLm.Embed(texts);
+        var again = PretrainedEmbedders.LoadText(model, options).Embed(texts);
+        for (var i = 0; i < texts.Length; i++) PretrainedModels.AssertClose(onnx[i].Vector, again[i].Vector, 1e-5f, texts[i]);
+        Assert.Equal((imported, importedAt), (Assert.Single(Directory.GetDirectories(models.Path)), Directory.GetLastWriteTimeUtc(imported)));
+        Assert.Equal("onnxruntime", PretrainedEmbedders.LoadText(model, options with { BertBackend = BertBackend.Measured }).Backend);
+    }
+
+    [Fact]
     public void A_batch_of_mixed_lengths_gives_each_text_exactly_the_vector_it_gets_alone()
     {
         string[] texts = ["short", "a somewhat longer sentence about proteins and their folds", "x", string.Join(' ', Enumerable.Repeat("long", 300)), .. PretrainedModels.Goldens.Select(g => g.Text)];
