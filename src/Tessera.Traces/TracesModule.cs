@@ -38,7 +38,8 @@ public sealed class TracesModule : TesseraModule
     {
         ArgumentNullException.ThrowIfNull(registrar);
         registrar.AddSettings<TracesSettings>()
-            .AddVectorCollection<TracesVectorSource>(Collection);
+            .AddVectorCollection<TracesVectorSource>(Collection)
+            .AddCollectionSearch<TracesCollectionSearch>();
         AddIngestion(registrar.Services);
         registrar.Services.AddHostedService<TracesWatcher>();
         TracesMapWiring.Add(registrar);

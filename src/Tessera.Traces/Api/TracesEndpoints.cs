@@ -76,7 +76,7 @@ internal static class TracesEndpoints
 
     private static async Task<Ok<TracesSearchResponse>> SearchAsync(TracesSearchRequest request, Caller caller, TracesRecordService records, CancellationToken cancellationToken)
     {
-        var found = await records.SearchAsync(caller.Principal, request.Query, request.K, cancellationToken).ConfigureAwait(false);
+        var found = await records.SearchAsync(caller.Principal, request.Query, request.K, null, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new TracesSearchResponse(found.Embedder, [.. found.Results.Select(h => new TracesSearchHit(TracesRecord.From(h.Record), h.Distance))]));
     }
 }

@@ -49,7 +49,8 @@ internal sealed class TracesRecordService(TesseraDatabase database, VectorCollec
         return await RecordRows.FindAsync(c, owner.OrgId, id, cancellationToken).ConfigureAwait(false) ?? throw TesseraException.NotFound("record");
     }
 
-    public async Task<SearchResult> SearchAsync(Principal owner, string? query, int? k, CancellationToken cancellationToken)
+    /// <summary>The records nearest to <paramref name="query"/>, among <paramref name="withinSources"/> when given (else every source of the organization).</summary>
+    public async Task<SearchResult> SearchAsync(Principal owner, string? query, int? k, IReadOnlyCollection<Guid>? withinSources, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(owner);
         owner.Require(Permissions.RunsRead);
@@ -70,8 +71,9 @@ internal sealed class TracesRecordService(TesseraDatabase database, VectorCollec
         if (embedder.Descriptor.ModelHash != model.ModelHash)
             throw TesseraException.Conflict(TracesErrorCodes.NoEmbeddings, $"The records were embedded with another version of '{model.Name}' than this server loads.");
         var vectors = await embedder.GenerateAsync([query], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var searched = withinSources is { Count: > 0 } ? groups.Intersect(withinSources).ToHashSet() : groups.ToHashSet();
         var found = await collections.Get(CollectionName).SearchAsync(
-            new VectorPartition(model.Name, model.ModelHash, model.Dimension), vectors[0].Vector, count, groups.ToHashSet(), cancellationToken).ConfigureAwait(false);
+            new VectorPartition(model.Name, model.ModelHash, model.Dimension), vectors[0].Vector, count, searched, cancellationToken).ConfigureAwait(false);
         Dictionary<long, TraceRecordRow> records;
         await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         {
