@@ -13,12 +13,12 @@ public class HelpAndDbCommandTests
         var verbs = output.Split('\n').SkipWhile(line => line.TrimEnd() != "Commands:").Skip(1)
             .TakeWhile(line => line.StartsWith("  ", StringComparison.Ordinal))
             .Select(line => line.TrimStart().Split(' ')[0]).ToList();
-        Assert.Equal(["up", "serve", "db", "blob", "token", "user", "embed", "models", "index", "jobs", "worker", "omics"], verbs);
+        Assert.Equal(["up", "serve", "db", "blob", "token", "user", "embed", "models", "index", "jobs", "worker", "omics", "traces"], verbs);
     }
 
     [Theory]
-    [InlineData("traces")]
-    [InlineData("traces", "--help")]
+    [InlineData("frobnicate")]
+    [InlineData("frobnicate", "--help")]
     [InlineData("jobs", "frobnicate", "--help")]
     public async Task An_unknown_command_is_an_error_even_with_help(params string[] command)
     {
