@@ -71,5 +71,6 @@ public sealed class TracesModule : TesseraModule
 
     public override ModulePages Pages => TracesUi.Pages;
 
-    public override IEnumerable<Command> Commands(IModuleCommandHost host) => [Cli.TracesCommands.Create(host, [.. TracesMapCommands.Create(host)])];
+    /// <summary>The verbs; the CLI groups them under <c>tessera traces</c> itself, so none of them is a group named so.</summary>
+    public override IEnumerable<Command> Commands(IModuleCommandHost host) => [.. Cli.TracesCommands.Create(host), .. TracesMapCommands.Create(host)];
 }

@@ -17,8 +17,8 @@ public class HelpAndDbCommandTests
     }
 
     [Theory]
-    [InlineData("cards")]
-    [InlineData("cards", "--help")]
+    [InlineData("frobnicate")]
+    [InlineData("frobnicate", "--help")]
     [InlineData("jobs", "frobnicate", "--help")]
     public async Task An_unknown_command_is_an_error_even_with_help(params string[] command)
     {

@@ -17,16 +17,8 @@ internal static class TracesCommands
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    /// <summary>The <c>traces</c> group with ingestion's verbs; <paramref name="more"/> are other parts' verbs (project, export).</summary>
-    public static Command Create(IModuleCommandHost host, IEnumerable<Command> more)
-    {
-        var traces = new Command("traces", "Agent-run logs: ingest folders, watch them, manage sources.");
-        traces.Subcommands.Add(Ingest(host));
-        traces.Subcommands.Add(Watch(host));
-        traces.Subcommands.Add(SourcesCommands.Create(host));
-        foreach (var command in more) traces.Subcommands.Add(command);
-        return traces;
-    }
+    /// <summary>Ingestion's verbs; the CLI puts every verb of the module under its <c>traces</c> group.</summary>
+    public static IEnumerable<Command> Create(IModuleCommandHost host) => [Ingest(host), Watch(host), SourcesCommands.Create(host)];
 
     private static Command Ingest(IModuleCommandHost host)
     {

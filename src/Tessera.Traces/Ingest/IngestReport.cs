@@ -22,6 +22,12 @@ internal sealed record IngestReport
     /// <summary>Lines skipped: unparseable, or a record that could not be embedded.</summary>
     public int Problems { get; init; }
 
+    /// <summary>Seconds spent inside the embedder's calls; the rest of <see cref="WallSeconds"/> is reading, storing, projecting and writing.</summary>
+    public double EmbedSeconds { get; init; }
+
+    /// <summary>Seconds the pass took, from listing the files to the last batch's listeners returning.</summary>
+    public double WallSeconds { get; init; }
+
     public IngestReport Add(IngestReport other) => new()
     {
         FilesSeen = FilesSeen + other.FilesSeen,
@@ -31,6 +37,8 @@ internal sealed record IngestReport
         FilesFailed = FilesFailed + other.FilesFailed,
         RecordsAdded = RecordsAdded + other.RecordsAdded,
         Problems = Problems + other.Problems,
+        EmbedSeconds = EmbedSeconds + other.EmbedSeconds,
+        WallSeconds = WallSeconds + other.WallSeconds,
     };
 }
 

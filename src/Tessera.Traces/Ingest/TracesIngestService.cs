@@ -40,7 +40,9 @@ internal sealed class TracesIngestService(
         await slot.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await PassAsync(source, progress, cancellationToken).ConfigureAwait(false);
+            var started = time.GetTimestamp();
+            var report = await PassAsync(source, progress, cancellationToken).ConfigureAwait(false);
+            return report with { WallSeconds = time.GetElapsedTime(started).TotalSeconds };
         }
         finally
         {
@@ -167,7 +169,7 @@ internal sealed class TracesIngestService(
         List<(ReadFile File, List<TraceEntry> Entries)> batch, CancellationToken cancellationToken)
     {
         var entries = batch.SelectMany(b => b.Entries.Select(e => (b.File, Entry: e))).ToList();
-        var outcomes = await RecordEmbedding.EmbedAsync(embedder, entries.Select(e => e.Entry.Text).ToList(), settings.EmbedChunk, cancellationToken).ConfigureAwait(false);
+        var (outcomes, inEmbedder) = await RecordEmbedding.EmbedAsync(embedder, entries.Select(e => e.Entry.Text).ToList(), settings.EmbedChunk, time, cancellationToken).ConfigureAwait(false);
 
         var records = new List<NewTraceRecord>(entries.Count);
         var skipped = new Dictionary<string, List<TraceProblem>>(StringComparer.Ordinal);
@@ -213,7 +215,7 @@ internal sealed class TracesIngestService(
         }
         var problemCount = rows.Sum(r => r.SkippedLines);
         TracesLog.BatchStored(logger, source.Id, added, rows.Count, problemCount);
-        return new IngestReport { FilesProcessed = rows.Count, RecordsAdded = added, Problems = problemCount };
+        return new IngestReport { FilesProcessed = rows.Count, RecordsAdded = added, Problems = problemCount, EmbedSeconds = inEmbedder.TotalSeconds };
     }
 
     private static string Serialize(IEnumerable<TraceProblem> problems) => JsonSerializer.Serialize(problems, ProblemJson);

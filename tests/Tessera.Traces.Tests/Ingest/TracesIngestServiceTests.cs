@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Tessera.Core.Identity;
 using Tessera.Inference.Embeddings;
 using Tessera.Testing;
@@ -149,6 +150,30 @@ public class TracesIngestServiceTests
         Assert.Contains("\"line\":2", file.Problems, StringComparison.Ordinal);
         Assert.Contains(TracesErrorCodes.EmbeddingFailed, file.Problems, StringComparison.Ordinal);
         Assert.Contains("\"line\":3", file.Problems, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task The_report_gives_the_seconds_inside_the_embedder_and_the_pass_wall_seconds(string dialect)
+    {
+        var clock = new FakeTimeProvider();
+        SlowEmbedder? slow = null;
+        var named = new NamedEmbedder("slow", _ => slow = new SlowEmbedder(clock, TimeSpan.FromSeconds(2)));
+        await using var rig = await IngestRig.CreateAsync(dialect, clock, named);
+        var owner = Member();
+        var source = await rig.SourceAsync(owner, "runs", embedder: "slow");
+        // 40 records in chunks of 16 (the rig's EmbedChunk): three calls of two seconds each.
+        await File.WriteAllTextAsync(Path.Combine(source.Path, "run.jsonl"), SeedRun.Of(40));
+
+        var report = await rig.Ingest.DiscoverAsync(source, null, default);
+
+        Assert.Equal(40, report.RecordsAdded);
+        Assert.Equal(3, slow!.Calls);
+        Assert.Equal(6.0, report.EmbedSeconds);
+        // Only the embedder moves this clock, so the whole pass took exactly its calls' time.
+        Assert.Equal(6.0, report.WallSeconds);
+        var twoPasses = report.Add(report);
+        Assert.Equal((12.0, 12.0), (twoPasses.EmbedSeconds, twoPasses.WallSeconds));
     }
 
     private sealed class SyncProgress(Action<IngestProgress> report) : IProgress<IngestProgress>
