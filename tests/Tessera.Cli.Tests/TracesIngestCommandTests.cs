@@ -35,6 +35,19 @@ public sealed class TracesIngestCommandTests : IDisposable
         var folder = Assert.Single(organizations);
         Assert.Equal(40, await RowsAsync(Path.Combine(folder, "logs.parquet")));
         Assert.Equal(40, await RowsAsync(Path.Combine(folder, "embeddings.parquet")));
+
+        // The records are searchable from the command line as the owner (the local demo member) sees them over HTTP.
+        string[] data = ["--data-dir", scratch.DataDir, "--database", scratch.Target];
+        var query = await CliProcess.RunAsync(["index", "query", "--collection", "traces", "--user", "demo@tessera.local", "--org", "demo",
+            "--text", "step 3: open the file, read the failing test and try fix number 10", "--k", "3", .. data]);
+        Assert.True(query.ExitCode == 0, query.Error);
+        var hits = query.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(3, hits.Count);
+        Assert.Equal("step 3: open the file, read the failing test and try fix number 10", hits[0].GetProperty("record").GetProperty("text").GetString());
+        var byId = await CliProcess.RunAsync(["index", "query", "--collection", "traces", "--user", "demo@tessera.local", "--org", "demo",
+            "--id", Guid.NewGuid().ToString(), .. data]);
+        Assert.NotEqual(0, byId.ExitCode);
+        Assert.Contains("searched by text", byId.Error, StringComparison.Ordinal);
     }
 
     private static string SeedRun(int entries, bool finished) => string.Concat(Enumerable.Range(0, entries).Select(i => JsonSerializer.Serialize(new Dictionary<string, object?>

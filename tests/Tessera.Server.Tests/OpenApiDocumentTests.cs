@@ -60,7 +60,7 @@ public class OpenApiDocumentTests
         Assert.NotNull(bearer);
         Assert.Equal("http", bearer["type"]!.GetValue<string>());
         Assert.Equal("bearer", bearer["scheme"]!.GetValue<string>());
-        string[] anonymous = ["POST /api/v1/auth/login", "GET /api/v1/blobs/{sha256}"];
+        string[] anonymous = ["POST /api/v1/auth/login", "GET /api/v1/blobs/{sha256}", "GET /api/v1/traces/files/{name}"];
         foreach (var operation in contract.Operations)
         {
             var secured = contract.SecuritySchemesOf(operation).Contains("Bearer");

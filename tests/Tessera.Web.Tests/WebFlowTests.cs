@@ -13,6 +13,10 @@ public sealed partial class WebFlowTests
     // Embedding runs in the in-process worker; the run page refreshes itself until it is done.
     private static readonly LocatorAssertionsToBeVisibleOptions UntilEmbedded = new() { Timeout = 120_000 };
 
+    // The run page while its embedding job holds the cores: in CI every test assembly runs at once on two cores,
+    // and its first load has taken over the default 30 s there (never alone).
+    private static readonly PageGotoOptions LoadedWhileEmbedding = new() { WaitUntil = WaitUntilState.Load, Timeout = 120_000 };
+
     private static string FixturePeptides => Path.Combine(RepoPaths.Fixtures, "peptides", "amp_modlamp", "seqs.fasta");
 
     [Fact]
@@ -36,7 +40,7 @@ public sealed partial class WebFlowTests
         // Upload the fixture peptides: progress, then the parse report, then the run page until it is embedded.
         var full = await UploadAsync(page, FixturePeptides, "modlamp");
         await Browser.CheckAsync(page, "03-upload-report");
-        await page.GotoAsync(full, Loaded);
+        await page.GotoAsync(full, LoadedWhileEmbedding);
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download JSON" })).ToBeVisibleAsync(UntilEmbedded);
         await Expect(page.Locator("svg.scatter circle").First).ToBeVisibleAsync();
         await Browser.CheckAsync(page, "04-run-page");
@@ -48,7 +52,7 @@ public sealed partial class WebFlowTests
         await Expect(rejected).ToHaveCountAsync(1);
         await Expect(rejected.Locator("td").First).ToHaveTextAsync("201");
         await Expect(rejected).ToContainTextAsync("INVALID_RESIDUE");
-        await page.GotoAsync(small, Loaded);
+        await page.GotoAsync(small, LoadedWhileEmbedding);
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download JSON" })).ToBeVisibleAsync(UntilEmbedded);
 
         // Exports: every format is a link on the run page; JSON and CSV download with content.
