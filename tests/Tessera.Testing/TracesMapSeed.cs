@@ -56,5 +56,24 @@ public sealed class TracesMapSeed(TesseraDatabase database, Guid orgId, Guid use
         return seqs;
     }
 
+    /// <summary>Stores a vector for each of the organization's records that has none, as ingestion would with <paramref name="embedder"/>.</summary>
+    public async Task EmbedAsync(string embedder, string modelHash, Func<IReadOnlyList<string>, Task<float[][]>> embed)
+    {
+        ArgumentNullException.ThrowIfNull(embed);
+        await using var c = await database.OpenConnectionAsync();
+        var records = (await c.QueryAsync<(long Seq, string Text)>(
+            "SELECT r.seq, r.text FROM traces_records r WHERE r.org_id = @orgId AND NOT EXISTS (SELECT 1 FROM traces_embeddings e WHERE e.record_seq = r.seq) ORDER BY r.seq",
+            new { orgId })).ToList();
+        var vectors = await embed(records.Select(r => r.Text).ToList());
+        await using var t = await c.BeginTransactionAsync();
+        for (var i = 0; i < records.Count; i++)
+        {
+            await c.ExecuteAsync(
+                "INSERT INTO traces_embeddings (record_seq, org_id, embedder, model_hash, dimension, vector, created_at) VALUES (@seq, @orgId, @embedder, @modelHash, @dimension, @vector, @now)",
+                new { seq = records[i].Seq, orgId, embedder, modelHash, dimension = vectors[i].Length, vector = System.Runtime.InteropServices.MemoryMarshal.AsBytes(vectors[i].AsSpan()).ToArray(), now = _now }, t);
+        }
+        await t.CommitAsync();
+    }
+
     public sealed record Seeded(double X, double Y, string Type, string Text);
 }

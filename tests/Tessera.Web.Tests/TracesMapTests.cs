@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Tessera.Data.Identity;
+using Tessera.Inference.Classical;
+using Tessera.Inference.Embeddings;
 using Tessera.Testing;
 using static Microsoft.Playwright.Assertions;
 
@@ -86,6 +88,16 @@ public sealed class TracesMapTests
         await seed.RunAsync(beta, "b2.jsonl", 7, -3, -3);
         await Expect(page.Locator("#map-status")).ToContainTextAsync("220 points", UntilPolled);
 
+        // Search: the nearest records to a text are listed and circled on the map.
+        var embedder = await server.Services.GetRequiredService<EmbedderRegistry>().GetAsync(HashedNgramTextEmbedder.ModelName);
+        await seed.EmbedAsync(embedder.Descriptor.Name, embedder.Descriptor.ModelHash,
+            async texts => [.. (await embedder.GenerateAsync(texts)).Select(e => e.Vector.ToArray())]);
+        await page.GetByLabel("Nearest records to").FillAsync("the lone outlier observation");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Expect(page.Locator("#map-results li").First).ToContainTextAsync("the lone outlier observation");
+        await Expect(page.Locator("#map-status")).ToContainTextAsync("20 nearest records");
+        await Browser.CheckAsync(page, $"traces-04-search-{dialect}");
+
         // Click: the outlier opens in its run, highlighted.
         await page.GetByLabel("pan and zoom").CheckAsync();
         await page.Keyboard.PressAsync("Escape");
@@ -96,7 +108,7 @@ public sealed class TracesMapTests
         await page.WaitForURLAsync("**/traces/runs?**");
         await Expect(page.Locator("li.run-record.current")).ToContainTextAsync("the lone outlier observation");
         await Expect(page.Locator("li.run-record")).ToHaveCountAsync(121);
-        await Browser.CheckAsync(page, $"traces-04-run-{dialect}");
+        await Browser.CheckAsync(page, $"traces-05-run-{dialect}");
     }
 
     [Theory]
@@ -123,7 +135,7 @@ public sealed class TracesMapTests
         await Expect(rows).ToHaveCountAsync(1);
         await Expect(rows.First).ToContainTextAsync("lab runs");
         await Expect(rows.First).ToContainTextAsync("**/*.jsonl");
-        await Browser.CheckAsync(page, $"traces-05-sources-{dialect}");
+        await Browser.CheckAsync(page, $"traces-06-sources-{dialect}");
 
         // A folder outside the allowed roots is refused with the API's problem, in words.
         await page.GetByLabel("Name").FillAsync("system");
