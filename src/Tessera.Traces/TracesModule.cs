@@ -71,6 +71,8 @@ public sealed class TracesModule : TesseraModule
 
     public override ModulePages Pages => TracesUi.Pages;
 
+    public override Task SeedDemoAsync(DemoContext demo, CancellationToken cancellationToken) => TracesDemo.SeedAsync(demo, cancellationToken);
+
     /// <summary>The verbs; the CLI groups them under <c>tessera traces</c> itself, so none of them is a group named so.</summary>
     public override IEnumerable<Command> Commands(IModuleCommandHost host) => [.. Cli.TracesCommands.Create(host), .. TracesMapCommands.Create(host)];
 }

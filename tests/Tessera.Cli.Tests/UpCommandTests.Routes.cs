@@ -103,12 +103,19 @@ public partial class UpCommandTests
         Assert.Equal("application/vnd.tessera.traces-points", (await api.GetAsync("GET /api/v1/traces/map/points", "/api/v1/traces/map/points")).MediaType);
         await api.GetAsync("GET /api/v1/traces/map/points/{seq}", "/api/v1/traces/map/points/1", 404);
 
-        // Traces with one source on the default inbox and nothing ingested: empty lists, 404s for what does not exist yet.
+        // Traces: the demo organization watches the data dir's inbox (tessera up's demo adds the source); nothing is ingested yet.
         var inbox = Path.Combine(scratch.DataDir, "traces", "inbox");
-        var source = await api.SendJsonAsync("POST /api/v1/traces/sources", "/api/v1/traces/sources", 201, System.Text.Json.JsonSerializer.Serialize(new { name = "inbox", path = inbox }));
+        System.Text.Json.Nodes.JsonNode? source = null;
+        for (var i = 0; i < 600 && source is null; i++)
+        {
+            var sources = (await api.GetAsync("GET /api/v1/traces/sources", "/api/v1/traces/sources")).Value.AsArray();
+            source = sources.SingleOrDefault(s => s!["name"]!.GetValue<string>() == "inbox");
+            if (source is null) await Task.Delay(100);
+        }
+        Assert.NotNull(source);
+        Assert.Equal(inbox, source["path"]!.GetValue<string>());
         await api.GetAsync("GET /api/v1/traces/health", "/api/v1/traces/health");
-        await api.GetAsync("GET /api/v1/traces/sources", "/api/v1/traces/sources");
-        await api.GetAsync("GET /api/v1/traces/sources/{id}", $"/api/v1/traces/sources/{source.Id}");
+        await api.GetAsync("GET /api/v1/traces/sources/{id}", $"/api/v1/traces/sources/{source["id"]!.GetValue<string>()}");
         Assert.Empty((await api.GetAsync("GET /api/v1/traces/records", "/api/v1/traces/records")).Value["items"]!.AsArray());
         await api.GetAsync("GET /api/v1/traces/records/{id}", $"/api/v1/traces/records/{new string('0', 64)}", 404);
         await api.GetAsync("GET /api/v1/traces/projection", "/api/v1/traces/projection", 404);
