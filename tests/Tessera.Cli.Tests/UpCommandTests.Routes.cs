@@ -116,6 +116,7 @@ public partial class UpCommandTests
         Assert.Equal(inbox, source["path"]!.GetValue<string>());
         await api.GetAsync("GET /api/v1/traces/health", "/api/v1/traces/health");
         await api.GetAsync("GET /api/v1/traces/sources/{id}", $"/api/v1/traces/sources/{source["id"]!.GetValue<string>()}");
+        Assert.Empty((await api.GetAsync("GET /api/v1/traces/sources/{id}/problems", $"/api/v1/traces/sources/{source["id"]!.GetValue<string>()}/problems")).Value["files"]!.AsArray());
         Assert.Empty((await api.GetAsync("GET /api/v1/traces/records", "/api/v1/traces/records")).Value["items"]!.AsArray());
         await api.GetAsync("GET /api/v1/traces/records/{id}", $"/api/v1/traces/records/{new string('0', 64)}", 404);
         await api.GetAsync("GET /api/v1/traces/projection", "/api/v1/traces/projection", 404);

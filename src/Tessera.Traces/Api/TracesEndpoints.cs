@@ -21,6 +21,8 @@ internal static class TracesEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Watch a folder (inside an allowed root) for agent-run logs; 201 with the source.");
         traces.MapGet("/sources/{id:guid}", GetSourceAsync).WithName("TracesGetSource").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One source.");
+        traces.MapGet("/sources/{id:guid}/problems", ProblemsAsync).WithName("TracesSourceProblems").ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The source's files that had lines skipped, each with the line numbers and reasons.");
         traces.MapPut("/sources/{id:guid}", UpdateSourceAsync).WithName("TracesUpdateSource").ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Replace a source's settings.");
@@ -48,6 +50,12 @@ internal static class TracesEndpoints
     {
         var source = await sources.CreateAsync(caller.Principal, request, cancellationToken).ConfigureAwait(false);
         return TypedResults.Created($"/api/v1/traces/sources/{source.Id}", TracesSourceResponse.From(source));
+    }
+
+    private static async Task<Ok<TracesProblemsResponse>> ProblemsAsync(Guid id, Caller caller, TracesHealthService health, CancellationToken cancellationToken)
+    {
+        var files = await health.ProblemsAsync(caller.Principal, id, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new TracesProblemsResponse([.. files.Select(f => new TracesFileProblems(f.FilePath, f.State, [.. f.Problems.Select(p => new TracesLineProblem(p.Line, p.Reason))]))]));
     }
 
     private static async Task<Ok<TracesSourceResponse>> GetSourceAsync(Guid id, Caller caller, TracesSourceService sources, CancellationToken cancellationToken) =>

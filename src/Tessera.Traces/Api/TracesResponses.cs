@@ -37,3 +37,12 @@ internal sealed record TracesSourceState(
 }
 
 internal sealed record TracesHealth(bool PipelineRunning, IReadOnlyList<TracesSourceState> Sources);
+
+/// <summary>A source's files with skipped lines.</summary>
+internal sealed record TracesProblemsResponse(IReadOnlyList<TracesFileProblems> Files);
+
+/// <summary>One file: its path in the source, its state (<c>processed</c>, <c>incomplete</c>, <c>failed</c>) and the lines skipped.</summary>
+internal sealed record TracesFileProblems(string FilePath, string State, IReadOnlyList<TracesLineProblem> Problems);
+
+/// <summary>A skipped line (0 when the whole file could not be read) and why.</summary>
+internal sealed record TracesLineProblem(int Line, string Reason);

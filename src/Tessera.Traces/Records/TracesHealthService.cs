@@ -1,5 +1,8 @@
+using System.Text.Json;
+using Tessera.Core.Errors;
 using Tessera.Core.Identity;
 using Tessera.Data;
+using Tessera.Traces.Formats;
 using Tessera.Traces.Ingest;
 using Tessera.Traces.Sources;
 using Tessera.Traces.Storage;
@@ -13,6 +16,11 @@ internal sealed class TracesHealthService(TesseraDatabase database, TracesPipeli
 
     public sealed record Health(bool PipelineRunning, IReadOnlyList<SourceState> Sources);
 
+    /// <summary>One file's skipped lines (line number and reason), as ingestion recorded them.</summary>
+    public sealed record FileProblems(string FilePath, string State, IReadOnlyList<TraceProblem> Problems);
+
+    private static readonly JsonSerializerOptions ProblemJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     public async Task<Health> GetAsync(Principal owner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(owner);
@@ -25,5 +33,16 @@ internal sealed class TracesHealthService(TesseraDatabase database, TracesPipeli
             [.. sources.Select(s => counts.TryGetValue(s.Id, out var n)
                 ? new SourceState(s, n.Processed, n.Incomplete, n.Failed, n.Records, n.Problems, n.LastProcessedAt)
                 : new SourceState(s, 0, 0, 0, 0, 0, null))]);
+    }
+
+    /// <summary>The source's files that had lines skipped, by path; another organization's source is not found.</summary>
+    public async Task<IReadOnlyList<FileProblems>> ProblemsAsync(Principal owner, Guid sourceId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        owner.Require(Permissions.RunsRead);
+        await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        _ = await TraceSourceRows.FindAsync(c, owner.OrgId, sourceId, cancellationToken).ConfigureAwait(false) ?? throw TesseraException.NotFound("source");
+        var files = await FileRows.WithProblemsAsync(c, owner.OrgId, sourceId, cancellationToken).ConfigureAwait(false);
+        return [.. files.Select(f => new FileProblems(f.Path, f.State, f.Problems is null ? [] : JsonSerializer.Deserialize<List<TraceProblem>>(f.Problems, ProblemJson) ?? []))];
     }
 }

@@ -86,7 +86,7 @@ public class TracesApiTests
         // Degenerate runs: a single entry, and identical texts.
         await File.WriteAllTextAsync(Path.Combine(folder, "one.jsonl"), SeedRun.Line(0, 0, "only entry", "done"));
         await File.WriteAllTextAsync(Path.Combine(folder, "same.jsonl"),
-            SeedRun.Line(0, 0, "same text") + SeedRun.Line(0, 1, "same text") + SeedRun.Line(0, 2, "same text", "same"));
+            SeedRun.Line(0, 0, "same text") + "{not json\n" + SeedRun.Line(0, 1, "same text") + SeedRun.Line(0, 2, "same text", "same"));
         var source = await app.Services.GetRequiredService<Traces.Sources.TracesSourceService>().GetAsync(
             new Core.Identity.Principal(Guid.Empty, orgId, Core.Identity.Roles.PermissionsOf("member")), Guid.Parse(sourceId), default);
         var report = await app.Services.GetRequiredService<Traces.Ingest.TracesIngestService>().DiscoverAsync(source, null, default);
@@ -94,7 +94,13 @@ public class TracesApiTests
 
         var health = await api.GetAsync("GET /api/v1/traces/health", "/api/v1/traces/health");
         var state = health.Value["sources"]!.AsArray().Single(s => s!["id"]!.GetValue<string>() == sourceId)!;
-        Assert.Equal((2, 4, 0), (state["files_processed"]!.GetValue<long>(), state["records"]!.GetValue<long>(), state["problems"]!.GetValue<long>()));
+        Assert.Equal((2, 4, 1), (state["files_processed"]!.GetValue<long>(), state["records"]!.GetValue<long>(), state["problems"]!.GetValue<long>()));
+        // The skipped line is listed with its number and reason; another organization cannot see the source's problems.
+        var problems = (await api.GetAsync("GET /api/v1/traces/sources/{id}/problems", $"/api/v1/traces/sources/{sourceId}/problems")).Value["files"]!.AsArray();
+        var skipped = Assert.Single(problems)!;
+        Assert.Equal(("same.jsonl", 2), (skipped["file_path"]!.GetValue<string>(), skipped["problems"]![0]!["line"]!.GetValue<int>()));
+        Assert.False(string.IsNullOrWhiteSpace(skipped["problems"]![0]!["reason"]!.GetValue<string>()));
+        await other.GetAsync("GET /api/v1/traces/sources/{id}/problems", $"/api/v1/traces/sources/{sourceId}/problems", 404);
 
         var page = await api.GetAsync("GET /api/v1/traces/records", $"/api/v1/traces/records?source_id={sourceId}&limit=3");
         Assert.Equal(3, page.Value["items"]!.AsArray().Count);
