@@ -135,6 +135,21 @@ public sealed class TracesMapTests
         await Expect(rows).ToHaveCountAsync(1);
         await Expect(rows.First).ToContainTextAsync("lab runs");
         await Expect(rows.First).ToContainTextAsync("**/*.jsonl");
+
+        // A run with an unreadable line: the watcher reads the rest, and the page lists the skipped line on request.
+        await File.WriteAllTextAsync(Path.Combine(folder, "run.jsonl"),
+            "{not json\n" + """{"iteration":0,"idx_in_iteration":0,"type":"final_answer","text":"done","final_answer":"done"}""" + "\n");
+        var show = page.GetByRole(AriaRole.Button, new() { Name = "Show the skipped lines of lab runs" });
+        for (var i = 0; i < 120 && !await show.IsVisibleAsync(); i++)
+        {
+            await Task.Delay(500);
+            await page.ReloadAsync();
+        }
+        await show.ClickAsync();
+        var skipped = page.Locator("#source-problems tbody tr");
+        await Expect(skipped).ToHaveCountAsync(1);
+        await Expect(skipped.Locator("td").Nth(0)).ToHaveTextAsync("run.jsonl");
+        await Expect(skipped.Locator("td").Nth(1)).ToHaveTextAsync("1");
         await Browser.CheckAsync(page, $"traces-06-sources-{dialect}");
 
         // A folder outside the allowed roots is refused with the API's problem, in words.

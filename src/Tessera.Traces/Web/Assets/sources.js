@@ -1,5 +1,6 @@
 // The sources page: lists the organization's sources with their state (GET /sources and /health), adds one
-// (POST /sources) and removes one (DELETE /sources/{id}) through the API. The session cookie authenticates; unsafe
+// (POST /sources), removes one (DELETE /sources/{id}) and lists a source's skipped lines (GET /sources/{id}/problems)
+// through the API. The session cookie authenticates; unsafe
 // requests carry the page's antiforgery token in X-CSRF-TOKEN.
 (function () {
   'use strict';
@@ -10,6 +11,7 @@
   var message = document.getElementById('sources-message');
   var body = document.querySelector('#sources-table tbody');
   var empty = document.getElementById('sources-empty');
+  var problems = document.getElementById('source-problems');
 
   function say(text, isProblem) {
     message.textContent = text;
@@ -58,7 +60,17 @@
       cell(row, s.path);
       cell(row, s.glob);
       cell(row, s.format);
-      cell(row, stateText(states[s.id]) || (s.enabled ? 'on' : 'off'));
+      var state = cell(row, stateText(states[s.id]) || (s.enabled ? 'on' : 'off'));
+      if (states[s.id] && states[s.id].problems) {
+        var show = document.createElement('button');
+        show.type = 'button';
+        show.className = 'secondary';
+        show.textContent = 'Skipped lines';
+        show.setAttribute('aria-label', 'Show the skipped lines of ' + s.name);
+        show.addEventListener('click', function () { showProblems(s); });
+        state.appendChild(document.createTextNode(' '));
+        state.appendChild(show);
+      }
       var remove = document.createElement('button');
       remove.type = 'button';
       remove.className = 'secondary';
@@ -69,6 +81,35 @@
       body.appendChild(row);
     });
     empty.hidden = sources.length > 0;
+  }
+
+  async function showProblems(s) {
+    var response = await fetch(app.dataset.sourcesUrl + '/' + encodeURIComponent(s.id) + '/problems', { credentials: 'same-origin' });
+    if (!response.ok) { say(await problemText(response, 'Listing skipped lines'), true); return; }
+    var files = (await response.json()).files;
+    var heading = document.createElement('h2');
+    heading.textContent = 'Skipped lines in “' + s.name + '”';
+    var table = document.createElement('table');
+    var head = table.createTHead().insertRow();
+    ['File', 'Line', 'Reason'].forEach(function (name) {
+      var th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = name;
+      head.appendChild(th);
+    });
+    var rows = table.createTBody();
+    files.forEach(function (f) {
+      f.problems.forEach(function (p) {
+        var row = rows.insertRow();
+        cell(row, f.file_path);
+        cell(row, p.line === 0 ? 'whole file' : String(p.line));
+        cell(row, p.reason);
+      });
+    });
+    problems.replaceChildren(heading, table);
+    problems.hidden = false;
+    heading.tabIndex = -1;
+    heading.focus();
   }
 
   async function removeSource(s) {
