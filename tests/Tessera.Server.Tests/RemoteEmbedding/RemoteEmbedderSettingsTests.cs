@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Tessera.Core.Errors;
 using Tessera.Platform.Embedders;
 using static Tessera.Server.Tests.AuthTestKit;
-using static Tessera.Server.Tests.RemoteEmbedding.ScriptedEmbeddingsServer;
+using static Tessera.Testing.ScriptedEmbeddingsServer;
 
 namespace Tessera.Server.Tests.RemoteEmbedding;
 

@@ -3,7 +3,7 @@ using Tessera.Core.Errors;
 using Tessera.Inference.Embeddings;
 using Tessera.Inference.Remote;
 using static Tessera.Server.Tests.AuthTestKit;
-using static Tessera.Server.Tests.RemoteEmbedding.ScriptedEmbeddingsServer;
+using static Tessera.Testing.ScriptedEmbeddingsServer;
 
 namespace Tessera.Server.Tests.RemoteEmbedding;
 

@@ -9,7 +9,7 @@ namespace Tessera.Traces.Tests.Ingest;
 
 public class TracesIngestServiceTests
 {
-    private static Principal Member() => new(Guid.CreateVersion7(), Guid.CreateVersion7(), Roles.PermissionsOf(Roles.Member));
+    internal static Principal Member() => new(Guid.CreateVersion7(), Guid.CreateVersion7(), Roles.PermissionsOf(Roles.Member));
 
     [Theory]
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]

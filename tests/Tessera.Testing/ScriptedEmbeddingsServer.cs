@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 
-namespace Tessera.Server.Tests.RemoteEmbedding;
+namespace Tessera.Testing;
 
 /// <summary>
 /// A real Kestrel server on a loopback port whose <c>POST /v1/embeddings</c> answers by a script: each request's
