@@ -29,10 +29,13 @@ public sealed class UrlSigner
     }
 
     /// <summary>Returns <paramref name="path"/> with <c>owner</c>, <c>expires</c> and <c>signature</c> query parameters appended.</summary>
-    public string Sign(string method, string path, string owner, TimeSpan lifetime)
+    public string Sign(string method, string path, string owner, TimeSpan lifetime) => Sign(method, path, owner, _time.GetUtcNow().Add(lifetime));
+
+    /// <summary>As <see cref="Sign(string, string, string, TimeSpan)"/>, valid until <paramref name="expiresAt"/> (whole seconds; the fraction is dropped).</summary>
+    public string Sign(string method, string path, string owner, DateTimeOffset expiresAt)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        var expires = _time.GetUtcNow().Add(lifetime).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var expires = expiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var signature = Compute(method, path, owner, expires);
         var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
         return $"{path}{separator}{OwnerParameter}={Uri.EscapeDataString(owner)}&{ExpiresParameter}={expires}&{SignatureParameter}={signature}";

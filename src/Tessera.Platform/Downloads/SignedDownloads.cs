@@ -20,7 +20,15 @@ public sealed class SignedDownloads(InstanceSettings instanceSettings, TimeProvi
 
     /// <summary><paramref name="path"/> with <c>owner</c>, <c>expires</c> and <c>signature</c> appended, for a GET by <paramref name="orgId"/>'s holder.</summary>
     public async Task<string> SignAsync(string path, Guid orgId, TimeSpan lifetime) =>
-        (await _signer.Value.ConfigureAwait(false)).Sign("GET", path, orgId.ToString("D"), lifetime);
+        (await SignLinkAsync(path, orgId, lifetime).ConfigureAwait(false)).Url;
+
+    /// <summary>As <see cref="SignAsync"/>, with the exact moment the link stops working (whole seconds, as signed).</summary>
+    public async Task<SignedLink> SignLinkAsync(string path, Guid orgId, TimeSpan lifetime)
+    {
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().Add(lifetime).ToUnixTimeSeconds());
+        var url = (await _signer.Value.ConfigureAwait(false)).Sign("GET", path, orgId.ToString("D"), expiresAt);
+        return new SignedLink(url, expiresAt);
+    }
 
     /// <summary>The organization the request's URL was signed for; a missing, wrong or expired signature is a 403 with its own code.</summary>
     public async Task<Guid> VerifyAsync(HttpRequest request)
@@ -39,3 +47,6 @@ public sealed class SignedDownloads(InstanceSettings instanceSettings, TimeProvi
         };
     }
 }
+
+/// <summary>A signed path and when it expires.</summary>
+public sealed record SignedLink(string Url, DateTimeOffset ExpiresAt);

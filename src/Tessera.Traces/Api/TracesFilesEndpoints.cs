@@ -28,14 +28,14 @@ internal static class TracesFilesEndpoints
         return traces;
     }
 
-    private static async Task<Ok<TracesFilesResponse>> ListAsync(Caller caller, TracesParquetFiles files, SignedDownloads downloads, TimeProvider time)
+    private static async Task<Ok<TracesFilesResponse>> ListAsync(Caller caller, TracesParquetFiles files, SignedDownloads downloads)
     {
         var principal = caller.Require(Permissions.RunsRead);
         var links = new List<TracesFileLink>();
         foreach (var info in files.Existing(principal.OrgId))
         {
-            var url = await downloads.SignAsync($"/api/v1/traces/files/{info.Name}", principal.OrgId, LinkLifetime).ConfigureAwait(false);
-            links.Add(new TracesFileLink(info.Name, info.Length, info.LastWriteTimeUtc, url, time.GetUtcNow().Add(LinkLifetime)));
+            var link = await downloads.SignLinkAsync($"/api/v1/traces/files/{info.Name}", principal.OrgId, LinkLifetime).ConfigureAwait(false);
+            links.Add(new TracesFileLink(info.Name, info.Length, info.LastWriteTimeUtc, link.Url, link.ExpiresAt));
         }
         return TypedResults.Ok(new TracesFilesResponse(links));
     }

@@ -133,6 +133,8 @@ public class TracesApiTests
         Assert.Equal(["logs.parquet", "embeddings.parquet"], files.Select(f => f!["name"]!.GetValue<string>()));
         var anonymous = new ContractClient(app.CreateClient(), api.Contract);
         var logsUrl = files[0]!["url"]!.GetValue<string>();
+        var expiresAt = files[0]!["expires_at"]!.GetValue<DateTimeOffset>();
+        Assert.Contains($"expires={expiresAt.ToUnixTimeSeconds()}&", logsUrl, StringComparison.Ordinal);
         var logs = await anonymous.GetAsync("GET /api/v1/traces/files/{name}", logsUrl);
         Assert.Equal(("application/vnd.apache.parquet", "PAR1"), (logs.MediaType, logs.Body[..4]));
         var onDisk = await File.ReadAllBytesAsync(Path.Combine(app.Database.DataDir, "traces", orgId.ToString("D"), "logs.parquet"));
