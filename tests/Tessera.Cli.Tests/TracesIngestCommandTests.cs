@@ -17,9 +17,9 @@ public sealed class TracesIngestCommandTests : IDisposable
     {
         await using var scratch = await ScratchDatabase.CreateAsync(dialect);
         // Two finished runs of 20 seed entries and one unfinished run, which is left for later.
-        await File.WriteAllTextAsync(Path.Combine(_runs, "a.jsonl"), SeedRun(20, finished: true));
-        await File.WriteAllTextAsync(Path.Combine(_runs, "b.jsonl"), SeedRun(20, finished: true));
-        await File.WriteAllTextAsync(Path.Combine(_runs, "c.jsonl"), SeedRun(5, finished: false));
+        await File.WriteAllTextAsync(Path.Combine(_runs, "a.jsonl"), Run(20, finished: true));
+        await File.WriteAllTextAsync(Path.Combine(_runs, "b.jsonl"), Run(20, finished: true));
+        await File.WriteAllTextAsync(Path.Combine(_runs, "c.jsonl"), Run(5, finished: false));
 
         var (code, output, error) = await CliProcess.RunAsync(
             "traces", "ingest", _runs, "--embedder", "tessera-text-hashed-ngrams-v1", "--json", "--data-dir", scratch.DataDir, "--database", scratch.Target);
@@ -50,12 +50,8 @@ public sealed class TracesIngestCommandTests : IDisposable
         Assert.Contains("searched by text", byId.Error, StringComparison.Ordinal);
     }
 
-    private static string SeedRun(int entries, bool finished) => string.Concat(Enumerable.Range(0, entries).Select(i => JsonSerializer.Serialize(new Dictionary<string, object?>
-    {
-        ["iteration"] = i / 3, ["idx_in_iteration"] = i % 3, ["type"] = "thought",
-        ["text"] = $"step {i}: open the file, read the failing test and try fix number {i * 7 % 11}",
-        ["final_answer"] = finished && i == entries - 1 ? "done" : null,
-    }) + "\n"));
+    private static string Run(int entries, bool finished) => string.Concat(Enumerable.Range(0, entries).Select(i => SeedRun.Line(
+        i / 3, i % 3, $"step {i}: open the file, read the failing test and try fix number {i * 7 % 11}", finished && i == entries - 1 ? "done" : null)));
 
     private static async Task<long> RowsAsync(string file)
     {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Tessera.Data;
 using Tessera.Traces.Formats;
@@ -26,7 +25,6 @@ internal sealed class TracesIngestService(
     TimeProvider time,
     ILogger<TracesIngestService> logger)
 {
-    private static readonly JsonSerializerOptions ProblemJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> running = new();
     private readonly IReadOnlyList<ITracesBatchListener> listeners = listeners.ToList();
 
@@ -111,7 +109,7 @@ internal sealed class TracesIngestService(
         {
             TracesLog.FileFailed(logger, source.Id, path, e.Message);
             var problem = new TraceProblem(0, $"{TracesErrorCodes.ReadFailed}: {e.Message}");
-            return new ReadFile(row with { State = "failed", SkippedLines = 1, Problems = Serialize([problem]) }, null, [problem]);
+            return new ReadFile(row with { State = "failed", SkippedLines = 1, Problems = ProblemsColumn.Write([problem]) }, null, [problem]);
         }
         var problems = read.Problems.ToList();
         row = row with
@@ -120,7 +118,7 @@ internal sealed class TracesIngestService(
             BytesRead = read.BytesConsumed,
             LinesRead = read.LinesConsumed,
             SkippedLines = problems.Count,
-            Problems = problems.Count == 0 ? null : Serialize(problems),
+            Problems = ProblemsColumn.Write(problems),
         };
         return new ReadFile(row, read, problems);
     }
@@ -194,7 +192,7 @@ internal sealed class TracesIngestService(
             {
                 RecordCount = (b.File.Read?.Entries.Count ?? 0) - (skipped.GetValueOrDefault(b.File.Row.Path)?.Count ?? 0),
                 SkippedLines = problems.Count,
-                Problems = problems.Count == 0 ? null : Serialize(problems),
+                Problems = ProblemsColumn.Write(problems),
                 ProcessedAt = now,
             };
         }).ToList();
@@ -218,7 +216,6 @@ internal sealed class TracesIngestService(
         return new IngestReport { FilesProcessed = rows.Count, RecordsAdded = added, Problems = problemCount, EmbedSeconds = inEmbedder.TotalSeconds };
     }
 
-    private static string Serialize(IEnumerable<TraceProblem> problems) => JsonSerializer.Serialize(problems, ProblemJson);
 
     /// <summary>Instants as PostgreSQL keeps them, so a stored modification time compares equal to the file's.</summary>
     private static DateTimeOffset Microseconds(DateTimeOffset value) => new(value.UtcTicks - value.UtcTicks % 10, TimeSpan.Zero);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Tessera.Core.Errors;
 using Tessera.Core.Identity;
 using Tessera.Data;
@@ -18,8 +17,6 @@ internal sealed class TracesHealthService(TesseraDatabase database, TracesPipeli
 
     /// <summary>One file's skipped lines (line number and reason), as ingestion recorded them.</summary>
     public sealed record FileProblems(string FilePath, string State, IReadOnlyList<TraceProblem> Problems);
-
-    private static readonly JsonSerializerOptions ProblemJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public async Task<Health> GetAsync(Principal owner, CancellationToken cancellationToken)
     {
@@ -43,6 +40,6 @@ internal sealed class TracesHealthService(TesseraDatabase database, TracesPipeli
         await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         _ = await TraceSourceRows.FindAsync(c, owner.OrgId, sourceId, cancellationToken).ConfigureAwait(false) ?? throw TesseraException.NotFound("source");
         var files = await FileRows.WithProblemsAsync(c, owner.OrgId, sourceId, cancellationToken).ConfigureAwait(false);
-        return [.. files.Select(f => new FileProblems(f.Path, f.State, f.Problems is null ? [] : JsonSerializer.Deserialize<List<TraceProblem>>(f.Problems, ProblemJson) ?? []))];
+        return [.. files.Select(f => new FileProblems(f.Path, f.State, ProblemsColumn.Read(f.Problems)))];
     }
 }

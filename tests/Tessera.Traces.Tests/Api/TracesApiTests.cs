@@ -8,7 +8,6 @@ using Tessera.Platform.Downloads;
 using Tessera.Testing;
 using Tessera.Testing.Contracts;
 using Tessera.Traces.Formats;
-using Tessera.Traces.Tests.Ingest;
 
 namespace Tessera.Traces.Tests.Api;
 

@@ -135,7 +135,10 @@ public class TracesIngestServiceTests
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task A_record_the_embedder_always_refuses_is_skipped_and_reported_while_the_rest_is_stored(string dialect)
     {
-        var picky = new NamedEmbedder("picky", time => new RefusingEmbedder(time, "POISON"));
+        var picky = new NamedEmbedder("picky", time => new HookedEmbedder(time, "picky", texts =>
+        {
+            if (texts.Any(t => t.Contains("POISON", StringComparison.Ordinal))) throw new InvalidOperationException("the server refuses this input");
+        }));
         await using var rig = await IngestRig.CreateAsync(dialect, null, picky);
         var owner = Member();
         var source = await rig.SourceAsync(owner, "runs", embedder: "picky");
@@ -157,8 +160,8 @@ public class TracesIngestServiceTests
     public async Task The_report_gives_the_seconds_inside_the_embedder_and_the_pass_wall_seconds(string dialect)
     {
         var clock = new FakeTimeProvider();
-        SlowEmbedder? slow = null;
-        var named = new NamedEmbedder("slow", _ => slow = new SlowEmbedder(clock, TimeSpan.FromSeconds(2)));
+        HookedEmbedder? slow = null;
+        var named = new NamedEmbedder("slow", _ => slow = new HookedEmbedder(clock, "slow", _ => clock.Advance(TimeSpan.FromSeconds(2))));
         await using var rig = await IngestRig.CreateAsync(dialect, clock, named);
         var owner = Member();
         var source = await rig.SourceAsync(owner, "runs", embedder: "slow");

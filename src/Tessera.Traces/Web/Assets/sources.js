@@ -39,6 +39,16 @@
     return td;
   }
 
+  function button(text, label, onClick) {
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'secondary';
+    b.textContent = text;
+    b.setAttribute('aria-label', label);
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
   function stateText(s) {
     if (!s) return '';
     return (s.enabled ? 'on' : 'off') + ' · ' + s.files_processed + ' runs read, ' + s.files_incomplete + ' waiting, ' +
@@ -62,22 +72,10 @@
       cell(row, s.format);
       var state = cell(row, stateText(states[s.id]) || (s.enabled ? 'on' : 'off'));
       if (states[s.id] && states[s.id].problems) {
-        var show = document.createElement('button');
-        show.type = 'button';
-        show.className = 'secondary';
-        show.textContent = 'Skipped lines';
-        show.setAttribute('aria-label', 'Show the skipped lines of ' + s.name);
-        show.addEventListener('click', function () { showProblems(s); });
         state.appendChild(document.createTextNode(' '));
-        state.appendChild(show);
+        state.appendChild(button('Skipped lines', 'Show the skipped lines of ' + s.name, function () { showProblems(s); }));
       }
-      var remove = document.createElement('button');
-      remove.type = 'button';
-      remove.className = 'secondary';
-      remove.textContent = 'Remove';
-      remove.setAttribute('aria-label', 'Remove source ' + s.name);
-      remove.addEventListener('click', function () { removeSource(s); });
-      cell(row, '').appendChild(remove);
+      cell(row, '').appendChild(button('Remove', 'Remove source ' + s.name, function () { removeSource(s); }));
       body.appendChild(row);
     });
     empty.hidden = sources.length > 0;

@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Tessera.Traces.Tests.Ingest;
+namespace Tessera.Testing;
 
 /// <summary>Runs written in the seed's JSONL (read by the real seed adapter): the last line carries the final answer when finished.</summary>
-internal static class SeedRun
+public static class SeedRun
 {
     /// <summary>A run of <paramref name="steps"/> entries, three per iteration.</summary>
     public static string Of(int steps, bool finished = true, string prefix = "step")
