@@ -167,7 +167,9 @@ public sealed partial class WebFlowTests
         await page.GetByLabel("File", new() { Exact = true }).SetInputFilesAsync(file);
         await page.GetByLabel("Run name (optional)").FillAsync(name);
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
-        await Expect(page.Locator("#upload-report")).ToBeVisibleAsync();
+        // The server parses and stores the file before it answers; on two cores shared with the rest of CI that has
+        // taken over the default 5 s.
+        await Expect(page.Locator("#upload-report")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Expect(page.Locator("#upload-progress")).ToHaveAttributeAsync("value", "100");
         await Expect(page.Locator("#upload-counts")).ToContainTextAsync("peptides kept");
         var link = await page.Locator("#upload-run-link").GetAttributeAsync("href");
