@@ -39,6 +39,12 @@ internal sealed class FanOutJobHandler : IJobHandler
         }
 
         var children = await context.GetChildrenAsync(cancellationToken).ConfigureAwait(false);
+        if (children.Any(c => !c.State.IsTerminal()))
+        {
+            // Resumed before the children finished (a run that lost its lease between checkpoint and wait): wait again.
+            context.WaitForChildren();
+            return null;
+        }
         var failed = children.Where(c => c.State != JobState.Succeeded).ToList();
         if (failed.Count > 0) throw new PermanentJobException("CHILD_FAILED", $"{failed.Count} of {children.Count} child job(s) did not succeed, e.g. {failed[0].Id} ({failed[0].State.Name()}).");
         return new JsonObject
