@@ -16,7 +16,7 @@ public sealed partial class TracesMapBundleTests
     private static readonly string Script = Path.Combine(RepoPaths.Root, "src", "Tessera.Traces", "Web", "MapScript");
 
     // The same list, in the same order, as build.mjs hashes.
-    private static readonly string[] Inputs = ["package-lock.json", "build.mjs", "map-entry.js", "points.js", "kmeans.js", "grid.js"];
+    private static readonly string[] Inputs = ["package-lock.json", "build.mjs", "map-entry.js", "points.js", "kmeans.js", "grid.js", "lod.js", "density.js"];
 
     [GeneratedRegex(@"^/\* tessera-traces-map libraries: (?<libraries>.+) inputs-sha256: (?<hash>[0-9a-f]{64}) \*/")]
     private static partial Regex Banner();

@@ -111,6 +111,55 @@ public sealed class TracesMapTests
         await Browser.CheckAsync(page, $"traces-05-run-{dialect}");
     }
 
+    // The level of detail runs in the browser only; the points come through the same API on either dialect.
+    [Fact]
+    public async Task More_points_in_view_than_the_draw_budget_show_as_density_until_zoomed_in()
+    {
+        await using var server = await WebServer.StartAsync("sqlite");
+        var (seed, email) = await MemberWithSeedAsync(server, "ada@example.org", "lab-density");
+        var alpha = await seed.SourceAsync("alpha");
+        await seed.RunAsync(alpha, "runs/a1.jsonl", 150, 0, 0);
+        var selected = await seed.RunAsync(alpha, "runs/a2.jsonl", 12, 6, 6);
+        var outlier = (await seed.RecordsAsync(alpha, "runs/a1.jsonl", [new(-5, 6, "observation", "the lone outlier observation")]))[0];
+
+        await using var browser = await Browser.LaunchWithWebGlAsync();
+        var page = await browser.NewPageAsync(server.Address);
+        await SignInAsync(page, email);
+        await page.GotoAsync("/traces", Loaded);
+        await Expect(page.Locator("#map-status")).ToContainTextAsync("163 points");
+        Assert.Equal("points", await DetailAsync(page));
+
+        // A budget below the points in view, as a machine drawing in software learns it has: a density image.
+        await page.EvaluateAsync("() => { window.tesseraMap.state.budget.value = 100; }");
+        await page.GetByLabel("Colour by").SelectOptionAsync("source");
+        await Expect(page.Locator("#map-status")).ToContainTextAsync("shown as density");
+        Assert.Equal("density", await DetailAsync(page));
+        Assert.True(await DrawnPixelsAsync(page) > 100, "The density image left the canvas blank.");
+        await Browser.CheckAsync(page, "traces-07-density");
+
+        // Hover and box selection still reach single points.
+        var at = await ScreenPositionAsync(page, outlier);
+        await page.Mouse.MoveAsync(at.X, at.Y);
+        await Expect(page.Locator("#map-hover-text")).ToHaveTextAsync("the lone outlier observation");
+        await page.GetByLabel("box select").CheckAsync();
+        var box = await BoxAroundAsync(page, selected);
+        await page.Mouse.MoveAsync(box.Left, box.Top);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(box.Right, box.Bottom, new() { Steps = 8 });
+        await page.Mouse.UpAsync();
+        await Expect(page.Locator("#map-selection")).ToHaveTextAsync("12 selected.");
+
+        // Zoomed in on the outlier, few points are in view: they are drawn one by one again.
+        await page.GetByLabel("pan and zoom").CheckAsync();
+        at = await ScreenPositionAsync(page, outlier);
+        await page.Mouse.MoveAsync(at.X, at.Y);
+        for (var i = 0; i < 6; i++) await page.Mouse.WheelAsync(0, -400);
+        await page.WaitForFunctionAsync("() => window.tesseraMap.state.detail.kind === 'points'", null, new() { Timeout = 20_000 });
+        Assert.True(await page.EvaluateAsync<int>("() => window.tesseraMap.state.detail.count") < 100);
+        await Expect(page.Locator("#map-status")).Not.ToContainTextAsync("density");
+        await Browser.CheckAsync(page, "traces-08-zoomed-in");
+    }
+
     [Theory]
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task The_sources_page_adds_refuses_and_removes_sources_through_the_api(string dialect)
@@ -181,6 +230,8 @@ public sealed class TracesMapTests
         await form.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
     }
+
+    private static Task<string> DetailAsync(IPage page) => page.EvaluateAsync<string>("() => window.tesseraMap.state.detail.kind");
 
     /// <summary>Where a record's point is on the page, in CSS pixels.</summary>
     private static async Task<(float X, float Y)> ScreenPositionAsync(IPage page, long seq)

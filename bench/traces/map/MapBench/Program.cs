@@ -53,6 +53,7 @@ var firstDraw = await page.EvaluateAsync<double[]>("() => [window.tesseraMap.fir
 Console.WriteLine($"time to first draw: {firstDraw[0]:0} ms after navigation start ({firstDraw[1]:0} ms from the points request)");
 Console.WriteLine($"browser: {await page.EvaluateAsync<string>("() => { const g = document.createElement('canvas').getContext('webgl2'); const i = g.getExtension('WEBGL_debug_renderer_info'); return i ? g.getParameter(i.UNMASKED_RENDERER_WEBGL) : 'webgl2'; }")}");
 
+Console.WriteLine($"drawn at first: {await DetailAsync()}");
 var box = (await page.Locator("#map-canvas").BoundingBoxAsync())!;
 var (cx, cy) = (box.X + box.Width / 2, box.Y + box.Height / 2);
 
@@ -74,23 +75,46 @@ await Measure("zoom (wheel)", async deadline =>
     }
 });
 
+// Zoomed in on a cluster until few enough points are in view: the map draws them one by one again (lod.js).
+await page.EvaluateAsync("() => { const m = window.tesseraMap, p = m.state.positions; m.deck.setProps({ initialViewState: { target: [p[0], p[1], 0], zoom: m.deck.getViewports()[0].zoom } }); }");
+await page.Mouse.MoveAsync(cx, cy);
+for (var i = 0; i < 40 && !await page.EvaluateAsync<bool>("() => window.tesseraMap.state.detail.kind === 'points'"); i++)
+{
+    await page.Mouse.WheelAsync(0, -200);
+    await Task.Delay(500);
+}
+Console.WriteLine($"zoomed in: {await DetailAsync()}");
+await Measure("pan zoomed in (drag)", async deadline =>
+{
+    await page.Mouse.MoveAsync(cx, cy);
+    await page.Mouse.DownAsync();
+    for (var i = 0; DateTime.UtcNow < deadline; i++)
+        await page.Mouse.MoveAsync(cx + 200 * (float)Math.Sin(i / 10.0), cy + 120 * (float)Math.Cos(i / 13.0));
+    await page.Mouse.UpAsync();
+});
+
 await app.StopAsync();
+
+// What the map draws now (lod.js): every point, the points around the view, or a density image; and its draw budget.
+Task<string> DetailAsync() => page.EvaluateAsync<string>(
+    "() => { const s = window.tesseraMap.state, d = s.detail; return (d.kind === 'density' ? 'density image' : d.complete ? 'every point' : d.count.toLocaleString('en') + ' points around the view') + ', budget ' + s.budget.value.toLocaleString('en') + ' points' + (s.budget.costPerPoint === null ? '' : ' (' + (1000 * s.budget.costPerPoint).toFixed(2) + ' µs a point)'); }");
 
 // rAF deltas (the last one runs to the end of the gesture, so a frame still being drawn counts) and the map's own
 // redraws (deck.gl's onAfterRender) during the gesture.
 async Task Measure(string gesture, Func<DateTime, Task> act)
 {
-    await page.EvaluateAsync("() => { const d = window.benchDeltas = []; window.benchLast = performance.now(); window.benchOn = true; const tick = (t) => { d.push(t - window.benchLast); window.benchLast = t; if (window.benchOn) requestAnimationFrame(tick); }; requestAnimationFrame(tick); }");
+    // A loop per gesture: the previous gesture's loop, still waiting for its last frame, stops on seeing a newer one.
+    await page.EvaluateAsync("() => { const g = window.benchLoop = (window.benchLoop || 0) + 1; const d = window.benchDeltas = []; window.benchLast = performance.now(); const tick = (t) => { if (window.benchLoop !== g) return; d.push(t - window.benchLast); window.benchLast = t; requestAnimationFrame(tick); }; requestAnimationFrame(tick); }");
     var drawnBefore = await page.EvaluateAsync<int>("() => window.tesseraMap.state.drawn");
     var started = Stopwatch.StartNew();
     await act(DateTime.UtcNow.AddSeconds(seconds));
-    var deltas = await page.EvaluateAsync<double[]>("() => { window.benchOn = false; return window.benchDeltas.concat([performance.now() - window.benchLast]); }");
+    var deltas = await page.EvaluateAsync<double[]>("() => { window.benchLoop++; return window.benchDeltas.concat([performance.now() - window.benchLast]); }");
     var drawn = await page.EvaluateAsync<int>("() => window.tesseraMap.state.drawn") - drawnBefore;
     var elapsed = started.Elapsed.TotalSeconds;
     Array.Sort(deltas);
     double At(double q) => deltas[Math.Min(deltas.Length - 1, Math.Max(0, (int)Math.Ceiling(q * deltas.Length) - 1))];
     Console.WriteLine($"{gesture}: {elapsed:0.0} s, {deltas.Length} frames, {drawn} map redraws ({drawn / elapsed:0.0}/s); " +
-        $"frame time median {At(0.5):0.0} ms, p95 {At(0.95):0.0} ms, max {deltas[^1]:0.0} ms");
+        $"frame time median {At(0.5):0.0} ms, p95 {At(0.95):0.0} ms, max {deltas[^1]:0.0} ms; now {await DetailAsync()}");
 }
 
 /// <summary>N points in 40 Gaussian clusters, 4 types, 3 sources, a run per 50 points, in the points layout 1.</summary>

@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-const inputs = ['package-lock.json', 'build.mjs', 'map-entry.js', 'points.js', 'kmeans.js', 'grid.js'];
+const inputs = ['package-lock.json', 'build.mjs', 'map-entry.js', 'points.js', 'kmeans.js', 'grid.js', 'lod.js', 'density.js'];
 const hash = createHash('sha256');
 for (const file of inputs) hash.update(readFileSync(file).toString('utf8').replace(/\r\n/g, '\n'));
 const version = (name) => JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')).version;

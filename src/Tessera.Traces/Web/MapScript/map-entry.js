@@ -1,17 +1,21 @@
 // The Traces map page: reads the binary points (layout in docs/traces-map-points.md), draws them with deck.gl's
-// ScatterplotLayer (WebGL2, binary attributes), colours them by type, source, run or a k-means clustering of the 2-D
+// ScatterplotLayer (WebGL2, binary attributes) or, where more are in view than this machine draws in a frame, as a
+// density image (lod.js), colours them by type, source, run or a k-means clustering of the 2-D
 // map, shows the hovered record, opens the clicked one in its run, exports a box selection, highlights a search's
 // nearest records, and polls the points' ETag so new runs appear without a reload. Bundled by build.mjs into
 // ../Assets/map.js. deck.gl compiles no JavaScript at run time, so the page's CSP (no eval) holds.
 import { Deck, OrthographicView } from '@deck.gl/core';
-import { ScatterplotLayer } from '@deck.gl/layers';
+import { BitmapLayer, ScatterplotLayer } from '@deck.gl/layers';
 import { readPoints } from './points.js';
 import { kMeans } from './kmeans.js';
 import { buildGrid } from './grid.js';
+import { chooseDetail, DrawBudget } from './lod.js';
 
 const PALETTE = [[78, 121, 167], [242, 142, 43], [225, 87, 89], [118, 183, 178], [89, 161, 79], [237, 201, 72], [176, 122, 161], [255, 157, 167], [156, 117, 95], [127, 127, 127]];
 const CLUSTERS = 8;
 const POLL_MS = 5000;
+const SELECTED_RGB = [20, 20, 20];
+const DETAIL_DELAY_MS = 120; // a new level of detail is chosen once the view has rested this long
 
 const app = document.getElementById('map-app');
 if (app) start(app);
@@ -26,9 +30,13 @@ function start(root) {
   const state = {
     data: null, etag: null, frame: null, positions: null, colours: null, hovered: -1, selected: [], colour: 'type',
     clusters: null, records: new Map(), mode: 'panZoom', drawn: 0, nearest: null, radius: 4,
+    detail: null, budget: new DrawBudget(), scratch: null,
   };
   const api = (window.tesseraMap = { state, firstDrawMs: null, firstDrawAt: null, ready: null });
   let fetchStarted = 0;
+  let renderStartedAt = 0;
+  let timingDraw = false;
+  let detailTimer = 0;
 
   const deck = new Deck({
     canvas,
@@ -41,9 +49,21 @@ function start(root) {
       const index = pointAt(info);
       if (state.mode === 'panZoom' && index >= 0) window.location.assign(runUrl(index));
     },
+    onViewStateChange: () => { if (state.detail && !state.detail.complete) scheduleDetail(); },
+    onBeforeRender: () => { renderStartedAt = performance.now(); },
     onAfterRender: () => {
       state.drawn++;
-      if (api.firstDrawAt === null && state.positions) { api.firstDrawAt = performance.now(); api.firstDrawMs = api.firstDrawAt - fetchStarted; }
+      const detail = state.detail;
+      if (detail && detail.kind === 'points' && !timingDraw) {
+        const startedAt = renderStartedAt;
+        timingDraw = true;
+        requestAnimationFrame(() => requestAnimationFrame(() => {
+          timingDraw = false;
+          state.budget.observe(detail.count, performance.now() - startedAt);
+          if (state.detail === detail && state.budget.outgrown(detail)) scheduleDetail();
+        }));
+      }
+      if (api.firstDrawAt === null && detail) { api.firstDrawAt = performance.now(); api.firstDrawMs = api.firstDrawAt - fetchStarted; }
     },
   });
   api.deck = deck;
@@ -74,12 +94,13 @@ function start(root) {
     state.data = data;
     state.positions = positionsOf(data, state.frame);
     state.nearest = buildGrid(state.positions, data.count);
-    state.radius = data.count > 200000 ? 1.5 : data.count > 20000 ? 2.5 : 4;
+    state.scratch = new Uint32Array(data.count);
     state.clusters = null;
-    state.selected = [];
+    state.colours = null;
     select([]);
-    paint();
+    // Fitted first: the level of detail is chosen for the view people will see.
     if (first) fit();
+    paint();
     return true;
   }
 
@@ -101,31 +122,61 @@ function start(root) {
   }
 
   function paint() {
-    const d = state.data;
     state.colours = coloursOf();
-    render();
+    refreshDetail();
     legend();
-    say(d.count.toLocaleString('en') + ' points · projection version ' + d.version + ' · coloured by ' + state.colour);
+  }
+
+  function scheduleDetail() {
+    clearTimeout(detailTimer);
+    detailTimer = setTimeout(refreshDetail, DETAIL_DELAY_MS);
+  }
+
+  // Chooses what to draw for the current view (lod.js) and draws it.
+  function refreshDetail() {
+    const d = state.data;
+    if (!d) return;
+    const viewport = deck.getViewports()[0];
+    if (!viewport && d.count > state.budget.value) { scheduleDetail(); return; }
+    state.detail = chooseDetail(state.positions, coloursShown(), d.count, state.budget.value, viewport, state.scratch);
+    const drawn = state.detail.kind === 'points' ? state.detail.count : d.count;
+    state.radius = drawn > 200000 ? 1.5 : drawn > 20000 ? 2.5 : 4;
+    render();
+    say(d.count.toLocaleString('en') + ' points · projection version ' + d.version + ' · coloured by ' + state.colour +
+      (state.detail.kind === 'density' ? ' · too many in view to draw one by one here: shown as density, zoom in for single points' : ''));
+  }
+
+  // The colours drawn: selected points are dark where the map may show density, which has no outlines to draw.
+  function coloursShown() {
+    if (state.selected.length === 0 || state.data.count <= state.budget.value) return state.colours;
+    const rgb = state.colours.slice();
+    for (const i of state.selected) rgb.set(SELECTED_RGB, 3 * i);
+    return rgb;
   }
 
   function render() {
-    const d = state.data;
+    const detail = state.detail;
+    if (!detail) return;
     const radius = state.radius;
-    const layers = [
-      new ScatterplotLayer({
+    const layers = [detail.kind === 'density'
+      ? new BitmapLayer({
+        id: 'density',
+        image: detail.image,
+        bounds: [detail.area.left, detail.area.bottom, detail.area.right, detail.area.top],
+        textureParameters: { minFilter: 'nearest', magFilter: 'nearest' },
+      })
+      : new ScatterplotLayer({
         id: 'points',
-        data: { length: d.count, attributes: {
-          getPosition: { value: state.positions, size: 2 },
-          getFillColor: { value: state.colours, size: 3, normalized: true },
+        data: { length: detail.count, attributes: {
+          getPosition: { value: detail.positions, size: 2 },
+          getFillColor: { value: detail.colours, size: 3, normalized: true },
         } },
         radiusUnits: 'pixels',
         getRadius: radius,
-        opacity: d.count > 200000 ? 0.6 : 0.85,
+        opacity: detail.count > 200000 ? 0.6 : 0.85,
         pickable: false, // hover and click use the grid (grid.js)
-        updateTriggers: { getFillColor: state.colour },
-      }),
-    ];
-    if (state.selected.length > 0) {
+      })];
+    if (state.selected.length > 0 && state.selected.length <= state.budget.value) {
       const xy = new Float32Array(2 * state.selected.length);
       state.selected.forEach((i, k) => { xy[2 * k] = state.positions[2 * i]; xy[2 * k + 1] = state.positions[2 * i + 1]; });
       layers.push(new ScatterplotLayer({
@@ -219,7 +270,8 @@ function start(root) {
     state.selected = points;
     el('map-selection').textContent = points.length === 0 ? 'No selection.' : points.length.toLocaleString('en') + ' selected.';
     el('map-export-csv').disabled = el('map-export-jsonl').disabled = points.length === 0;
-    if (state.data) render();
+    if (!state.colours) return; // new points arrived: paint() draws them next
+    if (state.data.count > state.budget.value) refreshDetail(); else render();
   }
 
   // Box selection: drag a rectangle in "box select" mode; the points inside it (in map coordinates) are selected.
