@@ -184,6 +184,7 @@ public sealed class TracesMapTests
         await Expect(rows).ToHaveCountAsync(1);
         await Expect(rows.First).ToContainTextAsync("lab runs");
         await Expect(rows.First).ToContainTextAsync("**/*.jsonl");
+        await Expect(page.Locator("#pipeline-state")).ToContainTextAsync("The server is watching these folders.");
 
         // A run with an unreadable line: the watcher reads the rest, and the page lists the skipped line on request.
         await File.WriteAllTextAsync(Path.Combine(folder, "run.jsonl"),

@@ -39,7 +39,7 @@ internal static class TracesEndpoints
     private static async Task<Ok<TracesHealth>> HealthAsync(Caller caller, TracesHealthService health, CancellationToken cancellationToken)
     {
         var state = await health.GetAsync(caller.Principal, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new TracesHealth(state.PipelineRunning, [.. state.Sources.Select(TracesSourceState.From)]));
+        return TypedResults.Ok(new TracesHealth(state.PipelineRunning, state.BatchInProgress, [.. state.Sources.Select(TracesSourceState.From)]));
     }
 
     private static async Task<Ok<List<TracesSourceResponse>>> ListSourcesAsync(Caller caller, TracesSourceService sources, CancellationToken cancellationToken) =>

@@ -36,7 +36,7 @@ internal sealed record TracesSourceState(
         new(s.Source.Id, s.Source.Name, s.Source.Enabled, s.FilesProcessed, s.FilesIncomplete, s.FilesFailed, s.Records, s.Problems, s.LastProcessedAt);
 }
 
-internal sealed record TracesHealth(bool PipelineRunning, IReadOnlyList<TracesSourceState> Sources);
+internal sealed record TracesHealth(bool PipelineRunning, bool BatchInProgress, IReadOnlyList<TracesSourceState> Sources);
 
 /// <summary>A source's files with skipped lines.</summary>
 internal sealed record TracesProblemsResponse(IReadOnlyList<TracesFileProblems> Files);

@@ -10,11 +10,8 @@ internal sealed class TracesBatchGate
 {
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> gates = new();
 
-    /// <summary>Whether a batch of <paramref name="orgId"/> is in progress now.</summary>
+    /// <summary>Whether a batch (or a refit) of <paramref name="orgId"/> is in progress in this process now (health's <c>batch_in_progress</c>).</summary>
     public bool IsBusy(Guid orgId) => gates.TryGetValue(orgId, out var gate) && gate.CurrentCount == 0;
-
-    /// <summary>Whether any organization's batch is in progress (health's <c>pipeline_running</c>).</summary>
-    public bool AnyBusy => gates.Values.Any(gate => gate.CurrentCount == 0);
 
     public async Task<IDisposable> EnterAsync(Guid orgId, CancellationToken cancellationToken)
     {

@@ -166,7 +166,7 @@ public class TracesApiTests
     {
         using var allowed = new TempDirectory();
         await using var app = await AppAsync(dialect, allowed.Path, watch: true);
-        var (api, _) = await SignInAsync(app, "watch@example.org", "watch");
+        var (api, orgId) = await SignInAsync(app, "watch@example.org", "watch");
         var folder = Directory.CreateDirectory(Path.Combine(allowed.Path, "live")).FullName;
         await api.SendJsonAsync("POST /api/v1/traces/sources", "/api/v1/traces/sources", 201, Body(new { name = "live", path = folder, debounce_ms = 100, poll_seconds = 1 }));
 
@@ -178,9 +178,25 @@ public class TracesApiTests
             if (page!["items"]!.AsArray().Count == 6) break;
             await Task.Delay(100);
         }
+        // The batch goes on after its records commit (the map and the Parquet files), then ends.
         var health = await api.GetAsync("GET /api/v1/traces/health", "/api/v1/traces/health");
+        for (var i = 0; i < 300 && health.Value["batch_in_progress"]!.GetValue<bool>(); i++)
+        {
+            await Task.Delay(100);
+            health = await api.GetAsync("GET /api/v1/traces/health", "/api/v1/traces/health");
+        }
         Assert.True(health.Value["pipeline_running"]!.GetValue<bool>());
+        Assert.False(health.Value["batch_in_progress"]!.GetValue<bool>());
         Assert.Equal(6, health.Value["sources"]![0]!["records"]!.GetValue<long>());
+
+        // While one of the organization's batches holds its gate, health says so (and only to that organization).
+        using (await app.Services.GetRequiredService<Traces.Pipeline.TracesBatchGate>().EnterAsync(orgId, default))
+        {
+            health = await api.GetAsync("GET /api/v1/traces/health", "/api/v1/traces/health");
+            Assert.True(health.Value["batch_in_progress"]!.GetValue<bool>());
+            var (other, _) = await SignInAsync(app, "bystander@example.org", "bystanders");
+            Assert.False((await other.GetAsync("GET /api/v1/traces/health", "/api/v1/traces/health")).Value["batch_in_progress"]!.GetValue<bool>());
+        }
         var response = await api.Http.GetAsync(new Uri("/api/v1/traces/records", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }

@@ -62,7 +62,13 @@
     var sources = Array.isArray(listed) ? listed : (listed.items || []);
     var states = {};
     var health = await fetch(app.dataset.healthUrl, { credentials: 'same-origin' });
-    if (health.ok) (await health.json()).sources.forEach(function (s) { states[s.id] = s; });
+    if (health.ok) {
+      var pipeline = await health.json();
+      pipeline.sources.forEach(function (s) { states[s.id] = s; });
+      document.getElementById('pipeline-state').textContent =
+        (pipeline.pipeline_running ? 'The server is watching these folders.' : 'The server is not watching folders now (started with traces:watch=false).') +
+        (pipeline.batch_in_progress ? ' A batch of runs is being processed.' : '');
+    }
     body.replaceChildren();
     sources.forEach(function (s) {
       var row = document.createElement('tr');
