@@ -1,3 +1,4 @@
+using Tessera.Chem;
 using Tessera.Omics;
 using Tessera.Platform.Modules;
 using Tessera.Traces;
@@ -11,6 +12,7 @@ namespace Tessera.Server;
 public static class InstalledModules
 {
     public static TesseraModules All { get; } = new([
+        new ChemModule(),
         new OmicsModule(),
         new TracesModule(),
     ]);
