@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Tessera.Chem.Molecules;
 using Tessera.Chem.Tasks;
 
@@ -6,7 +7,7 @@ namespace Tessera.Chem.Api;
 
 /// <summary>A stored molecule: its normalised structure and descriptors, and the artifact (upload) it came from.</summary>
 internal sealed record ChemMolecule(
-    Guid Id, Guid ArtifactId, int Record, string? Title, string CanonicalSmiles, string InChIKey, string Formula, double MolecularWeight,
+    Guid Id, Guid ArtifactId, int Record, string? Title, string CanonicalSmiles, [property: JsonPropertyName("inchikey")] string InChIKey, string Formula, double MolecularWeight,
     double LogP, double Tpsa, int Hbd, int Hba, int RotatableBonds, DateTimeOffset CreatedAt)
 {
     public static ChemMolecule From(Molecule m) => new(

@@ -22,7 +22,7 @@ internal static class TaskSchemas
         if (schema is not JsonObject and not JsonValue) throw Invalid(field, [new SchemaError("", "type", "A schema must be a JSON object (or a boolean).")]);
         if (schema is JsonObject o && o.TryGetPropertyValue("$schema", out var declared) && declared?.ToString() != Draft202012)
             throw Invalid(field, [new SchemaError("/$schema", "$schema", $"Only JSON Schema draft 2020-12 ({Draft202012}) is accepted.")]);
-        var errors = Errors(MetaSchemas.Draft202012.Evaluate(schema, Options));
+        var errors = Errors(MetaSchemas.Draft202012.Evaluate(Reparsed(schema), Options));
         if (errors.Count > 0) throw Invalid(field, errors);
         var text = schema.ToJsonString();
         try
@@ -38,9 +38,16 @@ internal static class TaskSchemas
 
     /// <summary>Every failed check of <paramref name="parameters"/> against <paramref name="schemaText"/> (none: valid).</summary>
     public static IReadOnlyList<SchemaError> Validate(string schemaText, JsonNode? parameters) =>
-        Errors(JsonSchema.FromText(schemaText).Evaluate(parameters, Options));
+        Errors(JsonSchema.FromText(schemaText).Evaluate(Reparsed(parameters), Options));
 
-    private static List<SchemaError> Errors(EvaluationResults results) =>
+    /// <summary>
+    /// The same JSON as plain nodes: a body bound by ASP.NET is backed by a JsonElement, whose values JsonSchema.Net 7
+    /// cannot read as objects (it throws on the first "type" check).
+    /// </summary>
+    private static JsonNode? Reparsed(JsonNode? node) => node is null ? null : JsonNode.Parse(node.ToJsonString());
+
+    // A valid result can still list failed branches (the other side of a oneOf), so only an invalid one has errors.
+    private static List<SchemaError> Errors(EvaluationResults results) => results.IsValid ? [] :
         [.. (results.Details.Count > 0 ? results.Details : [results])
             .Where(d => d.Errors is { Count: > 0 })
             .SelectMany(d => d.Errors!.Select(e => new SchemaError(d.InstanceLocation.ToString(), e.Key, e.Value)))
