@@ -7,4 +7,4 @@ namespace Tessera.Chem.Tasks;
 /// more than the newest version of the name; a version that exists is refused, since versions never change.
 /// </summary>
 internal sealed record ChemTaskRegistration(
-    string? Name, int? Version, string? Description, JsonNode? InputSchema, JsonNode? OutputSchema, JsonObject? Resources);
+    string? Name, int? Version, string? Description, JsonNode? InputSchema, JsonNode? OutputSchema, JsonNode? Resources);

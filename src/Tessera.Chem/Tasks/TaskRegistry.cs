@@ -49,7 +49,8 @@ internal sealed partial class TaskRegistry(TesseraDatabase database, TimeProvide
         if (description.Length > MaxDescriptionLength) throw TesseraException.Validation($"description must be at most {MaxDescriptionLength} characters.");
         var input = TaskSchemas.RequireValid(request.InputSchema, "input_schema");
         var output = TaskSchemas.RequireValid(request.OutputSchema, "output_schema");
-        var resources = (request.Resources ?? []).ToJsonString();
+        if (request.Resources is not null and not JsonObject) throw TesseraException.Validation("resources must be a JSON object (e.g. {\"cpu\": 2}).");
+        var resources = request.Resources?.ToJsonString() ?? "{}";
         var now = time.GetUtcNow();
         try
         {
