@@ -7,7 +7,7 @@ namespace Tessera.Cards.Api;
 internal sealed record CardsImportRequest(string? Url);
 
 /// <summary>Download the catalog's images of one size; every field is optional (see <c>tessera cards download --help</c> for the defaults).</summary>
-internal sealed record CardsDownloadRequest(string? Size, int? Workers, int? Limit, bool? Revalidate);
+internal sealed record CardsDownloadRequest(string? Size = null, int? Workers = null, int? Limit = null, bool? Revalidate = null);
 
 internal sealed record CardsImport(
     Guid Id, string Source, string State, int Cards, int Added, int Changed, int Unchanged, int Removed, int Invalid, string? Error,

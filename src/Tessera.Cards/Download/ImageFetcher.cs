@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Tessera.Core;
 
@@ -79,12 +78,8 @@ internal sealed class ImageFetcher(HttpClient http, HostRateLimiter limiter, Ret
             }
             catch (HttpIOException)
             {
-                // The connection closed before the declared length (or the body's framing) was complete.
+                // The connection closed or was reset before the declared length (or the body's framing) was complete.
                 return Attempt.Retry("truncated", status);
-            }
-            catch (IOException e) when (e.InnerException is SocketException)
-            {
-                return Attempt.Retry("connection", status);
             }
         }
     }
@@ -114,7 +109,7 @@ internal sealed class ImageFetcher(HttpClient http, HostRateLimiter limiter, Ret
             {
                 await using var body = new ReadTimeoutStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _readTimeout);
                 int read;
-                while ((read = await body.ReadAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false)) > 0)
+                while ((read = await ReadBodyAsync(body, buffer, cancellationToken).ConfigureAwait(false)) > 0)
                 {
                     await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                     hash.AppendData(buffer, 0, read);
@@ -148,6 +143,19 @@ internal sealed class ImageFetcher(HttpClient http, HostRateLimiter limiter, Ret
             Bytes = bytes,
             Sha256 = Convert.ToHexStringLower(hash.GetHashAndReset()),
         };
+    }
+
+    /// <summary>A read of the body; a broken connection surfaces as the body cut short, told apart from an error writing the file.</summary>
+    private static async Task<int> ReadBodyAsync(Stream body, byte[] buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await body.ReadAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e) when (e is not HttpIOException)
+        {
+            throw new HttpIOException(HttpRequestError.ResponseEnded, "The connection broke before the body was complete.", e);
+        }
     }
 
     private static void TryDelete(string path)
