@@ -29,11 +29,11 @@ internal sealed record DownloadRequest
 
     public DownloadRequest Validate()
     {
-        if (!Sizes.Contains(Size)) throw TesseraException.Validation($"--size must be one of {string.Join(", ", Sizes)} (got '{Size}').");
-        if (Workers is < 1 or > MaxWorkers) throw TesseraException.Validation($"--workers must be from 1 to {MaxWorkers} (got {Workers}).");
-        if (Limit is < 1) throw TesseraException.Validation($"--limit must be at least 1 (got {Limit}); leave it out to download every image.");
+        if (!Sizes.Contains(Size)) throw TesseraException.Validation($"size (--size) must be one of {string.Join(", ", Sizes)} (got '{Size}').");
+        if (Workers is < 1 or > MaxWorkers) throw TesseraException.Validation($"workers (--workers) must be from 1 to {MaxWorkers} (got {Workers}).");
+        if (Limit is < 1) throw TesseraException.Validation($"limit (--limit) must be at least 1 (got {Limit}); leave it out to download every image.");
         if (RequestsPerSecond is { } rate && (double.IsNaN(rate) || rate < 0.1 || rate > 1000))
-            throw TesseraException.Validation($"--rate must be from 0.1 to 1000 requests per second (got {rate}).");
+            throw TesseraException.Validation($"rate (--rate) must be from 0.1 to 1000 requests per second (got {rate}).");
         return this;
     }
 }
