@@ -8,4 +8,5 @@ internal static class CardsErrorCodes
     public const string SourceUnreadable = "CARDS_SOURCE_UNREADABLE";
     public const string InvalidJobInput = "CARDS_INVALID_JOB_INPUT";
     public const string AllDownloadsFailed = "CARDS_ALL_DOWNLOADS_FAILED";
+    public const string CacheEmpty = "CARDS_CACHE_EMPTY";
 }

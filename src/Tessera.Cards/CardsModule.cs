@@ -7,12 +7,13 @@ using Tessera.Cards.Cli;
 using Tessera.Cards.Download;
 using Tessera.Cards.Jobs;
 using Tessera.Cards.Status;
+using Tessera.Cards.Validation;
 using Tessera.Data.Migrations;
 using Tessera.Platform.Modules;
 
 namespace Tessera.Cards;
 
-/// <summary>System 4, first slice: a Scryfall card catalog imported from bulk data, and its images downloaded into a resumable cache.</summary>
+/// <summary>System 4, first slice: a Scryfall card catalog imported from bulk data, its images downloaded into a resumable cache and validated.</summary>
 public sealed class CardsModule : TesseraModule
 {
     /// <summary>The Cards tables, for tests that migrate a database without a server.</summary>
@@ -20,7 +21,7 @@ public sealed class CardsModule : TesseraModule
 
     public override string Name => "cards";
 
-    public override string Description => "Card images: import a Scryfall catalog, download its images into a resumable cache.";
+    public override string Description => "Card images: import a Scryfall catalog, download its images into a resumable cache, validate them.";
 
     public override MigrationSet Migrations => Schema;
 
@@ -35,6 +36,7 @@ public sealed class CardsModule : TesseraModule
         services.AddSingleton<CatalogImportService>();
         services.AddSingleton<CardsDownloadService>();
         services.AddSingleton<CardsStatusService>();
+        services.AddSingleton<CardsValidationService>();
     }
 
     public override void MapEndpoints(RouteGroupBuilder group) => group.MapCards();

@@ -47,4 +47,9 @@ internal sealed class CardsSettings
     [ConfigurationKeyName("max_backoff_seconds")]
     [Range(1, 3600, ErrorMessage = "cards:max_backoff_seconds must be from 1 to 3600.")]
     public int MaxBackoffSeconds { get; set; } = 120;
+
+    /// <summary>An image narrower or shorter than this (pixels) is excluded by validation as too small to recognize a card in.</summary>
+    [ConfigurationKeyName("min_image_side")]
+    [Range(1, 10_000, ErrorMessage = "cards:min_image_side must be from 1 to 10000.")]
+    public int MinImageSide { get; set; } = 64;
 }

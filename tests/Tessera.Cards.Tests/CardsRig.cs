@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Tessera.Cards.Catalog;
 using Tessera.Cards.Download;
 using Tessera.Cards.Status;
+using Tessera.Cards.Validation;
 using Tessera.Core.Identity;
 using Tessera.Data;
 using Tessera.Data.Migrations;
@@ -21,10 +22,11 @@ internal sealed class CardsRig : IAsyncDisposable
         Imports = new CatalogImportService(scratch.Database, settings, TimeProvider.System, NullLogger<CatalogImportService>.Instance);
         Downloads = new CardsDownloadService(scratch.Database, Files, settings, TimeProvider.System, NullLogger<CardsDownloadService>.Instance);
         Status = new CardsStatusService(scratch.Database);
+        Validation = new CardsValidationService(scratch.Database, Files, settings, TimeProvider.System);
     }
 
-    /// <summary>Fast retries and short timeouts, so fault tests take seconds.</summary>
-    public static CardsSettings TestSettings() => new() { BackoffBaseMs = 20, ReadTimeoutSeconds = 1, ConnectTimeoutSeconds = 2, MaxAttempts = 3, MaxBackoffSeconds = 5, ImportBatch = 4 };
+    /// <summary>Fast retries, so fault tests take seconds; a read timeout that a loaded machine does not hit by accident.</summary>
+    public static CardsSettings TestSettings() => new() { BackoffBaseMs = 20, ReadTimeoutSeconds = 5, ConnectTimeoutSeconds = 2, MaxAttempts = 3, MaxBackoffSeconds = 5, ImportBatch = 4 };
 
     public ScratchDatabase Scratch { get; }
     public CardsSettings Settings { get; }
@@ -32,6 +34,7 @@ internal sealed class CardsRig : IAsyncDisposable
     public CatalogImportService Imports { get; }
     public CardsDownloadService Downloads { get; }
     public CardsStatusService Status { get; }
+    public CardsValidationService Validation { get; }
     public Principal Owner { get; } = NewOwner();
 
     public static Principal NewOwner() => new(Guid.CreateVersion7(), Guid.CreateVersion7(), new HashSet<string>(Permissions.All));

@@ -80,7 +80,7 @@ public sealed class CardImagesServer : IAsyncDisposable
     }
 
     /// <summary>The image served at <paramref name="path"/> (query ignored).</summary>
-    public static byte[] ImageOf(string path) => TestPng.Create(8, 11, path.GetHashCode(StringComparison.Ordinal) & 0xFF);
+    public static byte[] ImageOf(string path) => TestPng.Create(64, 88, path.GetHashCode(StringComparison.Ordinal) & 0xFF);
 
     public void Fail(string path, params ImageFault[] faults) => _faults[Strip(path)] = new ConcurrentQueue<ImageFault>(faults);
 

@@ -40,6 +40,24 @@ internal static class DownloadRows
             "SELECT state AS State, reason AS Reason, COUNT(*) AS Urls, SUM(bytes) AS Bytes FROM cards_downloads WHERE org_id = @orgId " +
             "GROUP BY state, reason ORDER BY state, reason", new { orgId }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
 
+    /// <summary>The URL each of the organization's recorded files was downloaded from.</summary>
+    public static async Task<Dictionary<string, string>> UrlsByFileAsync(DbConnection c, Guid orgId, CancellationToken ct) =>
+        (await c.QueryAsync<(string File, string Url)>(new CommandDefinition(
+            "SELECT file_name, url FROM cards_downloads WHERE org_id = @orgId", new { orgId }, cancellationToken: ct)).ConfigureAwait(false))
+        .GroupBy(r => r.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Url, StringComparer.Ordinal);
+
+    /// <summary>Records the files validation removed as failed downloads with their reason, so the next download fetches them again.</summary>
+    public static async Task MarkInvalidAsync(
+        DbConnection c, DbTransaction t, SqlDialect dialect, Guid orgId, IEnumerable<(string File, string Reason)> files, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var group in files.GroupBy(f => f.Reason, StringComparer.Ordinal))
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                $"UPDATE cards_downloads SET state = 'failed', reason = @reason, updated_at = @now WHERE org_id = @orgId AND {dialect.InList("file_name", "files")}",
+                new { orgId, reason = "invalid_" + group.Key, now, files = dialect.ListValue(group.Select(f => f.File)) }, t, cancellationToken: ct)).ConfigureAwait(false);
+        }
+    }
+
     internal sealed record UrlRow
     {
         public string Url { get; init; } = "";

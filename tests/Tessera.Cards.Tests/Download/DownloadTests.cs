@@ -9,9 +9,9 @@ public class DownloadTests
 {
     private static DownloadRequest Fast(int workers = 4) => new() { Workers = workers, RequestsPerSecond = 1000, Seed = 7 };
 
-    private static async Task<(CardsRig Rig, CardImagesServer Server, List<string> Paths)> SetUpAsync(string dialect, int cards)
+    private static async Task<(CardsRig Rig, CardImagesServer Server, List<string> Paths)> SetUpAsync(string dialect, int cards, CardsSettings? settings = null)
     {
-        var rig = await CardsRig.CreateAsync(dialect);
+        var rig = await CardsRig.CreateAsync(dialect, settings);
         var server = await CardImagesServer.StartAsync();
         await rig.ImportJsonAsync(ScryfallBulk.Json(server.BaseUrl, Enumerable.Range(0, cards)));
         var paths = Enumerable.Range(0, cards)
@@ -26,7 +26,10 @@ public class DownloadTests
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task A_download_with_faults_stores_every_good_image_exactly_once_and_reports_every_bad_one_with_its_reason(string dialect)
     {
-        var (rig, server, paths) = await SetUpAsync(dialect, 12);
+        // A read timeout shorter than the slow body's pause, so that image times out once.
+        var settings = CardsRig.TestSettings();
+        settings.ReadTimeoutSeconds = 2;
+        var (rig, server, paths) = await SetUpAsync(dialect, 12, settings);
         await using var _ = rig;
         await using var __ = server;
         server.Fail(paths[0], ImageFault.TooManyRequests);
