@@ -44,6 +44,12 @@ public sealed class CardsCommandTests : IAsyncLifetime
         Assert.Equal(8, JsonDocument.Parse(againOutput).RootElement.GetProperty("skipped").GetInt32());
         Assert.Equal(requests, _server.TotalRequests);
 
+        var reportFile = Path.Combine(scratch.DataDir, "validation.json");
+        var (validateCode, _, validateError) = await CliProcess.RunAsync(["cards", "validate", "--report", reportFile, .. Data(scratch)]);
+        Assert.True(validateCode == 0, validateError);
+        var validation = JsonDocument.Parse(await File.ReadAllTextAsync(reportFile)).RootElement;
+        Assert.Equal((8, 0), (validation.GetProperty("valid").GetInt32(), validation.GetProperty("invalid").GetArrayLength()));
+
         var (statusCode, status, statusError) = await CliProcess.RunAsync(["cards", "status", "--json", .. Data(scratch)]);
         Assert.True(statusCode == 0, statusError);
         var root = JsonDocument.Parse(status).RootElement;
@@ -61,6 +67,7 @@ public sealed class CardsCommandTests : IAsyncLifetime
         await ExpectOneLineErrorAsync("--size", ["cards", "download", "--size", "huge", .. Data(scratch)]);
         await ExpectOneLineErrorAsync("--rate", ["cards", "download", "--rate", "0", .. Data(scratch)]);
         await ExpectOneLineErrorAsync("cards import", ["cards", "download", .. Data(scratch)]);
+        await ExpectOneLineErrorAsync("cards download", ["cards", "validate", .. Data(scratch)]);
         await ExpectOneLineErrorAsync("is not a file", ["cards", "import", Path.Combine(scratch.DataDir, "missing.json"), .. Data(scratch)]);
 
         var catalog = await CatalogFileAsync(scratch, 3);
