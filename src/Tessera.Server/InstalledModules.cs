@@ -1,3 +1,4 @@
+using Tessera.Cards;
 using Tessera.Omics;
 using Tessera.Platform.Modules;
 using Tessera.Traces;
@@ -13,5 +14,6 @@ public static class InstalledModules
     public static TesseraModules All { get; } = new([
         new OmicsModule(),
         new TracesModule(),
+        new CardsModule(),
     ]);
 }

@@ -123,6 +123,9 @@ public partial class UpCommandTests
         Assert.Empty((await api.GetAsync("GET /api/v1/traces/files", "/api/v1/traces/files")).Value["files"]!.AsArray());
         await api.GetAsync("GET /api/v1/traces/files/{name}", "/api/v1/traces/files/logs.parquet", 403);
 
+        // Cards: no catalog imported yet.
+        Assert.Equal(0, (await api.GetAsync("GET /api/v1/cards/status", "/api/v1/cards/status")).Value["cards"]!.GetValue<long>());
+
         // Outside the document: probes, metrics, the document itself and its reference page.
         foreach (var path in new[] { "/healthz", "/readyz", "/metrics", "/openapi/v1.json", "/api/reference" })
         {

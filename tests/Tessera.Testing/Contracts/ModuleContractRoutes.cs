@@ -15,4 +15,11 @@ public static class ModuleContractRoutes
             && !operation.EndsWith("/projection", StringComparison.Ordinal)
             && !operation.EndsWith("/recompute-projection", StringComparison.Ordinal);
     }
+
+    /// <summary>Every Cards route (Tessera.Cards.Tests' CardsApiTests: its jobs need a loopback image server).</summary>
+    public static bool IsCards(string operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        return operation.Contains(" /api/v1/cards/", StringComparison.Ordinal);
+    }
 }
