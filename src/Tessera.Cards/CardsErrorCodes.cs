@@ -9,4 +9,5 @@ internal static class CardsErrorCodes
     public const string InvalidJobInput = "CARDS_INVALID_JOB_INPUT";
     public const string AllDownloadsFailed = "CARDS_ALL_DOWNLOADS_FAILED";
     public const string CacheEmpty = "CARDS_CACHE_EMPTY";
+    public const string ImportHostNotAllowed = "CARDS_IMPORT_HOST_NOT_ALLOWED";
 }

@@ -48,8 +48,23 @@ internal sealed class CardsSettings
     [Range(1, 3600, ErrorMessage = "cards:max_backoff_seconds must be from 1 to 3600.")]
     public int MaxBackoffSeconds { get; set; } = 120;
 
+    /// <summary>
+    /// Hosts a catalog import started over the API may fetch from (comma-separated). The server fetches what a member
+    /// names, so anything else (loopback, the cloud's metadata address, the intranet) is refused. The CLI, run by
+    /// whoever runs the server, imports from any file or URL.
+    /// </summary>
+    [ConfigurationKeyName("import_hosts")]
+    [Required(AllowEmptyStrings = false, ErrorMessage = "cards:import_hosts must name at least one host.")]
+    public string ImportHosts { get; set; } = "data.scryfall.io,api.scryfall.com";
+
     /// <summary>An image narrower or shorter than this (pixels) is excluded by validation as too small to recognize a card in.</summary>
     [ConfigurationKeyName("min_image_side")]
     [Range(1, 10_000, ErrorMessage = "cards:min_image_side must be from 1 to 10000.")]
     public int MinImageSide { get; set; } = 64;
+
+    /// <summary>Whether the API may import from <paramref name="source"/>: an http(s) URL on one of <see cref="ImportHosts"/>.</summary>
+    public bool AllowsImportFrom(string source) =>
+        Uri.TryCreate(source, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) &&
+        ImportHosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Contains(url.IdnHost, StringComparer.OrdinalIgnoreCase);
 }

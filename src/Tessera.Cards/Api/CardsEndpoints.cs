@@ -30,10 +30,11 @@ internal static class CardsEndpoints
     private static async Task<Ok<CardsStatusResponse>> StatusAsync(Caller caller, CardsStatusService status, CancellationToken cancellationToken) =>
         TypedResults.Ok(CardsStatusResponse.From(await status.GetAsync(caller.Principal, cancellationToken).ConfigureAwait(false)));
 
-    private static async Task<Accepted<JobInfo>> ImportAsync(CardsImportRequest request, Caller caller, JobService jobs, CancellationToken cancellationToken)
+    private static async Task<Accepted<JobInfo>> ImportAsync(CardsImportRequest request, Caller caller, JobService jobs, CardsSettings settings, CancellationToken cancellationToken)
     {
         var principal = caller.Require(Permissions.RunsWrite);
         if (request.Url is not { } url || !CardsHttp.IsUrl(url, out _)) throw TesseraException.Validation("url must be an http(s) URL to a Scryfall bulk-data file.");
+        if (!settings.AllowsImportFrom(url)) throw new TesseraException(CardsErrorCodes.ImportHostNotAllowed, 400, CardsImportJobHandler.HostNotAllowed(settings));
         return await EnqueueAsync(jobs, principal, new JobRequest(CardsImportJobHandler.JobKind, CardsImportJobHandler.Input(url)), cancellationToken).ConfigureAwait(false);
     }
 

@@ -9,7 +9,7 @@ namespace Tessera.Cards.Jobs;
 /// The <c>cards.import</c> job: imports a catalog from an http(s) URL for the job's organization. Safe to run again
 /// after a crash: an import compares every card with the stored one, so a rerun adds only what is missing.
 /// </summary>
-internal sealed class CardsImportJobHandler(CatalogImportService imports) : IJobHandler
+internal sealed class CardsImportJobHandler(CatalogImportService imports, CardsSettings settings) : IJobHandler
 {
     public const string JobKind = "cards.import";
 
@@ -19,10 +19,15 @@ internal sealed class CardsImportJobHandler(CatalogImportService imports) : IJob
 
     public static JsonObject Input(string url) => new() { ["url"] = url };
 
+    public static string HostNotAllowed(CardsSettings settings) =>
+        $"Imports over the API fetch only from the hosts in cards:import_hosts ({settings.ImportHosts}); an operator can import any file with 'tessera cards import'.";
+
     public async Task<JsonNode?> ExecuteAsync(JobContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var url = context.Input?["url"]?.GetValue<string>() ?? throw new PermanentJobException(CardsErrorCodes.InvalidJobInput, "The job input has no url.");
+        // Checked here too: the jobs API enqueues any kind with any input, so the Cards endpoint is not the only way in.
+        if (!settings.AllowsImportFrom(url)) throw new PermanentJobException(CardsErrorCodes.ImportHostNotAllowed, HostNotAllowed(settings));
         ImportReport report;
         try
         {

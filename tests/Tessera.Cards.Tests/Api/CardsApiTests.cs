@@ -22,6 +22,7 @@ public class CardsApiTests
             ["cards:requests_per_second"] = "1000",
             ["cards:backoff_base_ms"] = "20",
             ["cards:read_timeout_seconds"] = "2",
+            ["cards:import_hosts"] = "127.0.0.1",
         });
 
     private static async Task<ContractClient> SignInAsync(TesseraAppFactory app, string email, string org)
@@ -55,6 +56,16 @@ public class CardsApiTests
 
         // The edge refuses what no job could run: a path instead of a URL, flags out of range.
         await api.SendJsonAsync("POST /api/v1/cards/imports", "/api/v1/cards/imports", 400, """{"url":"/etc/passwd"}""");
+        // The server fetches only from the import hosts (here the loopback test server's), through either door.
+        var elsewhere = await api.SendJsonAsync("POST /api/v1/cards/imports", "/api/v1/cards/imports", 400, """{"url":"http://169.254.169.254/latest/meta-data"}""");
+        Assert.Equal(CardsErrorCodes.ImportHostNotAllowed, elsewhere.Value["code"]!.GetValue<string>());
+        foreach (var sneaked in new[] { "/etc/passwd", "http://localhost:1/bulk.json" })
+        {
+            var job = await api.SendJsonAsync("POST /api/v1/jobs", "/api/v1/jobs", 201, $$$"""{"kind":"cards.import","input":{"url":"{{{sneaked}}}"}}""");
+            var failed = await WaitForJobAsync(api.Http, job.Id);
+            Assert.Equal("failed", failed.GetProperty("state").GetString());
+            Assert.Equal(CardsErrorCodes.ImportHostNotAllowed, failed.GetProperty("error").GetProperty("code").GetString());
+        }
         await api.SendJsonAsync("POST /api/v1/cards/downloads", "/api/v1/cards/downloads", 400, """{"workers":0}""");
         await api.SendJsonAsync("POST /api/v1/cards/downloads", "/api/v1/cards/downloads", 400, """{"limit":0}""");
         await api.SendJsonAsync("POST /api/v1/cards/downloads", "/api/v1/cards/downloads", 400, """{"size":"huge"}""");
