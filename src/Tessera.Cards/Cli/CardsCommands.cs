@@ -24,7 +24,7 @@ internal static class CardsCommands
     {
         var source = new Argument<string>("source") { Description = "A Scryfall bulk-data JSON file (a JSON array of cards), or an http(s) URL to one." };
         var json = new Option<bool>("--json") { Description = "Print the import's report as JSON instead of a line." };
-        var owner = new CardsCliOwner();
+        var owner = new ModuleCliOwner("cards");
         var command = new Command("import", "Import (or re-import) a card catalog, streamed; prints what was added, changed and removed.");
         command.Arguments.Add(source);
         command.Options.Add(json);
@@ -62,7 +62,7 @@ internal static class CardsCommands
     private static Command StatusCommand(IModuleCommandHost host)
     {
         var json = new Option<bool>("--json") { Description = "Print the status as JSON." };
-        var owner = new CardsCliOwner();
+        var owner = new ModuleCliOwner("cards");
         var command = new Command("status", "Show the catalog, its image URLs per size, the downloads and the latest imports.");
         command.Options.Add(json);
         owner.AddTo(command);

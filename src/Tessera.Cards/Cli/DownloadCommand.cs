@@ -20,7 +20,7 @@ internal static class DownloadCommand
         var rate = new Option<double?>("--rate") { Description = "Requests per second per host (0.1 to 1000); default cards:requests_per_second (10)." };
         var revalidate = new Option<bool>("--revalidate") { Description = "Ask the server whether images already stored changed (ETag / Last-Modified) instead of skipping them." };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON instead of a progress bar and a line." };
-        var owner = new CardsCliOwner();
+        var owner = new ModuleCliOwner("cards");
         var command = new Command("download", "Download the catalog's images (resumable: what is stored is skipped); exits 1 when any image failed.");
         foreach (var option in new Option[] { size, workers, limit, rate, revalidate, json }) command.Options.Add(option);
         owner.AddTo(command);

@@ -16,7 +16,7 @@ internal static class ValidateCommand
         var fix = new Option<bool>("--fix") { Description = "Delete the excluded images and record why, so the next download fetches them again." };
         var report = new Option<string?>("--report") { Description = "Also write the full report (every excluded image with its reason) to this JSON file." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON instead of a progress bar and a summary." };
-        var owner = new CardsCliOwner();
+        var owner = new ModuleCliOwner("cards");
         var command = new Command("validate", "Decode every cached image completely; truncated, corrupt, wrong-type and tiny images are excluded with their reasons.");
         foreach (var option in new Option[] { fix, report, json }) command.Options.Add(option);
         owner.AddTo(command);

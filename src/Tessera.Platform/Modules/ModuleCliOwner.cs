@@ -3,15 +3,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Tessera.Core.Identity;
 using Tessera.Data.Identity;
 
-namespace Tessera.Cards.Cli;
+namespace Tessera.Platform.Modules;
 
 /// <summary>
-/// Whom the <c>cards</c> verbs act as: <c>--user</c> in <c>--org</c>, a member already. Without them, the local
-/// demo owner (<c>demo@tessera.local</c> in <c>demo</c>, as <c>tessera up</c> creates it), so a single-user
-/// deployment needs no set-up and what the CLI imports shows to the demo user on the server. (Traces has the same
-/// rule in its own copy: system modules never reference each other.)
+/// Whom a module's CLI verbs act as: <c>--user</c> in <c>--org</c>, a member already. Without them, the local demo
+/// owner (<c>demo@tessera.local</c> in <c>demo</c>, as <c>tessera up</c> creates it), so a single-user deployment
+/// needs no set-up and what the CLI stores shows to the demo user on the server.
 /// </summary>
-internal sealed class CardsCliOwner
+public sealed class ModuleCliOwner(string verb)
 {
     private const string DemoEmail = "demo@tessera.local";
     private const string DemoOrg = "demo";
@@ -33,7 +32,7 @@ internal sealed class CardsCliOwner
         var accounts = services.GetRequiredService<AccountService>();
         var (user, org) = (parse.GetValue(User), parse.GetValue(Org));
         if (user is not null) return await accounts.MemberPrincipalAsync(user, org ?? DemoOrg, cancellationToken).ConfigureAwait(false);
-        var (demo, demoOrg, role) = await accounts.EnsureMemberAsync(DemoEmail, org ?? DemoOrg, Roles.Owner, new AuditActor(null, null, "tessera cards"), cancellationToken).ConfigureAwait(false);
+        var (demo, demoOrg, role) = await accounts.EnsureMemberAsync(DemoEmail, org ?? DemoOrg, Roles.Owner, new AuditActor(null, null, "tessera " + verb), cancellationToken).ConfigureAwait(false);
         return new Principal(demo.Id, demoOrg.Id, Roles.PermissionsOf(role));
     }
 }
