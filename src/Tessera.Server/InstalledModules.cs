@@ -1,3 +1,4 @@
+using Tessera.Cards;
 using Tessera.Chem;
 using Tessera.Omics;
 using Tessera.Platform.Modules;
@@ -12,8 +13,9 @@ namespace Tessera.Server;
 public static class InstalledModules
 {
     public static TesseraModules All { get; } = new([
-        new ChemModule(),
         new OmicsModule(),
         new TracesModule(),
+        new CardsModule(),
+        new ChemModule(),
     ]);
 }

@@ -20,6 +20,9 @@ internal static partial class TracesLog
     [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Traces watcher started: {Sources} enabled source(s).")]
     public static partial void WatcherStarted(ILogger logger, int sources);
 
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Error, Message = "The watcher could not read its sources; it goes on with those it has and reads them again later.")]
+    public static partial void SourcesUnreadable(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Source {SourceId}: file events unavailable for {Path}; polling only: {Reason}")]
     public static partial void EventsUnavailable(ILogger logger, Guid sourceId, string path, string reason);
 }

@@ -123,6 +123,8 @@ public partial class UpCommandTests
         Assert.Empty((await api.GetAsync("GET /api/v1/traces/files", "/api/v1/traces/files")).Value["files"]!.AsArray());
         await api.GetAsync("GET /api/v1/traces/files/{name}", "/api/v1/traces/files/logs.parquet", 403);
 
+        // Cards: no catalog imported yet.
+        Assert.Equal(0, (await api.GetAsync("GET /api/v1/cards/status", "/api/v1/cards/status")).Value["cards"]!.GetValue<long>());
         // Chem: the seeded system tasks, and no molecules or artifacts yet.
         Assert.NotEmpty((await api.GetAsync("GET /api/v1/chem/task-registry/tasks", "/api/v1/chem/task-registry/tasks")).Value.AsArray());
         await api.GetAsync("GET /api/v1/chem/task-registry/tasks/{name}", "/api/v1/chem/task-registry/tasks/vina.dock");

@@ -62,12 +62,7 @@ public sealed class TracesMapTests
         await Browser.CheckAsync(page, $"traces-02-hover-{dialect}");
 
         // A box around the beta run, then export: exactly its records, the formula cell defused.
-        await page.GetByLabel("box select").CheckAsync();
-        var box = await BoxAroundAsync(page, selected);
-        await page.Mouse.MoveAsync(box.Left, box.Top);
-        await page.Mouse.DownAsync();
-        await page.Mouse.MoveAsync(box.Right, box.Bottom, new() { Steps = 8 });
-        await page.Mouse.UpAsync();
+        await BoxSelectAsync(page, selected);
         await Expect(page.Locator("#map-selection")).ToHaveTextAsync("12 selected.");
         await Browser.CheckAsync(page, $"traces-03-selection-{dialect}");
         var csv = await DownloadAsync(page, "Export CSV");
@@ -105,7 +100,8 @@ public sealed class TracesMapTests
         await page.Mouse.MoveAsync(at.X, at.Y);
         await Expect(page.Locator("#map-hover-text")).ToHaveTextAsync("the lone outlier observation");
         await page.Mouse.ClickAsync(at.X, at.Y);
-        await page.WaitForURLAsync("**/traces/runs?**");
+        // Under CI load (every test assembly on two cores) this page's load once ran past 30 s; alone it takes under one.
+        await page.WaitForURLAsync("**/traces/runs?**", new() { Timeout = 120_000 });
         await Expect(page.Locator("li.run-record.current")).ToContainTextAsync("the lone outlier observation");
         await Expect(page.Locator("li.run-record")).ToHaveCountAsync(121);
         await Browser.CheckAsync(page, $"traces-05-run-{dialect}");
@@ -141,12 +137,7 @@ public sealed class TracesMapTests
         var at = await ScreenPositionAsync(page, outlier);
         await page.Mouse.MoveAsync(at.X, at.Y);
         await Expect(page.Locator("#map-hover-text")).ToHaveTextAsync("the lone outlier observation");
-        await page.GetByLabel("box select").CheckAsync();
-        var box = await BoxAroundAsync(page, selected);
-        await page.Mouse.MoveAsync(box.Left, box.Top);
-        await page.Mouse.DownAsync();
-        await page.Mouse.MoveAsync(box.Right, box.Bottom, new() { Steps = 8 });
-        await page.Mouse.UpAsync();
+        await BoxSelectAsync(page, selected);
         await Expect(page.Locator("#map-selection")).ToHaveTextAsync("12 selected.");
 
         // Zoomed in on the outlier, few points are in view: they are drawn one by one again.
@@ -248,11 +239,16 @@ public sealed class TracesMapTests
         return (xy[0], xy[1]);
     }
 
-    private static async Task<(float Left, float Top, float Right, float Bottom)> BoxAroundAsync(IPage page, IReadOnlyList<long> seqs)
+    /// <summary>Switches to box select and drags a box around the records' points.</summary>
+    private static async Task BoxSelectAsync(IPage page, IReadOnlyList<long> seqs)
     {
+        await page.GetByLabel("box select").CheckAsync();
         var points = new List<(float X, float Y)>();
         foreach (var seq in seqs) points.Add(await ScreenPositionAsync(page, seq));
-        return (points.Min(p => p.X) - 15, points.Min(p => p.Y) - 15, points.Max(p => p.X) + 15, points.Max(p => p.Y) + 15);
+        await page.Mouse.MoveAsync(points.Min(p => p.X) - 15, points.Min(p => p.Y) - 15);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(points.Max(p => p.X) + 15, points.Max(p => p.Y) + 15, new() { Steps = 8 });
+        await page.Mouse.UpAsync();
     }
 
     private static async Task<string> DownloadAsync(IPage page, string button)

@@ -22,7 +22,7 @@ internal static class MoleculeCommands
         var file = new Argument<string>("file") { Description = "SMILES (one a line), CSV with a smiles column, SDF, MOL2, PDB or PDBQT." };
         var format = new Option<string?>("--format") { Description = "smi, csv, sdf, mol2, pdb or pdbqt (default: from the extension)." };
         var json = new Option<bool>("--json") { Description = "Print the report as one JSON object (artifact, molecules, rejected)." };
-        var owner = new ChemCliOwner();
+        var owner = new ModuleCliOwner("chem");
         var command = new Command("import", "Normalise a structure file with Open Babel and store its valid molecules; rejected records are reported.");
         command.Arguments.Add(file);
         command.Options.Add(format);

@@ -23,7 +23,7 @@ internal static class TaskCommands
     private static Command List(IModuleCommandHost host)
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON object per task version." };
-        var owner = new ChemCliOwner();
+        var owner = new ModuleCliOwner("chem");
         var command = new Command("list", "Print the tasks the organization can use (system tasks and its own), every version.");
         command.Options.Add(json);
         owner.AddTo(command);
@@ -46,7 +46,7 @@ internal static class TaskCommands
     {
         var name = new Argument<string>("name") { Description = "The task's name." };
         var version = new Option<int?>("--version") { Description = "The version (default: the newest)." };
-        var owner = new ChemCliOwner();
+        var owner = new ModuleCliOwner("chem");
         var command = new Command("show", "Print one task definition as JSON, schemas included.");
         command.Arguments.Add(name);
         command.Options.Add(version);
@@ -65,7 +65,7 @@ internal static class TaskCommands
     private static Command Register(IModuleCommandHost host)
     {
         var file = new Argument<string>("file") { Description = "A JSON file: name, optional version, description, input_schema, output_schema, resources." };
-        var owner = new ChemCliOwner();
+        var owner = new ModuleCliOwner("chem");
         var command = new Command("register", "Register a task, or a new version of one, from a JSON file; prints the stored definition.");
         command.Arguments.Add(file);
         owner.AddTo(command);

@@ -23,7 +23,7 @@ internal static class SourcesCommands
 
     private static Command List(IModuleCommandHost host)
     {
-        var owner = new TracesCliOwner();
+        var owner = new ModuleCliOwner("traces");
         var command = new Command("list", "Print the organization's sources, one JSON object a line.");
         owner.AddTo(command);
         host.AddDataOptions(command);
@@ -47,7 +47,7 @@ internal static class SourcesCommands
         var embedder = new Option<string?>("--embedder") { Description = "A text embedder (default traces:default_embedder)." };
         var poll = new Option<int?>("--poll-seconds") { Description = "Poll interval (default 30)." };
         var debounce = new Option<int?>("--debounce-ms") { Description = "How long a file must stay unchanged (default 2000)." };
-        var owner = new TracesCliOwner();
+        var owner = new ModuleCliOwner("traces");
         var command = new Command("add", "Add a source the server watches.");
         command.Arguments.Add(name);
         command.Arguments.Add(path);
@@ -70,7 +70,7 @@ internal static class SourcesCommands
     private static Command Remove(IModuleCommandHost host)
     {
         var name = new Argument<string>("name") { Description = "The source's name." };
-        var owner = new TracesCliOwner();
+        var owner = new ModuleCliOwner("traces");
         var command = new Command("remove", "Remove a source and every record ingested from it.");
         command.Arguments.Add(name);
         owner.AddTo(command);

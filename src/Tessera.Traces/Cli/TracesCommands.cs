@@ -24,7 +24,7 @@ internal static class TracesCommands
     {
         var (paths, format, embedder) = PathOptions();
         var json = new Option<bool>("--json") { Description = "Print one JSON report per path instead of a progress bar." };
-        var owner = new TracesCliOwner();
+        var owner = new ModuleCliOwner("traces");
         var command = new Command("ingest", "Process the complete runs found under each PATH once (incomplete runs are left for later) and exit.");
         command.Arguments.Add(paths);
         command.Options.Add(format);
@@ -65,7 +65,7 @@ internal static class TracesCommands
         var (paths, format, embedder) = PathOptions();
         var debounce = new Option<int>("--debounce-ms") { Description = "How long a file must stay unchanged before it is read.", DefaultValueFactory = _ => SourceLimits.DefaultDebounceMs };
         var poll = new Option<int>("--poll-seconds") { Description = "Look at every file this often, besides file events.", DefaultValueFactory = _ => SourceLimits.DefaultPollSeconds };
-        var owner = new TracesCliOwner();
+        var owner = new ModuleCliOwner("traces");
         var command = new Command("watch", "Keep watching each PATH (polling and file events) and ingest runs as they finish; Ctrl+C stops.");
         command.Arguments.Add(paths);
         foreach (var option in new Option[] { format, embedder, debounce, poll }) command.Options.Add(option);

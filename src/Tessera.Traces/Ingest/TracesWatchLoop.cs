@@ -30,7 +30,7 @@ internal sealed class TracesWatchLoop(TracesIngestService ingest, TimeProvider t
                 var now = time.GetUtcNow();
                 if (now - refreshedAt >= refresh)
                 {
-                    Refresh(watched, await sources(cancellationToken).ConfigureAwait(false));
+                    await RefreshAsync(watched, sources, cancellationToken).ConfigureAwait(false);
                     refreshedAt = now;
                 }
                 foreach (var entry in watched.Values)
@@ -82,6 +82,25 @@ internal sealed class TracesWatchLoop(TracesIngestService ingest, TimeProvider t
             TracesLog.DiscoveryFailed(logger, source.Id, e);
         }
         return next;
+    }
+
+    /// <summary>Reads the list again; while it cannot be read (the database away), the sources already watched go on.</summary>
+    private async Task RefreshAsync(
+        Dictionary<Guid, Watched> watched, Func<CancellationToken, Task<IReadOnlyList<TraceSource>>> sources, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<TraceSource> current;
+        try
+        {
+            current = await sources(cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // An unreadable list must not stop the watcher (nor, through it, the server); it is read again next time.
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            TracesLog.SourcesUnreadable(logger, e);
+            return;
+        }
+        Refresh(watched, current);
     }
 
     private void Refresh(Dictionary<Guid, Watched> watched, IReadOnlyList<TraceSource> current)

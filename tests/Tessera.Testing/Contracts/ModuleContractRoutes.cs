@@ -16,6 +16,13 @@ public static class ModuleContractRoutes
             && !operation.EndsWith("/recompute-projection", StringComparison.Ordinal);
     }
 
+    /// <summary>Every Cards route (Tessera.Cards.Tests' CardsApiTests: its jobs need a loopback image server).</summary>
+    public static bool IsCards(string operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        return operation.Contains(" /api/v1/cards/", StringComparison.Ordinal);
+    }
+
     /// <summary>All of Chem's routes (Tessera.Chem.Tests' ChemApiTests): calling them needs Open Babel and structure files.</summary>
     public static bool IsChem(string operation)
     {

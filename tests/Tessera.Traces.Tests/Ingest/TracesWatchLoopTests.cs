@@ -40,6 +40,22 @@ public class TracesWatchLoopTests
         Assert.Equal("processed", (await rig.FileAsync(source.Id, "live.jsonl")).State);
     }
 
+    [Fact]
+    public async Task A_list_of_sources_that_cannot_be_read_is_read_again_later_and_stops_nothing()
+    {
+        // Only the list is asked for here (it stays empty), so the ingest service is never reached.
+        var loop = new TracesWatchLoop(null!, TimeProvider.System, NullLogger<TracesWatchLoop>.Instance);
+        using var stop = new CancellationTokenSource();
+        var asked = 0;
+        var running = loop.RunAsync(_ => Interlocked.Increment(ref asked) <= 2
+            ? throw new InvalidOperationException("the database is away")
+            : Task.FromResult<IReadOnlyList<TraceSource>>([]), TimeSpan.FromMilliseconds(50), null, stop.Token);
+        await WaitForAsync(() => Volatile.Read(ref asked) >= 4);
+        Assert.False(running.IsCompleted);
+        await stop.CancelAsync();
+        await running;
+    }
+
     private static Task WaitForAsync(Func<bool> condition) => WaitForAsync(() => Task.FromResult(condition()));
 
     private static async Task WaitForAsync(Func<Task<bool>> condition)

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Cards.Api;
+using Tessera.Cards.Catalog;
+using Tessera.Cards.Cli;
+using Tessera.Cards.Download;
+using Tessera.Cards.Jobs;
+using Tessera.Cards.Status;
+using Tessera.Cards.Validation;
+using Tessera.Data.Migrations;
+using Tessera.Platform.Modules;
+
+namespace Tessera.Cards;
+
+/// <summary>System 4, first slice: a Scryfall card catalog imported from bulk data, its images downloaded into a resumable cache and validated.</summary>
+public sealed class CardsModule : TesseraModule
+{
+    /// <summary>The Cards tables, for tests that migrate a database without a server.</summary>
+    public static MigrationSet Schema { get; } = MigrationSet.FromAssembly("cards", typeof(CardsModule).Assembly);
+
+    public override string Name => "cards";
+
+    public override string Description => "Card images: import a Scryfall catalog, download its images into a resumable cache, validate them.";
+
+    public override MigrationSet Migrations => Schema;
+
+    public override void AddServices(ModuleServices registrar)
+    {
+        ArgumentNullException.ThrowIfNull(registrar);
+        registrar.AddSettings<CardsSettings>()
+            .AddJobHandler<CardsImportJobHandler>()
+            .AddJobHandler<CardsDownloadJobHandler>();
+        var services = registrar.Services;
+        services.AddSingleton<ImageFiles>();
+        services.AddSingleton<CatalogImportService>();
+        services.AddSingleton<CardsDownloadService>();
+        services.AddSingleton<CardsStatusService>();
+        services.AddSingleton<CardsValidationService>();
+    }
+
+    public override void MapEndpoints(RouteGroupBuilder group) => group.MapCards();
+
+    /// <summary>The verbs; the CLI groups them under <c>tessera cards</c> itself.</summary>
+    public override IEnumerable<Command> Commands(IModuleCommandHost host) => CardsCommands.Create(host);
+}
