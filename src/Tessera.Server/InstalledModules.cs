@@ -1,4 +1,5 @@
 using Tessera.Cards;
+using Tessera.Chem;
 using Tessera.Omics;
 using Tessera.Platform.Modules;
 using Tessera.Traces;
@@ -15,5 +16,6 @@ public static class InstalledModules
         new OmicsModule(),
         new TracesModule(),
         new CardsModule(),
+        new ChemModule(),
     ]);
 }

@@ -14,7 +14,7 @@ public class OpenApiDocumentTests
     private static readonly string[] FrameworkSchemas = ["ProblemDetails", "HttpValidationProblemDetails", "JsonNode"];
 
     /// <summary>What a Tessera schema name starts with: a module, or an area of the platform.</summary>
-    private static readonly string[] SchemaPrefixes = ["Omics", "Job", "Auth", "Identity", "Embedders", "Traces", "Cards"];
+    private static readonly string[] SchemaPrefixes = ["Omics", "Job", "Auth", "Identity", "Embedders", "Traces", "Cards", "Chem"];
 
     internal static async Task<OpenApiContract> DocumentAsync(HttpClient client)
     {

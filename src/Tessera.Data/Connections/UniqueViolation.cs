@@ -4,7 +4,7 @@ using Npgsql;
 namespace Tessera.Data;
 
 /// <summary>Recognises a unique-constraint violation in either dialect, so a lost insert race can answer 409 instead of 500.</summary>
-internal static class UniqueViolation
+public static class UniqueViolation
 {
     private const int SqliteConstraint = 19;
     private const int SqliteConstraintUnique = 2067;

@@ -22,4 +22,11 @@ public static class ModuleContractRoutes
         ArgumentNullException.ThrowIfNull(operation);
         return operation.Contains(" /api/v1/cards/", StringComparison.Ordinal);
     }
+
+    /// <summary>All of Chem's routes (Tessera.Chem.Tests' ChemApiTests): calling them needs Open Babel and structure files.</summary>
+    public static bool IsChem(string operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        return operation.Contains(" /api/v1/chem/", StringComparison.Ordinal);
+    }
 }

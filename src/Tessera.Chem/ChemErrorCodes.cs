@@ -1,0 +1,20 @@
+namespace Tessera.Chem;
+
+/// <summary>The stable <c>code</c>s Chem answers with; clients branch on these, so they never change once shipped.</summary>
+internal static class ChemErrorCodes
+{
+    public const string UnknownFormat = "CHEM_UNKNOWN_FORMAT";
+    public const string TooManyRecords = "CHEM_TOO_MANY_RECORDS";
+    public const string NoValidMolecules = "CHEM_NO_VALID_MOLECULES";
+    public const string UploadFormInvalid = "CHEM_UPLOAD_FORM_INVALID";
+    public const string ToolFailed = "CHEM_TOOL_FAILED";
+    public const string SchemaInvalid = "CHEM_TASK_SCHEMA_INVALID";
+    public const string ParametersInvalid = "CHEM_PARAMETERS_INVALID";
+    public const string TaskVersionExists = "CHEM_TASK_VERSION_EXISTS";
+    public const string TaskNameReserved = "CHEM_TASK_NAME_RESERVED";
+
+    // Per rejected record of an upload.
+    public const string RecordUnreadable = "RECORD_UNREADABLE";
+    public const string RecordEmpty = "RECORD_EMPTY";
+    public const string RecordTimedOut = "RECORD_TIMED_OUT";
+}

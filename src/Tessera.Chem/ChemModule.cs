@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Chem.Api;
+using Tessera.Chem.Cli;
+using Tessera.Chem.Molecules;
+using Tessera.Chem.OpenBabel;
+using Tessera.Chem.Tasks;
+using Tessera.Data.Migrations;
+using Tessera.Platform.Modules;
+
+namespace Tessera.Chem;
+
+/// <summary>System 2: molecules normalised with Open Babel, kept with their uploaded files, and a task registry of JSON-Schema-typed tasks.</summary>
+public sealed class ChemModule : TesseraModule
+{
+    /// <summary>The Chem tables, for tests that migrate a database without a server.</summary>
+    public static MigrationSet Schema { get; } = MigrationSet.FromAssembly("chem", typeof(ChemModule).Assembly);
+
+    public override string Name => "chem";
+
+    public override string Description => "Molecules (SMILES, SDF, MOL2, PDB) normalised with Open Babel, and a registry of typed tasks.";
+
+    public override MigrationSet Migrations => Schema;
+
+    public override void AddServices(ModuleServices registrar)
+    {
+        ArgumentNullException.ThrowIfNull(registrar);
+        registrar.AddSettings<ChemSettings>().AddBlobReferences("chem_artifacts", "blob_sha256");
+        registrar.Services.AddSingleton<ObabelRunner>();
+        registrar.Services.AddSingleton<MoleculeNormalizer>();
+        registrar.Services.AddSingleton<MoleculeImportService>();
+        registrar.Services.AddSingleton<MoleculeReader>();
+        registrar.Services.AddSingleton<TaskRegistry>();
+    }
+
+    public override void MapEndpoints(RouteGroupBuilder group)
+    {
+        group.MapChemMolecules();
+        group.MapChemTasks();
+    }
+
+    /// <summary>The verbs; the CLI groups them under <c>tessera chem</c> itself.</summary>
+    public override IEnumerable<Command> Commands(IModuleCommandHost host) => [TaskCommands.Create(host), MoleculeCommands.Create(host)];
+}

@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+
+namespace Tessera.Chem;
+
+/// <summary>The settings under <c>chem:</c>, bound and validated when the process starts.</summary>
+internal sealed class ChemSettings
+{
+    /// <summary>The Open Babel command line tool (Debian package <c>openbabel</c>); a bare name is looked up on PATH.</summary>
+    [ConfigurationKeyName("obabel_path")]
+    public string ObabelPath { get; set; } = "obabel";
+
+    /// <summary>How long one obabel call may run before it is killed and its record rejected.</summary>
+    [ConfigurationKeyName("obabel_timeout_seconds")]
+    [Range(1, 3600, ErrorMessage = "chem:obabel_timeout_seconds must be from 1 to 3600.")]
+    public int ObabelTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Records one uploaded file may hold: each is one obabel call, and all are stored in one transaction.</summary>
+    [ConfigurationKeyName("max_records")]
+    [Range(1, 100_000, ErrorMessage = "chem:max_records must be from 1 to 100000.")]
+    public int MaxRecords { get; set; } = 5_000;
+}

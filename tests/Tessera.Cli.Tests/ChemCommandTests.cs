@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Tessera.Testing;
+
+namespace Tessera.Cli.Tests;
+
+/// <summary><c>tessera chem molecules import</c> and <c>tessera chem tasks …</c> against a deployment's data, with clear non-zero exits on bad input.</summary>
+public sealed class ChemCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("tessera-chem-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task Molecules_import_and_tasks_register_list_show(string dialect)
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(dialect);
+        string[] data = ["--data-dir", scratch.DataDir, "--database", scratch.Target];
+        var smiles = Path.Combine(_dir, "set.smi");
+        await File.WriteAllTextAsync(smiles, "CC(=O)Oc1ccccc1C(=O)O aspirin\nC1CC( broken\n");
+
+        var (code, output, error) = await CliProcess.RunAsync(["chem", "molecules", "import", smiles, "--json", .. data]);
+        Assert.True(code == 0, error);
+        var report = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("BSYNRYMUTXBXSQ-UHFFFAOYSA-N", report.GetProperty("molecules")[0].GetProperty("inchikey").GetString());
+        Assert.Equal(2, report.GetProperty("rejected")[0].GetProperty("record").GetInt32());
+
+        var bad = Path.Combine(_dir, "bad.smi");
+        await File.WriteAllTextAsync(bad, "C1CC(\n");
+        (code, _, error) = await CliProcess.RunAsync(["chem", "molecules", "import", bad, .. data]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("no valid structure", error, StringComparison.Ordinal);
+        (code, _, error) = await CliProcess.RunAsync(["chem", "molecules", "import", Path.Combine(_dir, "missing.sdf"), .. data]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("does not exist", error, StringComparison.Ordinal);
+
+        var task = Path.Combine(_dir, "task.json");
+        await File.WriteAllTextAsync(task, """
+            {"name": "score", "description": "Scores.", "input_schema": {"type": "object", "required": ["ligand"]}, "output_schema": {"type": "object"}}
+            """);
+        (code, output, error) = await CliProcess.RunAsync(["chem", "tasks", "register", task, .. data]);
+        Assert.True(code == 0, error);
+        Assert.Equal(1, JsonDocument.Parse(output).RootElement.GetProperty("version").GetInt32());
+        (code, output, error) = await CliProcess.RunAsync(["chem", "tasks", "register", task, .. data]);
+        Assert.True(code == 0, error);
+        Assert.Equal(2, JsonDocument.Parse(output).RootElement.GetProperty("version").GetInt32());
+
+        (code, output, error) = await CliProcess.RunAsync(["chem", "tasks", "list", "--json", .. data]);
+        Assert.True(code == 0, error);
+        var names = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("name").GetString()).ToList();
+        Assert.Equal(2, names.Count(n => n == "score"));
+        Assert.Contains("vina.dock", names);
+        (code, output, error) = await CliProcess.RunAsync(["chem", "tasks", "show", "score", "--version", "1", .. data]);
+        Assert.True(code == 0, error);
+        Assert.Equal(1, JsonDocument.Parse(output).RootElement.GetProperty("version").GetInt32());
+
+        var broken = Path.Combine(_dir, "broken.json");
+        await File.WriteAllTextAsync(broken, "{\"name\": ");
+        (code, _, error) = await CliProcess.RunAsync(["chem", "tasks", "register", broken, .. data]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("not a task definition", error, StringComparison.Ordinal);
+        (code, _, _) = await CliProcess.RunAsync(["chem", "tasks", "show", "nope", .. data]);
+        Assert.NotEqual(0, code);
+    }
+}
