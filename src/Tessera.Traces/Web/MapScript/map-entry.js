@@ -45,10 +45,6 @@ function start(root) {
     controller: { doubleClickZoom: false },
     getCursor: ({ isHovering }) => (state.mode === 'box' ? 'crosshair' : isHovering ? 'pointer' : 'grab'),
     onHover: (info) => hover(pointAt(info)),
-    onClick: (info) => {
-      const index = pointAt(info);
-      if (state.mode === 'panZoom' && index >= 0) window.location.assign(runUrl(index));
-    },
     onViewStateChange: () => { if (state.detail && !state.detail.complete) scheduleDetail(); },
     onBeforeRender: () => { renderStartedAt = performance.now(); },
     onAfterRender: () => {
@@ -273,6 +269,19 @@ function start(root) {
     if (!state.colours) return; // new points arrived: paint() draws them next
     if (state.data.count > state.budget.value) refreshDetail(); else render();
   }
+
+  // Click opens the point's run. The browser's own click event, not deck.gl's: deck.gl's tap gives up on a press
+  // held over 250 ms, which a loaded machine's event queue makes of a plain click. A press that moved is a pan.
+  let pressedAt = null;
+  canvas.addEventListener('pointerdown', (e) => { pressedAt = local(e); });
+  canvas.addEventListener('click', (e) => {
+    const at = local(e), from = pressedAt;
+    pressedAt = null;
+    if (state.mode !== 'panZoom' || !from || Math.hypot(at[0] - from[0], at[1] - from[1]) > 4) return;
+    const viewport = deck.getViewports()[0];
+    const index = viewport ? pointAt({ coordinate: viewport.unproject(at), viewport }) : -1;
+    if (index >= 0) window.location.assign(runUrl(index));
+  });
 
   // Box selection: drag a rectangle in "box select" mode; the points inside it (in map coordinates) are selected.
   let dragFrom = null;
