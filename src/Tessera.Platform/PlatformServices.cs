@@ -35,6 +35,7 @@ public static class PlatformServices
         services.AddSingleton<SnapshotExchange>();
         services.AddBlobColumn("vector_snapshots", "blob_sha256");
         services.AddSingleton<BlobReferences>();
+        services.AddSingleton<UploadStaging>();
         services.AddSingleton<VectorCollections>();
         services.AddSingleton<IIndexStatusSource>(sp => sp.GetRequiredService<VectorCollections>());
         services.AddHealthChecks().AddCheck<VectorCollectionsHealthCheck>("vector-collections", tags: [ModuleServices.ReadyTag]);

@@ -28,7 +28,7 @@ public class OmicsAnalysisServiceTests
     private static async Task<Guid> EmbeddedRunAsync(ScratchDatabase scratch, IEnumerable<string> sequences, bool embed = true)
     {
         var blobs = new LocalBlobStore(Path.Combine(scratch.DataDir, "blobs"), 10 << 20, TimeProvider.System);
-        var upload = new OmicsUploadService(scratch.Database, blobs, new BlobReferences([new ColumnBlobReferences(scratch.Database, "omics_runs", "file_sha256")]), new ParseLimits(), TimeProvider.System);
+        var upload = new OmicsUploadService(scratch.Database, blobs, new UploadStaging(blobs, new BlobReferences([new ColumnBlobReferences(scratch.Database, "omics_runs", "file_sha256")])), new ParseLimits(), TimeProvider.System);
         var fasta = string.Concat(sequences.Select((s, i) => $">r{i}\n{s}\n"));
         var run = await upload.CreateRunAsync(Owner, new OmicsUploadService.Upload(new MemoryStream(Encoding.UTF8.GetBytes(fasta)), "f.fasta", null), null);
         if (!embed) return run.Id;

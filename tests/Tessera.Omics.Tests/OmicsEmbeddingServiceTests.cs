@@ -26,7 +26,8 @@ public class OmicsEmbeddingServiceTests
     private static async Task<Guid> UploadAsync(ScratchDatabase scratch, int peptides)
     {
         await new MigrationRunner(scratch.Database, [DataModule.Migrations, OmicsModule.Schema], TimeProvider.System, NullLogger<MigrationRunner>.Instance).MigrateAsync();
-        var upload = new OmicsUploadService(scratch.Database, new LocalBlobStore(Path.Combine(scratch.DataDir, "blobs"), 10 << 20, TimeProvider.System), new BlobReferences([new ColumnBlobReferences(scratch.Database, "omics_runs", "file_sha256")]), new ParseLimits(), TimeProvider.System);
+        var blobs = new LocalBlobStore(Path.Combine(scratch.DataDir, "blobs"), 10 << 20, TimeProvider.System);
+        var upload = new OmicsUploadService(scratch.Database, blobs, new UploadStaging(blobs, new BlobReferences([new ColumnBlobReferences(scratch.Database, "omics_runs", "file_sha256")])), new ParseLimits(), TimeProvider.System);
         var random = new Random(5);
         var fasta = new StringBuilder();
         for (var i = 0; i < peptides; i++)

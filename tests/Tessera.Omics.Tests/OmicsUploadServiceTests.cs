@@ -23,7 +23,7 @@ public class OmicsUploadServiceTests
     {
         await new MigrationRunner(scratch.Database, [DataModule.Migrations, OmicsModule.Schema], TimeProvider.System, NullLogger<MigrationRunner>.Instance).MigrateAsync();
         var blobs = new LocalBlobStore(Path.Combine(scratch.DataDir, "blobs"), 10 << 20, TimeProvider.System);
-        return (new OmicsUploadService(scratch.Database, blobs, new BlobReferences([new ColumnBlobReferences(scratch.Database, "omics_runs", "file_sha256")]), new ParseLimits(), TimeProvider.System, rowsPerTransaction), blobs);
+        return (new OmicsUploadService(scratch.Database, blobs, new UploadStaging(blobs, new BlobReferences([new ColumnBlobReferences(scratch.Database, "omics_runs", "file_sha256")])), new ParseLimits(), TimeProvider.System, rowsPerTransaction), blobs);
     }
 
     private const string FiveRecords = ">a\nKLAKLAK\n>b\nGIGKFLHS\n>c\nKLAKLAK\n>d\nAAAAA\n>e\nGIGKFLHS\n";

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Tessera.Chem.Molecules;
 using Tessera.Core.Errors;
+using Tessera.Platform.Blobs;
 
 namespace Tessera.Chem.Api;
 
@@ -18,11 +19,11 @@ internal static class ChemUploadForm
     private const int MaxFieldBytes = 64;
 
     /// <summary>The stored file (the caller disposes it: that removes the blob unless an artifact keeps it), its name and the format field.</summary>
-    public static async Task<(StoredStructureFile File, string FileName, string? Format)> ReadAsync(
+    public static async Task<(StagedUpload File, string FileName, string? Format)> ReadAsync(
         HttpRequest request, MoleculeImportService imports, CancellationToken cancellationToken)
     {
         var reader = new MultipartReader(Boundary(request), request.Body) { HeadersCountLimit = MaxPartHeaders, HeadersLengthLimit = 16 * 1024 };
-        StoredStructureFile? file = null;
+        StagedUpload? file = null;
         var fileName = "";
         string? format = null;
         try

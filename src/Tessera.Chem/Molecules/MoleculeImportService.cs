@@ -2,7 +2,6 @@ using System.Text.Json;
 using Tessera.Chem.OpenBabel;
 using Tessera.Chem.Storage;
 using Tessera.Core.Blobs;
-using Tessera.Core.Concurrency;
 using Tessera.Core.Errors;
 using Tessera.Core.Identity;
 using Tessera.Data;
@@ -17,21 +16,14 @@ namespace Tessera.Chem.Molecules;
 /// like any failed upload, leaves neither rows nor its blob behind.
 /// </summary>
 internal sealed class MoleculeImportService(
-    TesseraDatabase database, IBlobStore blobs, BlobReferences references, MoleculeNormalizer normalizer, ChemSettings settings, TimeProvider time)
+    TesseraDatabase database, IBlobStore blobs, UploadStaging staging, MoleculeNormalizer normalizer, ChemSettings settings, TimeProvider time)
 {
     private static readonly JsonSerializerOptions ReportJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
-    // Blobs that uploads in this process are storing: a failing upload must not delete bytes another one is recording.
-    private readonly KeyedSlots<string> _inFlight = new();
 
     public sealed record Imported(Artifact Artifact, IReadOnlyList<Molecule> Molecules, IReadOnlyList<RejectedRecord> Rejected);
 
     /// <summary>Streams a file into the blob store; dispose the result once an artifact records it (or the upload fails).</summary>
-    public async Task<StoredStructureFile> StoreAsync(Stream content, CancellationToken cancellationToken)
-    {
-        var blob = await blobs.PutAsync(content, cancellationToken).ConfigureAwait(false);
-        return new StoredStructureFile(blob, blobs, references, _inFlight);
-    }
+    public Task<StagedUpload> StoreAsync(Stream content, CancellationToken cancellationToken) => staging.StoreAsync(content, cancellationToken);
 
     /// <summary>Reads, normalises and stores <paramref name="content"/> (the CLI's path; the API streams through <see cref="StoreAsync"/>).</summary>
     public async Task<Imported> ImportAsync(Principal owner, Stream content, string fileName, string? format, CancellationToken cancellationToken)
@@ -44,7 +36,7 @@ internal sealed class MoleculeImportService(
     }
 
     /// <summary>Records a stored file as an artifact with its molecules; on success the file is kept, otherwise disposing it removes the blob.</summary>
-    public async Task<Imported> ImportAsync(Principal owner, StoredStructureFile file, string fileName, string? format, CancellationToken cancellationToken)
+    public async Task<Imported> ImportAsync(Principal owner, StagedUpload file, string fileName, string? format, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(owner);
         ArgumentNullException.ThrowIfNull(file);

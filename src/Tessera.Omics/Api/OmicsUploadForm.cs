@@ -5,6 +5,7 @@ using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Tessera.Core.Errors;
 using Tessera.Omics.Runs;
+using Tessera.Platform.Blobs;
 
 namespace Tessera.Omics.Api;
 
@@ -22,10 +23,10 @@ internal static class OmicsUploadForm
     public sealed record Fields(string FileName, string? Name, string? Embedder);
 
     /// <summary>The stored file (the caller disposes it: that removes the blob unless a run keeps it) and the text fields.</summary>
-    public static async Task<(StoredUploadFile File, Fields Fields)> ReadAsync(HttpRequest request, OmicsUploadService uploads, CancellationToken cancellationToken)
+    public static async Task<(StagedUpload File, Fields Fields)> ReadAsync(HttpRequest request, OmicsUploadService uploads, CancellationToken cancellationToken)
     {
         var reader = new MultipartReader(Boundary(request), request.Body) { HeadersCountLimit = MaxPartHeaders, HeadersLengthLimit = 16 * 1024 };
-        StoredUploadFile? file = null;
+        StagedUpload? file = null;
         var fileName = "";
         string? name = null, embedder = null;
         try

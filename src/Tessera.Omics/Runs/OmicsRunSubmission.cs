@@ -2,6 +2,7 @@ using Tessera.Core.Identity;
 using Tessera.Jobs;
 using Tessera.Omics.Embedding;
 using Tessera.Omics.Storage;
+using Tessera.Platform.Blobs;
 
 namespace Tessera.Omics.Runs;
 
@@ -21,7 +22,7 @@ internal sealed class OmicsRunSubmission(OmicsUploadService uploads, OmicsEmbedd
 
     /// <summary>Submits a file already in the blob store (streamed there by the upload endpoint).</summary>
     public async Task<Submitted> SubmitAsync(
-        Principal owner, StoredUploadFile file, string fileName, string? name, string? embedderName, CancellationToken cancellationToken = default)
+        Principal owner, StagedUpload file, string fileName, string? name, string? embedderName, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(owner);
         var embedder = embedders.Resolve(embedderName);

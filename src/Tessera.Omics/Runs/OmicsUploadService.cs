@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Tessera.Core.Blobs;
-using Tessera.Core.Concurrency;
 using Tessera.Core.Errors;
 using Tessera.Core.Identity;
 using Tessera.Data;
@@ -20,7 +19,7 @@ namespace Tessera.Omics.Runs;
 /// upload leaves neither a run nor its blob behind.
 /// </summary>
 internal sealed class OmicsUploadService(
-    TesseraDatabase database, IBlobStore blobs, BlobReferences references, ParseLimits limits, TimeProvider time,
+    TesseraDatabase database, IBlobStore blobs, UploadStaging staging, ParseLimits limits, TimeProvider time,
     int rowsPerTransaction = OmicsUploadService.DefaultRowsPerTransaction)
 {
     /// <summary>Peptides or records per insert transaction: SQLite's write lock is held for one batch at a time, not for a whole file.</summary>
@@ -30,17 +29,10 @@ internal sealed class OmicsUploadService(
 
     private static readonly JsonSerializerOptions ReportJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    // Blobs that uploads in this process are storing: a failing upload must not delete bytes another one is recording.
-    private readonly KeyedSlots<string> _inFlight = new();
-
     public sealed record Upload(Stream Content, string FileName, string? Name);
 
     /// <summary>Streams a file into the blob store; dispose the result once a run records it (or the upload fails).</summary>
-    public async Task<StoredUploadFile> StoreAsync(Stream content, CancellationToken cancellationToken = default)
-    {
-        var blob = await blobs.PutAsync(content, cancellationToken).ConfigureAwait(false);
-        return new StoredUploadFile(blob, blobs, references, _inFlight);
-    }
+    public Task<StagedUpload> StoreAsync(Stream content, CancellationToken cancellationToken = default) => staging.StoreAsync(content, cancellationToken);
 
     /// <summary>Stores the upload; <paramref name="inTransaction"/> runs inside the same transaction (e.g. to enqueue the run's job).</summary>
     public async Task<OmicsRun> CreateRunAsync(
@@ -56,7 +48,7 @@ internal sealed class OmicsUploadService(
 
     /// <summary>Records a stored file as a run; on success the file is kept, otherwise disposing it removes the blob.</summary>
     public async Task<OmicsRun> CreateRunAsync(
-        Principal owner, StoredUploadFile file, string fileName, string? requestedName,
+        Principal owner, StagedUpload file, string fileName, string? requestedName,
         Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, OmicsRun, Task<OmicsRun>>? inTransaction,
         CancellationToken cancellationToken = default)
     {

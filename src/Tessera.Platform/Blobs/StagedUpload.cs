@@ -1,15 +1,14 @@
 using Tessera.Core.Blobs;
 using Tessera.Core.Concurrency;
-using Tessera.Platform.Blobs;
 
-namespace Tessera.Chem.Molecules;
+namespace Tessera.Platform.Blobs;
 
 /// <summary>
-/// An uploaded file already in the blob store, not yet recorded as an artifact. Disposing it without <see cref="Keep"/>
-/// (a refused, failed or cancelled upload) deletes the blob, unless a row references the same bytes or another upload
-/// in this process holds them right now, so nothing is left half-stored.
+/// An uploaded file already in the blob store, not yet recorded by a row. Disposing it without <see cref="Keep"/>
+/// (a refused, failed or cancelled upload) deletes the blob, unless a row references the same bytes or another
+/// upload in this process holds them right now, so nothing is left half-stored.
 /// </summary>
-internal sealed class StoredStructureFile : IAsyncDisposable
+public sealed class StagedUpload : IAsyncDisposable
 {
     private readonly IBlobStore _blobs;
     private readonly BlobReferences _references;
@@ -17,7 +16,7 @@ internal sealed class StoredStructureFile : IAsyncDisposable
     private readonly IDisposable _slot;
     private bool _kept;
 
-    internal StoredStructureFile(BlobRef blob, IBlobStore blobs, BlobReferences references, KeyedSlots<string> inFlight)
+    internal StagedUpload(BlobRef blob, IBlobStore blobs, BlobReferences references, KeyedSlots<string> inFlight)
     {
         Blob = blob;
         _blobs = blobs;
