@@ -10,4 +10,9 @@ internal static class CardsErrorCodes
     public const string AllDownloadsFailed = "CARDS_ALL_DOWNLOADS_FAILED";
     public const string CacheEmpty = "CARDS_CACHE_EMPTY";
     public const string ImportHostNotAllowed = "CARDS_IMPORT_HOST_NOT_ALLOWED";
+    public const string NothingToEmbed = "CARDS_NOTHING_TO_EMBED";
+    public const string NoValidImages = "CARDS_NO_VALID_IMAGES";
+    public const string NoEmbeddings = "CARDS_NO_EMBEDDINGS";
+    public const string IndexMisaligned = "CARDS_INDEX_MISALIGNED";
+    public const string ModelMissing = "CARDS_MODEL_MISSING";
 }

@@ -20,4 +20,13 @@ internal static partial class CardsLog
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Download finished: {Downloaded} downloaded, {Skipped} skipped, {Failed} failed of {Total}.")]
     public static partial void DownloadFinished(ILogger logger, long downloaded, long skipped, long failed, long total);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "{Reason}")]
+    public static partial void ClassicalFallback(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Resuming an embedding checkpoint: {Difference}.")]
+    public static partial void CheckpointDiffers(ILogger logger, string difference);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "Index {Partition} built with M={M}, efConstruction={EfConstruction}: {Count} vector(s) in {Seconds:0.0} s.")]
+    public static partial void IndexBuilt(ILogger logger, string partition, int m, int efConstruction, int count, double seconds);
 }

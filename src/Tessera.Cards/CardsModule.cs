@@ -5,6 +5,8 @@ using Tessera.Cards.Api;
 using Tessera.Cards.Catalog;
 using Tessera.Cards.Cli;
 using Tessera.Cards.Download;
+using Tessera.Cards.Embedding;
+using Tessera.Cards.Index;
 using Tessera.Cards.Jobs;
 using Tessera.Cards.Status;
 using Tessera.Cards.Validation;
@@ -30,13 +32,17 @@ public sealed class CardsModule : TesseraModule
         ArgumentNullException.ThrowIfNull(registrar);
         registrar.AddSettings<CardsSettings>()
             .AddJobHandler<CardsImportJobHandler>()
-            .AddJobHandler<CardsDownloadJobHandler>();
+            .AddJobHandler<CardsDownloadJobHandler>()
+            .AddVectorCollection<CardsVectorSource>(CardsIndexService.Collection);
         var services = registrar.Services;
         services.AddSingleton<ImageFiles>();
         services.AddSingleton<CatalogImportService>();
         services.AddSingleton<CardsDownloadService>();
         services.AddSingleton<CardsStatusService>();
         services.AddSingleton<CardsValidationService>();
+        services.AddSingleton<CardsEmbedderChoice>();
+        services.AddSingleton<CardsEmbeddingService>();
+        services.AddSingleton<CardsIndexService>();
     }
 
     public override void MapEndpoints(RouteGroupBuilder group) => group.MapCards();

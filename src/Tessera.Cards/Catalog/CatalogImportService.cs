@@ -71,6 +71,8 @@ internal sealed class CatalogImportService(TesseraDatabase database, CardsSettin
             throw new TesseraException(CardsErrorCodes.CatalogEmpty, 400, $"The catalog holds no cards ({report.Invalid} entries without an id or a name); the stored catalog is left as it was.");
         return await database.InTransactionAsync(async (c, t) =>
         {
+            await EmbeddingRows.LockDeletionsAsync(c, t, database.Dialect, cancellationToken).ConfigureAwait(false);
+            await EmbeddingRows.RecordRemovedCardsAsync(c, t, orgId, report.Id, cancellationToken).ConfigureAwait(false);
             var removed = await CardRows.RemoveUnseenAsync(c, t, orgId, report.Id, cancellationToken).ConfigureAwait(false);
             var done = report with { State = ImportReport.Completed, Removed = removed, FinishedAt = time.GetUtcNow() };
             await ImportRows.FinishAsync(c, t, orgId, done, cancellationToken).ConfigureAwait(false);

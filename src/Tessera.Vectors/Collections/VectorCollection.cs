@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Tessera.Core;
 using Tessera.Vectors.Flat;
+using Tessera.Vectors.Hnsw;
 using Tessera.Vectors.Management;
 
 namespace Tessera.Vectors.Collections;
@@ -62,8 +63,12 @@ public sealed class VectorCollection : IAsyncDisposable
     /// <summary>The index manager of a partition, opened (and its snapshot loaded) on first use.</summary>
     public VectorIndexManager ManagerOf(VectorPartition partition) => PartitionOf(partition).Manager;
 
-    /// <summary>Brings the partition's index up to date (or, with <paramref name="full"/>, rebuilds it from every stored vector).</summary>
-    public Task<IndexStatus> UpdateAsync(VectorPartition partition, bool full = false) => ManagerOf(partition).RequestRebuild(full);
+    /// <summary>
+    /// Brings the partition's index up to date (or, with <paramref name="full"/>, rebuilds it from every stored vector).
+    /// With <paramref name="options"/>, rebuilds it with those parameters instead of the definition's (see <see cref="VectorIndexManager.RequestRebuild"/>).
+    /// </summary>
+    public Task<IndexStatus> UpdateAsync(VectorPartition partition, bool full = false, HnswOptions? options = null) =>
+        ManagerOf(partition).RequestRebuild(full, options);
 
     /// <summary>
     /// Serves a snapshot another node published for <paramref name="partition"/>, covering the source through
@@ -93,9 +98,10 @@ public sealed class VectorCollection : IAsyncDisposable
     /// <summary>
     /// The <paramref name="k"/> nearest stored vectors of <paramref name="partition"/> among those of
     /// <paramref name="groups"/>: complete at every moment, whether or not the index has caught up with the source.
+    /// <paramref name="ef"/> widens (or narrows) the index's search beam; null: the index's own.
     /// </summary>
     public async Task<CollectionSearchResult> SearchAsync(
-        VectorPartition partition, ReadOnlyMemory<float> query, int k, IReadOnlyCollection<Guid> groups, CancellationToken cancellationToken)
+        VectorPartition partition, ReadOnlyMemory<float> query, int k, IReadOnlyCollection<Guid> groups, CancellationToken cancellationToken, int? ef = null)
     {
         ArgumentNullException.ThrowIfNull(partition);
         ArgumentNullException.ThrowIfNull(groups);
@@ -123,7 +129,7 @@ public sealed class VectorCollection : IAsyncDisposable
         var best = new Dictionary<long, float>();
         if (serving is not null)
         {
-            foreach (var hit in serving.Index.Search(query.Span, k, part.Groups.Admitting(groups, part.Deleted))) best[hit.Id] = hit.Distance;
+            foreach (var hit in serving.Index.Search(query.Span, k, part.Groups.Admitting(groups, part.Deleted), ef)) best[hit.Id] = hit.Distance;
         }
         if (pending is { Count: > 0 })
         {

@@ -15,7 +15,7 @@ public sealed class VectorIndexManager : IAsyncDisposable
     private readonly string _collection;
     private readonly string _snapshotPath;
     private readonly DistanceMetric _metric;
-    private readonly HnswOptions _options;
+    private HnswOptions _options;
     private readonly Func<CancellationToken, Task<IndexSourceData>> _source;
     private readonly Func<ServingIndex, CancellationToken, Task<IndexSourceData?>>? _missing;
     private readonly ILogger _logger;
@@ -119,14 +119,17 @@ public sealed class VectorIndexManager : IAsyncDisposable
     /// Asks for a rebuild and returns at once with a task that completes, with the resulting status, when a build
     /// that read the source after this call has finished. While a build runs, all requests share one follow-up build.
     /// The task never faults: failures show in the status. With <paramref name="full"/>, the build reads every vector
-    /// again instead of adding only the missing ones to the serving index.
+    /// again instead of adding only the missing ones to the serving index. With <paramref name="options"/>, that full
+    /// build and every later one in this process use those parameters instead of the ones the manager was made with.
     /// </summary>
-    public Task<IndexStatus> RequestRebuild(bool full = false)
+    public Task<IndexStatus> RequestRebuild(bool full = false, HnswOptions? options = null)
     {
+        options?.Validate();
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_shutdown.IsCancellationRequested, this);
-            _fullBuildAsked |= full;
+            if (options is not null) _options = options;
+            _fullBuildAsked |= full || options is not null;
             if (_running is null)
             {
                 var request = new TaskCompletionSource<IndexStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -188,9 +191,11 @@ public sealed class VectorIndexManager : IAsyncDisposable
         var token = _shutdown.Token;
         var started = _time.GetTimestamp();
         bool full;
+        HnswOptions options;
         (string Path, long Through)? adopt;
         lock (_gate)
         {
+            options = _options;
             full = _fullBuildAsked;
             _fullBuildAsked = false;
             adopt = _adoption;
@@ -207,7 +212,7 @@ public sealed class VectorIndexManager : IAsyncDisposable
             if (!full && await TryExtendAsync(started, token).ConfigureAwait(false)) return;
             var data = await _source(token).ConfigureAwait(false);
             data.Validate();
-            var index = HnswIndex.Build(_metric, data.Dimension, data.Vectors, data.Labels, _options, _buildThreads, cancellationToken: token);
+            var index = HnswIndex.Build(_metric, data.Dimension, data.Vectors, data.Labels, options, _buildThreads, cancellationToken: token);
             HnswSnapshot.Save(index, _snapshotPath);
             var elapsed = _time.GetElapsedTime(started);
             Swap(index, data.CoveredThrough, elapsed);
