@@ -11,6 +11,7 @@ using Tessera.Cards.Jobs;
 using Tessera.Cards.Status;
 using Tessera.Cards.Validation;
 using Tessera.Data.Migrations;
+using Tessera.Platform.Collections;
 using Tessera.Platform.Modules;
 
 namespace Tessera.Cards;
@@ -33,6 +34,8 @@ public sealed class CardsModule : TesseraModule
         registrar.AddSettings<CardsSettings>()
             .AddJobHandler<CardsImportJobHandler>()
             .AddJobHandler<CardsDownloadJobHandler>()
+            .AddJobHandler<CardsEmbedJobHandler>()
+            .AddJobHandler<CardsBuildJobHandler>()
             .AddVectorCollection<CardsVectorSource>(CardsIndexService.Collection);
         var services = registrar.Services;
         services.AddSingleton<ImageFiles>();
@@ -42,7 +45,7 @@ public sealed class CardsModule : TesseraModule
         services.AddSingleton<CardsValidationService>();
         services.AddSingleton<CardsEmbedderChoice>();
         services.AddSingleton<CardsEmbeddingService>();
-        services.AddSingleton<CardsIndexService>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<CardsIndexService>(sp, sp.GetRequiredService<VectorCollections>().Get(CardsIndexService.CollectionName)));
     }
 
     public override void MapEndpoints(RouteGroupBuilder group) => group.MapCards();

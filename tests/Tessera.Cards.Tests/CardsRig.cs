@@ -2,12 +2,17 @@ using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tessera.Cards.Catalog;
 using Tessera.Cards.Download;
+using Tessera.Cards.Embedding;
+using Tessera.Cards.Index;
 using Tessera.Cards.Status;
 using Tessera.Cards.Validation;
 using Tessera.Core.Identity;
 using Tessera.Data;
 using Tessera.Data.Migrations;
+using Tessera.Inference.Embeddings;
 using Tessera.Testing;
+using Tessera.Vectors.Collections;
+using Tessera.Vectors.Management;
 
 namespace Tessera.Cards.Tests;
 
@@ -23,7 +28,15 @@ internal sealed class CardsRig : IAsyncDisposable
         Downloads = new CardsDownloadService(scratch.Database, Files, settings, TimeProvider.System, NullLogger<CardsDownloadService>.Instance);
         Status = new CardsStatusService(scratch.Database);
         Validation = new CardsValidationService(scratch.Database, Files, settings, TimeProvider.System);
+        Embeddings = new CardsEmbeddingService(scratch.Database, Files, new CardsEmbedderChoice(Registry), TimeProvider.System, NullLogger<CardsEmbeddingService>.Instance);
+        Collection = new VectorCollection(
+            CardsIndexService.Collection, new CardsVectorSource(scratch.Database), Path.Combine(scratch.DataDir, "indexes"), NullLogger<VectorIndexManager>.Instance, TimeProvider.System,
+            buildThreads: 1);
+        Index = new CardsIndexService(scratch.Database, Collection, Files, Registry, TimeProvider.System, NullLogger<CardsIndexService>.Instance);
     }
+
+    /// <summary>The platform's embedders, loaded once for every test of the run (ResNet18 takes a moment to load).</summary>
+    public static EmbedderRegistry Registry { get; } = new(PretrainedEmbedders.All());
 
     /// <summary>Fast retries, so fault tests take seconds; a read timeout that a loaded machine does not hit by accident.</summary>
     public static CardsSettings TestSettings() => new() { BackoffBaseMs = 20, ReadTimeoutSeconds = 5, ConnectTimeoutSeconds = 2, MaxAttempts = 3, MaxBackoffSeconds = 5, ImportBatch = 4 };
@@ -35,6 +48,9 @@ internal sealed class CardsRig : IAsyncDisposable
     public CardsDownloadService Downloads { get; }
     public CardsStatusService Status { get; }
     public CardsValidationService Validation { get; }
+    public CardsEmbeddingService Embeddings { get; }
+    public VectorCollection Collection { get; }
+    public CardsIndexService Index { get; }
     public Principal Owner { get; } = NewOwner();
 
     public static Principal NewOwner() => new(Guid.CreateVersion7(), Guid.CreateVersion7(), new HashSet<string>(Permissions.All));
@@ -70,5 +86,9 @@ internal sealed class CardsRig : IAsyncDisposable
             "SELECT url, state, reason FROM cards_downloads WHERE org_id = @org ORDER BY url", new { org = Owner.OrgId })).ToList();
     }
 
-    public ValueTask DisposeAsync() => Scratch.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Collection.DisposeAsync();
+        await Scratch.DisposeAsync();
+    }
 }

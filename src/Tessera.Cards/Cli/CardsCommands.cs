@@ -11,14 +11,14 @@ using Tessera.Platform.Modules;
 namespace Tessera.Cards.Cli;
 
 /// <summary>
-/// <c>tessera cards import|download|validate|status</c> on the deployment the data options name, through the services the
+/// <c>tessera cards import|download|validate|embed|build|identify|status</c> on the deployment the data options name, through the services the
 /// API's jobs run. Bad arguments, an empty catalog and a run where every download failed exit non-zero with one line.
 /// </summary>
 internal static class CardsCommands
 {
     internal static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static IEnumerable<Command> Create(IModuleCommandHost host) => [Import(host), DownloadCommand.Create(host), ValidateCommand.Create(host), StatusCommand(host)];
+    public static IEnumerable<Command> Create(IModuleCommandHost host) => [Import(host), DownloadCommand.Create(host), ValidateCommand.Create(host), EmbedCommand.Create(host), BuildCommand.Create(host), StatusCommand(host)];
 
     private static Command Import(IModuleCommandHost host)
     {

@@ -24,11 +24,17 @@ internal sealed class CardsEmbeddingService(
 {
     public const double NormTolerance = 1e-5;
 
-    public async Task<EmbedReport> EmbedAsync(Principal owner, EmbedRequest request, Func<int, int, Task>? progress, CancellationToken cancellationToken)
+    public Task<EmbedReport> EmbedAsync(Principal owner, EmbedRequest request, Func<int, int, Task>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(owner);
-        ArgumentNullException.ThrowIfNull(request);
         owner.Require(Permissions.RunsWrite);
+        return EmbedAsync(owner.OrgId, request, progress, cancellationToken);
+    }
+
+    /// <summary>The organization's run, for a job whose owner was authorized when it was enqueued.</summary>
+    internal async Task<EmbedReport> EmbedAsync(Guid orgId, EmbedRequest request, Func<int, int, Task>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         request.Validate();
         var (embedder, fallback) = await embedders.GetAsync(request.Model, cancellationToken).ConfigureAwait(false);
         if (fallback is not null) CardsLog.ClassicalFallback(logger, fallback);
@@ -36,14 +42,14 @@ internal sealed class CardsEmbeddingService(
 
         IReadOnlyList<EmbeddingRows.ImageToEmbed> images;
         await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-            images = await EmbeddingRows.ImagesAsync(c, owner.OrgId, request.Size, descriptor.Name, descriptor.ModelHash, cancellationToken).ConfigureAwait(false);
+            images = await EmbeddingRows.ImagesAsync(c, orgId, request.Size, descriptor.Name, descriptor.ModelHash, cancellationToken).ConfigureAwait(false);
         if (images.Count == 0)
             throw new TesseraException(CardsErrorCodes.CacheEmpty, 409, $"No {request.Size} images are downloaded yet: run 'tessera cards download --size {request.Size}' first.");
         var todo = images.Where(i => !i.Embedded).ToList();
         if (request.Limit is { } limit) todo = todo.Take(limit).ToList();
         var skipped = images.Count - todo.Count;
 
-        var folder = files.Folder(owner.OrgId);
+        var folder = files.Folder(orgId);
         var checkpointPath = EmbedCheckpoint.PathFor(Path.GetDirectoryName(folder)!, request.Size);
         var previous = EmbedCheckpoint.TryLoad(checkpointPath);
         var runId = Guid.CreateVersion7();
@@ -52,7 +58,7 @@ internal sealed class CardsEmbeddingService(
         foreach (var warning in warnings) CardsLog.CheckpointDiffers(logger, warning);
 
         await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-            await EmbedRunRows.StartAsync(c, runId, owner.OrgId, descriptor.Name, descriptor.ModelHash, request.Size, images.Count, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            await EmbedRunRows.StartAsync(c, runId, orgId, descriptor.Name, descriptor.ModelHash, request.Size, images.Count, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         var failures = new List<EmbedFailure>();
         var embedded = 0;
@@ -66,7 +72,7 @@ internal sealed class CardsEmbeddingService(
                 await database.InTransactionAsync(async (c, t) =>
                 {
                     await EmbeddingRows.LockDeletionsAsync(c, t, database.Dialect, cancellationToken).ConfigureAwait(false);
-                    await EmbeddingRows.StoreAsync(c, t, owner.OrgId, descriptor.Name, descriptor.ModelHash, vectors, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                    await EmbeddingRows.StoreAsync(c, t, orgId, descriptor.Name, descriptor.ModelHash, vectors, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false);
                 embedded += vectors.Count;
                 failures.AddRange(bad);
@@ -78,14 +84,14 @@ internal sealed class CardsEmbeddingService(
             if (todo.Count > 0 && embedded == 0)
                 throw new TesseraException(CardsErrorCodes.NoValidImages, 422,
                     $"None of the {todo.Count} images could be embedded ({string.Join(", ", failures.GroupBy(f => f.Reason).Select(g => $"{g.Count()} {g.Key}"))}); run 'tessera cards validate --fix' and download again.");
-            await FinishAsync(owner.OrgId, report, "completed").ConfigureAwait(false);
+            await FinishAsync(orgId, report, "completed").ConfigureAwait(false);
             File.Delete(checkpointPath);
             return report;
         }
         catch
         {
             // The checkpoint file stays, so the rerun says it resumes; the committed vectors are kept either way.
-            await FinishAsync(owner.OrgId, report with { Embedded = embedded, Seconds = clock.Elapsed.TotalSeconds }, "failed").ConfigureAwait(false);
+            await FinishAsync(orgId, report with { Embedded = embedded, Seconds = clock.Elapsed.TotalSeconds }, "failed").ConfigureAwait(false);
             throw;
         }
     }

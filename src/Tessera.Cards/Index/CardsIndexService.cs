@@ -23,27 +23,34 @@ namespace Tessera.Cards.Index;
 /// organization as the owner filter): builds its index with chosen HNSW parameters and writes the build manifest.
 /// </summary>
 internal sealed class CardsIndexService(
-    TesseraDatabase database, VectorCollections collections, ImageFiles files, EmbedderRegistry registry, TimeProvider time, ILogger<CardsIndexService> logger)
+    TesseraDatabase database, VectorCollection vectors, ImageFiles files, EmbedderRegistry registry, TimeProvider time, ILogger<CardsIndexService> logger)
 {
     public const string CollectionName = "cards";
 
     public static readonly VectorCollectionDefinition Collection = new(
         CollectionName, DistanceMetric.InnerProduct, new HnswOptions { M = BuildRequest.DefaultM, EfConstruction = BuildRequest.DefaultEfConstruction, EfSearch = 64 });
 
-    public VectorCollection Vectors => collections.Get(CollectionName);
+    /// <summary>The collection (the platform's <see cref="VectorCollections"/> entry named <see cref="CollectionName"/>).</summary>
+    public VectorCollection Vectors => vectors;
 
     /// <summary>
     /// Rebuilds the partition of the organization's chosen model from every stored vector with the request's
     /// parameters and writes the manifest. Later updates add new vectors to this index; an automatic full rebuild in
     /// another process uses the collection's defaults (M 32, efConstruction 200) until the next build.
     /// </summary>
-    public async Task<BuildManifest> BuildAsync(Principal owner, BuildRequest request, CancellationToken cancellationToken)
+    public Task<BuildManifest> BuildAsync(Principal owner, BuildRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(owner);
-        ArgumentNullException.ThrowIfNull(request);
         owner.Require(Permissions.RunsWrite);
+        return BuildAsync(owner.OrgId, request, cancellationToken);
+    }
+
+    /// <summary>The organization's build, for a job whose owner was authorized when it was enqueued.</summary>
+    internal async Task<BuildManifest> BuildAsync(Guid orgId, BuildRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         request.Validate();
-        var partition = await PartitionAsync(owner.OrgId, request.Model, cancellationToken).ConfigureAwait(false);
+        var partition = await PartitionAsync(orgId, request.Model, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         var options = Collection.Options with { M = request.M, EfConstruction = request.EfConstruction };
         var status = await Vectors.UpdateAsync(partition, full: true, options).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -54,9 +61,9 @@ internal sealed class CardsIndexService(
         CardsLog.IndexBuilt(logger, partition.Key, request.M, request.EfConstruction, serving.Index.Count, seconds);
 
         await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var labels = await EmbeddingRows.LabelsAsync(c, owner.OrgId, partition.Embedder, partition.ModelHash, serving.Through, cancellationToken).ConfigureAwait(false);
-        var run = await EmbedRunRows.LatestCompletedAsync(c, owner.OrgId, partition.Embedder, partition.ModelHash, cancellationToken).ConfigureAwait(false);
-        var downloads = await DownloadRows.CountsAsync(c, owner.OrgId, cancellationToken).ConfigureAwait(false);
+        var labels = await EmbeddingRows.LabelsAsync(c, orgId, partition.Embedder, partition.ModelHash, serving.Through, cancellationToken).ConfigureAwait(false);
+        var run = await EmbedRunRows.LatestCompletedAsync(c, orgId, partition.Embedder, partition.ModelHash, cancellationToken).ConfigureAwait(false);
+        var downloads = await DownloadRows.CountsAsync(c, orgId, cancellationToken).ConfigureAwait(false);
         var named = registry.Named.FirstOrDefault(n => n.Name == partition.Embedder);
         var model = named is null ? null : await registry.GetModelAsync(named.Name, cancellationToken).ConfigureAwait(false);
         var manifest = new BuildManifest(
@@ -73,7 +80,7 @@ internal sealed class CardsIndexService(
             serving.Index.Options.EfSearch,
             serving.Index.Count,
             labels.Count,
-            await CardRows.CountAsync(c, owner.OrgId, cancellationToken).ConfigureAwait(false),
+            await CardRows.CountAsync(c, orgId, cancellationToken).ConfigureAwait(false),
             serving.Through,
             LabelsSha256(labels),
             Math.Round(seconds, 3),
@@ -82,7 +89,7 @@ internal sealed class CardsIndexService(
             run is null ? [] : EmbedRunRows.Failures(run),
             downloads.Where(d => d.State == "failed").ToDictionary(d => d.Reason ?? "unknown", d => d.Urls),
             time.GetUtcNow());
-        manifest.Save(ManifestPath(owner.OrgId, partition));
+        manifest.Save(ManifestPath(orgId, partition));
         return manifest;
     }
 
