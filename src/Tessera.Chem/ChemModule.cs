@@ -48,5 +48,6 @@ public sealed class ChemModule : TesseraModule
     }
 
     /// <summary>The verbs; the CLI groups them under <c>tessera chem</c> itself.</summary>
-    public override IEnumerable<Command> Commands(IModuleCommandHost host) => [TaskCommands.Create(host), MoleculeCommands.Create(host)];
+    public override IEnumerable<Command> Commands(IModuleCommandHost host) =>
+        [TaskCommands.Create(host), MoleculeCommands.Create(host), DockCommands.Dock(host), DockCommands.Run(host)];
 }
