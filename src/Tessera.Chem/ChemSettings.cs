@@ -33,4 +33,8 @@ internal sealed class ChemSettings
     [ConfigurationKeyName("docking_prep_timeout_seconds")]
     [Range(1, 3600, ErrorMessage = "chem:docking_prep_timeout_seconds must be from 1 to 3600.")]
     public int DockingPrepTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>Where each docking makes its scratch folder (removed afterwards); empty: the system's temp folder.</summary>
+    [ConfigurationKeyName("docking_scratch_dir")]
+    public string? DockingScratchDir { get; set; }
 }

@@ -18,7 +18,8 @@ internal sealed class VinaDocking(ChemSettings settings)
     public async Task<DockingResult> DockAsync(DockingRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var folder = Path.Combine(Path.GetTempPath(), "tessera-dock-" + Guid.NewGuid().ToString("N"));
+        var root = string.IsNullOrWhiteSpace(settings.DockingScratchDir) ? Path.GetTempPath() : settings.DockingScratchDir;
+        var folder = Path.Combine(root, "tessera-dock-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         try
         {

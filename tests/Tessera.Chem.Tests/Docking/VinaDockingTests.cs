@@ -74,13 +74,14 @@ public class VinaDockingTests
     [Fact]
     public async Task Cancellation_kills_vina_and_removes_the_scratch_folder()
     {
-        var before = Directory.GetDirectories(Path.GetTempPath(), "tessera-dock-*").ToHashSet();
+        var scratch = Directory.CreateTempSubdirectory("tessera-dock-test-");
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(3));
         var clock = Stopwatch.StartNew();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Docking().DockAsync(new DockingRequest(
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new VinaDocking(new ChemSettings { DockingScratchDir = scratch.FullName }).DockAsync(new DockingRequest(
             new StructureText(DockingFixture.ReceptorPdbqt, "pdbqt"), new StructureText(DockingFixture.LigandSdf, "sdf"),
             new DockingBox([15.19, 53.903, 16.917], [20, 20, 20]), null, 4, 64, 9, 3, 1, 1), cancel.Token));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"cancellation took {clock.Elapsed}");
-        Assert.DoesNotContain(Directory.GetDirectories(Path.GetTempPath(), "tessera-dock-*"), d => !before.Contains(d));
+        Assert.Empty(scratch.GetFileSystemInfos());
+        scratch.Delete();
     }
 }
