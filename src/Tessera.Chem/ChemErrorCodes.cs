@@ -12,6 +12,9 @@ internal static class ChemErrorCodes
     public const string ParametersInvalid = "CHEM_PARAMETERS_INVALID";
     public const string TaskVersionExists = "CHEM_TASK_VERSION_EXISTS";
     public const string TaskNameReserved = "CHEM_TASK_NAME_RESERVED";
+    public const string DockingFailed = "CHEM_DOCKING_FAILED";
+    public const string TaskNotExecutable = "CHEM_TASK_NOT_EXECUTABLE";
+    public const string ExecutionInputMissing = "CHEM_EXECUTION_INPUT_MISSING";
 
     // Per rejected record of an upload.
     public const string RecordUnreadable = "RECORD_UNREADABLE";

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Chem.Api;
 using Tessera.Chem.Cli;
+using Tessera.Chem.Docking;
+using Tessera.Chem.Executions;
 using Tessera.Chem.Molecules;
 using Tessera.Chem.OpenBabel;
 using Tessera.Chem.Tasks;
@@ -19,7 +21,7 @@ public sealed class ChemModule : TesseraModule
 
     public override string Name => "chem";
 
-    public override string Description => "Molecules (SMILES, SDF, MOL2, PDB) normalised with Open Babel, and a registry of typed tasks.";
+    public override string Description => "Molecules (SMILES, SDF, MOL2, PDB) normalised with Open Babel, a registry of typed tasks, and their executions (docking with AutoDock Vina) on the job engine.";
 
     public override MigrationSet Migrations => Schema;
 
@@ -32,14 +34,20 @@ public sealed class ChemModule : TesseraModule
         registrar.Services.AddSingleton<MoleculeImportService>();
         registrar.Services.AddSingleton<MoleculeReader>();
         registrar.Services.AddSingleton<TaskRegistry>();
+        registrar.Services.AddSingleton<VinaDocking>();
+        registrar.Services.AddSingleton<IChemTaskRunner, VinaDockRunner>();
+        registrar.Services.AddSingleton<ExecutionService>();
+        registrar.AddJobHandler<ChemExecuteJobHandler>();
     }
 
     public override void MapEndpoints(RouteGroupBuilder group)
     {
         group.MapChemMolecules();
         group.MapChemTasks();
+        group.MapChemExecutions();
     }
 
     /// <summary>The verbs; the CLI groups them under <c>tessera chem</c> itself.</summary>
-    public override IEnumerable<Command> Commands(IModuleCommandHost host) => [TaskCommands.Create(host), MoleculeCommands.Create(host)];
+    public override IEnumerable<Command> Commands(IModuleCommandHost host) =>
+        [TaskCommands.Create(host), MoleculeCommands.Create(host), DockCommands.Dock(host), DockCommands.Run(host)];
 }

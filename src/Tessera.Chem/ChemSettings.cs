@@ -19,4 +19,22 @@ internal sealed class ChemSettings
     [ConfigurationKeyName("max_records")]
     [Range(1, 100_000, ErrorMessage = "chem:max_records must be from 1 to 100000.")]
     public int MaxRecords { get; set; } = 5_000;
+
+    /// <summary>The AutoDock Vina command line tool (Debian package <c>autodock-vina</c>); a bare name is looked up on PATH.</summary>
+    [ConfigurationKeyName("vina_path")]
+    public string VinaPath { get; set; } = "vina";
+
+    /// <summary>How long one vina run may take before it is killed and the execution fails.</summary>
+    [ConfigurationKeyName("vina_timeout_seconds")]
+    [Range(10, 86_400, ErrorMessage = "chem:vina_timeout_seconds must be from 10 to 86400.")]
+    public int VinaTimeoutSeconds { get; set; } = 1800;
+
+    /// <summary>How long one preparation step of a docking (obabel: receptor, ligand with --gen3d, pose conversion) may take.</summary>
+    [ConfigurationKeyName("docking_prep_timeout_seconds")]
+    [Range(1, 3600, ErrorMessage = "chem:docking_prep_timeout_seconds must be from 1 to 3600.")]
+    public int DockingPrepTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>Where each docking makes its scratch folder (removed afterwards); empty: the system's temp folder.</summary>
+    [ConfigurationKeyName("docking_scratch_dir")]
+    public string? DockingScratchDir { get; set; }
 }

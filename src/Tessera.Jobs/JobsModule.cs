@@ -44,6 +44,16 @@ public static class JobsModule
     public static IServiceCollection AddJobHandler<THandler>(this IServiceCollection services)
         where THandler : class, IJobHandler => services.AddSingleton<IJobHandler, THandler>();
 
+    /// <summary>
+    /// Runs a worker over <paramref name="services"/> until <paramref name="stopping"/> is cancelled, for a CLI verb that
+    /// enqueues a job and waits for it without a server (the job still goes through the queue, its lease and events).
+    /// </summary>
+    public static Task RunWorkerAsync(IServiceProvider services, int concurrency, IReadOnlyCollection<string>? kinds, CancellationToken stopping)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
+        return ActivatorUtilities.CreateInstance<JobWorker>(services, new JobWorkerSettings(concurrency, kinds)).RunAsync(stopping);
+    }
+
     /// <summary>Runs a worker with <paramref name="concurrency"/> slots in this process, for the kinds given (null: all it has handlers for).</summary>
     public static IServiceCollection AddJobWorkers(this IServiceCollection services, int concurrency, IReadOnlyCollection<string>? kinds = null)
     {

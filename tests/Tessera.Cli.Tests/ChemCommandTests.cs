@@ -3,7 +3,7 @@ using Tessera.Testing;
 
 namespace Tessera.Cli.Tests;
 
-/// <summary><c>tessera chem molecules import</c> and <c>tessera chem tasks …</c> against a deployment's data, with clear non-zero exits on bad input.</summary>
+/// <summary><c>tessera chem molecules import</c>, <c>tessera chem tasks …</c> and <c>tessera chem dock</c> against a deployment's data, with clear non-zero exits on bad input.</summary>
 public sealed class ChemCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("tessera-chem-cli-").FullName;
@@ -61,5 +61,35 @@ public sealed class ChemCommandTests : IDisposable
         Assert.Contains("not a task definition", error, StringComparison.Ordinal);
         (code, _, _) = await CliProcess.RunAsync(["chem", "tasks", "show", "nope", .. data]);
         Assert.NotEqual(0, code);
+    }
+
+    /// <summary>
+    /// <c>tessera chem dock</c> goes through the execution service and the job engine (an in-process worker) like an API
+    /// caller: imatinib into 1iep with a quick search (exhaustiveness 1), the box around the crystal ligand.
+    /// </summary>
+    [Fact]
+    public async Task Chem_dock_prints_the_scores_of_an_execution()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync("sqlite");
+        string[] data = ["--data-dir", scratch.DataDir, "--database", scratch.Target];
+        var fixture = Path.Combine(RepoPaths.Fixtures, "docking", "1iep");
+        var receptor = Path.Combine(fixture, "1iep_receptor.pdbqt");
+        var ligand = Path.Combine(fixture, "1iep_ligand.sdf");
+
+        var (code, output, error) = await CliProcess.RunAsync(
+            ["chem", "dock", "--receptor", receptor, "--ligand", ligand, "--around", ligand, "--exhaustiveness", "1", "--seed", "3", "--json", .. data]);
+        Assert.True(code == 0, error);
+        var execution = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("succeeded", execution.GetProperty("state").GetString());
+        Assert.Equal("vina.dock", execution.GetProperty("task").GetProperty("name").GetString());
+        Assert.True(execution.GetProperty("result").GetProperty("best_score").GetDouble() < -8);
+        Assert.Equal(2, execution.GetProperty("artifacts").GetArrayLength());
+
+        (code, _, error) = await CliProcess.RunAsync(["chem", "dock", "--receptor", receptor, "--ligand", ligand, "--center", "1,2,3", "--around", ligand, .. data]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("either", error, StringComparison.Ordinal);
+        (code, _, error) = await CliProcess.RunAsync(["chem", "dock", "--receptor", receptor, "--ligand", ligand, "--center", "1,2", "--size", "20,20,20", .. data]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("three numbers", error, StringComparison.Ordinal);
     }
 }

@@ -19,6 +19,11 @@ internal static class ChemMoleculeEndpoints
             .AddOpenApiOperationTransformer(ChemUploadFormSchema.DescribeAsync).ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Upload structures (multipart: file = SMILES/CSV/SDF/MOL2/PDB/PDBQT, optional format); 201 with the artifact, the molecules stored and the records rejected.");
+        chem.MapPost("/artifacts", KeepFileAsync).DisableAntiforgery().WithName("ChemUploadArtifact")
+            .AddOpenApiOperationTransformer(ChemUploadFormSchema.DescribeAsync).ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithSummary("Keep a structure file as it is (multipart: file, optional format), without reading molecules from it: a receptor for docking, " +
+                "or a ligand with its own coordinates; 201 with the artifact.");
         chem.MapGet("/molecules", ListAsync).WithName("ChemListMolecules").ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("Your organization's molecules, a page at a time (pass 'next' as 'after'); ?artifact_id= narrows to one upload.");
         chem.MapGet("/molecules/{id:guid}", GetAsync).WithName("ChemGetMolecule").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One molecule.");
@@ -36,6 +41,17 @@ internal static class ChemMoleculeEndpoints
             var imported = await imports.ImportAsync(owner, file, fileName, format, cancellationToken).ConfigureAwait(false);
             return TypedResults.Created($"/api/v1/chem/molecules?artifact_id={imported.Artifact.Id}", new ChemUploadResponse(
                 ChemArtifact.From(imported.Artifact), [.. imported.Molecules.Select(ChemMolecule.From)], [.. imported.Rejected.Select(ChemRejectedRecord.From)]));
+        }
+    }
+
+    private static async Task<Created<ChemArtifact>> KeepFileAsync(HttpContext context, Caller caller, MoleculeImportService imports, CancellationToken cancellationToken)
+    {
+        var owner = caller.Require(Permissions.RunsWrite);
+        var (file, fileName, format) = await ChemUploadForm.ReadAsync(context.Request, imports, cancellationToken).ConfigureAwait(false);
+        await using (file)
+        {
+            var artifact = await imports.KeepFileAsync(owner, file, fileName, format, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Created($"/api/v1/chem/artifacts/{artifact.Id}/download-link", ChemArtifact.From(artifact));
         }
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Tessera.Chem.Molecules;
 using Tessera.Chem.Tasks;
+using Tessera.Jobs;
 
 namespace Tessera.Chem.Api;
 
@@ -46,3 +47,47 @@ internal sealed record ChemTask(
 
 /// <summary>Parameters that match the task version's input schema.</summary>
 internal sealed record ChemValidation(string Name, int Version, bool Valid);
+
+/// <summary>The task version an execution runs.</summary>
+internal sealed record ChemExecutionTask(string Name, int Version);
+
+/// <summary>Why an execution failed: a stable code (e.g. CHEM_DOCKING_FAILED) and the message, with the tool's own words.</summary>
+internal sealed record ChemExecutionError(string Code, string Message);
+
+/// <summary>
+/// One run of a task: <paramref name="State"/> is its job's (queued, running, retrying, succeeded, failed, cancelled);
+/// <paramref name="Result"/> follows the task's output schema; <paramref name="Artifacts"/> are signed links to the files
+/// it stored (each valid for an hour); <paramref name="Service"/> is what ran it ("in-process": the job engine's workers).
+/// </summary>
+internal sealed record ChemExecution(
+    Guid Id, string State, ChemExecutionTask Task, string Service, JsonNode? Parameters, JsonNode? Result, IReadOnlyList<ChemArtifactLink> Artifacts,
+    ChemExecutionError? Error, Guid JobId, int Attempts, ChemExecutionProgress Progress, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt)
+{
+    public static async Task<ChemExecution> FromAsync(
+        Tessera.Chem.Executions.ExecutionService.Snapshot snapshot, Tessera.Core.Identity.Principal caller, MoleculeReader reader, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(reader);
+        var (execution, job) = (snapshot.Execution, snapshot.Job);
+        var result = execution.Result is { } stored ? JsonNode.Parse(stored) : job.Result?.DeepClone();
+        var artifacts = new List<ChemArtifactLink>();
+        if (result is JsonObject fields)
+        {
+            // Every "…_artifact_id" field of a result names a file the execution stored; each gets a fresh signed link.
+            foreach (var (name, value) in fields.Where(f => f.Key.EndsWith("_artifact_id", StringComparison.Ordinal)).ToList())
+            {
+                if (value?.GetValue<string>() is not { } text || !Guid.TryParse(text, out var id)) continue;
+                var (artifact, link) = await reader.LinkAsync(caller, id, cancellationToken).ConfigureAwait(false);
+                artifacts.Add(new ChemArtifactLink(artifact.Id, artifact.FileName, link.Url, link.ExpiresAt));
+            }
+        }
+        var state = job.State.Name();
+        return new ChemExecution(
+            execution.Id, state, new ChemExecutionTask(execution.TaskName, execution.TaskVersion), execution.Service, JsonNode.Parse(execution.Parameters), result, artifacts,
+            job.Error is { } e ? new ChemExecutionError(e.Code, e.Message) : null, job.Id, job.Attempts,
+            new ChemExecutionProgress(job.Progress.Done, job.Progress.Total, job.Progress.Message), execution.CreatedAt, job.StartedAt, job.FinishedAt);
+    }
+}
+
+/// <summary>How far the execution is: steps done of the total, and what it is doing.</summary>
+internal sealed record ChemExecutionProgress(long Done, long? Total, string? Message);

@@ -75,6 +75,39 @@ internal sealed class MoleculeImportService(
         return new Imported(artifact, molecules, rejected);
     }
 
+    /// <summary>
+    /// Keeps a structure file as an artifact as it is, without reading molecules from it: a receptor (a protein is no
+    /// molecule to normalise; Open Babel gives up on its InChI), or a ligand kept with its own coordinates. The tools
+    /// that use it read it then.
+    /// </summary>
+    public async Task<Artifact> KeepFileAsync(Principal owner, StagedUpload file, string fileName, string? format, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        ArgumentNullException.ThrowIfNull(file);
+        owner.Require(Permissions.RunsWrite);
+        var resolved = StructureFormats.Resolve(format, fileName);
+        if (file.Blob.Size == 0) throw TesseraException.Validation("The file is empty.");
+        var now = time.GetUtcNow();
+        var artifact = new Artifact
+        {
+            Id = Guid.CreateVersion7(now), OrgId = owner.OrgId, UserId = owner.UserId, FileName = Path.GetFileName(fileName), Format = resolved,
+            BlobSha256 = file.Blob.Sha256, SizeBytes = file.Blob.Size, MoleculeCount = 0, RejectedCount = 0, Rejected = "[]", CreatedAt = now,
+        };
+        await database.InTransactionAsync((c, t) => ArtifactRows.InsertAsync(c, t, artifact, cancellationToken), cancellationToken).ConfigureAwait(false);
+        file.Keep();
+        return artifact;
+    }
+
+    /// <summary>As <see cref="KeepFileAsync(Principal, StagedUpload, string, string?, CancellationToken)"/> for a stream (the CLI's path).</summary>
+    public async Task<Artifact> KeepFileAsync(Principal owner, Stream content, string fileName, string? format, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        owner.Require(Permissions.RunsWrite);
+        StructureFormats.Resolve(format, fileName);
+        await using var file = await StoreAsync(content, cancellationToken).ConfigureAwait(false);
+        return await KeepFileAsync(owner, file, fileName, format, cancellationToken).ConfigureAwait(false);
+    }
+
     private static Molecule ToMolecule(Artifact artifact, NormalizedRecord record, DateTimeOffset now)
     {
         var p = record.Properties!;

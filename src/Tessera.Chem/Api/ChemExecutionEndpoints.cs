@@ -1,0 +1,40 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Tessera.Chem.Executions;
+using Tessera.Chem.Molecules;
+using Tessera.Data.Identity;
+
+namespace Tessera.Chem.Api;
+
+/// <summary>Task executions under <c>/api/v1/chem</c>: thin handlers over <see cref="ExecutionService"/>.</summary>
+internal static class ChemExecutionEndpoints
+{
+    public static RouteGroupBuilder MapChemExecutions(this RouteGroupBuilder chem)
+    {
+        ArgumentNullException.ThrowIfNull(chem);
+        chem.MapPost("/tasks/{task}/execute", ExecuteAsync).WithName("ChemExecuteTask").ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Run a task (by name; newest version, or ?version=N) with the parameters in the body, checked against its input schema first " +
+                "(422 lists each error with its path); 202 with the execution, which runs as a job.");
+        chem.MapGet("/executions/{id:guid}", GetAsync).WithName("ChemGetExecution").ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One execution: its state, and once it succeeded its result with signed links to the artifacts it made; or its error.");
+        return chem;
+    }
+
+    private static async Task<Accepted<ChemExecution>> ExecuteAsync(
+        string task, int? version, JsonNode parameters, Caller caller, ExecutionService executions, MoleculeReader reader, CancellationToken cancellationToken)
+    {
+        var snapshot = await executions.SubmitAsync(caller.Principal, task, version, parameters, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Accepted($"/api/v1/chem/executions/{snapshot.Execution.Id}",
+            await ChemExecution.FromAsync(snapshot, caller.Principal, reader, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<Ok<ChemExecution>> GetAsync(Guid id, Caller caller, ExecutionService executions, MoleculeReader reader, CancellationToken cancellationToken)
+    {
+        var snapshot = await executions.GetAsync(caller.Principal, id, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(await ChemExecution.FromAsync(snapshot, caller.Principal, reader, cancellationToken).ConfigureAwait(false));
+    }
+}

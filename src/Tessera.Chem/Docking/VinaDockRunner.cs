@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Tessera.Chem.Executions;
+using Tessera.Chem.Molecules;
+using Tessera.Chem.Storage;
+using Tessera.Core.Blobs;
+using Tessera.Core.Errors;
+using Tessera.Data;
+using Tessera.Jobs;
+using Tessera.Platform.Blobs;
+
+namespace Tessera.Chem.Docking;
+
+/// <summary>
+/// The <c>vina.dock</c> system task: resolves the receptor, ligand and reference ligand (artifacts and molecules of the
+/// execution's organization, or SMILES), docks with <see cref="VinaDocking"/>, and stores the poses as two artifacts
+/// (SDF and PDBQT) together with the execution's result in one transaction.
+/// </summary>
+internal sealed class VinaDockRunner(TesseraDatabase database, IBlobStore blobs, UploadStaging staging, VinaDocking docking, TimeProvider time) : IChemTaskRunner
+{
+    public const string Name = "vina.dock";
+
+    public string TaskName => Name;
+
+    public async Task<JsonObject> RunAsync(Execution execution, JobContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(execution);
+        ArgumentNullException.ThrowIfNull(context);
+        var parameters = JsonNode.Parse(execution.Parameters) as JsonObject ?? throw Invalid("The parameters are not a JSON object.");
+        await context.ReportProgressAsync(0, 3, "preparing", cancellationToken).ConfigureAwait(false);
+        var request = await RequestAsync(execution.OrgId, parameters, cancellationToken).ConfigureAwait(false);
+        await context.ReportProgressAsync(1, 3, "docking", cancellationToken).ConfigureAwait(false);
+        var result = await docking.DockAsync(request, cancellationToken).ConfigureAwait(false);
+        await context.ReportProgressAsync(2, 3, "storing poses", cancellationToken).ConfigureAwait(false);
+        var output = await StoreAsync(execution, request, result, cancellationToken).ConfigureAwait(false);
+        await context.ReportProgressAsync(3, 3, "done", cancellationToken).ConfigureAwait(false);
+        return output;
+    }
+
+    /// <summary>The parameters (already valid against the task version's schema) with their references read.</summary>
+    private async Task<DockingRequest> RequestAsync(Guid orgId, JsonObject p, CancellationToken cancellationToken)
+    {
+        await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var receptor = await ArtifactAsync(c, orgId, p["receptor"]!.GetValue<string>(), "receptor", cancellationToken).ConfigureAwait(false)
+            ?? throw Invalid("receptor must be the id of a stored artifact (PDB or PDBQT).");
+        if (receptor.Format is not ("pdb" or "pdbqt")) throw Invalid($"The receptor artifact is {receptor.Format}; it must be PDB or PDBQT.");
+        var ligandText = p["ligand"]!.GetValue<string>();
+        StructureText ligand;
+        if (Guid.TryParse(ligandText, out var ligandId))
+        {
+            var molecule = await MoleculeRows.FindAsync(c, orgId, ligandId, cancellationToken).ConfigureAwait(false);
+            ligand = molecule is not null
+                ? new StructureText(molecule.CanonicalSmiles, "smi")
+                : await ArtifactAsync(c, orgId, ligandText, "ligand", cancellationToken).ConfigureAwait(false)
+                    ?? throw TesseraException.NotFound("ligand molecule or artifact");
+        }
+        else ligand = new StructureText(ligandText, "smi");
+        DockingBox? box = null;
+        StructureText? reference = null;
+        if (p["box"] is JsonObject b)
+            box = new DockingBox([.. b["center"]!.AsArray().Select(v => v!.GetValue<double>())], [.. b["size"]!.AsArray().Select(v => v!.GetValue<double>())]);
+        else
+            reference = await ArtifactAsync(c, orgId, p["reference_ligand"]!.GetValue<string>(), "reference_ligand", cancellationToken).ConfigureAwait(false)
+                ?? throw Invalid("reference_ligand must be the id of a stored artifact.");
+        return new DockingRequest(
+            receptor, ligand, box, reference,
+            p["padding"]?.GetValue<double>() ?? DockingRequest.DefaultPadding,
+            p["exhaustiveness"]?.GetValue<int>() ?? DockingRequest.DefaultExhaustiveness,
+            p["num_modes"]?.GetValue<int>() ?? DockingRequest.DefaultNumModes,
+            p["energy_range"]?.GetValue<double>() ?? DockingRequest.DefaultEnergyRange,
+            p["seed"]?.GetValue<int>() ?? DockingRequest.DefaultSeed,
+            p["cpu"]?.GetValue<int>() ?? DockingRequest.DefaultCpu);
+    }
+
+    /// <summary>The organization's artifact's file as text with its format; null when <paramref name="id"/> is no artifact id; 404 when it is another's or missing.</summary>
+    private async Task<StructureText?> ArtifactAsync(System.Data.Common.DbConnection c, Guid orgId, string id, string what, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var artifactId)) return null;
+        var artifact = await ArtifactRows.FindAsync(c, orgId, artifactId, cancellationToken).ConfigureAwait(false) ?? throw TesseraException.NotFound($"{what} artifact");
+        await using var stream = await blobs.OpenReadAsync(artifact.BlobSha256, cancellationToken).ConfigureAwait(false);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return new StructureText(await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false), artifact.Format);
+    }
+
+    private async Task<JsonObject> StoreAsync(Execution execution, DockingRequest request, DockingResult result, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var sdf = await StageAsync(result.PosesSdf, cancellationToken).ConfigureAwait(false);
+        await using var pdbqt = await StageAsync(result.PosesPdbqt, cancellationToken).ConfigureAwait(false);
+        var sdfArtifact = PoseArtifact(execution, sdf, "sdf", result.Poses.Count, now);
+        var pdbqtArtifact = PoseArtifact(execution, pdbqt, "pdbqt", result.Poses.Count, now);
+        var output = new JsonObject
+        {
+            ["poses"] = new JsonArray([.. result.Poses.Select(p => (JsonNode)new JsonObject
+            {
+                ["rank"] = p.Rank, ["score"] = p.Score, ["rmsd_lb"] = p.RmsdLowerBound, ["rmsd_ub"] = p.RmsdUpperBound,
+            })]),
+            ["best_score"] = result.BestScore,
+            ["confidence"] = new JsonObject
+            {
+                ["value"] = result.Confidence.Value, ["score_gap"] = result.Confidence.ScoreGap, ["score_spread"] = result.Confidence.ScoreSpread,
+                ["poses_in_window"] = result.Confidence.PosesInWindow,
+            },
+            ["box"] = new JsonObject { ["center"] = new JsonArray([.. result.Box.Center.Select(v => (JsonNode)v)]), ["size"] = new JsonArray([.. result.Box.Size.Select(v => (JsonNode)v)]) },
+            ["seed"] = request.Seed,
+            ["vina_seconds"] = Math.Round(result.VinaTime.TotalSeconds, 1),
+            ["poses_sdf_artifact_id"] = sdfArtifact.Id.ToString(),
+            ["poses_pdbqt_artifact_id"] = pdbqtArtifact.Id.ToString(),
+        };
+        var stored = await database.InTransactionAsync(async (c, t) =>
+        {
+            if (!await ExecutionRows.CompleteAsync(c, t, execution.Id, output.ToJsonString(), now, cancellationToken).ConfigureAwait(false)) return false;
+            await ArtifactRows.InsertAsync(c, t, sdfArtifact, cancellationToken).ConfigureAwait(false);
+            await ArtifactRows.InsertAsync(c, t, pdbqtArtifact, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        if (!stored)
+        {
+            // An earlier run of this job recorded its result after this one started: that result stands.
+            await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var earlier = await ExecutionRows.FindForJobAsync(c, execution.Id, cancellationToken).ConfigureAwait(false);
+            return (JsonObject)JsonNode.Parse(earlier!.Result!)!;
+        }
+        sdf.Keep();
+        pdbqt.Keep();
+        return output;
+    }
+
+    private async Task<StagedUpload> StageAsync(string text, CancellationToken cancellationToken)
+    {
+        using var content = new MemoryStream(Encoding.UTF8.GetBytes(text));
+        return await staging.StoreAsync(content, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Artifact PoseArtifact(Execution execution, StagedUpload file, string format, int poses, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now), OrgId = execution.OrgId, UserId = execution.UserId,
+        FileName = string.Create(CultureInfo.InvariantCulture, $"vina-poses-{execution.Id}.{format}"), Format = format,
+        BlobSha256 = file.Blob.Sha256, SizeBytes = file.Blob.Size, MoleculeCount = poses, RejectedCount = 0, Rejected = "[]", CreatedAt = now,
+    };
+
+    private static TesseraException Invalid(string message) => new(ChemErrorCodes.DockingFailed, 422, message);
+}
