@@ -59,6 +59,7 @@ internal static class CardOutline
     {
         Cv2.FindContours(map, out var contours, out _, RetrievalModes.List, ContourApproximationModes.ApproxSimple);
         var candidates = contours
+            .Where(contour => BoxArea(contour) > minArea)
             .Select(contour => Cv2.ConvexHull(contour))
             .Select(hull => (Hull: hull, Area: Cv2.ContourArea(hull)))
             .Where(c => c.Area > minArea && c.Area <= maxArea)
@@ -83,6 +84,14 @@ internal static class CardOutline
             if (corners.Length < 4) return null;
         }
         return null;
+    }
+
+    /// <summary>The area of the contour's upright bounding box, reckoned here: most contours are specks, and this drops them without a native call.</summary>
+    private static double BoxArea(Point[] contour)
+    {
+        var (minX, minY, maxX, maxY) = (int.MaxValue, int.MaxValue, int.MinValue, int.MinValue);
+        foreach (var p in contour) (minX, minY, maxX, maxY) = (Math.Min(minX, p.X), Math.Min(minY, p.Y), Math.Max(maxX, p.X), Math.Max(maxY, p.Y));
+        return (double)(maxX - minX) * (maxY - minY);
     }
 
     private static bool LooksLikeCard(Point2f[] quad)
