@@ -6,17 +6,20 @@ using Tessera.Cards.Catalog;
 using Tessera.Cards.Cli;
 using Tessera.Cards.Download;
 using Tessera.Cards.Embedding;
+using Tessera.Cards.Identify;
 using Tessera.Cards.Index;
 using Tessera.Cards.Jobs;
 using Tessera.Cards.Status;
 using Tessera.Cards.Validation;
+using Tessera.Cards.Web;
 using Tessera.Data.Migrations;
 using Tessera.Platform.Collections;
 using Tessera.Platform.Modules;
+using Tessera.Platform.Web;
 
 namespace Tessera.Cards;
 
-/// <summary>System 4, first slice: a Scryfall card catalog imported from bulk data, its images downloaded into a resumable cache and validated.</summary>
+/// <summary>System 4: a Scryfall card catalog imported from bulk data, its images downloaded into a resumable cache, validated, embedded and indexed, and photos identified against it.</summary>
 public sealed class CardsModule : TesseraModule
 {
     /// <summary>The Cards tables, for tests that migrate a database without a server.</summary>
@@ -24,7 +27,7 @@ public sealed class CardsModule : TesseraModule
 
     public override string Name => "cards";
 
-    public override string Description => "Card images: import a Scryfall catalog, download its images into a resumable cache, validate them.";
+    public override string Description => "Card images: import a Scryfall catalog, download its images into a resumable cache, validate, embed and index them, and identify the card in a photo.";
 
     public override MigrationSet Migrations => Schema;
 
@@ -44,11 +47,16 @@ public sealed class CardsModule : TesseraModule
         services.AddSingleton<CardsStatusService>();
         services.AddSingleton<CardsValidationService>();
         services.AddSingleton<CardsEmbedderChoice>();
+        services.AddSingleton<CardRectifier>();
+        services.AddSingleton<GeometricVerifier>();
+        services.AddSingleton<CardIdentifier>();
         services.AddSingleton<CardsEmbeddingService>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<CardsIndexService>(sp, sp.GetRequiredService<VectorCollections>().Get(CardsIndexService.CollectionName)));
     }
 
     public override void MapEndpoints(RouteGroupBuilder group) => group.MapCards();
+
+    public override ModulePages Pages => CardsUi.Pages;
 
     /// <summary>The verbs; the CLI groups them under <c>tessera cards</c> itself.</summary>
     public override IEnumerable<Command> Commands(IModuleCommandHost host) => CardsCommands.Create(host);

@@ -26,13 +26,13 @@ internal sealed class CardsRig : IAsyncDisposable
         Files = new ImageFiles(new DataPaths(scratch.DataDir));
         Imports = new CatalogImportService(scratch.Database, settings, TimeProvider.System, NullLogger<CatalogImportService>.Instance);
         Downloads = new CardsDownloadService(scratch.Database, Files, settings, TimeProvider.System, NullLogger<CardsDownloadService>.Instance);
-        Status = new CardsStatusService(scratch.Database);
         Validation = new CardsValidationService(scratch.Database, Files, settings, TimeProvider.System);
         Embeddings = new CardsEmbeddingService(scratch.Database, Files, new CardsEmbedderChoice(Registry), TimeProvider.System, NullLogger<CardsEmbeddingService>.Instance);
         Collection = new VectorCollection(
             CardsIndexService.Collection, new CardsVectorSource(scratch.Database), Path.Combine(scratch.DataDir, "indexes"), NullLogger<VectorIndexManager>.Instance, TimeProvider.System,
             buildThreads: 1);
         Index = new CardsIndexService(scratch.Database, Collection, Files, Registry, TimeProvider.System, NullLogger<CardsIndexService>.Instance);
+        Status = new CardsStatusService(scratch.Database, Index);
     }
 
     /// <summary>The platform's embedders, loaded once for every test of the run (ResNet18 takes a moment to load).</summary>

@@ -79,6 +79,9 @@ public sealed class CardImagesServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>What an image path serves (query stripped); <see cref="ImageOf"/> unless a test serves its own pictures.</summary>
+    public Func<string, byte[]> Images { get; set; } = ImageOf;
+
     /// <summary>The image served at <paramref name="path"/> (query ignored).</summary>
     public static byte[] ImageOf(string path) => TestPng.Create(64, 88, path.GetHashCode(StringComparison.Ordinal) & 0xFF);
 
@@ -93,7 +96,7 @@ public sealed class CardImagesServer : IAsyncDisposable
         UserAgents.Enqueue(context.Request.Headers.UserAgent.ToString());
         if (ImageDelay > TimeSpan.Zero) await Task.Delay(ImageDelay, context.RequestAborted);
         var fault = _faults.TryGetValue(path, out var queue) && queue.TryDequeue(out var next) ? next : ImageFault.None;
-        var image = ImageOf(path);
+        var image = Images(path);
         var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(image))[..16] + "\"";
         switch (fault)
         {

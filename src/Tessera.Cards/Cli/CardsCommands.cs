@@ -18,7 +18,7 @@ internal static class CardsCommands
 {
     internal static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static IEnumerable<Command> Create(IModuleCommandHost host) => [Import(host), DownloadCommand.Create(host), ValidateCommand.Create(host), EmbedCommand.Create(host), BuildCommand.Create(host), StatusCommand(host)];
+    public static IEnumerable<Command> Create(IModuleCommandHost host) => [Import(host), DownloadCommand.Create(host), ValidateCommand.Create(host), EmbedCommand.Create(host), BuildCommand.Create(host), IdentifyCommand.Create(host), StatusCommand(host)];
 
     private static Command Import(IModuleCommandHost host)
     {
@@ -81,6 +81,11 @@ internal static class CardsCommands
             foreach (var size in status.Images) Console.WriteLine($"images ({size.Size}): {size.Urls}");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"downloaded: {status.Downloaded} ({status.DownloadedBytes / 1e6:0.0} MB); failed: {status.Failed}"));
             foreach (var (reason, count) in status.FailedByReason) Console.WriteLine($"  {reason}: {count}");
+            foreach (var model in status.Embeddings) Console.WriteLine($"embedded with {model.Model}: {model.Vectors}");
+            if (status.Index is { } index)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"index: {index.Vectors} vectors of {index.Model}, M {index.M}, efConstruction {index.EfConstruction}, built {index.BuiltAt:u}" +
+                    $"{(index.Aligned ? "" : "; the catalog changed since: run 'tessera cards build'")}{(index.NewSinceBuild > 0 ? $"; {index.NewSinceBuild} newer vectors searched exactly" : "")}"));
             foreach (var import in status.Imports)
                 Console.WriteLine($"import {import.StartedAt:u} {import.State}: {import.Cards} cards, +{import.Added} ~{import.Changed} -{import.Removed} ({import.Source})");
             return 0;

@@ -60,6 +60,13 @@ internal static class CardRows
             "SELECT size, COUNT(DISTINCT url) FROM cards_images WHERE org_id = @orgId GROUP BY size ORDER BY size",
             new { orgId }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
 
+    /// <summary>The cached file of one of the organization's card images, or null when it has none (or the card is not the organization's).</summary>
+    public static Task<string?> ImageFileAsync(DbConnection c, Guid orgId, string cardId, int face, string size, CancellationToken ct) =>
+        c.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT d.file_name FROM cards_images i JOIN cards_downloads d ON d.org_id = i.org_id AND d.url = i.url AND d.state = 'done' " +
+            "WHERE i.org_id = @orgId AND i.card_id = @cardId AND i.face = @face AND i.size = @size",
+            new { orgId, cardId, face, size }, cancellationToken: ct));
+
     /// <summary>One stored card with its images, for tests and for what later stages read.</summary>
     public static async Task<CatalogCard?> FindAsync(DbConnection c, Guid orgId, string id, CancellationToken ct)
     {
