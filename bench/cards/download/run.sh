@@ -4,8 +4,8 @@
 #   bench/cards/download/run.sh [N=2000]
 # Environment: REPEATS (3) passes per tool, in alternating order; WORKERS (16) parallel downloads for every tool;
 # RATE (1000, the most cards:requests_per_second accepts) Tessera's per-host limit; CLIENT_CPUS (0) and SERVER_CPUS (1)
-# the cores the downloaders and the server are pinned to (empty: not pinned); TMPDIR (/tmp) holds the images, the
-# server's and every downloader's (TMPDIR=/dev/shm: tmpfs, where an fsync costs nothing).
+# the cores the downloaders and the server are pinned to (empty: not pinned); TMPDIR (/tmp) holds every copy of the images,
+# the server's and the downloaders' (TMPDIR=/dev/shm: tmpfs, where an fsync costs nothing).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 N="${1:-2000}"; REPEATS="${REPEATS:-3}"; WORKERS="${WORKERS:-16}"; RATE="${RATE:-1000}"
@@ -40,7 +40,7 @@ echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 server_cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }  # utime + stime, clock ticks
 
-# timed TOOL REPEAT OUT COMMAND...: runs COMMAND pinned, checks OUT holds every image whole, appends one JSON line.
+# timed TOOL REPEAT OUT COMMAND...: runs COMMAND pinned, checks OUT holds N images of the served total size, appends one JSON line.
 timed() {
   local tool="$1" repeat="$2" out="$3"; shift 3
   local before started
