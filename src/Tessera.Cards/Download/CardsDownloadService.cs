@@ -136,8 +136,9 @@ internal sealed class CardsDownloadService(TesseraDatabase database, ImageFiles 
             {
                 report = report.Add(outcome, time.GetElapsedTime(started).TotalSeconds);
                 if (outcome.Kind == ImageOutcomeKind.Failed) CardsLog.ImageFailed(logger, outcome.Work.Url, outcome.Attempts, outcome.Reason ?? "unknown");
-                // A file found on disk needs no record: its presence is the record.
-                if (outcome.Kind != ImageOutcomeKind.Present) batch.Add(outcome);
+                // A file found on disk needs no record: its presence is the record. A 304 confirms the record of its
+                // download, whose bytes and hash a new one (the 304 carries neither) would blank.
+                if (outcome.Kind is not (ImageOutcomeKind.Present or ImageOutcomeKind.Unchanged)) batch.Add(outcome);
                 if (batch.Count >= RecordBatch) await FlushAsync(orgId, batch).ConfigureAwait(false);
             }
             await FlushAsync(orgId, batch).ConfigureAwait(false);

@@ -65,7 +65,7 @@ internal sealed class ImageFetcher(HttpClient http, HostRateLimiter limiter, Ret
         {
             var status = (int)response.StatusCode;
             if (response.StatusCode == HttpStatusCode.NotModified)
-                return Attempt.Done(new ImageOutcome(work, ImageOutcomeKind.Unchanged) { HttpStatus = status, ETag = work.ETag, LastModified = work.LastModified });
+                return Attempt.Done(new ImageOutcome(work, ImageOutcomeKind.Unchanged) { HttpStatus = status });
             if (response.StatusCode == HttpStatusCode.TooManyRequests || status >= 500) return Attempt.Retry($"http_{status}", status, response.Headers.RetryAfter);
             if (!response.IsSuccessStatusCode) return Attempt.Done(new ImageOutcome(work, ImageOutcomeKind.Failed) { Reason = $"http_{status}", HttpStatus = status });
             try

@@ -24,7 +24,7 @@ internal enum ImageOutcomeKind
     /// <summary>Already on disk; not asked for again.</summary>
     Present,
 
-    /// <summary>Already on disk, and the server said it has not changed (304).</summary>
+    /// <summary>Already on disk, and the server said it has not changed (304); the record of its download stands.</summary>
     Unchanged,
 
     Failed,

@@ -113,10 +113,15 @@ public class DownloadTests
         await rig.Downloads.DownloadAsync(rig.Owner, Fast(), null, default);
 
         var plain = await rig.Downloads.DownloadAsync(rig.Owner, Fast(), null, default);
+        var stored = await rig.Status.GetAsync(rig.Owner, default);
         var revalidated = await rig.Downloads.DownloadAsync(rig.Owner, Fast() with { Revalidate = true }, null, default);
 
         Assert.Equal((5L, 0L, 0L), (plain.Skipped, plain.Unchanged, plain.Downloaded));
         Assert.Equal((5L, 5L, 0L), (revalidated.Skipped, revalidated.Unchanged, revalidated.Downloaded));
+        // A 304 confirms what the download recorded: its bytes (and hash) stay.
+        Assert.True(stored.DownloadedBytes > 0);
+        var after = await rig.Status.GetAsync(rig.Owner, default);
+        Assert.Equal((stored.Downloaded, stored.DownloadedBytes), (after.Downloaded, after.DownloadedBytes));
         Assert.All(paths, p => Assert.Equal((2, 1, 1), (server.Requests[Bare(p)], server.Bodies[Bare(p)], server.NotModified[Bare(p)])));
     }
 
