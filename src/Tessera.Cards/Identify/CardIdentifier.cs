@@ -14,21 +14,28 @@ namespace Tessera.Cards.Identify;
 
 /// <summary>
 /// "Which card is this photo?": finds the card in the photo and rectifies it to the catalog's aspect
-/// (<see cref="CardRectifier"/>), embeds it both ways up with the model the organization's index holds, searches the
-/// index with the organization as the owner filter, then re-ranks the closest candidates with a geometric check of
-/// local features (<see cref="GeometricVerifier"/>), which tells printings that share their art apart.
+/// (<see cref="CardRectifier"/>), embeds it with the model the organization's index holds, searches the index with
+/// the organization as the owner filter, and re-ranks the closest candidates with a geometric check of local features
+/// (<see cref="GeometricVerifier"/>), which tells printings that share their art apart. The rectified card may be
+/// upside down; unless the check confirms the best match at once, it is embedded and searched the other way up too.
 /// </summary>
 internal sealed class CardIdentifier(
     TesseraDatabase database, CardsIndexService index, EmbedderRegistry registry, CardRectifier rectifier, GeometricVerifier verifier, ImageFiles files)
 {
     /// <summary>Candidates per orientation that the geometric check looks at (it costs a few milliseconds each).</summary>
-    public const int RerankDepth = 8;
+    public const int RerankDepth = 6;
 
     /// <summary>The most the geometric check adds to a similarity: enough to reorder near-ties (same art), not to overturn a clear match.</summary>
     public const double InlierBonus = 0.25;
 
     /// <summary>Inliers at which the bonus is full.</summary>
     public const int FullInliers = 60;
+
+    /// <summary>Inliers that confirm a match: with them the card is not embedded the other way up as well.</summary>
+    public const int ConfirmingInliers = 40;
+
+    /// <summary>Below this many inliers (when checked) the best match is reported as not confident.</summary>
+    public const int ConfidentInliers = 20;
 
     /// <summary>Below this similarity the best match is reported as not confident.</summary>
     public const double ConfidentSimilarity = 0.80;
@@ -55,51 +62,36 @@ internal sealed class CardIdentifier(
                 $"The card images were embedded with another version of {partition.Embedder} than this server runs: run 'tessera cards embed' again.");
 
         var rectified = rectifier.Rectify(photo.Span);
-        var upright = EmbedAsync(embedder, rectified.Upright, cancellationToken);
-        var rotated = EmbedAsync(embedder, rectified.Rotated180, cancellationToken);
+        (string Name, byte[] Image)[] views = [("upright", rectified.Upright), ("rotated_180", rectified.Rotated180)];
+        // ORB features do not care which way up the card is and the homography absorbs the turn: one description serves both views.
+        var photoFeatures = new Lazy<CardFeatures>(() => verifier.Describe(rectified.Upright));
         var depth = Math.Max(request.K, RerankDepth);
-        (string Name, byte[] Image, float[] Vector)[] views =
-            [("upright", rectified.Upright, await upright.ConfigureAwait(false)), ("rotated_180", rectified.Rotated180, await rotated.ConfigureAwait(false))];
-
-        // Per catalog image, the better of the two orientations.
         var best = new Dictionary<long, (double Similarity, int View)>();
+        var cards = new Dictionary<long, EmbeddingRows.LabelledCard>();
+        var inliers = new Dictionary<long, int>();
+        List<Ranked> ranked = [];
         for (var view = 0; view < views.Length; view++)
         {
-            var found = await index.Vectors.SearchAsync(partition, views[view].Vector, depth, [caller.OrgId], cancellationToken, request.Ef).ConfigureAwait(false);
+            var vector = await EmbedAsync(embedder, views[view].Image, cancellationToken).ConfigureAwait(false);
+            var found = await index.Vectors.SearchAsync(partition, vector, depth, [caller.OrgId], cancellationToken, request.Ef).ConfigureAwait(false);
             foreach (var hit in found.Hits)
             {
                 var similarity = 1.0 - hit.Distance;
                 if (!best.TryGetValue(hit.Label, out var seen) || seen.Similarity < similarity) best[hit.Label] = (similarity, view);
             }
+            if (best.Count == 0) throw new TesseraException(CardsErrorCodes.NoEmbeddings, 409, "No card images are embedded yet: run 'tessera cards embed' first.");
+            await LoadCardsAsync(caller.OrgId, best.Keys.Where(l => !cards.ContainsKey(l)).ToList(), cards, cancellationToken).ConfigureAwait(false);
+            ranked = Rank(caller.OrgId, best, cards, inliers, photoFeatures, depth);
+            // A best match the geometric check confirms cannot be beaten from the other way up: save its embedding.
+            if (ranked[0].Inliers >= ConfirmingInliers && ranked[0].Similarity >= ConfidentSimilarity) break;
         }
-        if (best.Count == 0) throw new TesseraException(CardsErrorCodes.NoEmbeddings, 409, "No card images are embedded yet: run 'tessera cards embed' first.");
-
-        IReadOnlyList<EmbeddingRows.LabelledCard> cards;
-        await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-            cards = await EmbeddingRows.CardsAsync(c, database.Dialect, caller.OrgId, best.Keys, cancellationToken).ConfigureAwait(false);
-        if (cards.Count != best.Count)
-            throw new TesseraException(CardsErrorCodes.IndexMisaligned, 409,
-                "The card index returned vectors the catalog no longer has: run 'tessera cards build' to rebuild it from the catalog.");
-
-        var photoFeatures = new CardFeatures?[views.Length];
-        var ranked = cards
-            .Select(card => (Card: card, best[card.Label].Similarity, best[card.Label].View))
-            .OrderByDescending(r => r.Similarity).ThenBy(r => r.Card.Label)
-            .Take(depth)
-            .Select((r, rank) =>
-            {
-                var inliers = rank < RerankDepth ? Inliers(caller.OrgId, r.Card, () => photoFeatures[r.View] ??= verifier.Describe(views[r.View].Image)) : -1;
-                var score = r.Similarity + (inliers > 0 ? InlierBonus * Math.Min(inliers, FullInliers) / FullInliers : 0);
-                return (r.Card, r.Similarity, r.View, Inliers: inliers, Score: score);
-            })
-            .OrderByDescending(r => r.Score).ThenBy(r => r.Card.Label)
-            .ToList();
 
         var top = ranked[0];
         var rival = ranked.Skip(1).FirstOrDefault(r => r.Card.Name != top.Card.Name);
         var doubt = !rectified.CardFound ? "No card outline was found in the photo; the whole photo was compared. Fill the frame with the card on a plain background."
             : top.Similarity < ConfidentSimilarity ? $"The best match's similarity ({top.Similarity:0.00}) is low: the card may not be in the catalog, or the photo is too dark, blurred or covered."
-            : rival.Card is not null && top.Score - rival.Score < ConfidentMargin ? $"{rival.Card.Name} scores almost as well ({rival.Score:0.000} against {top.Score:0.000})."
+            : top.Inliers is >= 0 and < ConfidentInliers ? $"The geometric check found only {top.Inliers} matching features between the photo and {top.Card.Name}: the card may not be in the catalog, or the photo is too blurred or covered."
+            : rival is not null && top.Score - rival.Score < ConfidentMargin ? $"{rival.Card.Name} scores almost as well ({rival.Score:0.000} against {top.Score:0.000})."
             : null;
         var candidates = ranked.Take(request.K).Select(r => new IdentifyCandidate(
             r.Card.CardId, r.Card.Face, r.Card.Name, r.Card.SetCode, r.Card.CollectorNumber, r.Card.Lang, Math.Round(r.Score, 4), Math.Round(r.Similarity, 4), r.Inliers,
@@ -108,7 +100,38 @@ internal sealed class CardIdentifier(
             Math.Round(clock.Elapsed.TotalMilliseconds, 1));
     }
 
-    private int Inliers(Guid orgId, EmbeddingRows.LabelledCard card, Func<CardFeatures> photoFeatures)
+    private async Task LoadCardsAsync(Guid orgId, List<long> labels, Dictionary<long, EmbeddingRows.LabelledCard> cards, CancellationToken cancellationToken)
+    {
+        if (labels.Count == 0) return;
+        IReadOnlyList<EmbeddingRows.LabelledCard> rows;
+        await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+            rows = await EmbeddingRows.CardsAsync(c, database.Dialect, orgId, labels, cancellationToken).ConfigureAwait(false);
+        if (rows.Count != labels.Count)
+            throw new TesseraException(CardsErrorCodes.IndexMisaligned, 409,
+                "The card index returned vectors the catalog no longer has: run 'tessera cards build' to rebuild it from the catalog.");
+        foreach (var row in rows) cards[row.Label] = row;
+    }
+
+    /// <summary>The closest <paramref name="depth"/> by similarity, the first <see cref="RerankDepth"/> checked geometrically (once each), best score first.</summary>
+    private List<Ranked> Rank(
+        Guid orgId, Dictionary<long, (double Similarity, int View)> best, Dictionary<long, EmbeddingRows.LabelledCard> cards, Dictionary<long, int> inliers,
+        Lazy<CardFeatures> photoFeatures, int depth) =>
+        best.OrderByDescending(b => b.Value.Similarity).ThenBy(b => b.Key)
+            .Take(depth)
+            .Select((b, rank) =>
+            {
+                var card = cards[b.Key];
+                if (rank < RerankDepth && !inliers.ContainsKey(b.Key)) inliers[b.Key] = Inliers(orgId, card, photoFeatures);
+                var matched = inliers.GetValueOrDefault(b.Key, -1);
+                var score = b.Value.Similarity + (matched > 0 ? InlierBonus * Math.Min(matched, FullInliers) / FullInliers : 0);
+                return new Ranked(card, b.Value.Similarity, b.Value.View, matched, score);
+            })
+            .OrderByDescending(r => r.Score).ThenBy(r => r.Card.Label)
+            .ToList();
+
+    private sealed record Ranked(EmbeddingRows.LabelledCard Card, double Similarity, int View, int Inliers, double Score);
+
+    private int Inliers(Guid orgId, EmbeddingRows.LabelledCard card, Lazy<CardFeatures> photoFeatures)
     {
         if (card.FileName is null) return -1;
         var path = Path.Combine(files.Folder(orgId), card.FileName);
@@ -127,12 +150,12 @@ internal sealed class CardIdentifier(
             if (_features.Count >= FeatureCacheLimit) _features.Clear();
             _features[path] = features;
         }
-        return verifier.Inliers(photoFeatures(), features);
+        return verifier.Inliers(photoFeatures.Value, features);
     }
 
     private static async Task<float[]> EmbedAsync(ITesseraImageEmbedder embedder, byte[] image, CancellationToken cancellationToken)
     {
-        var generated = await Task.Run(() => embedder.GenerateAsync([new DataContent(image, "image/bmp")], cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
+        var generated = await embedder.GenerateAsync([new DataContent(image, "image/bmp")], cancellationToken: cancellationToken).ConfigureAwait(false);
         return generated[0].Vector.ToArray();
     }
 }

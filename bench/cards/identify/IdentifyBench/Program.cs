@@ -26,6 +26,8 @@ var cards = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) :
 var photos = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
 var listFolder = args.Length > 2 ? args[2] : null;
 
+// OpenCV sizes its thread pool by the machine, not the process's CPU affinity: keep it to the cores given.
+OpenCvSharp.Cv2.SetNumThreads(Environment.ProcessorCount);
 await using var scratch = await ScratchDatabase.CreateAsync("sqlite");
 await new MigrationRunner(scratch.Database, [DataModule.Migrations, CardsModule.Schema], TimeProvider.System, NullLogger<MigrationRunner>.Instance).MigrateAsync();
 var owner = new Principal(Guid.CreateVersion7(), Guid.CreateVersion7(), new HashSet<string>(Permissions.All));
@@ -64,10 +66,16 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"embed: {embedded.Embedded} images in {embedded.Seconds:0.00} s = {embedded.ImagesPerSecond:0.0} images/s on {Environment.ProcessorCount} core(s) ({embedded.ImagesPerSecond / Environment.ProcessorCount:0.0} per core)"));
 if (listFolder is not null)
 {
-    // The same files, for the other runtime's run of the same ONNX model (run.sh).
-    Directory.CreateDirectory(listFolder);
-    await File.WriteAllLinesAsync(Path.Combine(listFolder, "images.txt"),
-        Directory.EnumerateFiles(files.Folder(owner.OrgId), "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+    // The same files, for the other runtime's run of the same ONNX model (run.sh); the scratch folder goes at exit.
+    var copies = Directory.CreateDirectory(Path.Combine(listFolder, "images")).FullName;
+    var list = new List<string>();
+    foreach (var file in Directory.EnumerateFiles(files.Folder(owner.OrgId), "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+    {
+        var copy = Path.Combine(copies, Path.GetFileName(file));
+        File.Copy(file, copy);
+        list.Add(copy);
+    }
+    await File.WriteAllLinesAsync(Path.Combine(listFolder, "images.txt"), list);
 }
 
 await using var collection = new VectorCollection(
