@@ -3,7 +3,7 @@ using Tessera.Testing;
 
 namespace Tessera.Cli.Tests;
 
-/// <summary><c>tessera cards import|download|status</c> as a user runs them, against a loopback stand-in for Scryfall.</summary>
+/// <summary><c>tessera cards import|download|validate|embed|build|identify|status</c> as a user runs them, against a loopback stand-in for Scryfall.</summary>
 public sealed class CardsCommandTests : IAsyncLifetime
 {
     private CardImagesServer _server = null!;
@@ -76,6 +76,65 @@ public sealed class CardsCommandTests : IAsyncLifetime
             _server.Fail(path, ImageFault.NotFound);
         var output = await ExpectOneLineErrorAsync("every download failed (http_404: 4)", ["cards", "download", "--rate", "1000", .. Data(scratch)]);
         Assert.Contains("0 downloaded, 0 skipped (0 unchanged), 4 failed of 4", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task Embed_build_and_identify_name_the_card_in_a_photo_and_a_rerun_of_embed_has_nothing_left(string dialect)
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(dialect);
+        _server.Images = path => GeneratedCards.Png(path.Contains(ScryfallBulk.IdOf(1), StringComparison.Ordinal) ? 101 : path.GetHashCode(StringComparison.Ordinal) & 0xFFFF, 0);
+        var catalog = await CatalogFileAsync(scratch, 4);
+        Assert.Equal(0, (await CliProcess.RunAsync(["cards", "import", catalog, .. Data(scratch)])).ExitCode);
+        Assert.Equal(0, (await CliProcess.RunAsync(["cards", "download", "--rate", "1000", .. Data(scratch)])).ExitCode);
+
+        var (embedCode, embedOutput, embedError) = await CliProcess.RunAsync(["cards", "embed", "--checkpoint-every", "2", "--json", .. Data(scratch)]);
+        Assert.True(embedCode == 0, embedError);
+        var embedded = JsonDocument.Parse(embedOutput).RootElement;
+        Assert.Equal((5, "resnet18-imagenet"), (embedded.GetProperty("embedded").GetInt32(), embedded.GetProperty("embedder").GetString()));
+        var (againCode, againOutput, againError) = await CliProcess.RunAsync(["cards", "embed", .. Data(scratch)]);
+        Assert.True(againCode == 0, againError);
+        Assert.Contains("0 embedded with resnet18-imagenet, 5 already embedded, 0 failed of 5 images", againOutput, StringComparison.Ordinal);
+
+        var (buildCode, buildOutput, buildError) = await CliProcess.RunAsync(["cards", "build", "--hnsw-m", "8", "--hnsw-ef-construction", "32", "--json", .. Data(scratch)]);
+        Assert.True(buildCode == 0, buildError);
+        var manifest = JsonDocument.Parse(buildOutput).RootElement;
+        Assert.Equal((8, 32, 5), (manifest.GetProperty("m").GetInt32(), manifest.GetProperty("ef_construction").GetInt32(), manifest.GetProperty("index_vectors").GetInt32()));
+
+        var photo = Path.Combine(scratch.DataDir, "photo.jpg");
+        await File.WriteAllBytesAsync(photo, CardPhotos.Jpeg(GeneratedCards.Png(101, 0), seed: 3));
+        var (identifyCode, identifyOutput, identifyError) = await CliProcess.RunAsync(["cards", "identify", photo, "--k", "2", "--json", .. Data(scratch)]);
+        Assert.True(identifyCode is 0 or 3, identifyError);
+        var answer = JsonDocument.Parse(identifyOutput).RootElement;
+        Assert.Equal("Card 1", answer.GetProperty("candidates")[0].GetProperty("name").GetString());
+        Assert.Equal(2, answer.GetProperty("candidates").GetArrayLength());
+        Assert.Equal(identifyCode == 0, answer.GetProperty("confident").GetBoolean());
+        var (textCode, text, _) = await CliProcess.RunAsync(["cards", "identify", photo, .. Data(scratch)]);
+        Assert.Contains(" 1. Card 1 (TST #2)", text, StringComparison.Ordinal);
+        Assert.Contains("similarity", text, StringComparison.Ordinal);
+        Assert.Equal(identifyCode, textCode);
+    }
+
+    [Fact]
+    public async Task Embed_build_and_identify_refuse_bad_arguments_and_missing_stages_with_one_line()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync("sqlite");
+        var photo = Path.Combine(scratch.DataDir, "photo.jpg");
+        await File.WriteAllBytesAsync(photo, CardPhotos.Jpeg(GeneratedCards.Png(1, 0), seed: 1));
+
+        await ExpectOneLineErrorAsync("--limit", ["cards", "embed", "--limit", "0", .. Data(scratch)]);
+        await ExpectOneLineErrorAsync("--batch-size", ["cards", "embed", "--batch-size", "0", .. Data(scratch)]);
+        await ExpectOneLineErrorAsync("--checkpoint-every", ["cards", "embed", "--checkpoint-every", "0", .. Data(scratch)]);
+        await ExpectOneLineErrorAsync("--model", ["cards", "embed", "--model", "all-minilm-l6-v2", .. Data(scratch)]);
+        await ExpectOneLineErrorAsync("--hnsw-m", ["cards", "build", "--hnsw-m", "3", .. Data(scratch)]);
+        await ExpectOneLineErrorAsync("--hnsw-m", ["cards", "build", "--hnsw-m", "129", .. Data(scratch)]);
+        await ExpectOneLineErrorAsync("--hnsw-ef-construction", ["cards", "build", "--hnsw-ef-construction", "8", .. Data(scratch)]);
+        await ExpectOneLineErrorAsync("--k", ["cards", "identify", photo, "--k", "0", .. Data(scratch)]);
+        await ExpectOneLineErrorAsync("--ef", ["cards", "identify", photo, "--ef", "0", .. Data(scratch)]);
+        await ExpectOneLineErrorAsync("does not exist", ["cards", "identify", Path.Combine(scratch.DataDir, "missing.jpg"), .. Data(scratch)]);
+        await ExpectOneLineErrorAsync("cards download", ["cards", "embed", .. Data(scratch)]);
+        await ExpectOneLineErrorAsync("cards embed", ["cards", "build", .. Data(scratch)]);
+        await ExpectOneLineErrorAsync("cards embed", ["cards", "identify", photo, .. Data(scratch)]);
     }
 
     private static async Task<string> ExpectOneLineErrorAsync(string expected, string[] args)

@@ -28,11 +28,19 @@ internal sealed class CardIdentifier(
     /// <summary>The most the geometric check adds to a similarity: enough to reorder near-ties (same art), not to overturn a clear match.</summary>
     public const double InlierBonus = 0.25;
 
-    /// <summary>Inliers at which the bonus is full.</summary>
-    public const int FullInliers = 60;
+    /// <summary>
+    /// Inliers at which the bonus is full. Cards of one frame share many features (borders, text boxes), so a wrong
+    /// card of the same frame still matches a hundred or so: the scale runs well past that.
+    /// </summary>
+    public const int FullInliers = 200;
 
-    /// <summary>Inliers that confirm a match: with them the card is not embedded the other way up as well.</summary>
+    /// <summary>
+    /// A best match confirms itself when it has this many inliers and <see cref="ConfirmingLead"/> times as many as any
+    /// other candidate: then the card is not embedded the other way up as well.
+    /// </summary>
     public const int ConfirmingInliers = 40;
+
+    public const double ConfirmingLead = 1.3;
 
     /// <summary>Below this many inliers (when checked) the best match is reported as not confident.</summary>
     public const int ConfidentInliers = 20;
@@ -83,7 +91,7 @@ internal sealed class CardIdentifier(
             await LoadCardsAsync(caller.OrgId, best.Keys.Where(l => !cards.ContainsKey(l)).ToList(), cards, cancellationToken).ConfigureAwait(false);
             ranked = Rank(caller.OrgId, best, cards, inliers, photoFeatures, depth);
             // A best match the geometric check confirms cannot be beaten from the other way up: save its embedding.
-            if (ranked[0].Inliers >= ConfirmingInliers && ranked[0].Similarity >= ConfidentSimilarity) break;
+            if (Confirmed(ranked)) break;
         }
 
         var top = ranked[0];
@@ -128,6 +136,13 @@ internal sealed class CardIdentifier(
             })
             .OrderByDescending(r => r.Score).ThenBy(r => r.Card.Label)
             .ToList();
+
+    private static bool Confirmed(List<Ranked> ranked)
+    {
+        var top = ranked[0];
+        var others = ranked.Skip(1).Select(r => r.Inliers).DefaultIfEmpty(0).Max();
+        return top.Similarity >= ConfidentSimilarity && top.Inliers >= ConfirmingInliers && top.Inliers >= ConfirmingLead * others;
+    }
 
     private sealed record Ranked(EmbeddingRows.LabelledCard Card, double Similarity, int View, int Inliers, double Score);
 
