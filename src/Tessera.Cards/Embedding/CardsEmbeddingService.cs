@@ -3,7 +3,9 @@ using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Tessera.Cards.Download;
+using Tessera.Cards.Identify;
 using Tessera.Cards.Storage;
+using Tessera.Cards.Validation;
 using Tessera.Core.Errors;
 using Tessera.Core.Identity;
 using Tessera.Data;
@@ -17,7 +19,7 @@ namespace Tessera.Cards.Embedding;
 /// is committed every <see cref="EmbedRequest.CheckpointEvery"/> images together with a checkpoint file
 /// (<see cref="EmbedCheckpoint"/>) that is removed when the run completes. Every vector must have unit norm
 /// (1 ± 1e-5) before it is stored for the inner-product index; an image that does not decode, or a vector that is
-/// not unit length, is reported and left out.
+/// not unit length, is reported and left out. What is embedded is each card's art box (<see cref="CardArt"/>).
 /// </summary>
 internal sealed class CardsEmbeddingService(
     TesseraDatabase database, ImageFiles files, CardsEmbedderChoice embedders, TimeProvider time, ILogger<CardsEmbeddingService> logger)
@@ -125,27 +127,18 @@ internal sealed class CardsEmbeddingService(
         return (vectors, failures.OrderBy(f => f.Index).Select(f => f.Failure).ToList());
     }
 
+    /// <summary>
+    /// The vector of one cached card image's art box (<see cref="CardArt"/>), or why there is none. The file is decoded
+    /// completely first (<see cref="ImageCheck"/>), so a truncated image is refused rather than embedded half grey.
+    /// </summary>
     private static async Task<(float[]? Vector, string? Reason)> EmbedOneAsync(ITesseraImageEmbedder embedder, string path, CancellationToken cancellationToken)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return (null, "missing_file");
-        }
-        try
-        {
-            var generated = await embedder.GenerateAsync([new DataContent(bytes, "application/octet-stream")], cancellationToken: cancellationToken).ConfigureAwait(false);
-            var vector = generated[0].Vector.ToArray();
-            return UnitNorm(vector) ? (vector, null) : (null, "not_unit_norm");
-        }
-        catch (TesseraException e) when (e.Status is >= 400 and < 500)
-        {
-            return (null, e.Message.Contains("truncated", StringComparison.OrdinalIgnoreCase) ? "truncated" : "undecodable");
-        }
+        if (!File.Exists(path)) return (null, "missing_file");
+        if (ImageCheck.Problem(path, minSide: 1) is { } problem) return (null, problem);
+        var art = CardArt.Crop(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
+        var generated = await embedder.GenerateAsync([new DataContent(art, "image/bmp")], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var vector = generated[0].Vector.ToArray();
+        return UnitNorm(vector) ? (vector, null) : (null, "not_unit_norm");
     }
 
     /// <summary>Whether the vector's length is 1 within <see cref="NormTolerance"/>, as an inner-product index needs.</summary>

@@ -42,13 +42,13 @@ internal sealed class CardIdentifier(
 
     public const double ConfirmingLead = 1.3;
 
-    /// <summary>Below this many inliers (when checked) the best match is reported as not confident.</summary>
-    public const int ConfidentInliers = 20;
+    /// <summary>
+    /// Below this similarity a match is never confident (nor confirmed), whatever the geometric check says. Art-box
+    /// vectors of the right card score 0.75–0.95 on phone-like photos (bench/cards); unrelated art scores far lower.
+    /// </summary>
+    public const double ConfidentSimilarity = 0.60;
 
-    /// <summary>Below this similarity the best match is reported as not confident.</summary>
-    public const double ConfidentSimilarity = 0.80;
-
-    /// <summary>A runner-up of another name within this score of the best makes the answer not confident.</summary>
+    /// <summary>Without a geometric check (no cached image), a runner-up of another name within this score of the best makes the answer not confident.</summary>
     public const double ConfidentMargin = 0.03;
 
     /// <summary>Catalog images' features, kept once computed; cleared whole when it grows past this many (a catalog of that size is re-described lazily).</summary>
@@ -70,7 +70,7 @@ internal sealed class CardIdentifier(
                 $"The card images were embedded with another version of {partition.Embedder} than this server runs: run 'tessera cards embed' again.");
 
         var rectified = rectifier.Rectify(photo.Span);
-        (string Name, byte[] Image)[] views = [("upright", rectified.Upright), ("rotated_180", rectified.Rotated180)];
+        (string Name, byte[] Art)[] views = [("upright", rectified.UprightArt), ("rotated_180", rectified.Rotated180Art)];
         // ORB features do not care which way up the card is and the homography absorbs the turn: one description serves both views.
         var photoFeatures = new Lazy<CardFeatures>(() => verifier.Describe(rectified.Upright));
         var depth = Math.Max(request.K, RerankDepth);
@@ -80,7 +80,7 @@ internal sealed class CardIdentifier(
         List<Ranked> ranked = [];
         for (var view = 0; view < views.Length; view++)
         {
-            var vector = await EmbedAsync(embedder, views[view].Image, cancellationToken).ConfigureAwait(false);
+            var vector = await EmbedAsync(embedder, views[view].Art, cancellationToken).ConfigureAwait(false);
             var found = await index.Vectors.SearchAsync(partition, vector, depth, [caller.OrgId], cancellationToken, request.Ef).ConfigureAwait(false);
             foreach (var hit in found.Hits)
             {
@@ -96,10 +96,11 @@ internal sealed class CardIdentifier(
 
         var top = ranked[0];
         var rival = ranked.Skip(1).FirstOrDefault(r => r.Card.Name != top.Card.Name);
+        var lead = ranked.Skip(1).Select(r => r.Inliers).DefaultIfEmpty(0).Max();
         var doubt = !rectified.CardFound ? "No card outline was found in the photo; the whole photo was compared. Fill the frame with the card on a plain background."
             : top.Similarity < ConfidentSimilarity ? $"The best match's similarity ({top.Similarity:0.00}) is low: the card may not be in the catalog, or the photo is too dark, blurred or covered."
-            : top.Inliers is >= 0 and < ConfidentInliers ? $"The geometric check found only {top.Inliers} matching features between the photo and {top.Card.Name}: the card may not be in the catalog, or the photo is too blurred or covered."
-            : rival is not null && top.Score - rival.Score < ConfidentMargin ? $"{rival.Card.Name} scores almost as well ({rival.Score:0.000} against {top.Score:0.000})."
+            : top.Inliers >= 0 && !Confirmed(ranked) ? $"The geometric check did not single out {top.Card.Name} ({top.Inliers} matching features, {lead} for the next candidate): the card may not be in the catalog, or the photo is too blurred or covered."
+            : top.Inliers < 0 && rival is not null && top.Score - rival.Score < ConfidentMargin ? $"{rival.Card.Name} scores almost as well ({rival.Score:0.000} against {top.Score:0.000})."
             : null;
         var candidates = ranked.Take(request.K).Select(r => new IdentifyCandidate(
             r.Card.CardId, r.Card.Face, r.Card.Name, r.Card.SetCode, r.Card.CollectorNumber, r.Card.Lang, Math.Round(r.Score, 4), Math.Round(r.Similarity, 4), r.Inliers,

@@ -29,7 +29,25 @@ internal sealed class CardRectifier
         }
         using var turned = new Mat();
         Cv2.Rotate(upright, turned, RotateFlags.Rotate180);
-        return new RectifiedPhoto(found is not null, Bmp(upright), Bmp(turned), [.. corners.Select(c => (c.X, c.Y))]);
+        if (!ArtBelow(upright))
+            return new RectifiedPhoto(found is not null, Bmp(upright), Bmp(turned), CardArt.Crop(upright), CardArt.Crop(turned), [.. corners.Select(c => (c.X, c.Y))]);
+        // The card lies the other way up: its corners, as the warp's target names them, are the opposite ones.
+        return new RectifiedPhoto(
+            found is not null, Bmp(turned), Bmp(upright), CardArt.Crop(turned), CardArt.Crop(upright), [.. corners.Skip(2).Concat(corners.Take(2)).Select(c => (c.X, c.Y))]);
+    }
+
+    /// <summary>
+    /// Whether the card's lower half is the more colourful one. Cards print their art above a pale text box, so the
+    /// colourful half is the top: a guess (full-art cards have none), which is why the caller can try the other way up.
+    /// </summary>
+    private static bool ArtBelow(Mat card)
+    {
+        using var hsv = new Mat();
+        Cv2.CvtColor(card, hsv, ColorConversionCodes.BGR2HSV);
+        var height = card.Rows;
+        using var top = new Mat(hsv, new Rect(0, height * 8 / 100, card.Cols, height * 40 / 100));
+        using var bottom = new Mat(hsv, new Rect(0, height * 52 / 100, card.Cols, height * 40 / 100));
+        return Cv2.Mean(bottom).Val1 > Cv2.Mean(top).Val1;
     }
 
     /// <summary>The card's corners in the photo's pixels, ordered for the warp, or null when no card outline is found.</summary>

@@ -122,7 +122,7 @@ public class EmbeddingTests
         var report = await rig.Embeddings.EmbedAsync(rig.Owner, new EmbedRequest(), null, CancellationToken.None);
 
         Assert.Equal(2, report.Embedded);
-        Assert.Equal(["missing_file", "truncated", "undecodable"], report.Failures.Select(f => f.Reason).Order(StringComparer.Ordinal));
+        Assert.Equal(["missing_file", "truncated", "wrong_type"], report.Failures.Select(f => f.Reason).Order(StringComparer.Ordinal));
         Assert.Equal(2, (await VectorsAsync(rig)).Count);
     }
 

@@ -42,6 +42,20 @@ public class CardRectifierTests(ITestOutputHelper output)
         Assert.True(found >= 95, $"The card was found in {found} of 100 photos.");
     }
 
+    [Fact]
+    public void The_upright_image_shows_the_card_the_right_way_up_in_at_least_90_of_100_photos()
+    {
+        var upright = 0;
+        for (var seed = 0; seed < 100; seed++)
+        {
+            var shot = CardPhotos.Take(GeneratedCards.Png(seed, seed), 3000 + seed);
+            var result = rectifier.Rectify(shot.Jpeg);
+            var height = Distance(shot.Corners[0], shot.Corners[3]);
+            if (Enumerable.Range(0, 4).Max(i => Distance(result.Corners[i], shot.Corners[i])) / height <= CornerTolerance) upright++;
+        }
+        Assert.True(upright >= 90, $"The upright image was the right way up in {upright} of 100 photos.");
+    }
+
     /// <summary>
     /// The largest distance between a found corner and the true one, relative to the card's height; the found card may be
     /// upside down (the caller tries both turns), so the corners are compared as they are and turned half a turn.

@@ -91,6 +91,8 @@ for (var w = 0; w < 5; w++) await identifier.IdentifyAsync(owner, CardPhotos.Jpe
 
 int top1 = 0, top5 = 0, exact = 0, confident = 0, confidentRight = 0, found = 0, pairs = 0, pairsExact = 0;
 var latencies = new List<double>(photos);
+var doubts = new Dictionary<string, int>();
+var topSimilarities = new List<double>();
 var random = new Random(20261206);
 for (var p = 0; p < photos; p++)
 {
@@ -102,9 +104,30 @@ for (var p = 0; p < photos; p++)
     var wanted = $"00000000-0000-4000-8000-{card:D12}";
     var names = answer.Candidates.Select(c => c.Name).ToList();
     if (names[0] == NameOf(card)) top1++;
+    else if (Environment.GetEnvironmentVariable("IDENTIFY_BENCH_MISSES") is { } misses)
+    {
+        // For looking at what went wrong: the photo and what the rectifier made of it.
+        Directory.CreateDirectory(misses);
+        await File.WriteAllBytesAsync(Path.Combine(misses, $"{p}-card{card}-photo.jpg"), photo);
+        var rectified = new CardRectifier().Rectify(photo);
+        await File.WriteAllBytesAsync(Path.Combine(misses, $"{p}-card{card}-rectified.bmp"), rectified.Upright);
+        var resnet = await registry.GetImageAsync(PretrainedEmbedders.ResNet18);
+        var query = (await resnet.GenerateAsync([new Microsoft.Extensions.AI.DataContent(rectified.Upright, "image/bmp")]))[0].Vector.ToArray();
+        await using var c = await scratch.Database.OpenConnectionAsync();
+        var stored = await Tessera.Cards.Storage.EmbeddingRows.VectorsAsync(c, owner.OrgId, PretrainedEmbedders.ResNet18, embedded.ModelHash, CancellationToken.None);
+        var sims = stored.Select(v => (v.CardId, Sim: v.Vector.Zip(query, (a, b) => a * b).Sum())).OrderByDescending(x => x.Sim).ToList();
+        var rank = sims.FindIndex(x => x.CardId == wanted);
+        Console.WriteLine($"miss {p}: card {card} similarity {sims[rank].Sim:0.000} rank {rank}; best {sims[0].CardId[^4..]} {sims[0].Sim:0.000}; answer {string.Join(", ", answer.Candidates.Select(x => $"{x.Name} {x.Similarity:0.000}/{x.Inliers}"))}");
+    }
     if (names.Contains(NameOf(card))) top5++;
     if (answer.Candidates[0].CardId == wanted) exact++;
     if (answer.CardFound) found++;
+    topSimilarities.Add(answer.Candidates[0].Similarity);
+    if (answer.Doubt is { } doubt)
+    {
+        var kind = string.Join(' ', doubt.Split(' ').Take(4));
+        doubts[kind] = doubts.GetValueOrDefault(kind) + 1;
+    }
     if (answer.Confident)
     {
         confident++;
@@ -117,6 +140,9 @@ for (var p = 0; p < photos; p++)
     }
 }
 latencies.Sort();
+topSimilarities.Sort();
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"identify: best similarity p5 {topSimilarities[topSimilarities.Count / 20]:0.000}, median {topSimilarities[topSimilarities.Count / 2]:0.000}; not confident because: {string.Join("; ", doubts.OrderByDescending(d => d.Value).Select(d => $"{d.Key}… {d.Value}"))}"));
 double Percentile(double q) => latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(q * latencies.Count) - 1)];
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"identify: {photos} photos of {cards} cards: top-1 by name {100.0 * top1 / photos:0.0} %, top-5 by name {100.0 * top5 / photos:0.0} %, exact printing {100.0 * exact / photos:0.0} %"));
