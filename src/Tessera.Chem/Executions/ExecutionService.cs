@@ -47,9 +47,6 @@ internal sealed class ExecutionService(
 
     public IReadOnlyCollection<string> Executable => [.. _runners.Keys.Order(StringComparer.Ordinal)];
 
-    public async Task<Snapshot> SubmitAsync(Principal caller, string task, int? version, JsonNode? parameters, CancellationToken cancellationToken) =>
-        await SubmitAsync(caller, task, version, parameters, useCache: true, cancellationToken).ConfigureAwait(false);
-
     /// <summary>As the API's execute: <paramref name="useCache"/> false runs it even when a completed identical execution could serve (the signature is still recorded).</summary>
     public async Task<Snapshot> SubmitAsync(Principal caller, string task, int? version, JsonNode? parameters, bool useCache, CancellationToken cancellationToken)
     {
