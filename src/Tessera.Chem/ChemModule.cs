@@ -34,6 +34,7 @@ public sealed class ChemModule : TesseraModule
         registrar.Services.AddSingleton<MoleculeImportService>();
         registrar.Services.AddSingleton<MoleculeReader>();
         registrar.Services.AddSingleton<TaskRegistry>();
+        registrar.Services.AddSingleton<ToolVersions>();
         registrar.Services.AddSingleton<VinaDocking>();
         registrar.Services.AddSingleton<IChemTaskRunner, VinaDockRunner>();
         registrar.Services.AddSingleton<ExecutionService>();

@@ -37,4 +37,12 @@ internal sealed class ChemSettings
     /// <summary>Where each docking makes its scratch folder (removed afterwards); empty: the system's temp folder.</summary>
     [ConfigurationKeyName("docking_scratch_dir")]
     public string? DockingScratchDir { get; set; }
+
+    /// <summary>
+    /// How old (seconds) a completed execution may be to serve an identical one from the result cache, for task versions
+    /// whose cache block names no ttl_seconds; 0: no expiry.
+    /// </summary>
+    [ConfigurationKeyName("cache_ttl_seconds")]
+    [Range(0, int.MaxValue, ErrorMessage = "chem:cache_ttl_seconds must be 0 (no expiry) or more.")]
+    public int CacheTtlSeconds { get; set; }
 }

@@ -84,6 +84,19 @@ public sealed class ChemCommandTests : IDisposable
         Assert.Equal("vina.dock", execution.GetProperty("task").GetProperty("name").GetString());
         Assert.True(execution.GetProperty("result").GetProperty("best_score").GetDouble() < -8);
         Assert.Equal(2, execution.GetProperty("artifacts").GetArrayLength());
+        Assert.False(execution.GetProperty("cached").GetBoolean());
+
+        // The same docking again is served from the result cache (no job, no tool run); --no-cache runs it anyway.
+        string[] again = ["chem", "dock", "--receptor", receptor, "--ligand", ligand, "--around", ligand, "--exhaustiveness", "1", "--seed", "3", "--json", .. data];
+        (code, output, error) = await CliProcess.RunAsync(again);
+        Assert.True(code == 0, error);
+        var cached = JsonDocument.Parse(output).RootElement;
+        Assert.True(cached.GetProperty("cached").GetBoolean());
+        Assert.Equal(execution.GetProperty("id").GetString(), cached.GetProperty("cached_from").GetString());
+        Assert.Equal(JsonValueKind.Null, cached.GetProperty("job_id").ValueKind);
+        (code, output, error) = await CliProcess.RunAsync([.. again, "--no-cache"]);
+        Assert.True(code == 0, error);
+        Assert.False(JsonDocument.Parse(output).RootElement.GetProperty("cached").GetBoolean());
 
         (code, _, error) = await CliProcess.RunAsync(["chem", "dock", "--receptor", receptor, "--ligand", ligand, "--center", "1,2,3", "--around", ligand, .. data]);
         Assert.NotEqual(0, code);

@@ -18,16 +18,20 @@ internal static class ChemExecutionEndpoints
         chem.MapPost("/tasks/{task}/execute", ExecuteAsync).WithName("ChemExecuteTask").ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Run a task (by name; newest version, or ?version=N) with the parameters in the body, checked against its input schema first " +
-                "(422 lists each error with its path); 202 with the execution, which runs as a job.");
+                "(422 lists each error with its path); 202 with the execution, which runs as a job, or is already succeeded when an identical " +
+                "earlier execution served it from the result cache (cached: true). ?cache=false runs it regardless.");
         chem.MapGet("/executions/{id:guid}", GetAsync).WithName("ChemGetExecution").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One execution: its state, and once it succeeded its result with signed links to the artifacts it made; or its error.");
+        chem.MapGet("/executions/{id:guid}/cache", ExplainCacheAsync).WithName("ChemExplainExecutionCache").ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Why the execution was or was not served from the result cache: the execution that served it, or the nearest earlier " +
+                "execution of the same task in the organization and each signature field that differed.");
         return chem;
     }
 
     private static async Task<Accepted<ChemExecution>> ExecuteAsync(
-        string task, int? version, JsonNode parameters, Caller caller, ExecutionService executions, MoleculeReader reader, CancellationToken cancellationToken)
+        string task, int? version, bool? cache, JsonNode parameters, Caller caller, ExecutionService executions, MoleculeReader reader, CancellationToken cancellationToken)
     {
-        var snapshot = await executions.SubmitAsync(caller.Principal, task, version, parameters, cancellationToken).ConfigureAwait(false);
+        var snapshot = await executions.SubmitAsync(caller.Principal, task, version, parameters, cache ?? true, cancellationToken).ConfigureAwait(false);
         return TypedResults.Accepted($"/api/v1/chem/executions/{snapshot.Execution.Id}",
             await ChemExecution.FromAsync(snapshot, caller.Principal, reader, cancellationToken).ConfigureAwait(false));
     }
@@ -37,4 +41,7 @@ internal static class ChemExecutionEndpoints
         var snapshot = await executions.GetAsync(caller.Principal, id, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(await ChemExecution.FromAsync(snapshot, caller.Principal, reader, cancellationToken).ConfigureAwait(false));
     }
+
+    private static async Task<Ok<ChemCacheExplanation>> ExplainCacheAsync(Guid id, Caller caller, ExecutionService executions, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ChemCacheExplanation.From(await executions.ExplainAsync(caller.Principal, id, cancellationToken).ConfigureAwait(false)));
 }

@@ -30,10 +30,11 @@ internal static class DockCommands
         var seed = new Option<int?>("--seed") { Description = "The random seed (default 0): the same inputs and seed give the same poses." };
         var modes = new Option<int?>("--num-modes") { Description = "Poses to keep, 1 to 20 (default 9)." };
         var cpu = new Option<int?>("--cpu") { Description = "CPU threads for Vina (default 1)." };
-        var json = new Option<bool>("--json") { Description = "Print the execution as one JSON object (scores, confidence, artifact links)." };
+        var json = new Option<bool>("--json") { Description = "Print the execution as one JSON object (scores, confidence, artifact links, cached)." };
+        var noCache = NoCacheOption();
         var owner = new ModuleCliOwner("chem");
         var command = new Command("dock", "Dock a ligand into a receptor with AutoDock Vina (the vina.dock task) and print the scores.");
-        foreach (var option in new Option[] { receptor, ligand, center, size, around, padding, exhaustiveness, seed, modes, cpu, json }) command.Options.Add(option);
+        foreach (var option in new Option[] { receptor, ligand, center, size, around, padding, exhaustiveness, seed, modes, cpu, json, noCache }) command.Options.Add(option);
         command.Validators.Add(result =>
         {
             var box = result.GetResult(center) is not null || result.GetResult(size) is not null;
@@ -65,7 +66,7 @@ internal static class DockCommands
             if (parse.GetValue(seed) is { } s) parameters["seed"] = s;
             if (parse.GetValue(modes) is { } m) parameters["num_modes"] = m;
             if (parse.GetValue(cpu) is { } n) parameters["cpu"] = n;
-            var execution = await ExecutionWaiter.SubmitAsync(services, principal, VinaDockRunner.Name, null, parameters, wait: true, ct).ConfigureAwait(false);
+            var execution = await ExecutionWaiter.SubmitAsync(services, principal, VinaDockRunner.Name, null, parameters, wait: true, !parse.GetValue(noCache), ct).ConfigureAwait(false);
             return Report(execution, parse.GetValue(json));
         });
         return command;
@@ -77,11 +78,12 @@ internal static class DockCommands
         var version = new Option<int?>("--version") { Description = "The task version (default: the newest)." };
         var parameters = new Option<string>("--params") { Description = "A JSON file with the parameters.", Required = true };
         var wait = new Option<bool>("--wait") { Description = "Wait for the execution to end (a worker runs in this process) and print its result." };
-        var json = new Option<bool>("--json") { Description = "Print the execution as one JSON object." };
+        var json = new Option<bool>("--json") { Description = "Print the execution as one JSON object (with cached: whether the result cache served it)." };
+        var noCache = NoCacheOption();
         var owner = new ModuleCliOwner("chem");
         var command = new Command("run", "Execute a task with parameters from a JSON file (checked against its input schema); prints the execution.");
         command.Arguments.Add(task);
-        foreach (var option in new Option[] { version, parameters, wait, json }) command.Options.Add(option);
+        foreach (var option in new Option[] { version, parameters, wait, json, noCache }) command.Options.Add(option);
         owner.AddTo(command);
         host.AddDataOptions(command);
         command.SetAction(async (parse, ct) =>
@@ -98,12 +100,17 @@ internal static class DockCommands
             }
             await using var services = await host.OpenAsync(parse, ct).ConfigureAwait(false);
             var principal = await owner.ResolveAsync(parse, services, ct).ConfigureAwait(false);
-            var execution = await ExecutionWaiter.SubmitAsync(services, principal, parse.GetValue(task)!, parse.GetValue(version), body, parse.GetValue(wait), ct)
+            var execution = await ExecutionWaiter.SubmitAsync(services, principal, parse.GetValue(task)!, parse.GetValue(version), body, parse.GetValue(wait), !parse.GetValue(noCache), ct)
                 .ConfigureAwait(false);
             return Report(execution, parse.GetValue(json));
         });
         return command;
     }
+
+    private static Option<bool> NoCacheOption() => new("--no-cache")
+    {
+        Description = "Run the tool even when an identical earlier execution (same inputs, parameters, task version and tool versions) could serve the result.",
+    };
 
     private static int Report(ChemExecution execution, bool json)
     {
@@ -111,6 +118,9 @@ internal static class DockCommands
         else
         {
             Console.WriteLine($"execution {execution.Id} ({execution.Task.Name} v{execution.Task.Version}): {execution.State}");
+            Console.WriteLine(execution.Cached
+                ? $"served from the cache: execution {execution.CachedFrom} ({execution.CacheOutcome}); no tool ran"
+                : $"cache: {execution.CacheOutcome ?? "unrecorded"} (ran)");
             if (execution.Result?["poses"] is JsonArray poses)
             {
                 Console.WriteLine("rank\tscore (kcal/mol)\trmsd_lb\trmsd_ub");

@@ -19,17 +19,18 @@ internal static class ExecutionWaiter
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
     public static async Task<ChemExecution> SubmitAsync(
-        IServiceProvider services, Principal principal, string task, int? version, JsonNode parameters, bool wait, CancellationToken cancellationToken)
+        IServiceProvider services, Principal principal, string task, int? version, JsonNode parameters, bool wait, bool useCache, CancellationToken cancellationToken)
     {
         var executions = services.GetRequiredService<ExecutionService>();
-        var snapshot = await executions.SubmitAsync(principal, task, version, parameters, cancellationToken).ConfigureAwait(false);
-        if (wait)
+        var snapshot = await executions.SubmitAsync(principal, task, version, parameters, useCache, cancellationToken).ConfigureAwait(false);
+        // A cache hit has no job and is done; a joined execution waits on the job of the one it joined.
+        if (wait && snapshot.Job is not null)
         {
             using var stop = new CancellationTokenSource();
             var worker = JobsModule.RunWorkerAsync(services, 1, [ChemExecuteJobHandler.JobKind], stop.Token);
             try
             {
-                while (!snapshot.Job.State.IsTerminal())
+                while (snapshot.Job is { } job && !job.State.IsTerminal())
                 {
                     if (worker.IsCompleted) await worker.ConfigureAwait(false);
                     await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
@@ -38,7 +39,9 @@ internal static class ExecutionWaiter
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                await services.GetRequiredService<JobService>().CancelAsync(JobScope.Of(principal), snapshot.Job.Id, CancellationToken.None).ConfigureAwait(false);
+                // Only this execution's own job: a joined one's job belongs to the execution it joined.
+                if (snapshot.Execution.JobId is { } own)
+                    await services.GetRequiredService<JobService>().CancelAsync(JobScope.Of(principal), own, CancellationToken.None).ConfigureAwait(false);
                 throw;
             }
             finally

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Tessera.Chem.Executions;
 using Tessera.Chem.Molecules;
+using Tessera.Chem.OpenBabel;
 using Tessera.Chem.Storage;
 using Tessera.Core.Blobs;
 using Tessera.Core.Errors;
@@ -17,11 +18,55 @@ namespace Tessera.Chem.Docking;
 /// execution's organization, or SMILES), docks with <see cref="VinaDocking"/>, and stores the poses as two artifacts
 /// (SDF and PDBQT) together with the execution's result in one transaction.
 /// </summary>
-internal sealed class VinaDockRunner(TesseraDatabase database, IBlobStore blobs, UploadStaging staging, VinaDocking docking, TimeProvider time) : IChemTaskRunner
+internal sealed class VinaDockRunner(
+    TesseraDatabase database, IBlobStore blobs, UploadStaging staging, VinaDocking docking, ObabelRunner obabel, ToolVersions tools, ChemSettings settings, TimeProvider time)
+    : IChemTaskRunner
 {
     public const string Name = "vina.dock";
 
     public string TaskName => Name;
+
+    public async Task<IReadOnlyDictionary<string, string>> ToolVersionsAsync(CancellationToken cancellationToken) => new SortedDictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["obabel"] = await tools.GetAsync(settings.ObabelPath, "chem:obabel_path", ["-V"]).ConfigureAwait(false),
+        ["vina"] = await tools.GetAsync(settings.VinaPath, "chem:vina_path", ["--version"]).ConfigureAwait(false),
+    };
+
+    /// <summary>
+    /// receptor and reference_ligand as their artifact's format and content hash; ligand as canonical SMILES (a molecule
+    /// id reads its stored one, SMILES text is canonicalised by obabel: it is docked from SMILES either way) or, for an
+    /// artifact, its format and content hash (its own coordinates are docked).
+    /// </summary>
+    public async Task<JsonObject> InputsAsync(Guid orgId, JsonObject parameters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var inputs = new JsonObject();
+        foreach (var field in (string[])["receptor", "reference_ligand"])
+            if (parameters[field]?.GetValue<string>() is { } id) inputs[field] = await ArtifactHashAsync(c, orgId, id, cancellationToken).ConfigureAwait(false) ?? id;
+        if (parameters["ligand"]?.GetValue<string>() is { } ligand)
+        {
+            if (Guid.TryParse(ligand, out var ligandId))
+                inputs["ligand"] = await MoleculeRows.FindAsync(c, orgId, ligandId, cancellationToken).ConfigureAwait(false) is { } molecule
+                    ? "smiles:" + molecule.CanonicalSmiles
+                    : await ArtifactHashAsync(c, orgId, ligand, cancellationToken).ConfigureAwait(false) ?? ligand;
+            else inputs["ligand"] = "smiles:" + await CanonicalSmilesAsync(ligand, cancellationToken).ConfigureAwait(false);
+        }
+        return inputs;
+    }
+
+    private static async Task<string?> ArtifactHashAsync(System.Data.Common.DbConnection c, Guid orgId, string id, CancellationToken cancellationToken) =>
+        Guid.TryParse(id, out var artifactId) && await ArtifactRows.FindAsync(c, orgId, artifactId, cancellationToken).ConfigureAwait(false) is { } artifact
+            ? $"{artifact.Format} sha256:{artifact.BlobSha256}"
+            : null;
+
+    /// <summary>obabel's canonical SMILES, or the text as given when obabel cannot read it (the docking will say why).</summary>
+    private async Task<string> CanonicalSmilesAsync(string smiles, CancellationToken cancellationToken)
+    {
+        var outcome = await obabel.RunAsync(["-ismi", "-ocan", "--title", ""], smiles, cancellationToken).ConfigureAwait(false);
+        var canonical = outcome.TimedOut ? null : outcome.Stdout.Split((char[])['\n', '\t', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        return canonical ?? smiles.Trim();
+    }
 
     public async Task<JsonObject> RunAsync(Execution execution, JobContext context, CancellationToken cancellationToken)
     {

@@ -17,8 +17,39 @@ internal sealed record Execution
     public int TaskVersion { get; init; }
     public string Service { get; init; } = InProcessService;
     public string Parameters { get; init; } = "{}";
-    public Guid JobId { get; init; }
+    /// <summary>The job that runs it; null when another execution served it (<see cref="CachedFrom"/>).</summary>
+    public Guid? JobId { get; init; }
     public string? Result { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>The SHA-256 of the canonical <see cref="SignatureComponents"/> (<see cref="InputSignature"/>); null for executions from before the cache.</summary>
+    public string? InputSignature { get; init; }
+
+    public string? SignatureComponents { get; init; }
+
+    /// <summary>The execution whose result this one is: a completed one (a hit) or one in flight it joined.</summary>
+    public Guid? CachedFrom { get; init; }
+
+    /// <summary>What the cache decided on submission (<see cref="CacheOutcomes"/>).</summary>
+    public string? CacheOutcome { get; init; }
+}
+
+/// <summary>What the result cache decided when an execution was submitted.</summary>
+internal static class CacheOutcomes
+{
+    /// <summary>A completed execution with the same signature served it.</summary>
+    public const string Hit = "hit";
+
+    /// <summary>An identical execution was in flight; this one waits on it instead of running the tool again.</summary>
+    public const string Joined = "joined";
+
+    /// <summary>No completed execution with the same signature (or only expired or failed ones): it runs.</summary>
+    public const string Miss = "miss";
+
+    /// <summary>The caller asked for a fresh run (<c>?cache=false</c>, <c>--no-cache</c>).</summary>
+    public const string Bypassed = "bypassed";
+
+    /// <summary>The task version's cache policy is off.</summary>
+    public const string Disabled = "disabled";
 }

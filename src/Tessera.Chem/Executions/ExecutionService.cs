@@ -1,4 +1,9 @@
+using System.Buffers.Binary;
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
+using Dapper;
 using Tessera.Chem.Storage;
 using Tessera.Chem.Tasks;
 using Tessera.Core.Errors;
@@ -13,41 +18,88 @@ namespace Tessera.Chem.Executions;
 /// (422 with each error's path), then the execution row and its job (<c>chem.execute</c>) are written in one transaction.
 /// The job engine runs it (durable, leased, retried, cancellable); reads join the row with its job. Another
 /// organization's execution is missing (404).
+/// <para>
+/// The result cache: each submission's <see cref="InputSignature"/> is computed first. A completed execution of the same
+/// organization with the same signature (or a compatible version's, within the policy's TTL) serves it: the new
+/// execution is written already succeeded with that result and no job. An identical execution still in flight is
+/// joined instead of run twice. Both lookups and the insert happen under a lock on the signature (a PostgreSQL
+/// transaction-scoped advisory lock; SQLite's write transactions are serial), so concurrent identical submissions run
+/// the tool once.
+/// </para>
 /// </summary>
-internal sealed class ExecutionService(TesseraDatabase database, TaskRegistry registry, JobService jobs, IEnumerable<IChemTaskRunner> runners, TimeProvider time)
+internal sealed class ExecutionService(
+    TesseraDatabase database, TaskRegistry registry, JobService jobs, IEnumerable<IChemTaskRunner> runners, ChemSettings settings, TimeProvider time)
 {
     /// <summary>Attempts before a transient failure (a lost worker, a database outage) fails the execution.</summary>
     public const int MaxAttempts = 3;
 
-    public sealed record Snapshot(Execution Execution, JobInfo Job);
+    /// <summary>How many earlier executions of the task a miss is compared with to find the nearest.</summary>
+    public const int ExplainCandidates = 200;
 
-    public IReadOnlyCollection<string> Executable { get; } = runners.Select(r => r.TaskName).Order(StringComparer.Ordinal).ToList();
+    /// <summary>
+    /// An execution with its job. <paramref name="Job"/> is null when no job is behind it: a cache hit, or a joined
+    /// execution whose source has completed (its result then stands in <paramref name="Execution"/>); for a joined
+    /// execution still in flight it is the source's job.
+    /// </summary>
+    public sealed record Snapshot(Execution Execution, JobInfo? Job);
 
-    public async Task<Snapshot> SubmitAsync(Principal caller, string task, int? version, JsonNode? parameters, CancellationToken cancellationToken)
+    private readonly Dictionary<string, IChemTaskRunner> _runners = runners.ToDictionary(r => r.TaskName, StringComparer.Ordinal);
+
+    public IReadOnlyCollection<string> Executable => [.. _runners.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>As the API's execute: <paramref name="useCache"/> false runs it even when a completed identical execution could serve (the signature is still recorded).</summary>
+    public async Task<Snapshot> SubmitAsync(Principal caller, string task, int? version, JsonNode? parameters, bool useCache, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         caller.Require(Permissions.TasksExecute);
         var definition = await registry.RequireValidAsync(caller, task, version, parameters, cancellationToken).ConfigureAwait(false);
-        if (definition.OrgId is not null || !Executable.Contains(definition.Name))
+        if (definition.OrgId is not null || !_runners.TryGetValue(definition.Name, out var runner))
             throw new TesseraException(ChemErrorCodes.TaskNotExecutable, 422,
                 $"No service runs {definition.Name} yet; the system tasks that run are: {string.Join(", ", Executable)}.");
+        var signature = await SignatureAsync(caller.OrgId, definition, runner, (JsonObject)parameters!, cancellationToken).ConfigureAwait(false);
+        var policy = TaskCachePolicy.Parse(definition.Cache);
+        var signatures = new List<string> { signature.Hash };
+        signatures.AddRange(policy.CompatibleVersions.Select(signature.HashForVersion));
         var now = time.GetUtcNow();
         var id = Guid.CreateVersion7(now);
+        var execution = new Execution
+        {
+            Id = id, OrgId = caller.OrgId, UserId = caller.UserId, TaskId = definition.Id, TaskName = definition.Name, TaskVersion = definition.Version,
+            Service = Execution.InProcessService, Parameters = parameters!.ToJsonString(), CreatedAt = now,
+            InputSignature = signature.Hash, SignatureComponents = signature.Text,
+            CacheOutcome = !policy.Enabled ? CacheOutcomes.Disabled : useCache ? CacheOutcomes.Miss : CacheOutcomes.Bypassed,
+        };
         var snapshot = await database.InTransactionAsync(async (c, t) =>
         {
-            var job = (await jobs.EnqueueAsync(JobOwner.Of(caller), new JobRequest(ChemExecuteJobHandler.JobKind, ChemExecuteJobHandler.Input(id))
+            await LockAsync(c, t, caller.OrgId, signature.Hash, cancellationToken).ConfigureAwait(false);
+            if (execution.CacheOutcome == CacheOutcomes.Miss)
+            {
+                var ttl = Ttl(policy);
+                var hit = await ExecutionRows.FindHitAsync(c, t, caller.OrgId, signatures, ttl is { } age ? now - age : null, cancellationToken).ConfigureAwait(false);
+                if (hit is not null)
+                {
+                    var served = execution with { Result = hit.Result, CompletedAt = now, CachedFrom = hit.Id, CacheOutcome = CacheOutcomes.Hit };
+                    await ExecutionRows.InsertAsync(c, t, served, cancellationToken).ConfigureAwait(false);
+                    return new Snapshot(served, null);
+                }
+                foreach (var pending in await ExecutionRows.PendingAsync(c, t, caller.OrgId, signatures, 3, cancellationToken).ConfigureAwait(false))
+                {
+                    var job = await jobs.GetAsync(JobScope.Operator, pending.JobId!.Value, cancellationToken).ConfigureAwait(false);
+                    if (job.State.IsTerminal()) continue;
+                    var joined = execution with { CachedFrom = pending.Id, CacheOutcome = CacheOutcomes.Joined };
+                    await ExecutionRows.InsertAsync(c, t, joined, cancellationToken).ConfigureAwait(false);
+                    return new Snapshot(joined, job);
+                }
+            }
+            var enqueued = (await jobs.EnqueueAsync(JobOwner.Of(caller), new JobRequest(ChemExecuteJobHandler.JobKind, ChemExecuteJobHandler.Input(id))
             {
                 IdempotencyKey = "chem.execution:" + id, MaxAttempts = MaxAttempts,
             }, c, t, cancellationToken).ConfigureAwait(false)).Job;
-            var execution = new Execution
-            {
-                Id = id, OrgId = caller.OrgId, UserId = caller.UserId, TaskId = definition.Id, TaskName = definition.Name, TaskVersion = definition.Version,
-                Service = Execution.InProcessService, Parameters = parameters!.ToJsonString(), JobId = job.Id, CreatedAt = now,
-            };
-            await ExecutionRows.InsertAsync(c, t, execution, cancellationToken).ConfigureAwait(false);
-            return new Snapshot(execution, job);
+            var run = execution with { JobId = enqueued.Id };
+            await ExecutionRows.InsertAsync(c, t, run, cancellationToken).ConfigureAwait(false);
+            return new Snapshot(run, enqueued);
         }, cancellationToken).ConfigureAwait(false);
-        jobs.WakeWorkers();
+        if (snapshot.Execution.JobId is not null) jobs.WakeWorkers();
         return snapshot;
     }
 
@@ -56,10 +108,123 @@ internal sealed class ExecutionService(TesseraDatabase database, TaskRegistry re
         ArgumentNullException.ThrowIfNull(caller);
         caller.Require(Permissions.RunsRead);
         Execution execution;
+        Execution? source = null;
         await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
             execution = await ExecutionRows.FindAsync(c, caller.OrgId, id, cancellationToken).ConfigureAwait(false) ?? throw TesseraException.NotFound("execution");
+            if (execution.JobId is null && execution.Result is null && execution.CachedFrom is { } from)
+                source = await ExecutionRows.FindAsync(c, caller.OrgId, from, cancellationToken).ConfigureAwait(false);
+        }
+        if (source is not null)
+        {
+            // Joined to an execution in flight: its result once it has one, else its job's state.
+            if (source.Result is not null) return new Snapshot(execution with { Result = source.Result, CompletedAt = source.CompletedAt }, null);
+            return new Snapshot(execution, await jobs.GetAsync(JobScope.Operator, source.JobId!.Value, cancellationToken).ConfigureAwait(false));
+        }
         // The row's organization filter decided visibility; the job belongs to whoever in it submitted the execution.
-        var job = await jobs.GetAsync(JobScope.Operator, execution.JobId, cancellationToken).ConfigureAwait(false);
+        var job = execution.JobId is { } jobId ? await jobs.GetAsync(JobScope.Operator, jobId, cancellationToken).ConfigureAwait(false) : null;
         return new Snapshot(execution, job);
     }
+
+    /// <summary>
+    /// Why an execution was or was not served from the cache: the execution that served it, or the nearest earlier
+    /// execution of the same task in the organization (the fewest differing signature fields, then the newest) and
+    /// each field that differed; the organization filter is in SQL, so no other organization's execution is compared.
+    /// </summary>
+    public async Task<CacheExplanation> ExplainAsync(Principal caller, Guid id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        caller.Require(Permissions.RunsRead);
+        await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var execution = await ExecutionRows.FindAsync(c, caller.OrgId, id, cancellationToken).ConfigureAwait(false) ?? throw TesseraException.NotFound("execution");
+        if (execution.SignatureComponents is null)
+            return new CacheExplanation(execution, null, [], "This execution was submitted before the result cache recorded signatures.");
+        if (execution.CachedFrom is { } from)
+        {
+            var source = await ExecutionRows.FindAsync(c, caller.OrgId, from, cancellationToken).ConfigureAwait(false);
+            return new CacheExplanation(execution, source, Differences(source, execution), execution.CacheOutcome == CacheOutcomes.Joined
+                ? $"An identical execution ({from}) was in flight when this one was submitted; this one takes its result instead of running the tool again."
+                : $"Served from the cache: execution {from} had completed with the same input signature.");
+        }
+        var earlier = await ExecutionRows.EarlierAsync(c, caller.OrgId, execution.TaskName, execution.Id, execution.CreatedAt, ExplainCandidates, cancellationToken).ConfigureAwait(false);
+        var mine = InputSignature.Flatten(InputSignature.Parse(execution.SignatureComponents).Components);
+        // Only executions that ran (or could have served) are compared: an earlier cache hit is the same as its source.
+        var nearest = earlier.Where(e => e.CachedFrom is null)
+            .Select(e => (Execution: e, Count: Diff(InputSignature.Flatten(InputSignature.Parse(e.SignatureComponents!).Components), mine).Count))
+            .OrderBy(p => p.Count).ThenByDescending(p => p.Execution.CreatedAt).Select(p => p.Execution).FirstOrDefault();
+        var differences = Differences(nearest, execution);
+        var reason = execution.CacheOutcome switch
+        {
+            CacheOutcomes.Bypassed => "The cache was bypassed on request (cache=false / --no-cache): the task ran.",
+            CacheOutcomes.Disabled => $"{execution.TaskName} v{execution.TaskVersion} has its cache turned off: the task ran.",
+            _ when nearest is null => $"No earlier execution of {execution.TaskName} in this organization: the task ran.",
+            _ when differences.Count > 0 => $"No completed execution had the same input signature; the nearest earlier one ({nearest.Id}) differs in: " +
+                string.Join("; ", differences.Select(d => d.Summary)) + ".",
+            _ when nearest.Result is null => $"The identical execution {nearest.Id} had not succeeded, so it could not serve this one: the task ran.",
+            _ => await ExpiredAsync(caller, execution, nearest, cancellationToken).ConfigureAwait(false),
+        };
+        return new CacheExplanation(execution, nearest, differences, reason);
+    }
+
+    private async Task<string> ExpiredAsync(Principal caller, Execution execution, Execution nearest, CancellationToken cancellationToken)
+    {
+        var definition = await registry.GetAsync(caller, execution.TaskName, execution.TaskVersion, cancellationToken).ConfigureAwait(false);
+        var ttl = Ttl(TaskCachePolicy.Parse(definition.Cache));
+        return ttl is { } age && nearest.CompletedAt is { } completed && execution.CreatedAt - completed > age
+            ? $"Expired: the identical execution {nearest.Id} completed at {completed:O}, {(execution.CreatedAt - completed).TotalSeconds:0} s before this one " +
+              $"was submitted, beyond the cache's ttl_seconds ({age.TotalSeconds:0}): the task ran."
+            : $"The identical execution {nearest.Id} had not completed when this one was submitted: the task ran.";
+    }
+
+    /// <summary>The signature fields that differ between an earlier execution and this one (none when there is no earlier one).</summary>
+    private static List<SignatureDifference> Differences(Execution? earlier, Execution execution) =>
+        earlier?.SignatureComponents is null || execution.SignatureComponents is null ? [] :
+        Diff(InputSignature.Flatten(InputSignature.Parse(earlier.SignatureComponents).Components),
+            InputSignature.Flatten(InputSignature.Parse(execution.SignatureComponents).Components));
+
+    private static List<SignatureDifference> Diff(SortedDictionary<string, string> before, SortedDictionary<string, string> after) =>
+        [.. before.Keys.Union(after.Keys).Order(StringComparer.Ordinal)
+            .Select(k => new SignatureDifference(k, before.GetValueOrDefault(k), after.GetValueOrDefault(k)))
+            .Where(d => d.Before != d.After)];
+
+    private TimeSpan? Ttl(TaskCachePolicy policy) =>
+        policy.TtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : settings.CacheTtlSeconds > 0 ? TimeSpan.FromSeconds(settings.CacheTtlSeconds) : null;
+
+    private static async Task<InputSignature> SignatureAsync(Guid orgId, TaskDefinition definition, IChemTaskRunner runner, JsonObject parameters, CancellationToken cancellationToken)
+    {
+        var inputs = await runner.InputsAsync(orgId, parameters, cancellationToken).ConfigureAwait(false);
+        var rest = InputSignature.WithDefaults(definition.InputSchema, parameters);
+        foreach (var (name, _) in inputs) rest.Remove(name);
+        var tools = await runner.ToolVersionsAsync(cancellationToken).ConfigureAwait(false);
+        return InputSignature.Of(definition.Name, definition.Version, tools, inputs, rest);
+    }
+
+    /// <summary>
+    /// Serialises submissions with the same organization and signature until the transaction ends: on PostgreSQL a
+    /// transaction-scoped advisory lock keyed by both; SQLite's write transactions (BEGIN IMMEDIATE) are serial already.
+    /// </summary>
+    private async Task LockAsync(DbConnection c, DbTransaction t, Guid orgId, string signature, CancellationToken cancellationToken)
+    {
+        if (database.Dialect != SqlDialect.Postgres) return;
+        var key = BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes("chem.cache:" + orgId + ":" + signature)));
+        await c.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key }, t, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
 }
+
+/// <summary>One signature field that differs: its dotted path (<c>parameters.exhaustiveness</c>) and both values as JSON text (null: absent).</summary>
+internal sealed record SignatureDifference(string Field, string? Before, string? After)
+{
+    /// <summary><c>parameters.exhaustiveness: 8 → 16</c>, content hashes shortened to 12 characters.</summary>
+    public string Summary => $"{Field}: {Short(Before)} → {Short(After)}";
+
+    private static string Short(string? value)
+    {
+        if (value is null) return "(absent)";
+        var text = value.Trim('"');
+        var at = text.IndexOf("sha256:", StringComparison.Ordinal);
+        return at >= 0 && text.Length > at + 7 + 12 ? text[..(at + 7 + 12)] + "…" : text;
+    }
+}
+
+/// <summary>The cache's decision on one execution, with the execution it was compared with (or served by) and the fields that differ.</summary>
+internal sealed record CacheExplanation(Execution Execution, Execution? Compared, IReadOnlyList<SignatureDifference> Differences, string Reason);

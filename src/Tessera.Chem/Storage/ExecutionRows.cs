@@ -9,12 +9,15 @@ internal static class ExecutionRows
 {
     private const string Columns =
         "id AS Id, org_id AS OrgId, user_id AS UserId, task_id AS TaskId, task_name AS TaskName, task_version AS TaskVersion, service AS Service, " +
-        "parameters AS Parameters, job_id AS JobId, result AS Result, created_at AS CreatedAt, completed_at AS CompletedAt";
+        "parameters AS Parameters, job_id AS JobId, result AS Result, created_at AS CreatedAt, completed_at AS CompletedAt, " +
+        "input_signature AS InputSignature, signature_components AS SignatureComponents, cached_from AS CachedFrom, cache_outcome AS CacheOutcome";
 
     public static Task InsertAsync(DbConnection c, DbTransaction t, Execution e, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO chem_executions (id, org_id, user_id, task_id, task_name, task_version, service, parameters, job_id, result, created_at, completed_at) " +
-            "VALUES (@Id, @OrgId, @UserId, @TaskId, @TaskName, @TaskVersion, @Service, @Parameters, @JobId, @Result, @CreatedAt, @CompletedAt)",
+            "INSERT INTO chem_executions (id, org_id, user_id, task_id, task_name, task_version, service, parameters, job_id, result, created_at, completed_at, " +
+            "input_signature, signature_components, cached_from, cache_outcome) " +
+            "VALUES (@Id, @OrgId, @UserId, @TaskId, @TaskName, @TaskVersion, @Service, @Parameters, @JobId, @Result, @CreatedAt, @CompletedAt, " +
+            "@InputSignature, @SignatureComponents, @CachedFrom, @CacheOutcome)",
             e, t, cancellationToken: ct));
 
     /// <summary>The organization's execution, or null for a missing one and for another organization's alike.</summary>
@@ -31,4 +34,42 @@ internal static class ExecutionRows
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE chem_executions SET result = @result, completed_at = @completedAt WHERE id = @id AND result IS NULL",
             new { id, result, completedAt }, t, cancellationToken: ct)).ConfigureAwait(false) == 1;
+
+    /// <summary>
+    /// The newest completed execution of the organization with one of these signatures that completed at or after
+    /// <paramref name="since"/> (null: any time), run by a job of its own (not itself served from the cache).
+    /// </summary>
+    public static Task<Execution?> FindHitAsync(
+        DbConnection c, DbTransaction t, Guid orgId, IReadOnlyList<string> signatures, DateTimeOffset? since, CancellationToken ct) =>
+        c.QueryFirstOrDefaultAsync<Execution>(new CommandDefinition(
+            $"SELECT {Columns} FROM chem_executions WHERE org_id = @orgId AND input_signature IN ({In(signatures)}) AND result IS NOT NULL AND cached_from IS NULL " +
+            (since is null ? "" : "AND completed_at >= @since ") + "ORDER BY completed_at DESC LIMIT 1",
+            Parameters(signatures, new { orgId, since }), t, cancellationToken: ct));
+
+    /// <summary>The organization's executions with one of these signatures that have a job and no result yet, newest first: perhaps in flight.</summary>
+    public static async Task<IReadOnlyList<Execution>> PendingAsync(
+        DbConnection c, DbTransaction t, Guid orgId, IReadOnlyList<string> signatures, int limit, CancellationToken ct) =>
+        (await c.QueryAsync<Execution>(new CommandDefinition(
+            $"SELECT {Columns} FROM chem_executions WHERE org_id = @orgId AND input_signature IN ({In(signatures)}) AND result IS NULL AND job_id IS NOT NULL " +
+            "ORDER BY created_at DESC LIMIT @limit",
+            Parameters(signatures, new { orgId, limit }), t, cancellationToken: ct)).ConfigureAwait(false)).ToList();
+
+    /// <summary>The organization's executions of a task submitted before <paramref name="before"/> that recorded a signature, newest first.</summary>
+    public static async Task<IReadOnlyList<Execution>> EarlierAsync(
+        DbConnection c, Guid orgId, string taskName, Guid excluding, DateTimeOffset before, int limit, CancellationToken ct) =>
+        (await c.QueryAsync<Execution>(new CommandDefinition(
+            $"SELECT {Columns} FROM chem_executions WHERE org_id = @orgId AND task_name = @taskName AND id <> @excluding AND created_at <= @before " +
+            "AND signature_components IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT @limit",
+            new { orgId, taskName, excluding, before, limit }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
+
+    // One named parameter per signature (a handful: the version's own and its compatible versions'), the same SQL on
+    // both dialects; Dapper would send a list to Npgsql as one array parameter, which IN cannot take.
+    private static string In(IReadOnlyList<string> signatures) => string.Join(", ", signatures.Select((_, i) => "@s" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    private static DynamicParameters Parameters(IReadOnlyList<string> signatures, object rest)
+    {
+        var parameters = new DynamicParameters(rest);
+        for (var i = 0; i < signatures.Count; i++) parameters.Add("s" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), signatures[i]);
+        return parameters;
+    }
 }

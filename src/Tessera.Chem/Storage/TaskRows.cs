@@ -9,14 +9,14 @@ internal static class TaskRows
 {
     private const string Columns =
         "id AS Id, org_id AS OrgId, name AS Name, version AS Version, description AS Description, input_schema AS InputSchema, " +
-        "output_schema AS OutputSchema, resources AS Resources, created_by AS CreatedBy, created_at AS CreatedAt";
+        "output_schema AS OutputSchema, resources AS Resources, cache AS Cache, created_by AS CreatedBy, created_at AS CreatedAt";
 
     private const string Visible = "(org_id IS NULL OR org_id = @orgId)";
 
     public static Task InsertAsync(DbConnection c, DbTransaction t, TaskDefinition d, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO chem_tasks (id, org_id, name, version, description, input_schema, output_schema, resources, created_by, created_at) " +
-            "VALUES (@Id, @OrgId, @Name, @Version, @Description, @InputSchema, @OutputSchema, @Resources, @CreatedBy, @CreatedAt)",
+            "INSERT INTO chem_tasks (id, org_id, name, version, description, input_schema, output_schema, resources, cache, created_by, created_at) " +
+            "VALUES (@Id, @OrgId, @Name, @Version, @Description, @InputSchema, @OutputSchema, @Resources, @Cache, @CreatedBy, @CreatedAt)",
             d, t, cancellationToken: ct));
 
     /// <summary>Every version the organization sees, by name then newest version first.</summary>

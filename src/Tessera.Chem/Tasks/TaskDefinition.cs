@@ -14,6 +14,9 @@ internal sealed record TaskDefinition
     public string InputSchema { get; init; } = "{}";
     public string OutputSchema { get; init; } = "{}";
     public string Resources { get; init; } = "{}";
+
+    /// <summary>The cache policy as JSON text (<see cref="TaskCachePolicy"/>); null: the default.</summary>
+    public string? Cache { get; init; }
     public Guid? CreatedBy { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
 }

@@ -64,7 +64,7 @@ internal sealed partial class TaskRegistry(TesseraDatabase database, TimeProvide
                 var definition = new TaskDefinition
                 {
                     Id = Guid.CreateVersion7(now), OrgId = caller.OrgId, Name = name, Version = version, Description = description,
-                    InputSchema = input, OutputSchema = output, Resources = resources, CreatedBy = caller.UserId, CreatedAt = now,
+                    InputSchema = input, OutputSchema = output, Resources = resources, Cache = TaskCachePolicy.RequireValid(request.Cache, version), CreatedBy = caller.UserId, CreatedAt = now,
                 };
                 await TaskRows.InsertAsync(c, t, definition, cancellationToken).ConfigureAwait(false);
                 return definition;

@@ -67,10 +67,10 @@ public class DockingApiTests(ITestOutputHelper output)
         await DockingFixture.ExecuteAsync(api, "no.such.task", new { }, 404);
 
         // The same inputs and seed, twice: the same poses and scores. A quick search (exhaustiveness 1) is enough for that;
-        // the box comes from the reference ligand here (its bounding box plus padding).
+        // the box comes from the reference ligand here (its bounding box plus padding). Both run (the cache bypassed).
         var parameters = new { receptor, ligand, reference_ligand = ligand, padding = 6, exhaustiveness = 1, num_modes = 3, seed = 7 };
-        var first = await DockingFixture.ExecuteAsync(api, "vina.dock", parameters);
-        var second = await DockingFixture.ExecuteAsync(api, "vina.dock", parameters);
+        var first = await DockingFixture.ExecuteAsync(api, "vina.dock", parameters, cache: false);
+        var second = await DockingFixture.ExecuteAsync(api, "vina.dock", parameters, cache: false);
         Assert.NotEqual(first.Id, second.Id);
         var a = await DockingFixture.WaitAsync(api, first.Id, TimeSpan.FromMinutes(5));
         var b = await DockingFixture.WaitAsync(api, second.Id, TimeSpan.FromMinutes(5));

@@ -50,8 +50,13 @@ internal static class DockingFixture
         return upload.Value["artifact"]!["id"]!.GetValue<string>();
     }
 
-    public static Task<ContractResponse> ExecuteAsync(ContractClient api, string task, object parameters, int expected = 202) =>
-        api.SendJsonAsync("POST /api/v1/chem/tasks/{task}/execute", $"/api/v1/chem/tasks/{task}/execute", expected, JsonSerializer.Serialize(parameters));
+    /// <summary>Executes a task; <paramref name="cache"/> false asks for a run even when an identical execution could serve it.</summary>
+    public static Task<ContractResponse> ExecuteAsync(ContractClient api, string task, object parameters, int expected = 202, bool cache = true) =>
+        api.SendJsonAsync("POST /api/v1/chem/tasks/{task}/execute", $"/api/v1/chem/tasks/{task}/execute" + (cache ? "" : "?cache=false"), expected,
+            JsonSerializer.Serialize(parameters));
+
+    public static async Task<JsonNode> ExplainAsync(ContractClient api, string id) =>
+        (await api.GetAsync("GET /api/v1/chem/executions/{id}/cache", $"/api/v1/chem/executions/{id}/cache")).Value;
 
     /// <summary>Polls the execution until it has ended, as a client would.</summary>
     public static async Task<JsonNode> WaitAsync(ContractClient api, string id, TimeSpan timeout)
