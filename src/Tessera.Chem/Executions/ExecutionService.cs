@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Tessera.Chem.Services;
 using Tessera.Chem.Storage;
 using Tessera.Chem.Tasks;
 using Tessera.Core.Errors;
@@ -14,7 +15,7 @@ namespace Tessera.Chem.Executions;
 /// The job engine runs it (durable, leased, retried, cancellable); reads join the row with its job. Another
 /// organization's execution is missing (404).
 /// </summary>
-internal sealed class ExecutionService(TesseraDatabase database, TaskRegistry registry, JobService jobs, IEnumerable<IChemTaskRunner> runners, TimeProvider time)
+internal sealed class ExecutionService(TesseraDatabase database, TaskRegistry registry, JobService jobs, IEnumerable<IChemTaskRunner> runners, TaskServiceRegistry services, TimeProvider time)
 {
     /// <summary>Attempts before a transient failure (a lost worker, a database outage) fails the execution.</summary>
     public const int MaxAttempts = 3;
@@ -28,9 +29,10 @@ internal sealed class ExecutionService(TesseraDatabase database, TaskRegistry re
         ArgumentNullException.ThrowIfNull(caller);
         caller.Require(Permissions.TasksExecute);
         var definition = await registry.RequireValidAsync(caller, task, version, parameters, cancellationToken).ConfigureAwait(false);
-        if (definition.OrgId is not null || !Executable.Contains(definition.Name))
-            throw new TesseraException(ChemErrorCodes.TaskNotExecutable, 422,
-                $"No service runs {definition.Name} yet; the system tasks that run are: {string.Join(", ", Executable)}.");
+        if ((definition.OrgId is not null || !Executable.Contains(definition.Name))
+            && !await services.IsServedAsync(caller.OrgId, definition.Name, definition.Version, cancellationToken).ConfigureAwait(false))
+            throw new TesseraException(ChemErrorCodes.NoLiveService, 422,
+                $"No live task service runs {definition.Name} v{definition.Version}; start one (see docs/chem-task-services.md). The system tasks the workers run themselves are: {string.Join(", ", Executable)}.");
         var now = time.GetUtcNow();
         var id = Guid.CreateVersion7(now);
         var snapshot = await database.InTransactionAsync(async (c, t) =>

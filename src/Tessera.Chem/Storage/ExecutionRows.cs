@@ -31,4 +31,9 @@ internal static class ExecutionRows
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE chem_executions SET result = @result, completed_at = @completedAt WHERE id = @id AND result IS NULL",
             new { id, result, completedAt }, t, cancellationToken: ct)).ConfigureAwait(false) == 1;
+
+    /// <summary>Records the service that carries out (this attempt of) the execution: a task service's URL, or in-process.</summary>
+    public static Task SetServiceAsync(DbConnection c, Guid id, string service, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            "UPDATE chem_executions SET service = @service WHERE id = @id AND result IS NULL", new { id, service }, cancellationToken: ct));
 }
