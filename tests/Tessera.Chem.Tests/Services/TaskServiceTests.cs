@@ -90,6 +90,7 @@ public class TaskServiceTests
     private static readonly object RdkitTask = new
     {
         name = "rdkit.descriptors",
+        version = 1,
         description = "MolWt, LogP, TPSA, HBD and HBA of each SMILES, with RDKit.",
         input_schema = new
         {
@@ -209,6 +210,7 @@ public class TaskServiceTests
             await Task.Delay(250);
         }
         await admin.SendAsync("POST /api/v1/chem/services/{id}/heartbeat", $"{Services}/{id}/heartbeat", 404);
+        await app.Services.GetRequiredService<TaskServiceRegistry>().SweepAsync(CancellationToken.None);
         await admin.SendAsync("DELETE /api/v1/chem/services/{id}", $"{Services}/{id}", 404);
         Assert.Equal(ChemErrorCodes.NoLiveService, (await ExecuteAsync(admin, "obabel.descriptors", parameters, 422)).Value["code"]!.GetValue<string>());
     }
