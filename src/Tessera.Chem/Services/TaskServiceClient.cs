@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tessera.Chem.Executions;
@@ -47,7 +47,9 @@ internal sealed class TaskServiceClient(
         string body;
         try
         {
-            response = await clients.CreateClient(HttpClientName).PostAsJsonAsync(new Uri(service.Url + "/execute"), request, timeout.Token).ConfigureAwait(false);
+            // Buffered, with a Content-Length, so the simplest HTTP servers (no chunked bodies) read it.
+            using var content = new StringContent(request.ToJsonString(), Encoding.UTF8, "application/json");
+            response = await clients.CreateClient(HttpClientName).PostAsync(new Uri(service.Url + "/execute"), content, timeout.Token).ConfigureAwait(false);
             body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
