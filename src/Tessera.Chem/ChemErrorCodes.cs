@@ -15,6 +15,9 @@ internal static class ChemErrorCodes
     public const string DockingFailed = "CHEM_DOCKING_FAILED";
     public const string TaskNotExecutable = "CHEM_TASK_NOT_EXECUTABLE";
     public const string ExecutionInputMissing = "CHEM_EXECUTION_INPUT_MISSING";
+    public const string NoLiveService = "CHEM_NO_LIVE_SERVICE";
+    public const string ServiceTaskUnknown = "CHEM_SERVICE_TASK_UNKNOWN";
+    public const string ServiceFailed = "CHEM_SERVICE_FAILED";
 
     // Per rejected record of an upload.
     public const string RecordUnreadable = "RECORD_UNREADABLE";

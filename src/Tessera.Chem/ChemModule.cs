@@ -7,6 +7,7 @@ using Tessera.Chem.Docking;
 using Tessera.Chem.Executions;
 using Tessera.Chem.Molecules;
 using Tessera.Chem.OpenBabel;
+using Tessera.Chem.Services;
 using Tessera.Chem.Tasks;
 using Tessera.Data.Migrations;
 using Tessera.Platform.Modules;
@@ -37,6 +38,10 @@ public sealed class ChemModule : TesseraModule
         registrar.Services.AddSingleton<ToolVersions>();
         registrar.Services.AddSingleton<VinaDocking>();
         registrar.Services.AddSingleton<IChemTaskRunner, VinaDockRunner>();
+        registrar.Services.AddSingleton<TaskServiceRegistry>();
+        registrar.Services.AddSingleton<TaskServiceClient>();
+        registrar.Services.AddHttpClient(TaskServiceClient.HttpClientName);
+        registrar.Services.AddHostedService<TaskServiceHealthChecker>();
         registrar.Services.AddSingleton<ExecutionService>();
         registrar.AddJobHandler<ChemExecuteJobHandler>();
     }
@@ -46,9 +51,10 @@ public sealed class ChemModule : TesseraModule
         group.MapChemMolecules();
         group.MapChemTasks();
         group.MapChemExecutions();
+        group.MapChemServices();
     }
 
     /// <summary>The verbs; the CLI groups them under <c>tessera chem</c> itself.</summary>
     public override IEnumerable<Command> Commands(IModuleCommandHost host) =>
-        [TaskCommands.Create(host), MoleculeCommands.Create(host), DockCommands.Dock(host), DockCommands.Run(host)];
+        [TaskCommands.Create(host), MoleculeCommands.Create(host), DockCommands.Dock(host), DockCommands.Run(host), ServiceCommand.Create()];
 }

@@ -45,4 +45,18 @@ internal sealed class ChemSettings
     [ConfigurationKeyName("cache_ttl_seconds")]
     [Range(0, int.MaxValue, ErrorMessage = "chem:cache_ttl_seconds must be 0 (no expiry) or more.")]
     public int CacheTtlSeconds { get; set; }
+    /// <summary>A task service that has not heartbeated for this long is dead: no execution goes to it and it is dropped.</summary>
+    [ConfigurationKeyName("service_heartbeat_timeout_seconds")]
+    [Range(2, 3600, ErrorMessage = "chem:service_heartbeat_timeout_seconds must be from 2 to 3600.")]
+    public int ServiceHeartbeatTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>How often the server checks each live service's GET {url}/health (a failure drops it) and drops the silent ones.</summary>
+    [ConfigurationKeyName("service_health_interval_seconds")]
+    [Range(1, 3600, ErrorMessage = "chem:service_health_interval_seconds must be from 1 to 3600.")]
+    public int ServiceHealthIntervalSeconds { get; set; } = 10;
+
+    /// <summary>How long one POST {url}/execute may take before the service is taken for dead and the execution retried elsewhere.</summary>
+    [ConfigurationKeyName("service_execute_timeout_seconds")]
+    [Range(1, 86_400, ErrorMessage = "chem:service_execute_timeout_seconds must be from 1 to 86400.")]
+    public int ServiceExecuteTimeoutSeconds { get; set; } = 1800;
 }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Dapper;
+using Tessera.Chem.Services;
 using Tessera.Chem.Storage;
 using Tessera.Chem.Tasks;
 using Tessera.Core.Errors;
@@ -28,7 +29,8 @@ namespace Tessera.Chem.Executions;
 /// </para>
 /// </summary>
 internal sealed class ExecutionService(
-    TesseraDatabase database, TaskRegistry registry, JobService jobs, IEnumerable<IChemTaskRunner> runners, ChemSettings settings, TimeProvider time)
+    TesseraDatabase database, TaskRegistry registry, JobService jobs, IEnumerable<IChemTaskRunner> runners, TaskServiceRegistry services, ChemSettings settings,
+    TimeProvider time)
 {
     /// <summary>Attempts before a transient failure (a lost worker, a database outage) fails the execution.</summary>
     public const int MaxAttempts = 3;
@@ -53,11 +55,17 @@ internal sealed class ExecutionService(
         ArgumentNullException.ThrowIfNull(caller);
         caller.Require(Permissions.TasksExecute);
         var definition = await registry.RequireValidAsync(caller, task, version, parameters, cancellationToken).ConfigureAwait(false);
-        if (definition.OrgId is not null || !_runners.TryGetValue(definition.Name, out var runner))
-            throw new TesseraException(ChemErrorCodes.TaskNotExecutable, 422,
-                $"No service runs {definition.Name} yet; the system tasks that run are: {string.Join(", ", Executable)}.");
-        var signature = await SignatureAsync(caller.OrgId, definition, runner, (JsonObject)parameters!, cancellationToken).ConfigureAwait(false);
-        var policy = TaskCachePolicy.Parse(definition.Cache);
+        // An organization's own task never runs in-process; a system task does when no live service takes it.
+        var runner = definition.OrgId is null ? _runners.GetValueOrDefault(definition.Name) : null;
+        if (runner is null && !await services.IsServedAsync(caller.OrgId, definition.Name, definition.Version, cancellationToken).ConfigureAwait(false))
+            throw new TesseraException(ChemErrorCodes.NoLiveService, 422,
+                $"No live task service runs {definition.Name} v{definition.Version}; start one (see docs/chem-task-services.md). The system tasks the workers run themselves are: {string.Join(", ", Executable)}.");
+        // Without an in-process runner Tessera can neither normalise the inputs nor know the service's tool versions,
+        // so such executions record their parameters' signature (for the explanation) but are never served from the cache.
+        var signature = runner is null
+            ? InputSignature.Of(definition.Name, definition.Version, new Dictionary<string, string>(), [], InputSignature.WithDefaults(definition.InputSchema, (JsonObject)parameters!))
+            : await SignatureAsync(caller.OrgId, definition, runner, (JsonObject)parameters!, cancellationToken).ConfigureAwait(false);
+        var policy = runner is null ? TaskCachePolicy.Default with { Enabled = false } : TaskCachePolicy.Parse(definition.Cache);
         var signatures = new List<string> { signature.Hash };
         signatures.AddRange(policy.CompatibleVersions.Select(signature.HashForVersion));
         var now = time.GetUtcNow();

@@ -72,4 +72,8 @@ internal static class ExecutionRows
         for (var i = 0; i < signatures.Count; i++) parameters.Add("s" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), signatures[i]);
         return parameters;
     }
+    /// <summary>Records the service that carries out (this attempt of) the execution: a task service's URL, or in-process.</summary>
+    public static Task SetServiceAsync(DbConnection c, Guid id, string service, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            "UPDATE chem_executions SET service = @service WHERE id = @id AND result IS NULL", new { id, service }, cancellationToken: ct));
 }
