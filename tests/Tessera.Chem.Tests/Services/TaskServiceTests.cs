@@ -176,11 +176,14 @@ public class TaskServiceTests
         var completed = await DockingFixture.WaitAsync(member, killed.Id, TimeSpan.FromMinutes(1));
         Assert.Equal("succeeded", completed["state"]!.GetValue<string>());
         Assert.Equal(fast.Url, completed["service"]!.GetValue<string>());
-        Assert.Equal(2, completed["attempts"]!.GetValue<int>());
+        // At least the killed attempt and the one that finished; a loaded machine may lose a lease in between.
+        Assert.InRange(completed["attempts"]!.GetValue<int>(), 2, 3);
         Assert.Equal(1, (await fast.StatsAsync())["finished"]![killed.Id]!.GetValue<int>());
         await using (var c = await app.Database.Database.OpenConnectionAsync())
         {
-            Assert.Equal(1, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM chem_executions WHERE task_name = 'rdkit.descriptors' AND result IS NOT NULL AND service = @url", new { url = fast.Url }));
+            // By id: an instance started later may be given a port, and so a URL, an earlier one had.
+            Assert.Equal(1, await c.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM chem_executions WHERE id = @id AND result IS NOT NULL AND service = @url", new { id = Guid.Parse(killed.Id), url = fast.Url }));
         }
         Assert.Equal([fast.Url], (await member.GetAsync("GET /api/v1/chem/services", Services)).Value.AsArray().Select(s => s!["url"]!.GetValue<string>()));
     }
