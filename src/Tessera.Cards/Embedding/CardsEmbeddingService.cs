@@ -135,7 +135,15 @@ internal sealed class CardsEmbeddingService(
     {
         if (!File.Exists(path)) return (null, "missing_file");
         if (ImageCheck.Problem(path, minSide: 1) is { } problem) return (null, problem);
-        var art = CardArt.Crop(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
+        byte[] art;
+        try
+        {
+            art = CardArt.Crop(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
+        }
+        catch (TesseraException e) when (e.Status is >= 400 and < 500)
+        {
+            return (null, "undecodable");
+        }
         var generated = await embedder.GenerateAsync([new DataContent(art, "image/bmp")], cancellationToken: cancellationToken).ConfigureAwait(false);
         var vector = generated[0].Vector.ToArray();
         return UnitNorm(vector) ? (vector, null) : (null, "not_unit_norm");

@@ -25,6 +25,12 @@ internal sealed class CardIdentifier(
     /// <summary>Candidates per orientation that the geometric check looks at (it costs a few milliseconds each).</summary>
     public const int RerankDepth = 6;
 
+    /// <summary>
+    /// When neither way up gives a match the check singles out, it looks this deep: the right card's art can rank
+    /// below a few others of similar colours and composition (measured on 1,000 generated cards: 6.5 % of photos).
+    /// </summary>
+    public const int DeepRerankDepth = 24;
+
     /// <summary>The most the geometric check adds to a similarity: enough to reorder near-ties (same art), not to overturn a clear match.</summary>
     public const double InlierBonus = 0.25;
 
@@ -73,7 +79,7 @@ internal sealed class CardIdentifier(
         (string Name, byte[] Art)[] views = [("upright", rectified.UprightArt), ("rotated_180", rectified.Rotated180Art)];
         // ORB features do not care which way up the card is and the homography absorbs the turn: one description serves both views.
         var photoFeatures = new Lazy<CardFeatures>(() => verifier.Describe(rectified.Upright));
-        var depth = Math.Max(request.K, RerankDepth);
+        var depth = Math.Max(request.K, DeepRerankDepth);
         var best = new Dictionary<long, (double Similarity, int View)>();
         var cards = new Dictionary<long, EmbeddingRows.LabelledCard>();
         var inliers = new Dictionary<long, int>();
@@ -89,10 +95,11 @@ internal sealed class CardIdentifier(
             }
             if (best.Count == 0) throw new TesseraException(CardsErrorCodes.NoEmbeddings, 409, "No card images are embedded yet: run 'tessera cards embed' first.");
             await LoadCardsAsync(caller.OrgId, best.Keys.Where(l => !cards.ContainsKey(l)).ToList(), cards, cancellationToken).ConfigureAwait(false);
-            ranked = Rank(caller.OrgId, best, cards, inliers, photoFeatures, depth);
+            ranked = Rank(caller.OrgId, best, cards, inliers, photoFeatures, depth, RerankDepth);
             // A best match the geometric check confirms cannot be beaten from the other way up: save its embedding.
             if (Confirmed(ranked)) break;
         }
+        if (!Confirmed(ranked)) ranked = Rank(caller.OrgId, best, cards, inliers, photoFeatures, depth, DeepRerankDepth);
 
         var top = ranked[0];
         var rival = ranked.Skip(1).FirstOrDefault(r => r.Card.Name != top.Card.Name);
@@ -121,16 +128,16 @@ internal sealed class CardIdentifier(
         foreach (var row in rows) cards[row.Label] = row;
     }
 
-    /// <summary>The closest <paramref name="depth"/> by similarity, the first <see cref="RerankDepth"/> checked geometrically (once each), best score first.</summary>
+    /// <summary>The closest <paramref name="depth"/> by similarity, the first <paramref name="checks"/> checked geometrically (once each), best score first.</summary>
     private List<Ranked> Rank(
         Guid orgId, Dictionary<long, (double Similarity, int View)> best, Dictionary<long, EmbeddingRows.LabelledCard> cards, Dictionary<long, int> inliers,
-        Lazy<CardFeatures> photoFeatures, int depth) =>
+        Lazy<CardFeatures> photoFeatures, int depth, int checks) =>
         best.OrderByDescending(b => b.Value.Similarity).ThenBy(b => b.Key)
             .Take(depth)
             .Select((b, rank) =>
             {
                 var card = cards[b.Key];
-                if (rank < RerankDepth && !inliers.ContainsKey(b.Key)) inliers[b.Key] = Inliers(orgId, card, photoFeatures);
+                if (rank < checks && !inliers.ContainsKey(b.Key)) inliers[b.Key] = Inliers(orgId, card, photoFeatures);
                 var matched = inliers.GetValueOrDefault(b.Key, -1);
                 var score = b.Value.Similarity + (matched > 0 ? InlierBonus * Math.Min(matched, FullInliers) / FullInliers : 0);
                 return new Ranked(card, b.Value.Similarity, b.Value.View, matched, score);
