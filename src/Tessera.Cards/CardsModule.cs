@@ -10,6 +10,7 @@ using Tessera.Cards.Identify;
 using Tessera.Cards.Index;
 using Tessera.Cards.Jobs;
 using Tessera.Cards.Status;
+using Tessera.Cards.Storage;
 using Tessera.Cards.Validation;
 using Tessera.Cards.Web;
 using Tessera.Data.Migrations;

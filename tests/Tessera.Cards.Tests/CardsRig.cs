@@ -4,6 +4,7 @@ using Tessera.Cards.Catalog;
 using Tessera.Cards.Download;
 using Tessera.Cards.Embedding;
 using Tessera.Cards.Index;
+using Tessera.Cards.Storage;
 using Tessera.Cards.Status;
 using Tessera.Cards.Validation;
 using Tessera.Core.Identity;

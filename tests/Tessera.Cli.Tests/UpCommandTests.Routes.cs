@@ -125,12 +125,16 @@ public partial class UpCommandTests
 
         // Cards: no catalog imported yet.
         Assert.Equal(0, (await api.GetAsync("GET /api/v1/cards/status", "/api/v1/cards/status")).Value["cards"]!.GetValue<long>());
+        await api.GetAsync("GET /api/v1/cards/cards/{id}/image", "/api/v1/cards/cards/no-such-card/image", 404);
         // Chem: the seeded system tasks, and no molecules or artifacts yet.
         Assert.NotEmpty((await api.GetAsync("GET /api/v1/chem/task-registry/tasks", "/api/v1/chem/task-registry/tasks")).Value.AsArray());
         await api.GetAsync("GET /api/v1/chem/task-registry/tasks/{name}", "/api/v1/chem/task-registry/tasks/vina.dock");
         Assert.Empty((await api.GetAsync("GET /api/v1/chem/molecules", "/api/v1/chem/molecules")).Value["items"]!.AsArray());
         await api.GetAsync("GET /api/v1/chem/molecules/{id}", $"/api/v1/chem/molecules/{Guid.Empty}", 404);
         await api.GetAsync("GET /api/v1/chem/artifacts/{id}/download-link", $"/api/v1/chem/artifacts/{Guid.Empty}/download-link", 404);
+        await api.GetAsync("GET /api/v1/chem/executions/{id}", $"/api/v1/chem/executions/{Guid.Empty}", 404);
+        await api.GetAsync("GET /api/v1/chem/executions/{id}/cache", $"/api/v1/chem/executions/{Guid.Empty}/cache", 404);
+        Assert.Empty((await api.GetAsync("GET /api/v1/chem/services", "/api/v1/chem/services")).Value.AsArray());
 
         // Outside the document: probes, metrics, the document itself and its reference page.
         foreach (var path in new[] { "/healthz", "/readyz", "/metrics", "/openapi/v1.json", "/api/reference" })

@@ -39,7 +39,7 @@ internal sealed record ChemArtifactLink(Guid ArtifactId, string FileName, string
 
 /// <summary>One version of a task definition; <paramref name="Owner"/> is "system" for the tasks every organization sees, else "organization".</summary>
 internal sealed record ChemTask(
-    string Name, int Version, string Description, JsonNode? InputSchema, JsonNode? OutputSchema, JsonNode? Resources, JsonObject Cache, string Owner, DateTimeOffset CreatedAt)
+    string Name, int Version, string Description, JsonNode? InputSchema, JsonNode? OutputSchema, JsonNode? Resources, JsonNode Cache, string Owner, DateTimeOffset CreatedAt)
 {
     public static ChemTask From(TaskDefinition d) => new(
         d.Name, d.Version, d.Description, JsonNode.Parse(d.InputSchema), JsonNode.Parse(d.OutputSchema), JsonNode.Parse(d.Resources),

@@ -1,9 +1,4 @@
-using System.Buffers.Binary;
-using System.Data.Common;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
-using Dapper;
 using Tessera.Chem.Services;
 using Tessera.Chem.Storage;
 using Tessera.Chem.Tasks;
@@ -79,7 +74,7 @@ internal sealed class ExecutionService(
         };
         var snapshot = await database.InTransactionAsync(async (c, t) =>
         {
-            await LockAsync(c, t, caller.OrgId, signature.Hash, cancellationToken).ConfigureAwait(false);
+            await ExecutionRows.LockSignatureAsync(c, t, database.Dialect, caller.OrgId, signature.Hash, cancellationToken).ConfigureAwait(false);
             if (execution.CacheOutcome == CacheOutcomes.Miss)
             {
                 var ttl = Ttl(policy);
@@ -207,16 +202,6 @@ internal sealed class ExecutionService(
         return InputSignature.Of(definition.Name, definition.Version, tools, inputs, rest);
     }
 
-    /// <summary>
-    /// Serialises submissions with the same organization and signature until the transaction ends: on PostgreSQL a
-    /// transaction-scoped advisory lock keyed by both; SQLite's write transactions (BEGIN IMMEDIATE) are serial already.
-    /// </summary>
-    private async Task LockAsync(DbConnection c, DbTransaction t, Guid orgId, string signature, CancellationToken cancellationToken)
-    {
-        if (database.Dialect != SqlDialect.Postgres) return;
-        var key = BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes("chem.cache:" + orgId + ":" + signature)));
-        await c.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key }, t, cancellationToken: cancellationToken)).ConfigureAwait(false);
-    }
 }
 
 /// <summary>One signature field that differs: its dotted path (<c>parameters.exhaustiveness</c>) and both values as JSON text (null: absent).</summary>

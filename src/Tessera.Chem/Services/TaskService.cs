@@ -23,7 +23,7 @@ internal sealed record TaskService
 }
 
 /// <summary>A registration as the service sends it.</summary>
-internal sealed record TaskServiceRegistration(string? Url, IReadOnlyList<ServedTaskRequest>? Tasks, System.Text.Json.Nodes.JsonObject? ToolVersions);
+internal sealed record TaskServiceRegistration(string? Url, IReadOnlyList<ServedTaskRequest>? Tasks, IReadOnlyDictionary<string, string>? ToolVersions);
 
 /// <summary>One task version in a registration.</summary>
 internal sealed record ServedTaskRequest(string? Name, int? Version);

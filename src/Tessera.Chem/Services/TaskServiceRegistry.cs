@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Tessera.Chem.Storage;
 using Tessera.Core.Errors;
@@ -54,7 +55,7 @@ internal sealed partial class TaskServiceRegistry(TesseraDatabase database, Chem
             var service = new TaskService
             {
                 Id = Guid.CreateVersion7(now), OrgId = caller.OrgId, RegisteredBy = caller.UserId, Url = url, ServerUrl = serverUrl.TrimEnd('/'),
-                ToolVersions = (request.ToolVersions ?? []).ToJsonString(), RegisteredAt = now, HeartbeatAt = now, LastUsedAt = now, Tasks = tasks,
+                ToolVersions = JsonSerializer.Serialize(request.ToolVersions ?? new Dictionary<string, string>()), RegisteredAt = now, HeartbeatAt = now, LastUsedAt = now, Tasks = tasks,
             };
             await ServiceRows.InsertAsync(c, t, service, cancellationToken).ConfigureAwait(false);
             return service;

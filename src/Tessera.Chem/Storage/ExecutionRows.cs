@@ -1,6 +1,10 @@
+using System.Buffers.Binary;
 using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
 using Dapper;
 using Tessera.Chem.Executions;
+using Tessera.Data;
 
 namespace Tessera.Chem.Storage;
 
@@ -76,4 +80,15 @@ internal static class ExecutionRows
     public static Task SetServiceAsync(DbConnection c, Guid id, string service, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(
             "UPDATE chem_executions SET service = @service WHERE id = @id AND result IS NULL", new { id, service }, cancellationToken: ct));
+
+    /// <summary>
+    /// Serialises submissions with the same organization and signature until the transaction ends: on PostgreSQL a
+    /// transaction-scoped advisory lock keyed by both; SQLite's write transactions (BEGIN IMMEDIATE) are serial already.
+    /// </summary>
+    public static async Task LockSignatureAsync(DbConnection c, DbTransaction t, SqlDialect dialect, Guid orgId, string signature, CancellationToken ct)
+    {
+        if (dialect != SqlDialect.Postgres) return;
+        var key = BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes("chem.cache:" + orgId + ":" + signature)));
+        await c.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key }, t, cancellationToken: ct)).ConfigureAwait(false);
+    }
 }

@@ -3,7 +3,9 @@ using Tessera.Cards.Embedding;
 using Tessera.Cards.Index;
 using Tessera.Cards.Storage;
 using Tessera.Core.Errors;
+using Tessera.Inference.Classical;
 using Tessera.Inference.Embeddings;
+using Tessera.Inference.Onnx;
 using Tessera.Testing;
 
 namespace Tessera.Cards.Tests.Embedding;
@@ -137,6 +139,28 @@ public class EmbeddingTests
         var build = await Assert.ThrowsAsync<TesseraException>(() => rig.Index.BuildAsync(rig.Owner, new BuildRequest(), CancellationToken.None));
         Assert.Equal("CARDS_NO_EMBEDDINGS", build.Code);
         Assert.Equal(409, build.Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task Without_the_model_files_the_classical_descriptor_embeds_and_every_report_says_so(string dialect)
+    {
+        var (rig, server) = await DownloadedAsync(dialect, 2);
+        await using var _ = rig;
+        await using var __ = server;
+        var missing = new EmbedderRegistry(PretrainedEmbedders.All(new OnnxRuntimeOptions { ModelsDirectory = Path.Combine(rig.Scratch.DataDir, "no-models") }));
+        var embeddings = new CardsEmbeddingService(
+            rig.Scratch.Database, rig.Files, new CardsEmbedderChoice(missing), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<CardsEmbeddingService>.Instance);
+
+        var report = await embeddings.EmbedAsync(rig.Owner, new EmbedRequest(), null, CancellationToken.None);
+
+        Assert.Equal(ColourGradientHashImageEmbedder.ModelName, report.Embedder);
+        Assert.Equal(2, report.Embedded);
+        Assert.Contains("resnet18-imagenet is not installed", report.Fallback, StringComparison.Ordinal);
+        Assert.Contains(ColourGradientHashImageEmbedder.ModelName, report.Fallback, StringComparison.Ordinal);
+        // Asked for by name, a missing model is an error, not a quiet substitute.
+        var named = await Assert.ThrowsAsync<TesseraException>(() => embeddings.EmbedAsync(rig.Owner, new EmbedRequest { Model = PretrainedEmbedders.ResNet18 }, null, CancellationToken.None));
+        Assert.Equal("CARDS_MODEL_MISSING", named.Code);
     }
 
     [Theory]

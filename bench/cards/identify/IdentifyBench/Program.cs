@@ -8,6 +8,7 @@ using Tessera.Cards.Download;
 using Tessera.Cards.Embedding;
 using Tessera.Cards.Identify;
 using Tessera.Cards.Index;
+using Tessera.Cards.Storage;
 using Tessera.Core.Identity;
 using Tessera.Data;
 using Tessera.Data.Migrations;
@@ -114,7 +115,7 @@ for (var p = 0; p < photos; p++)
         var resnet = await registry.GetImageAsync(PretrainedEmbedders.ResNet18);
         var query = (await resnet.GenerateAsync([new Microsoft.Extensions.AI.DataContent(rectified.Upright, "image/bmp")]))[0].Vector.ToArray();
         await using var c = await scratch.Database.OpenConnectionAsync();
-        var stored = await Tessera.Cards.Storage.EmbeddingRows.VectorsAsync(c, owner.OrgId, PretrainedEmbedders.ResNet18, embedded.ModelHash, CancellationToken.None);
+        var stored = await EmbeddingRows.VectorsAsync(c, owner.OrgId, PretrainedEmbedders.ResNet18, embedded.ModelHash, CancellationToken.None);
         var sims = stored.Select(v => (v.CardId, Sim: v.Vector.Zip(query, (a, b) => a * b).Sum())).OrderByDescending(x => x.Sim).ToList();
         var rank = sims.FindIndex(x => x.CardId == wanted);
         Console.WriteLine($"miss {p}: card {card} similarity {sims[rank].Sim:0.000} rank {rank}; best {sims[0].CardId[^4..]} {sims[0].Sim:0.000}; answer {string.Join(", ", answer.Candidates.Select(x => $"{x.Name} {x.Similarity:0.000}/{x.Inliers}"))}");

@@ -3,7 +3,7 @@ using Dapper;
 using Tessera.Data;
 using Tessera.Vectors.Collections;
 
-namespace Tessera.Cards.Index;
+namespace Tessera.Cards.Storage;
 
 /// <summary>
 /// The cards vector collection's source: catalog image embeddings, one partition per embedder, grouped by
