@@ -111,12 +111,18 @@ internal sealed class VinaDockRunner(
         return new DockingRequest(
             receptor, ligand, box, reference,
             p["padding"]?.GetValue<double>() ?? DockingRequest.DefaultPadding,
-            p["exhaustiveness"]?.GetValue<int>() ?? DockingRequest.DefaultExhaustiveness,
-            p["num_modes"]?.GetValue<int>() ?? DockingRequest.DefaultNumModes,
+            Integer(p["exhaustiveness"]) ?? DockingRequest.DefaultExhaustiveness,
+            Integer(p["num_modes"]) ?? DockingRequest.DefaultNumModes,
             p["energy_range"]?.GetValue<double>() ?? DockingRequest.DefaultEnergyRange,
-            p["seed"]?.GetValue<int>() ?? DockingRequest.DefaultSeed,
-            p["cpu"]?.GetValue<int>() ?? DockingRequest.DefaultCpu);
+            Integer(p["seed"]) ?? DockingRequest.DefaultSeed,
+            Integer(p["cpu"]) ?? DockingRequest.DefaultCpu);
     }
+
+    /// <summary>
+    /// A parameter the schema declares an integer: JSON Schema counts <c>8.0</c> as one, which
+    /// <c>GetValue&lt;int&gt;</c> would refuse.
+    /// </summary>
+    private static int? Integer(JsonNode? node) => node is null ? null : checked((int)Math.Round(node.GetValue<double>()));
 
     /// <summary>The organization's artifact's file as text with its format; null when <paramref name="id"/> is no artifact id; 404 when it is another's or missing.</summary>
     private async Task<StructureText?> ArtifactAsync(System.Data.Common.DbConnection c, Guid orgId, string id, string what, CancellationToken cancellationToken)

@@ -61,7 +61,8 @@ public class ResultCacheTests
         Assert.Equal(first.Id, explicitDefaults.Value["cached_from"]!.GetValue<string>());
 
         // A changed parameter is a miss, and the explanation names that field and nothing else.
-        var changed = await DockingFixture.ExecuteAsync(api, "vina.dock", new { receptor, ligand = "CCO", box = QuickBox, exhaustiveness = 2, num_modes = 2 });
+        // Written 2.0: JSON Schema's integers include it, and the runner must read it as 2.
+        var changed = await DockingFixture.ExecuteAsync(api, "vina.dock", new { receptor, ligand = "CCO", box = QuickBox, exhaustiveness = JsonNode.Parse("2.0"), num_modes = 2 });
         Assert.False(changed.Value["cached"]!.GetValue<bool>());
         Assert.NotNull(changed.Value["job_id"]);
         Assert.Equal("succeeded", (await DockingFixture.WaitAsync(api, changed.Id, TimeSpan.FromMinutes(3)))["state"]!.GetValue<string>());
