@@ -22,13 +22,7 @@
     message.className = isProblem ? 'problem' : '';
   }
 
-  async function problemText(response, what) {
-    try {
-      var p = await response.json();
-      if (p.code) return what + ' refused (' + p.code + '): ' + (p.detail || p.title);
-    } catch (e) { /* not a problem document */ }
-    return what + ' failed: the server answered ' + response.status + '.';
-  }
+  var problemText = window.tesseraProblems.text;
 
   function element(tag, className, text) {
     var e = document.createElement(tag);
