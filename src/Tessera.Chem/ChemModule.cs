@@ -9,8 +9,10 @@ using Tessera.Chem.Molecules;
 using Tessera.Chem.OpenBabel;
 using Tessera.Chem.Services;
 using Tessera.Chem.Tasks;
+using Tessera.Chem.Web;
 using Tessera.Data.Migrations;
 using Tessera.Platform.Modules;
+using Tessera.Platform.Web;
 
 namespace Tessera.Chem;
 
@@ -53,6 +55,8 @@ public sealed class ChemModule : TesseraModule
         group.MapChemExecutions();
         group.MapChemServices();
     }
+
+    public override ModulePages Pages => ChemUi.Pages;
 
     /// <summary>The verbs; the CLI groups them under <c>tessera chem</c> itself.</summary>
     public override IEnumerable<Command> Commands(IModuleCommandHost host) =>

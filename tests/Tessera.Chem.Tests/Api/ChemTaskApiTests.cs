@@ -62,6 +62,11 @@ public class ChemTaskApiTests
         Assert.Equal(["obabel.convert", "obabel.descriptors", "obabel.gen3d", "obabel.protonate", "vina.dock"], seeded.Distinct());
         var vina = await other.GetAsync("GET /api/v1/chem/task-registry/tasks/{name}", $"{Tasks}/vina.dock");
         Assert.Equal("system", vina.Value["owner"]!.GetValue<string>());
+        // Parameters naming a stored file or molecule carry the web form's annotation, which validation ignores (below).
+        var properties = vina.Value["input_schema"]!["properties"]!;
+        Assert.Equal(["artifact", "artifact", "artifact"], new[] { "receptor", "ligand", "reference_ligand" }.Select(p => properties[p]!["x-tessera-input"]!.GetValue<string>()));
+        var protonate = await member.GetAsync("GET /api/v1/chem/task-registry/tasks/{name}", $"{Tasks}/obabel.protonate");
+        Assert.Equal("molecule", protonate.Value["input_schema"]!["properties"]!["molecule"]!["x-tessera-input"]!.GetValue<string>());
         var dock = new { receptor = "r", ligand = "CCO", box = new { center = new[] { 1.0, 2, 3 }, size = new[] { 20.0, 20, 20 } }, exhaustiveness = 8, seed = 42 };
         await ValidateAsync(member, "vina.dock", "", dock, 200);
         var badDock = await ValidateAsync(member, "vina.dock", "", new { receptor = "r", ligand = "CCO", reference_ligand = "x", exhaustiveness = 100 }, 422);

@@ -1,0 +1,12 @@
+using Tessera.Platform.Web;
+
+namespace Tessera.Chem.Web;
+
+/// <summary>The UI part of Chem: its page and navigation entry, given to the shell by <see cref="ChemModule"/>.</summary>
+internal static class ChemUi
+{
+    public static ModulePages Pages { get; } = new(typeof(ChemUi).Assembly,
+    [
+        new NavigationEntry("Chem", "/chem", "run registered tasks (docking with Vina, Open Babel) from forms their schemas generate"),
+    ]);
+}
