@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Chem benchmarks (see README.md here):
 #   (a) docking throughput: N small ligands docked into 1iep (the tutorial's 20 Å box, exhaustiveness E, one CPU each,
-#       P at a time) through Tessera's orchestration (`tessera chem dock --no-cache`, one CLI process per ligand: artifact
-#       upload, schema check, execution row + job, in-process worker, ligand and pose conversion with obabel, poses
-#       stored) against `vina` run directly on the same prepared receptor and ligand PDBQT files; ligands/hour for
-#       both and the orchestration overhead in %, median of R repeats;
+#       P at a time) against `vina` run directly on the same prepared receptor and ligand PDBQT files, two ways:
+#       through a server (`tessera serve --workers P`, the executions submitted over HTTP by server_dock.py) and
+#       through the CLI (`tessera chem dock --no-cache`, one process per ligand, all on one database); each path keeps
+#       the files as artifacts, checks the schema, writes the execution row and its job, prepares the ligand and
+#       converts the poses with obabel and stores them. Ligands/hour and the orchestration overhead in %, median of R
+#       repeats;
 #   (b) registry/validation throughput: POST execute accepted per second against the in-process server (a test of
 #       tests/Tessera.Chem.Tests run with CHEM_BENCH_EXECUTIONS), SQLite and, when TESSERA_TEST_POSTGRES is set, PostgreSQL.
 # Usage: bench/chem/run.sh [N=8] [E=1] [P=2] [R=3] [EXECUTIONS=400]   (EXECUTIONS=0 skips (b))
@@ -15,6 +17,7 @@ fixture="$root/shared/fixtures/docking/1iep"
 [ -d "$fixture" ] || fixture="/work/shared/fixtures/docking/1iep"
 work=$(mktemp -d /tmp/tessera-bench-chem.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+command -v curl >/dev/null || { echo "bench/chem needs curl"; exit 1; }
 
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 "$root/tessera" --help >/dev/null   # builds the CLI (Release) when missing or stale
@@ -31,9 +34,22 @@ for ((i = 0; i < n; i++)); do
 done
 receptor="$fixture/1iep_receptor.pdbqt"
 read -r cx cy cz sx sy sz < <(awk -F'=' '{gsub(/ /,"",$2); v[NR]=$2} END {print v[1], v[2], v[3], v[4], v[5], v[6]}' "$fixture/1iep_receptor.box.txt")
-# One data dir (SQLite) per ligand, migrated before any timing: CLI processes sharing one database would each run a
-# worker that may claim another process's job and drop it when its own execution ends (see README).
-for l in "$work"/ligands/*.pdbqt; do "${tessera[@]}" chem tasks list --data-dir "$work/data/$(basename "$l" .pdbqt)" >/dev/null; done
+# The CLI processes share one database (SQLite), migrated before any timing; each one's worker claims its own job only.
+"${tessera[@]}" chem tasks list --data-dir "$work/cli" >/dev/null
+
+# The server: its own database, an admin's token, the receptor and ligands kept as artifacts before any timing.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+api="http://127.0.0.1:$port"
+token=$("${tessera[@]}" token create --data-dir "$work/server" --user bench@example.org --org bench --role admin --name bench | tail -1)
+"${tessera[@]}" serve --data-dir "$work/server" --port "$port" --workers "$parallel" >"$work/server.log" 2>&1 &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 120); do curl -sf "$api/readyz" >/dev/null && break; sleep 0.5; done
+curl -sf "$api/readyz" >/dev/null || { echo "the server did not start; its log:"; cat "$work/server.log"; exit 1; }
+keep() { curl -sf -H "Authorization: Bearer $token" -F "file=@$1" "$api/api/v1/chem/artifacts" | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])'; }
+receptor_id=$(keep "$receptor")
+ligand_ids=(); for l in "$work"/ligands/*.pdbqt; do ligand_ids+=("$(keep "$l")"); done
+box="{\"center\": [$cx, $cy, $cz], \"size\": [$sx, $sy, $sz]}"
 
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
@@ -44,22 +60,26 @@ export receptor cx cy cz sx sy sz exhaustiveness work
 export TESSERA_CLI="${tessera[*]}"
 # xargs cannot call an array; the exported function rebuilds the command from this.
 tessera_one() { $TESSERA_CLI chem dock --receptor "$receptor" --ligand "$1" --center "$cx,$cy,$cz" --size "$sx,$sy,$sz" \
-  --exhaustiveness "$exhaustiveness" --seed 1 --cpu 1 --no-cache --json --data-dir "$work/data/$(basename "$1" .pdbqt)" | grep -q '"cached": *false'; }
+  --exhaustiveness "$exhaustiveness" --seed 1 --cpu 1 --no-cache --json --data-dir "$work/cli" | grep -q '"cached": *false'; }
 export -f tessera_one
 
 echo
 echo "== (a) docking throughput: $n ligands into 1iep, exhaustiveness $exhaustiveness, 1 CPU each, $parallel at a time, $repeats repeats =="
-direct=(); orchestrated=()
+direct=(); served=(); orchestrated=()
 for ((r = 1; r <= repeats; r++)); do
   t0=$(now); ls "$work"/ligands/*.pdbqt | xargs -P "$parallel" -I{} bash -c 'direct_one "$1"' _ {}; t1=$(now)
-  ls "$work"/ligands/*.pdbqt | xargs -P "$parallel" -I{} bash -c 'tessera_one "$1"' _ {}; t2=$(now)
-  d=$(echo "$t1 - $t0" | bc -l); o=$(echo "$t2 - $t1" | bc -l)
-  direct+=("$d"); orchestrated+=("$o")
-  printf 'repeat %d: vina directly %.1f s, through tessera %.1f s (load %s)\n' "$r" "$d" "$o" "$(cut -d' ' -f1 /proc/loadavg)"
+  s=$(python3 "$root/bench/chem/server_dock.py" "$api" "$token" "$receptor_id" "$box" "$exhaustiveness" "${ligand_ids[@]}")
+  t2=$(now); ls "$work"/ligands/*.pdbqt | xargs -P "$parallel" -I{} bash -c 'tessera_one "$1"' _ {}; t3=$(now)
+  d=$(echo "$t1 - $t0" | bc -l); o=$(echo "$t3 - $t2" | bc -l)
+  direct+=("$d"); served+=("$s"); orchestrated+=("$o")
+  printf 'repeat %d: vina directly %.1f s, through the server %.1f s, through the CLI %.1f s (load %s)\n' "$r" "$d" "$s" "$o" "$(cut -d' ' -f1 /proc/loadavg)"
 done
-dm=$(printf '%s\n' "${direct[@]}" | median); om=$(printf '%s\n' "${orchestrated[@]}" | median)
-printf 'median: vina directly %.1f s = %.0f ligands/hour; through tessera %.1f s = %.0f ligands/hour; orchestration overhead %+.0f%%\n' \
-  "$dm" "$(echo "$n * 3600 / $dm" | bc -l)" "$om" "$(echo "$n * 3600 / $om" | bc -l)" "$(echo "($om - $dm) * 100 / $dm" | bc -l)"
+dm=$(printf '%s\n' "${direct[@]}" | median); sm=$(printf '%s\n' "${served[@]}" | median); om=$(printf '%s\n' "${orchestrated[@]}" | median)
+rate() { echo "$n * 3600 / $1" | bc -l; }
+overhead() { echo "($1 - $dm) * 100 / $dm" | bc -l; }
+printf 'median: vina directly %.1f s = %.0f ligands/hour\n' "$dm" "$(rate "$dm")"
+printf 'median: through the server %.1f s = %.0f ligands/hour; orchestration overhead %+.1f%%\n' "$sm" "$(rate "$sm")" "$(overhead "$sm")"
+printf 'median: through the CLI %.1f s = %.0f ligands/hour; orchestration overhead %+.1f%%\n' "$om" "$(rate "$om")" "$(overhead "$om")"
 
 if [ "$executions" -gt 0 ]; then
 echo

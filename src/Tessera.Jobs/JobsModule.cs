@@ -45,14 +45,13 @@ public static class JobsModule
         where THandler : class, IJobHandler => services.AddSingleton<IJobHandler, THandler>();
 
     /// <summary>
-    /// Runs a worker over <paramref name="services"/> until <paramref name="stopping"/> is cancelled, for a CLI verb that
-    /// enqueues a job and waits for it without a server (the job still goes through the queue, its lease and events).
+    /// Runs a one-slot worker over <paramref name="services"/> that claims none but <paramref name="jobs"/>, until
+    /// <paramref name="stopping"/> is cancelled: for a CLI verb that enqueues a job and waits for it without a server (the
+    /// job still goes through the queue, its lease and events). It must not take (and drop, when it exits) a job that
+    /// another process enqueued.
     /// </summary>
-    public static Task RunWorkerAsync(IServiceProvider services, int concurrency, IReadOnlyCollection<string>? kinds, CancellationToken stopping)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
-        return ActivatorUtilities.CreateInstance<JobWorker>(services, new JobWorkerSettings(concurrency, kinds)).RunAsync(stopping);
-    }
+    public static Task RunJobsAsync(IServiceProvider services, IReadOnlyCollection<Guid> jobs, CancellationToken stopping) =>
+        ActivatorUtilities.CreateInstance<JobWorker>(services, new JobWorkerSettings(1, null, jobs)).RunAsync(stopping);
 
     /// <summary>Runs a worker with <paramref name="concurrency"/> slots in this process, for the kinds given (null: all it has handlers for).</summary>
     public static IServiceCollection AddJobWorkers(this IServiceCollection services, int concurrency, IReadOnlyCollection<string>? kinds = null)

@@ -44,6 +44,24 @@ public class QueueTests
 
     [Theory]
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task A_claimer_limited_to_its_own_jobs_leaves_every_other_job_queued(string dialect)
+    {
+        // A CLI verb waiting on its execution runs a worker in its process: it must not take a job another process
+        // enqueued (higher priority here), which it would drop half-run when it exits.
+        await using var harness = await JobsHarness.CreateAsync(dialect);
+        var others = (await harness.Jobs.EnqueueAsync(JobsHarness.Alice, Noop(priority: 9))).Job;
+        var own = (await harness.Jobs.EnqueueAsync(JobsHarness.Alice, Noop(priority: 0))).Job;
+
+        Assert.Empty(await harness.Claims.ClaimAsync("cli", NoopKinds, 5, [], CancellationToken.None));
+        var claimed = await harness.Claims.ClaimAsync("cli", NoopKinds, 5, [own.Id], CancellationToken.None);
+        Assert.Equal(own.Id, Assert.Single(claimed).Id);
+        Assert.Empty(await harness.Claims.ClaimAsync("cli", NoopKinds, 5, [own.Id], CancellationToken.None));
+        Assert.Equal(JobState.Queued, (await harness.Jobs.GetAsync(JobScope.Operator, others.Id)).State);
+        Assert.Equal(others.Id, Assert.Single(await harness.Claims.ClaimAsync("server", NoopKinds, 5, CancellationToken.None)).Id);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task A_claim_takes_the_highest_priority_due_jobs_and_leases_them(string dialect)
     {
         await using var harness = await JobsHarness.CreateAsync(dialect);

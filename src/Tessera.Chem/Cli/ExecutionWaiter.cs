@@ -10,8 +10,9 @@ namespace Tessera.Chem.Cli;
 
 /// <summary>
 /// Submits an execution through <see cref="ExecutionService"/> (the API's path: schema check, row, job) and, to wait
-/// for it without a server, runs a job worker for <c>chem.execute</c> in this process until the execution has ended.
-/// A worker elsewhere (a server, <c>tessera worker</c>) may take the job instead; either way the job engine runs it.
+/// for it without a server, runs a job worker in this process that claims that job alone until the execution has
+/// ended (never another process's job, which it would drop on exit). A worker elsewhere (a server, <c>tessera
+/// worker</c>) may take the job instead; either way the job engine runs it.
 /// Ctrl+C cancels the execution's job.
 /// </summary>
 internal static class ExecutionWaiter
@@ -27,7 +28,7 @@ internal static class ExecutionWaiter
         if (wait && snapshot.Job is not null)
         {
             using var stop = new CancellationTokenSource();
-            var worker = JobsModule.RunWorkerAsync(services, 1, [ChemExecuteJobHandler.JobKind], stop.Token);
+            var worker = JobsModule.RunJobsAsync(services, [snapshot.Job.Id], stop.Token);
             try
             {
                 while (snapshot.Job is { } job && !job.State.IsTerminal())

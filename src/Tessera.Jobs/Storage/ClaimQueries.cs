@@ -4,9 +4,10 @@ namespace Tessera.Jobs.Storage;
 
 /// <summary>
 /// The SELECTs a claim runs, for one dialect and one limits setting. Every query names the candidate job
-/// <c>c</c>; its parameters are <c>@now</c>, <c>@kinds</c>, <c>@batch</c> (and <c>@orgMax</c>, <c>@limits</c> when limited).
+/// <c>c</c>; its parameters are <c>@now</c>, <c>@kinds</c>, <c>@batch</c> (and <c>@orgMax</c>, <c>@limits</c> when limited,
+/// <c>@only</c> when the claimer may take only the jobs listed).
 /// </summary>
-internal sealed class ClaimQueries(SqlDialect dialect, bool limited)
+internal sealed class ClaimQueries(SqlDialect dialect, bool limited, bool onlyListed = false)
 {
     private const string PriorityOrder = "c.priority DESC, c.run_at, c.id";
 
@@ -19,6 +20,7 @@ internal sealed class ClaimQueries(SqlDialect dialect, bool limited)
     /// <summary>What makes job <c>c</c> claimable by this worker now.</summary>
     private string Claimable => $"""
         c.state IN ('queued', 'retrying') AND c.run_at <= @now AND {dialect.InList("c.kind", "kinds")}
+        {(onlyListed ? "AND " + dialect.InList("c.id", "only") : "")}
         {(limited ? LimitsClause() : "")}
         """;
 

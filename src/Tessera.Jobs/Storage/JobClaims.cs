@@ -19,11 +19,16 @@ internal sealed class JobClaims(JobWrites writes, JobsOptions options, TimeProvi
 {
     private const long SerializedClaimLockKey = 0x7E55E7A_0002;
 
-    public async Task<IReadOnlyList<JobRow>> ClaimAsync(string workerId, IReadOnlyCollection<string> kinds, int max, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<JobRow>> ClaimAsync(string workerId, IReadOnlyCollection<string> kinds, int max, CancellationToken cancellationToken) =>
+        ClaimAsync(workerId, kinds, max, null, cancellationToken);
+
+    /// <summary>Claims up to <paramref name="max"/> jobs of <paramref name="kinds"/>; with <paramref name="only"/>, none but those jobs.</summary>
+    public async Task<IReadOnlyList<JobRow>> ClaimAsync(
+        string workerId, IReadOnlyCollection<string> kinds, int max, IReadOnlyCollection<Guid>? only, CancellationToken cancellationToken)
     {
-        if (kinds.Count == 0 || max <= 0) return [];
+        if (kinds.Count == 0 || max <= 0 || only is { Count: 0 }) return [];
         var limited = options.OrgMaxRunning > 0 || kinds.Any(options.KindLimits.ContainsKey);
-        var queries = new ClaimQueries(writes.Dialect, limited);
+        var queries = new ClaimQueries(writes.Dialect, limited, only is not null);
         // The clock is read once the claim holds its locks (SQLite's write lock, PostgreSQL's advisory lock): read
         // before, a claimer that waited behind a dependency's completion would give the dependent a start time
         // earlier than that dependency's finish.
@@ -40,6 +45,7 @@ internal sealed class JobClaims(JobWrites writes, JobsOptions options, TimeProvi
                 limits = JsonSerializer.Serialize(options.KindLimits),
             });
             parameters.Add("kinds", writes.Dialect.ListValue(kinds));
+            if (only is not null) parameters.Add("only", writes.Dialect.ListValue(only));
             return parameters;
         }
         return await writes.InTransactionAsync(async (connection, transaction) =>

@@ -72,7 +72,7 @@ internal sealed class JobWorker(
             IReadOnlyList<JobRow> claimed;
             try
             {
-                claimed = await claims.ClaimAsync(WorkerId, kinds, free, stopping).ConfigureAwait(false);
+                claimed = await claims.ClaimAsync(WorkerId, kinds, free, settings.Jobs, stopping).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
