@@ -1,12 +1,14 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Tessera.Chem.Access;
 using Tessera.Chem.Api;
 using Tessera.Chem.Cli;
 using Tessera.Chem.Docking;
 using Tessera.Chem.Executions;
 using Tessera.Chem.Molecules;
 using Tessera.Chem.OpenBabel;
+using Tessera.Chem.Quotas;
 using Tessera.Chem.Services;
 using Tessera.Chem.Tasks;
 using Tessera.Data.Migrations;
@@ -29,7 +31,7 @@ public sealed class ChemModule : TesseraModule
     public override void AddServices(ModuleServices registrar)
     {
         ArgumentNullException.ThrowIfNull(registrar);
-        registrar.AddSettings<ChemSettings>().AddBlobReferences("chem_artifacts", "blob_sha256");
+        registrar.AddSettings<ChemSettings>().AddBlobReferences("chem_artifacts", "blob_sha256").AddBlobReferences("chem_execution_logs", "blob_sha256");
         registrar.Services.AddSingleton<ObabelRunner>();
         registrar.Services.AddSingleton<MoleculeNormalizer>();
         registrar.Services.AddSingleton<MoleculeImportService>();
@@ -42,6 +44,9 @@ public sealed class ChemModule : TesseraModule
         registrar.Services.AddSingleton<TaskServiceClient>();
         registrar.Services.AddHttpClient(TaskServiceClient.HttpClientName);
         registrar.Services.AddHostedService<TaskServiceHealthChecker>();
+        registrar.Services.AddSingleton<TaskPermissions>();
+        registrar.Services.AddSingleton<QuotaService>();
+        registrar.Services.AddSingleton<ExecutionJournal>();
         registrar.Services.AddSingleton<ExecutionService>();
         registrar.AddJobHandler<ChemExecuteJobHandler>();
     }
@@ -52,6 +57,7 @@ public sealed class ChemModule : TesseraModule
         group.MapChemTasks();
         group.MapChemExecutions();
         group.MapChemServices();
+        group.MapChemQuotas();
     }
 
     /// <summary>The verbs; the CLI groups them under <c>tessera chem</c> itself.</summary>
