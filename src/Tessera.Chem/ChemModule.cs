@@ -62,5 +62,5 @@ public sealed class ChemModule : TesseraModule
 
     /// <summary>The verbs; the CLI groups them under <c>tessera chem</c> itself.</summary>
     public override IEnumerable<Command> Commands(IModuleCommandHost host) =>
-        [TaskCommands.Create(host), MoleculeCommands.Create(host), DockCommands.Dock(host), DockCommands.Run(host), ServiceCommand.Create()];
+        [TaskCommands.Create(host), MoleculeCommands.Create(host), QuotaCommands.Create(host), DockCommands.Dock(host), DockCommands.Run(host), ServiceCommand.Create()];
 }

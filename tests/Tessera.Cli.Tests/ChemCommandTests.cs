@@ -63,6 +63,32 @@ public sealed class ChemCommandTests : IDisposable
         Assert.NotEqual(0, code);
     }
 
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task Quota_set_keeps_what_it_does_not_name_and_show_prints_the_limits(string dialect)
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(dialect);
+        string[] data = ["--data-dir", scratch.DataDir, "--database", scratch.Target, "--org", "lab"];
+
+        var (code, output, error) = await CliProcess.RunAsync(["chem", "quota", "set", "--concurrent-executions", "3", "--stored-bytes", "5000", .. data]);
+        Assert.True(code == 0, error);
+        (code, _, error) = await CliProcess.RunAsync(["chem", "quota", "set", "--cpu-seconds-per-day", "60", .. data]);
+        Assert.True(code == 0, error);
+        (code, output, error) = await CliProcess.RunAsync(["chem", "quota", "show", "--json", .. data]);
+        Assert.True(code == 0, error);
+        var quotas = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(3, quotas.GetProperty("concurrent_executions").GetProperty("limit").GetInt64());
+        Assert.Equal(60, quotas.GetProperty("cpu_seconds_per_day").GetProperty("limit").GetInt64());
+        Assert.Equal(5000, quotas.GetProperty("stored_bytes").GetProperty("limit").GetInt64());
+        Assert.Equal("organization", quotas.GetProperty("stored_bytes").GetProperty("source").GetString());
+        (code, output, error) = await CliProcess.RunAsync(["chem", "quota", "show", "--org", "other", "--data-dir", scratch.DataDir, "--database", scratch.Target]);
+        Assert.True(code == 0, error);
+        Assert.Contains("concurrent_executions\tno limit\tdefault\tused 0", output, StringComparison.Ordinal);
+        (code, _, error) = await CliProcess.RunAsync(["chem", "quota", "set", "--stored-bytes", "-1", .. data]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("0 (no limit)", error, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// <c>tessera chem dock</c> goes through the execution service and the job engine (an in-process worker) like an API
     /// caller: imatinib into 1iep with a quick search (exhaustiveness 1), the box around the crystal ligand.
