@@ -56,7 +56,8 @@ internal sealed class QuotaService(TesseraDatabase database, JobService jobs, Ch
         var own = await QuotaRows.FindAsync(c, t, orgId, cancellationToken).ConfigureAwait(false);
         if (Limit(own?.MaxConcurrentExecutions, settings.QuotaMaxConcurrentExecutions) is { } concurrent)
         {
-            var running = await RunningAsync(c, t, orgId, concurrent, cancellationToken).ConfigureAwait(false);
+            var (running, ended) = await RunningAsync(c, t, orgId, concurrent, cancellationToken).ConfigureAwait(false);
+            foreach (var (endedId, at) in ended) await ExecutionRows.MarkFinishedAsync(c, t, orgId, endedId, at, cancellationToken).ConfigureAwait(false);
             if (running >= concurrent)
                 throw Refused(ChemErrorCodes.QuotaConcurrentExecutions, 429, QuotaNames.ConcurrentExecutions, concurrent, running,
                     $"Your organization may have {concurrent} execution(s) queued or running at once and has {running}; submit again when one has ended.",
@@ -94,7 +95,12 @@ internal sealed class QuotaService(TesseraDatabase database, JobService jobs, Ch
     {
         var own = await QuotaRows.FindAsync(c, null, orgId, cancellationToken).ConfigureAwait(false);
         var (dayStart, dayEnd) = Day();
-        var running = await RunningAsync(c, null, orgId, null, cancellationToken).ConfigureAwait(false);
+        var (running, ended) = await RunningAsync(c, null, orgId, null, cancellationToken).ConfigureAwait(false);
+        if (ended.Count > 0)
+            await database.InTransactionAsync(async (tc, tt) =>
+            {
+                foreach (var (id, at) in ended) await ExecutionRows.MarkFinishedAsync(tc, tt, orgId, id, at, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
         var cpu = await QuotaRows.CpuSecondsSinceAsync(c, null, orgId, dayStart, cancellationToken).ConfigureAwait(false);
         var stored = await QuotaRows.StoredBytesAsync(c, null, orgId, cancellationToken).ConfigureAwait(false);
         return new QuotaReport(
@@ -105,22 +111,22 @@ internal sealed class QuotaService(TesseraDatabase database, JobService jobs, Ch
     }
 
     /// <summary>
-    /// The organization's executions queued or running. Chem's job handler records when an execution ends; a job that
-    /// ended without it (cancelled before it started, or its last worker died) is asked of the job engine, but only
-    /// when the count reaches <paramref name="limit"/> (null: always), and inside a transaction recorded as ended.
+    /// The organization's executions queued or running, and those found ended (with when) for the caller to record.
+    /// Chem's job handler records when an execution ends; a job that ended without it (cancelled, or its last worker
+    /// died) is asked of the job engine, but only when the count reaches <paramref name="limit"/> (null: always).
     /// </summary>
-    private async Task<int> RunningAsync(DbConnection c, DbTransaction? t, Guid orgId, long? limit, CancellationToken cancellationToken)
+    private async Task<(int Running, List<(Guid Id, DateTimeOffset At)> Ended)> RunningAsync(
+        DbConnection c, DbTransaction? t, Guid orgId, long? limit, CancellationToken cancellationToken)
     {
         var open = await QuotaRows.OpenExecutionsAsync(c, t, orgId, cancellationToken).ConfigureAwait(false);
-        if (limit is { } max && open.Count < max) return open.Count;
-        var running = 0;
+        var ended = new List<(Guid, DateTimeOffset)>();
+        if (limit is { } max && open.Count < max) return (open.Count, ended);
         foreach (var (id, jobId) in open)
         {
             var job = await jobs.GetAsync(JobScope.Operator, jobId, cancellationToken).ConfigureAwait(false);
-            if (!job.State.IsTerminal()) running++;
-            else if (t is not null) await ExecutionRows.MarkFinishedAsync(c, t, orgId, id, job.FinishedAt ?? time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            if (job.State.IsTerminal()) ended.Add((id, job.FinishedAt ?? time.GetUtcNow()));
         }
-        return running;
+        return (open.Count - ended.Count, ended);
     }
 
     private (DateTimeOffset Start, DateTimeOffset End) Day()

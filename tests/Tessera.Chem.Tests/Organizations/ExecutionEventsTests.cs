@@ -48,6 +48,7 @@ public class ExecutionEventsTests
         Assert.True(seconds > 0, succeeded.ToJsonString());
         // Charged its wall time times the threads it asked for (cpu: 4).
         Assert.InRange(cpu, seconds * 4 - 0.01, seconds * 4 + 0.01);
+        Assert.Equal(cpu, done["cpu_seconds"]!.GetValue<double>());
 
         // Each tool's output is a log with a signed link: it downloads without a token, not tampered with, not once expired.
         var logs = (await member.GetAsync("GET /api/v1/chem/executions/{id}/logs", $"/api/v1/chem/executions/{submitted.Id}/logs")).Value.AsArray();
@@ -80,8 +81,13 @@ public class ExecutionEventsTests
             var midnight = new DateTimeOffset(clock.GetUtcNow().UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
             Assert.InRange(raw.Headers.RetryAfter!.Delta!.Value, midnight - clock.GetUtcNow() - TimeSpan.FromSeconds(1), midnight - clock.GetUtcNow() + TimeSpan.FromSeconds(1));
         }
-        // A cache hit runs nothing, so it is served even now.
-        Assert.True((await DockingFixture.ExecuteAsync(member, "vina.dock", parameters)).Value["cached"]!.GetValue<bool>());
+        // A cache hit runs nothing, so it is served even now, charged nothing, and its story is short.
+        var hit = await DockingFixture.ExecuteAsync(member, "vina.dock", parameters);
+        Assert.True(hit.Value["cached"]!.GetValue<bool>());
+        Assert.Equal(0, hit.Value["cpu_seconds"]!.GetValue<double>());
+        var hitEvents = (await member.GetAsync("GET /api/v1/chem/executions/{id}/events", $"/api/v1/chem/executions/{hit.Id}/events")).Value.AsArray();
+        Assert.Equal(["cache", "succeeded"], hitEvents.Select(e => e!["type"]!.GetValue<string>()));
+        Assert.Equal(submitted.Id, hitEvents[0]!["data"]!["cached_from"]!.GetValue<string>());
 
         // Past the link's hour, then past UTC midnight (the tokens live a day).
         clock.Advance(TimeSpan.FromHours(2));
