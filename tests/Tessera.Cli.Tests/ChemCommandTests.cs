@@ -112,7 +112,7 @@ public sealed class ChemCommandTests : IDisposable
         Assert.Equal(2, execution.GetProperty("artifacts").GetArrayLength());
         Assert.False(execution.GetProperty("cached").GetBoolean());
 
-        // The same docking again is served from the result cache (no job, no tool run); --no-cache runs it anyway.
+        // The same docking again is served from the result cache (no job, no tool run).
         string[] again = ["chem", "dock", "--receptor", receptor, "--ligand", ligand, "--around", ligand, "--exhaustiveness", "1", "--seed", "3", "--json", .. data];
         (code, output, error) = await CliProcess.RunAsync(again);
         Assert.True(code == 0, error);
@@ -120,9 +120,14 @@ public sealed class ChemCommandTests : IDisposable
         Assert.True(cached.GetProperty("cached").GetBoolean());
         Assert.Equal(execution.GetProperty("id").GetString(), cached.GetProperty("cached_from").GetString());
         Assert.Equal(JsonValueKind.Null, cached.GetProperty("job_id").ValueKind);
-        (code, output, error) = await CliProcess.RunAsync([.. again, "--no-cache"]);
+        // --no-cache runs it anyway; without --json the execution's events come first, one line each.
+        (code, output, error) = await CliProcess.RunAsync([.. again.Where(a => a != "--json"), "--no-cache"]);
         Assert.True(code == 0, error);
-        Assert.False(JsonDocument.Parse(output).RootElement.GetProperty("cached").GetBoolean());
+        Assert.Contains("cache: bypassed (ran)", output, StringComparison.Ordinal);
+        var events = output.Split('\n').Where(l => l.StartsWith("event ", StringComparison.Ordinal)).Select(l => l.Split('\t')[2]).ToList();
+        Assert.Equal("cache", events[0]);
+        Assert.Contains("tool_finished", events);
+        Assert.Equal("succeeded", events[^1]);
 
         (code, _, error) = await CliProcess.RunAsync(["chem", "dock", "--receptor", receptor, "--ligand", ligand, "--center", "1,2,3", "--around", ligand, .. data]);
         Assert.NotEqual(0, code);
