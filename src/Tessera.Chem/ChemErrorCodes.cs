@@ -18,6 +18,10 @@ internal static class ChemErrorCodes
     public const string NoLiveService = "CHEM_NO_LIVE_SERVICE";
     public const string ServiceTaskUnknown = "CHEM_SERVICE_TASK_UNKNOWN";
     public const string ServiceFailed = "CHEM_SERVICE_FAILED";
+    public const string TaskExecuteForbidden = "CHEM_TASK_EXECUTE_FORBIDDEN";
+    public const string QuotaConcurrentExecutions = "CHEM_QUOTA_CONCURRENT_EXECUTIONS";
+    public const string QuotaCpuSeconds = "CHEM_QUOTA_CPU_SECONDS";
+    public const string QuotaStoredBytes = "CHEM_QUOTA_STORED_BYTES";
 
     // Per rejected record of an upload.
     public const string RecordUnreadable = "RECORD_UNREADABLE";

@@ -1,12 +1,14 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Tessera.Chem.Access;
 using Tessera.Chem.Api;
 using Tessera.Chem.Cli;
 using Tessera.Chem.Docking;
 using Tessera.Chem.Executions;
 using Tessera.Chem.Molecules;
 using Tessera.Chem.OpenBabel;
+using Tessera.Chem.Quotas;
 using Tessera.Chem.Services;
 using Tessera.Chem.Tasks;
 using Tessera.Chem.Web;
@@ -31,7 +33,7 @@ public sealed class ChemModule : TesseraModule
     public override void AddServices(ModuleServices registrar)
     {
         ArgumentNullException.ThrowIfNull(registrar);
-        registrar.AddSettings<ChemSettings>().AddBlobReferences("chem_artifacts", "blob_sha256");
+        registrar.AddSettings<ChemSettings>().AddBlobReferences("chem_artifacts", "blob_sha256").AddBlobReferences("chem_execution_logs", "blob_sha256");
         registrar.Services.AddSingleton<ObabelRunner>();
         registrar.Services.AddSingleton<MoleculeNormalizer>();
         registrar.Services.AddSingleton<MoleculeImportService>();
@@ -44,6 +46,9 @@ public sealed class ChemModule : TesseraModule
         registrar.Services.AddSingleton<TaskServiceClient>();
         registrar.Services.AddHttpClient(TaskServiceClient.HttpClientName);
         registrar.Services.AddHostedService<TaskServiceHealthChecker>();
+        registrar.Services.AddSingleton<TaskPermissions>();
+        registrar.Services.AddSingleton<QuotaService>();
+        registrar.Services.AddSingleton<ExecutionJournal>();
         registrar.Services.AddSingleton<ExecutionService>();
         registrar.AddJobHandler<ChemExecuteJobHandler>();
     }
@@ -54,11 +59,12 @@ public sealed class ChemModule : TesseraModule
         group.MapChemTasks();
         group.MapChemExecutions();
         group.MapChemServices();
+        group.MapChemQuotas();
     }
 
     public override ModulePages Pages => ChemUi.Pages;
 
     /// <summary>The verbs; the CLI groups them under <c>tessera chem</c> itself.</summary>
     public override IEnumerable<Command> Commands(IModuleCommandHost host) =>
-        [TaskCommands.Create(host), MoleculeCommands.Create(host), DockCommands.Dock(host), DockCommands.Run(host), ServiceCommand.Create()];
+        [TaskCommands.Create(host), MoleculeCommands.Create(host), QuotaCommands.Create(host), DockCommands.Dock(host), DockCommands.Run(host), ServiceCommand.Create()];
 }

@@ -59,4 +59,19 @@ internal sealed class ChemSettings
     [ConfigurationKeyName("service_execute_timeout_seconds")]
     [Range(1, 86_400, ErrorMessage = "chem:service_execute_timeout_seconds must be from 1 to 86400.")]
     public int ServiceExecuteTimeoutSeconds { get; set; } = 1800;
+
+    /// <summary>Executions (queued or running) one organization may have at once, unless it set its own; 0: no limit.</summary>
+    [ConfigurationKeyName("quota_max_concurrent_executions")]
+    [Range(0, long.MaxValue, ErrorMessage = "chem:quota_max_concurrent_executions must be 0 (no limit) or more.")]
+    public long QuotaMaxConcurrentExecutions { get; set; }
+
+    /// <summary>CPU seconds one organization's executions may be charged per UTC day, unless it set its own; 0: no limit.</summary>
+    [ConfigurationKeyName("quota_cpu_seconds_per_day")]
+    [Range(0, long.MaxValue, ErrorMessage = "chem:quota_cpu_seconds_per_day must be 0 (no limit) or more.")]
+    public long QuotaCpuSecondsPerDay { get; set; }
+
+    /// <summary>Bytes one organization may keep (artifacts and tool logs), unless it set its own; 0: no limit.</summary>
+    [ConfigurationKeyName("quota_max_stored_bytes")]
+    [Range(0, long.MaxValue, ErrorMessage = "chem:quota_max_stored_bytes must be 0 (no limit) or more.")]
+    public long QuotaMaxStoredBytes { get; set; }
 }

@@ -63,6 +63,32 @@ public sealed class ChemCommandTests : IDisposable
         Assert.NotEqual(0, code);
     }
 
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task Quota_set_keeps_what_it_does_not_name_and_show_prints_the_limits(string dialect)
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(dialect);
+        string[] data = ["--data-dir", scratch.DataDir, "--database", scratch.Target, "--org", "lab"];
+
+        var (code, output, error) = await CliProcess.RunAsync(["chem", "quota", "set", "--concurrent-executions", "3", "--stored-bytes", "5000", .. data]);
+        Assert.True(code == 0, error);
+        (code, _, error) = await CliProcess.RunAsync(["chem", "quota", "set", "--cpu-seconds-per-day", "60", .. data]);
+        Assert.True(code == 0, error);
+        (code, output, error) = await CliProcess.RunAsync(["chem", "quota", "show", "--json", .. data]);
+        Assert.True(code == 0, error);
+        var quotas = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(3, quotas.GetProperty("concurrent_executions").GetProperty("limit").GetInt64());
+        Assert.Equal(60, quotas.GetProperty("cpu_seconds_per_day").GetProperty("limit").GetInt64());
+        Assert.Equal(5000, quotas.GetProperty("stored_bytes").GetProperty("limit").GetInt64());
+        Assert.Equal("organization", quotas.GetProperty("stored_bytes").GetProperty("source").GetString());
+        (code, output, error) = await CliProcess.RunAsync(["chem", "quota", "show", "--org", "other", "--data-dir", scratch.DataDir, "--database", scratch.Target]);
+        Assert.True(code == 0, error);
+        Assert.Contains("concurrent_executions\tno limit\tdefault\tused 0", output, StringComparison.Ordinal);
+        (code, _, error) = await CliProcess.RunAsync(["chem", "quota", "set", "--stored-bytes", "-1", .. data]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("0 (no limit)", error, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// <c>tessera chem dock</c> goes through the execution service and the job engine (an in-process worker) like an API
     /// caller: imatinib into 1iep with a quick search (exhaustiveness 1), the box around the crystal ligand.
@@ -86,7 +112,7 @@ public sealed class ChemCommandTests : IDisposable
         Assert.Equal(2, execution.GetProperty("artifacts").GetArrayLength());
         Assert.False(execution.GetProperty("cached").GetBoolean());
 
-        // The same docking again is served from the result cache (no job, no tool run); --no-cache runs it anyway.
+        // The same docking again is served from the result cache (no job, no tool run).
         string[] again = ["chem", "dock", "--receptor", receptor, "--ligand", ligand, "--around", ligand, "--exhaustiveness", "1", "--seed", "3", "--json", .. data];
         (code, output, error) = await CliProcess.RunAsync(again);
         Assert.True(code == 0, error);
@@ -94,9 +120,14 @@ public sealed class ChemCommandTests : IDisposable
         Assert.True(cached.GetProperty("cached").GetBoolean());
         Assert.Equal(execution.GetProperty("id").GetString(), cached.GetProperty("cached_from").GetString());
         Assert.Equal(JsonValueKind.Null, cached.GetProperty("job_id").ValueKind);
-        (code, output, error) = await CliProcess.RunAsync([.. again, "--no-cache"]);
+        // --no-cache runs it anyway; without --json the execution's events come first, one line each.
+        (code, output, error) = await CliProcess.RunAsync([.. again.Where(a => a != "--json"), "--no-cache"]);
         Assert.True(code == 0, error);
-        Assert.False(JsonDocument.Parse(output).RootElement.GetProperty("cached").GetBoolean());
+        Assert.Contains("cache: bypassed (ran)", output, StringComparison.Ordinal);
+        var events = output.Split('\n').Where(l => l.StartsWith("event ", StringComparison.Ordinal)).Select(l => l.Split('\t')[2]).ToList();
+        Assert.Equal("cache", events[0]);
+        Assert.Contains("tool_finished", events);
+        Assert.Equal("succeeded", events[^1]);
 
         (code, _, error) = await CliProcess.RunAsync(["chem", "dock", "--receptor", receptor, "--ligand", ligand, "--center", "1,2,3", "--around", ligand, .. data]);
         Assert.NotEqual(0, code);

@@ -135,6 +135,10 @@ public partial class UpCommandTests
         await api.GetAsync("GET /api/v1/chem/executions/{id}", $"/api/v1/chem/executions/{Guid.Empty}", 404);
         await api.GetAsync("GET /api/v1/chem/executions/{id}/cache", $"/api/v1/chem/executions/{Guid.Empty}/cache", 404);
         Assert.Empty((await api.GetAsync("GET /api/v1/chem/services", "/api/v1/chem/services")).Value.AsArray());
+        await api.GetAsync("GET /api/v1/chem/executions/{id}/events", $"/api/v1/chem/executions/{Guid.Empty}/events", 404);
+        await api.GetAsync("GET /api/v1/chem/executions/{id}/logs", $"/api/v1/chem/executions/{Guid.Empty}/logs", 404);
+        Assert.False((await api.GetAsync("GET /api/v1/chem/task-registry/tasks/{name}/permissions", "/api/v1/chem/task-registry/tasks/vina.dock/permissions")).Value["restricted"]!.GetValue<bool>());
+        Assert.Equal(0, (await api.GetAsync("GET /api/v1/chem/quotas", "/api/v1/chem/quotas")).Value["concurrent_executions"]!["used"]!.GetValue<double>());
 
         // Outside the document: probes, metrics, the document itself and its reference page.
         foreach (var path in new[] { "/healthz", "/readyz", "/metrics", "/openapi/v1.json", "/api/reference" })

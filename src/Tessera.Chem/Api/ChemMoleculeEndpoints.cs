@@ -17,11 +17,12 @@ internal static class ChemMoleculeEndpoints
         ArgumentNullException.ThrowIfNull(chem);
         chem.MapPost("/molecules", UploadAsync).DisableAntiforgery().WithName("ChemUploadMolecules")
             .AddOpenApiOperationTransformer(ChemUploadFormSchema.DescribeAsync).ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Upload structures (multipart: file = SMILES/CSV/SDF/MOL2/PDB/PDBQT, optional format); 201 with the artifact, the molecules stored and the records rejected.");
         chem.MapPost("/artifacts", KeepFileAsync).DisableAntiforgery().WithName("ChemUploadArtifact")
             .AddOpenApiOperationTransformer(ChemUploadFormSchema.DescribeAsync).ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .WithSummary("Keep a structure file as it is (multipart: file, optional format), without reading molecules from it: a receptor for docking, " +
                 "or a ligand with its own coordinates; 201 with the artifact.");
         chem.MapGet("/molecules", ListAsync).WithName("ChemListMolecules").ProducesProblem(StatusCodes.Status400BadRequest)

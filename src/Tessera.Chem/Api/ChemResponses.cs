@@ -62,11 +62,13 @@ internal sealed record ChemExecutionError(string Code, string Message);
 /// <paramref name="Cached"/>: another execution with the same input signature served it (<paramref name="CachedFrom"/>),
 /// so it has no job (<paramref name="JobId"/> null) and ran no tool; <paramref name="CacheOutcome"/> is the cache's
 /// decision (hit, joined, miss, bypassed, disabled; <c>GET /executions/{id}/cache</c> explains it).
+/// <paramref name="CpuSeconds"/> is what its attempts were charged against the organization's daily quota (wall time
+/// times the threads asked for; 0 for one served from the cache); <c>GET /executions/{id}/events</c> tells its story.
 /// </summary>
 internal sealed record ChemExecution(
     Guid Id, string State, ChemExecutionTask Task, string Service, JsonNode? Parameters, JsonNode? Result, IReadOnlyList<ChemArtifactLink> Artifacts,
     ChemExecutionError? Error, Guid? JobId, int Attempts, ChemExecutionProgress Progress, bool Cached, Guid? CachedFrom, string? CacheOutcome,
-    string? InputSignature, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt)
+    string? InputSignature, double CpuSeconds, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt)
 {
     public static async Task<ChemExecution> FromAsync(
         Tessera.Chem.Executions.ExecutionService.Snapshot snapshot, Tessera.Core.Identity.Principal caller, MoleculeReader reader, CancellationToken cancellationToken)
@@ -92,7 +94,7 @@ internal sealed record ChemExecution(
         return new ChemExecution(
             execution.Id, state, new ChemExecutionTask(execution.TaskName, execution.TaskVersion), execution.Service, JsonNode.Parse(execution.Parameters), result, artifacts,
             job?.Error is { } e ? new ChemExecutionError(e.Code, e.Message) : null, execution.JobId, execution.JobId is null ? 0 : job?.Attempts ?? 0, progress,
-            execution.CachedFrom is not null, execution.CachedFrom, execution.CacheOutcome, execution.InputSignature,
+            execution.CachedFrom is not null, execution.CachedFrom, execution.CacheOutcome, execution.InputSignature, execution.CpuSeconds ?? 0,
             execution.CreatedAt, job?.StartedAt ?? (job is null ? execution.CreatedAt : null), job?.FinishedAt ?? execution.CompletedAt);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Tessera.Chem.Access;
 using Tessera.Chem.Tasks;
 using Tessera.Data.Identity;
 
@@ -24,8 +25,22 @@ internal static class ChemTaskEndpoints
         chem.MapPost("/task-registry/tasks/{name}/validate", ValidateAsync).WithName("ChemValidateTaskParameters")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Check parameters (the body) against the task's input schema (newest version, or ?version=N); 422 lists each error with its instance path.");
+        chem.MapGet("/task-registry/tasks/{name}/permissions", GetPermissionsAsync).WithName("ChemGetTaskPermissions")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Who in your organization may execute the task (organization admins): the roles and users it is restricted to, or everyone.");
+        chem.MapPut("/task-registry/tasks/{name}/permissions", SetPermissionsAsync).WithName("ChemSetTaskPermissions")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Restrict who in your organization may execute the task (yours, or a system task) to roles and users (organization admins); " +
+                "empty lists let every member execute it again. Others get 403 CHEM_TASK_EXECUTE_FORBIDDEN.");
         return chem;
     }
+
+    private static async Task<Ok<ChemTaskPermissions>> GetPermissionsAsync(string name, Caller caller, TaskPermissions permissions, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ChemTaskPermissions.From(await permissions.GetAsync(caller.Principal, name, cancellationToken).ConfigureAwait(false)));
+
+    private static async Task<Ok<ChemTaskPermissions>> SetPermissionsAsync(
+        string name, ChemTaskPermissionsUpdate request, Caller caller, TaskPermissions permissions, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ChemTaskPermissions.From(await permissions.SetAsync(caller.Principal, name, request.Roles, request.Users, cancellationToken).ConfigureAwait(false)));
 
     private static async Task<Ok<List<ChemTask>>> ListAsync(Caller caller, TaskRegistry registry, CancellationToken cancellationToken) =>
         TypedResults.Ok((await registry.ListAsync(caller.Principal, cancellationToken).ConfigureAwait(false)).Select(ChemTask.From).ToList());

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Chem.Api;
 using Tessera.Chem.Docking;
+using Tessera.Chem.Executions;
 using Tessera.Chem.Molecules;
 using Tessera.Core.Errors;
 using Tessera.Core.Identity;
@@ -67,6 +68,7 @@ internal static class DockCommands
             if (parse.GetValue(modes) is { } m) parameters["num_modes"] = m;
             if (parse.GetValue(cpu) is { } n) parameters["cpu"] = n;
             var execution = await ExecutionWaiter.SubmitAsync(services, principal, VinaDockRunner.Name, null, parameters, wait: true, !parse.GetValue(noCache), ct).ConfigureAwait(false);
+            if (!parse.GetValue(json)) await PrintEventsAsync(services, principal, execution, ct).ConfigureAwait(false);
             return Report(execution, parse.GetValue(json));
         });
         return command;
@@ -77,7 +79,7 @@ internal static class DockCommands
         var task = new Argument<string>("task") { Description = "The task's name (e.g. vina.dock)." };
         var version = new Option<int?>("--version") { Description = "The task version (default: the newest)." };
         var parameters = new Option<string>("--params") { Description = "A JSON file with the parameters.", Required = true };
-        var wait = new Option<bool>("--wait") { Description = "Wait for the execution to end (a worker runs in this process) and print its result." };
+        var wait = new Option<bool>("--wait") { Description = "Wait for the execution to end (a worker runs in this process) and print its events and result." };
         var json = new Option<bool>("--json") { Description = "Print the execution as one JSON object (with cached: whether the result cache served it)." };
         var noCache = NoCacheOption();
         var owner = new ModuleCliOwner("chem");
@@ -102,6 +104,7 @@ internal static class DockCommands
             var principal = await owner.ResolveAsync(parse, services, ct).ConfigureAwait(false);
             var execution = await ExecutionWaiter.SubmitAsync(services, principal, parse.GetValue(task)!, parse.GetValue(version), body, parse.GetValue(wait), !parse.GetValue(noCache), ct)
                 .ConfigureAwait(false);
+            if (parse.GetValue(wait) && !parse.GetValue(json)) await PrintEventsAsync(services, principal, execution, ct).ConfigureAwait(false);
             return Report(execution, parse.GetValue(json));
         });
         return command;
@@ -111,6 +114,13 @@ internal static class DockCommands
     {
         Description = "Run the tool even when an identical earlier execution (same inputs, parameters, task version and tool versions) could serve the result.",
     };
+
+    /// <summary>What happened to the execution (its events), one line each, before the result.</summary>
+    private static async Task PrintEventsAsync(IServiceProvider services, Principal principal, ChemExecution execution, CancellationToken cancellationToken)
+    {
+        foreach (var e in await services.GetRequiredService<ExecutionService>().EventsAsync(principal, execution.Id, cancellationToken).ConfigureAwait(false))
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"event {e.Seq}\t{e.CreatedAt:HH:mm:ss.fff}\t{e.Type}\t{e.Message}"));
+    }
 
     private static int Report(ChemExecution execution, bool json)
     {

@@ -19,7 +19,8 @@ namespace Tessera.Chem.Docking;
 /// (SDF and PDBQT) together with the execution's result in one transaction.
 /// </summary>
 internal sealed class VinaDockRunner(
-    TesseraDatabase database, IBlobStore blobs, UploadStaging staging, VinaDocking docking, ObabelRunner obabel, ToolVersions tools, ChemSettings settings, TimeProvider time)
+    TesseraDatabase database, IBlobStore blobs, UploadStaging staging, VinaDocking docking, ObabelRunner obabel, ToolVersions tools, ExecutionJournal journal, ChemSettings settings,
+    TimeProvider time)
     : IChemTaskRunner
 {
     public const string Name = "vina.dock";
@@ -76,7 +77,7 @@ internal sealed class VinaDockRunner(
         await context.ReportProgressAsync(0, 3, "preparing", cancellationToken).ConfigureAwait(false);
         var request = await RequestAsync(execution.OrgId, parameters, cancellationToken).ConfigureAwait(false);
         await context.ReportProgressAsync(1, 3, "docking", cancellationToken).ConfigureAwait(false);
-        var result = await docking.DockAsync(request, cancellationToken).ConfigureAwait(false);
+        var result = await docking.DockAsync(request, journal.ToolsOf(execution), cancellationToken).ConfigureAwait(false);
         await context.ReportProgressAsync(2, 3, "storing poses", cancellationToken).ConfigureAwait(false);
         var output = await StoreAsync(execution, request, result, cancellationToken).ConfigureAwait(false);
         await context.ReportProgressAsync(3, 3, "done", cancellationToken).ConfigureAwait(false);

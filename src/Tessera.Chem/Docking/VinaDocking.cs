@@ -9,13 +9,13 @@ namespace Tessera.Chem.Docking;
 /// (<c>--gen3d</c>), hydrogens (<c>-h</c>) and Gasteiger charges, as PDBQT; the box is given or is the reference
 /// ligand's bounding box plus padding; <c>vina</c> runs with the seed (and one CPU unless asked), and its poses are
 /// read from the output PDBQT and converted to SDF. A step that fails is a 422 <c>CHEM_DOCKING_FAILED</c> naming the
-/// step with the tool's own words.
+/// step with the tool's own words. An observer, when given, is told of each tool run (the execution's events and logs).
 /// </summary>
 internal sealed class VinaDocking(ChemSettings settings)
 {
     private const int MaxErrorChars = 1500;
 
-    public async Task<DockingResult> DockAsync(DockingRequest request, CancellationToken cancellationToken)
+    public async Task<DockingResult> DockAsync(DockingRequest request, IToolObserver? observer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var root = string.IsNullOrWhiteSpace(settings.DockingScratchDir) ? Path.GetTempPath() : settings.DockingScratchDir;
@@ -23,16 +23,16 @@ internal sealed class VinaDocking(ChemSettings settings)
         Directory.CreateDirectory(folder);
         try
         {
-            var receptor = await PrepareReceptorAsync(request.Receptor, folder, cancellationToken).ConfigureAwait(false);
-            var ligand = await PrepareLigandAsync(request.Ligand, folder, cancellationToken).ConfigureAwait(false);
-            var box = request.Box ?? await BoxAroundAsync(request.ReferenceLigand!, request.Padding, folder, cancellationToken).ConfigureAwait(false);
-            var vina = await ToolRunner.RunAsync(settings.VinaPath, "chem:vina_path", VinaArguments(receptor, ligand, box, request), folder,
-                TimeSpan.FromSeconds(settings.VinaTimeoutSeconds), cancellationToken).ConfigureAwait(false);
+            var receptor = await PrepareReceptorAsync(request.Receptor, folder, observer, cancellationToken).ConfigureAwait(false);
+            var ligand = await PrepareLigandAsync(request.Ligand, folder, observer, cancellationToken).ConfigureAwait(false);
+            var box = request.Box ?? await BoxAroundAsync(request.ReferenceLigand!, request.Padding, folder, observer, cancellationToken).ConfigureAwait(false);
+            var vina = await RunAsync("vina", "vina", settings.VinaPath, "chem:vina_path", VinaArguments(receptor, ligand, box, request), folder,
+                TimeSpan.FromSeconds(settings.VinaTimeoutSeconds), observer, cancellationToken).ConfigureAwait(false);
             Require(vina, "vina", "Vina", "poses.pdbqt", folder);
             var pdbqt = await File.ReadAllTextAsync(Path.Combine(folder, "poses.pdbqt"), cancellationToken).ConfigureAwait(false);
             var poses = VinaOutput.Poses(pdbqt);
             if (poses.Count == 0) throw Failed("vina", "Vina wrote no poses.", vina.Stdout + vina.Stderr);
-            var sdf = await ConvertAsync("poses.pdbqt", "pdbqt", "poses.sdf", "sdf", [], folder, "pose conversion", cancellationToken).ConfigureAwait(false);
+            var sdf = await ConvertAsync("poses.pdbqt", "pdbqt", "poses.sdf", "sdf", [], folder, "pose conversion", observer, cancellationToken).ConfigureAwait(false);
             return new DockingResult(poses, DockingConfidence.Of(poses), box, pdbqt, sdf, vina.Elapsed);
         }
         finally
@@ -48,7 +48,7 @@ internal sealed class VinaDocking(ChemSettings settings)
         }
     }
 
-    private async Task<string> PrepareReceptorAsync(StructureText receptor, string folder, CancellationToken cancellationToken)
+    private async Task<string> PrepareReceptorAsync(StructureText receptor, string folder, IToolObserver? observer, CancellationToken cancellationToken)
     {
         if (receptor.Format == "pdbqt")
         {
@@ -58,11 +58,11 @@ internal sealed class VinaDocking(ChemSettings settings)
         if (receptor.Format != "pdb") throw Invalid($"The receptor must be PDB or PDBQT, not {receptor.Format}.");
         await Write(folder, "receptor.pdb", receptor.Text, cancellationToken).ConfigureAwait(false);
         // -xr: a rigid receptor (no torsion tree, no ROOT/BRANCH records), which is what vina --receptor reads.
-        await ConvertAsync("receptor.pdb", "pdb", "receptor.pdbqt", "pdbqt", ["-xr"], folder, "receptor preparation", cancellationToken).ConfigureAwait(false);
+        await ConvertAsync("receptor.pdb", "pdb", "receptor.pdbqt", "pdbqt", ["-xr"], folder, "receptor preparation", observer, cancellationToken).ConfigureAwait(false);
         return "receptor.pdbqt";
     }
 
-    private async Task<string> PrepareLigandAsync(StructureText ligand, string folder, CancellationToken cancellationToken)
+    private async Task<string> PrepareLigandAsync(StructureText ligand, string folder, IToolObserver? observer, CancellationToken cancellationToken)
     {
         if (ligand.Format is not ("smi" or "sdf" or "mol2" or "pdb" or "pdbqt")) throw Invalid($"The ligand must be SMILES, SDF, MOL2, PDB or PDBQT, not {ligand.Format}.");
         var input = "ligand_in." + ligand.Format;
@@ -70,15 +70,15 @@ internal sealed class VinaDocking(ChemSettings settings)
         // The first structure only (-l 1); SMILES has no coordinates, so it gets 3-D ones first.
         List<string> options = ["-l", "1", "-h", "--partialcharge", "gasteiger"];
         if (ligand.Format == "smi") options.Add("--gen3d");
-        await ConvertAsync(input, ligand.Format, "ligand.pdbqt", "pdbqt", options, folder, "ligand preparation", cancellationToken).ConfigureAwait(false);
+        await ConvertAsync(input, ligand.Format, "ligand.pdbqt", "pdbqt", options, folder, "ligand preparation", observer, cancellationToken).ConfigureAwait(false);
         return "ligand.pdbqt";
     }
 
     /// <summary>The reference ligand's bounding box, <paramref name="padding"/> Å wider on every side.</summary>
-    private async Task<DockingBox> BoxAroundAsync(StructureText reference, double padding, string folder, CancellationToken cancellationToken)
+    private async Task<DockingBox> BoxAroundAsync(StructureText reference, double padding, string folder, IToolObserver? observer, CancellationToken cancellationToken)
     {
         await Write(folder, "reference." + reference.Format, reference.Text, cancellationToken).ConfigureAwait(false);
-        var xyz = await ConvertAsync("reference." + reference.Format, reference.Format, "reference.xyz", "xyz", ["-l", "1"], folder, "reference ligand", cancellationToken)
+        var xyz = await ConvertAsync("reference." + reference.Format, reference.Format, "reference.xyz", "xyz", ["-l", "1"], folder, "reference ligand", observer, cancellationToken)
             .ConfigureAwait(false);
         var atoms = VinaOutput.XyzAtoms(xyz);
         if (atoms.Count == 0) throw Invalid("The reference ligand has no atoms with coordinates.");
@@ -109,14 +109,25 @@ internal sealed class VinaDocking(ChemSettings settings)
     }
 
     private async Task<string> ConvertAsync(
-        string input, string inputFormat, string output, string outputFormat, IReadOnlyList<string> options, string folder, string step, CancellationToken cancellationToken)
+        string input, string inputFormat, string output, string outputFormat, IReadOnlyList<string> options, string folder, string step, IToolObserver? observer,
+        CancellationToken cancellationToken)
     {
         List<string> arguments = ["-i" + inputFormat, input, "-o" + outputFormat, "-O", output, .. options];
-        var outcome = await ToolRunner.RunAsync(settings.ObabelPath, "chem:obabel_path", arguments, folder, TimeSpan.FromSeconds(settings.DockingPrepTimeoutSeconds), cancellationToken)
-            .ConfigureAwait(false);
+        var outcome = await RunAsync(step, "obabel", settings.ObabelPath, "chem:obabel_path", arguments, folder, TimeSpan.FromSeconds(settings.DockingPrepTimeoutSeconds),
+            observer, cancellationToken).ConfigureAwait(false);
         // obabel exits 0 even when it converted nothing ("0 molecules converted"), so the output file decides.
         Require(outcome, step, "Open Babel", output, folder);
         return await File.ReadAllTextAsync(Path.Combine(folder, output), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<ToolRunner.Outcome> RunAsync(
+        string step, string tool, string path, string setting, IReadOnlyList<string> arguments, string folder, TimeSpan timeout, IToolObserver? observer,
+        CancellationToken cancellationToken)
+    {
+        if (observer is not null) await observer.StartedAsync(step, tool, cancellationToken).ConfigureAwait(false);
+        var outcome = await ToolRunner.RunAsync(path, setting, arguments, folder, timeout, cancellationToken).ConfigureAwait(false);
+        if (observer is not null) await observer.FinishedAsync(step, tool, outcome, cancellationToken).ConfigureAwait(false);
+        return outcome;
     }
 
     private static void Require(ToolRunner.Outcome outcome, string step, string tool, string output, string folder)

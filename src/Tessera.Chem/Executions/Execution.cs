@@ -33,6 +33,12 @@ internal sealed record Execution
 
     /// <summary>What the cache decided on submission (<see cref="CacheOutcomes"/>).</summary>
     public string? CacheOutcome { get; init; }
+
+    /// <summary>When an execution with a job of its own ended (null: queued or running as far as Chem knows); a cache hit ends when it is submitted.</summary>
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>The CPU seconds charged to it: each attempt's wall time times the task's cpu hint (<see cref="CpuCharge"/>).</summary>
+    public double? CpuSeconds { get; init; }
 }
 
 /// <summary>What the result cache decided when an execution was submitted.</summary>

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Tessera.Chem.Access;
+using Tessera.Chem.Quotas;
 using Tessera.Chem.Services;
 using Tessera.Chem.Storage;
 using Tessera.Chem.Tasks;
@@ -6,6 +8,7 @@ using Tessera.Core.Errors;
 using Tessera.Core.Identity;
 using Tessera.Data;
 using Tessera.Jobs;
+using Tessera.Platform.Downloads;
 
 namespace Tessera.Chem.Executions;
 
@@ -22,10 +25,15 @@ namespace Tessera.Chem.Executions;
 /// transaction-scoped advisory lock; SQLite's write transactions are serial), so concurrent identical submissions run
 /// the tool once.
 /// </para>
+/// <para>
+/// Before that, the caller must be allowed to execute the task (<see cref="TaskPermissions"/>: 403 naming it); an
+/// execution that needs a job of its own must fit the organization's quotas (<see cref="QuotaService"/>: 429 or 403
+/// naming the quota), checked in the transaction that enqueues it. Each decision is the execution's first events.
+/// </para>
 /// </summary>
 internal sealed class ExecutionService(
-    TesseraDatabase database, TaskRegistry registry, JobService jobs, IEnumerable<IChemTaskRunner> runners, TaskServiceRegistry services, ChemSettings settings,
-    TimeProvider time)
+    TesseraDatabase database, TaskRegistry registry, JobService jobs, IEnumerable<IChemTaskRunner> runners, TaskServiceRegistry services, TaskPermissions permissions,
+    QuotaService quotas, ExecutionJournal journal, SignedDownloads downloads, ChemSettings settings, TimeProvider time)
 {
     /// <summary>Attempts before a transient failure (a lost worker, a database outage) fails the execution.</summary>
     public const int MaxAttempts = 3;
@@ -50,6 +58,7 @@ internal sealed class ExecutionService(
         ArgumentNullException.ThrowIfNull(caller);
         caller.Require(Permissions.TasksExecute);
         var definition = await registry.RequireValidAsync(caller, task, version, parameters, cancellationToken).ConfigureAwait(false);
+        await permissions.RequireExecuteAsync(caller, definition, cancellationToken).ConfigureAwait(false);
         // An organization's own task never runs in-process; a system task does when no live service takes it.
         var runner = definition.OrgId is null ? _runners.GetValueOrDefault(definition.Name) : null;
         if (runner is null && !await services.IsServedAsync(caller.OrgId, definition.Name, definition.Version, cancellationToken).ConfigureAwait(false))
@@ -81,8 +90,11 @@ internal sealed class ExecutionService(
                 var hit = await ExecutionRows.FindHitAsync(c, t, caller.OrgId, signatures, ttl is { } age ? now - age : null, cancellationToken).ConfigureAwait(false);
                 if (hit is not null)
                 {
-                    var served = execution with { Result = hit.Result, CompletedAt = now, CachedFrom = hit.Id, CacheOutcome = CacheOutcomes.Hit };
+                    var served = execution with { Result = hit.Result, CompletedAt = now, CachedFrom = hit.Id, CacheOutcome = CacheOutcomes.Hit, FinishedAt = now, CpuSeconds = 0 };
                     await ExecutionRows.InsertAsync(c, t, served, cancellationToken).ConfigureAwait(false);
+                    await CacheEventAsync(c, t, served, cancellationToken).ConfigureAwait(false);
+                    await journal.AppendAsync(c, t, served, ExecutionEventTypes.Succeeded, "succeeded: served from the cache, no tool ran",
+                        new JsonObject { ["seconds"] = 0, ["cpu_seconds"] = 0 }, cancellationToken).ConfigureAwait(false);
                     return new Snapshot(served, null);
                 }
                 foreach (var pending in await ExecutionRows.PendingAsync(c, t, caller.OrgId, signatures, 3, cancellationToken).ConfigureAwait(false))
@@ -91,19 +103,69 @@ internal sealed class ExecutionService(
                     if (job.State.IsTerminal()) continue;
                     var joined = execution with { CachedFrom = pending.Id, CacheOutcome = CacheOutcomes.Joined };
                     await ExecutionRows.InsertAsync(c, t, joined, cancellationToken).ConfigureAwait(false);
+                    await CacheEventAsync(c, t, joined, cancellationToken).ConfigureAwait(false);
                     return new Snapshot(joined, job);
                 }
             }
+            await quotas.RequireExecutionRoomAsync(c, t, caller.OrgId, cancellationToken).ConfigureAwait(false);
             var enqueued = (await jobs.EnqueueAsync(JobOwner.Of(caller), new JobRequest(ChemExecuteJobHandler.JobKind, ChemExecuteJobHandler.Input(id))
             {
                 IdempotencyKey = "chem.execution:" + id, MaxAttempts = MaxAttempts,
             }, c, t, cancellationToken).ConfigureAwait(false)).Job;
             var run = execution with { JobId = enqueued.Id };
             await ExecutionRows.InsertAsync(c, t, run, cancellationToken).ConfigureAwait(false);
+            await CacheEventAsync(c, t, run, cancellationToken).ConfigureAwait(false);
+            await journal.AppendAsync(c, t, run, ExecutionEventTypes.Queued, $"queued as job {enqueued.Id}",
+                new JsonObject { ["job_id"] = enqueued.Id.ToString() }, cancellationToken).ConfigureAwait(false);
             return new Snapshot(run, enqueued);
         }, cancellationToken).ConfigureAwait(false);
         if (snapshot.Execution.JobId is not null) jobs.WakeWorkers();
         return snapshot;
+    }
+
+    private Task CacheEventAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction t, Execution execution, CancellationToken cancellationToken)
+    {
+        var data = new JsonObject { ["outcome"] = execution.CacheOutcome };
+        if (execution.CachedFrom is { } from) data["cached_from"] = from.ToString();
+        var message = execution.CacheOutcome switch
+        {
+            CacheOutcomes.Hit => $"cache hit: execution {execution.CachedFrom} completed with the same input signature",
+            CacheOutcomes.Joined => $"cache: joined execution {execution.CachedFrom}, identical and in flight",
+            CacheOutcomes.Bypassed => "cache bypassed on request",
+            CacheOutcomes.Disabled => "cache off for this task version",
+            _ => "cache miss: no completed execution with the same input signature",
+        };
+        return journal.AppendAsync(c, t, execution, ExecutionEventTypes.Cache, message, data, cancellationToken);
+    }
+
+    /// <summary>The execution's events in order; another organization's execution is missing (404).</summary>
+    public async Task<IReadOnlyList<ExecutionEvent>> EventsAsync(Principal caller, Guid id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        caller.Require(Permissions.RunsRead);
+        await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        _ = await ExecutionRows.FindAsync(c, caller.OrgId, id, cancellationToken).ConfigureAwait(false) ?? throw TesseraException.NotFound("execution");
+        return await ExecutionEventRows.ListAsync(c, caller.OrgId, id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The tool logs the execution kept, oldest first, each with a signed link to its bytes (the platform's blob
+    /// download, valid as long as an artifact's); another organization's execution is missing (404).
+    /// </summary>
+    public async Task<IReadOnlyList<(ExecutionLog Log, SignedLink Link)>> LogsAsync(Principal caller, Guid id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        caller.Require(Permissions.RunsRead);
+        IReadOnlyList<ExecutionLog> logs;
+        await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            _ = await ExecutionRows.FindAsync(c, caller.OrgId, id, cancellationToken).ConfigureAwait(false) ?? throw TesseraException.NotFound("execution");
+            logs = await ExecutionEventRows.ListLogsAsync(c, caller.OrgId, id, cancellationToken).ConfigureAwait(false);
+        }
+        var linked = new List<(ExecutionLog, SignedLink)>(logs.Count);
+        foreach (var log in logs)
+            linked.Add((log, await downloads.SignLinkAsync($"/api/v1/blobs/{log.BlobSha256}", caller.OrgId, Molecules.MoleculeReader.LinkLifetime).ConfigureAwait(false)));
+        return linked;
     }
 
     public async Task<Snapshot> GetAsync(Principal caller, Guid id, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Tessera.Chem.OpenBabel;
+using Tessera.Chem.Quotas;
 using Tessera.Chem.Storage;
 using Tessera.Core.Blobs;
 using Tessera.Core.Errors;
@@ -13,10 +14,11 @@ namespace Tessera.Chem.Molecules;
 /// Takes an uploaded structure file: streams it into the blob store, cuts it into records, normalises each with Open
 /// Babel outside any transaction, and stores the artifact with every valid molecule in one transaction. Rejected
 /// records are reported (and kept with the artifact) with their reason; a file with no valid record is a 422 and,
-/// like any failed upload, leaves neither rows nor its blob behind.
+/// like any failed upload, leaves neither rows nor its blob behind. A file that would take the organization past its
+/// stored-bytes quota is refused (403 <c>CHEM_QUOTA_STORED_BYTES</c>) the same way.
 /// </summary>
 internal sealed class MoleculeImportService(
-    TesseraDatabase database, IBlobStore blobs, UploadStaging staging, MoleculeNormalizer normalizer, ChemSettings settings, TimeProvider time)
+    TesseraDatabase database, IBlobStore blobs, UploadStaging staging, MoleculeNormalizer normalizer, QuotaService quotas, ChemSettings settings, TimeProvider time)
 {
     private static readonly JsonSerializerOptions ReportJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -68,6 +70,7 @@ internal sealed class MoleculeImportService(
         var molecules = results.Where(r => r.Properties is not null).Select(r => ToMolecule(artifact, r, now)).ToList();
         await database.InTransactionAsync(async (c, t) =>
         {
+            await quotas.RequireStorageRoomAsync(c, t, owner.OrgId, artifact.SizeBytes, cancellationToken).ConfigureAwait(false);
             await ArtifactRows.InsertAsync(c, t, artifact, cancellationToken).ConfigureAwait(false);
             await MoleculeRows.InsertAsync(c, t, molecules, cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
@@ -93,7 +96,11 @@ internal sealed class MoleculeImportService(
             Id = Guid.CreateVersion7(now), OrgId = owner.OrgId, UserId = owner.UserId, FileName = Path.GetFileName(fileName), Format = resolved,
             BlobSha256 = file.Blob.Sha256, SizeBytes = file.Blob.Size, MoleculeCount = 0, RejectedCount = 0, Rejected = "[]", CreatedAt = now,
         };
-        await database.InTransactionAsync((c, t) => ArtifactRows.InsertAsync(c, t, artifact, cancellationToken), cancellationToken).ConfigureAwait(false);
+        await database.InTransactionAsync(async (c, t) =>
+        {
+            await quotas.RequireStorageRoomAsync(c, t, owner.OrgId, artifact.SizeBytes, cancellationToken).ConfigureAwait(false);
+            await ArtifactRows.InsertAsync(c, t, artifact, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         file.Keep();
         return artifact;
     }

@@ -19,7 +19,8 @@ namespace Tessera.Chem.Services;
 /// code. The result is recorded once: a second run that finds it stored returns it.
 /// </summary>
 internal sealed class TaskServiceClient(
-    TesseraDatabase database, TaskServiceRegistry registry, IHttpClientFactory clients, SignedDownloads downloads, ChemSettings settings, TimeProvider time)
+    TesseraDatabase database, TaskServiceRegistry registry, IHttpClientFactory clients, SignedDownloads downloads, ExecutionJournal journal, ChemSettings settings,
+    TimeProvider time)
 {
     public const string HttpClientName = "chem.services";
 
@@ -32,6 +33,8 @@ internal sealed class TaskServiceClient(
         if (service is null) return null;
         await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
             await ExecutionRows.SetServiceAsync(c, execution.Id, service.Url, cancellationToken).ConfigureAwait(false);
+        await journal.AppendAsync(execution, ExecutionEventTypes.Service, "running on the task service at " + service.Url,
+            new JsonObject { ["service"] = service.Url }, cancellationToken).ConfigureAwait(false);
         await context.ReportProgressAsync(0, 1, "running on " + service.Url, cancellationToken).ConfigureAwait(false);
         var request = new JsonObject
         {

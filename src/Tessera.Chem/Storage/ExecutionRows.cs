@@ -14,14 +14,15 @@ internal static class ExecutionRows
     private const string Columns =
         "id AS Id, org_id AS OrgId, user_id AS UserId, task_id AS TaskId, task_name AS TaskName, task_version AS TaskVersion, service AS Service, " +
         "parameters AS Parameters, job_id AS JobId, result AS Result, created_at AS CreatedAt, completed_at AS CompletedAt, " +
-        "input_signature AS InputSignature, signature_components AS SignatureComponents, cached_from AS CachedFrom, cache_outcome AS CacheOutcome";
+        "input_signature AS InputSignature, signature_components AS SignatureComponents, cached_from AS CachedFrom, cache_outcome AS CacheOutcome, " +
+        "finished_at AS FinishedAt, cpu_seconds AS CpuSeconds";
 
     public static Task InsertAsync(DbConnection c, DbTransaction t, Execution e, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO chem_executions (id, org_id, user_id, task_id, task_name, task_version, service, parameters, job_id, result, created_at, completed_at, " +
-            "input_signature, signature_components, cached_from, cache_outcome) " +
+            "input_signature, signature_components, cached_from, cache_outcome, finished_at, cpu_seconds) " +
             "VALUES (@Id, @OrgId, @UserId, @TaskId, @TaskName, @TaskVersion, @Service, @Parameters, @JobId, @Result, @CreatedAt, @CompletedAt, " +
-            "@InputSignature, @SignatureComponents, @CachedFrom, @CacheOutcome)",
+            "@InputSignature, @SignatureComponents, @CachedFrom, @CacheOutcome, @FinishedAt, @CpuSeconds)",
             e, t, cancellationToken: ct));
 
     /// <summary>The organization's execution, or null for a missing one and for another organization's alike.</summary>
@@ -80,6 +81,18 @@ internal static class ExecutionRows
     public static Task SetServiceAsync(DbConnection c, Guid id, string service, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(
             "UPDATE chem_executions SET service = @service WHERE id = @id AND result IS NULL", new { id, service }, cancellationToken: ct));
+
+    /// <summary>Charges one attempt's CPU seconds; with <paramref name="finishedAt"/>, also records (once) that the execution ended.</summary>
+    public static Task ChargeAsync(DbConnection c, Guid id, double cpuSeconds, DateTimeOffset? finishedAt, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            "UPDATE chem_executions SET cpu_seconds = COALESCE(cpu_seconds, 0) + @cpuSeconds, finished_at = COALESCE(finished_at, @finishedAt) WHERE id = @id",
+            new { id, cpuSeconds, finishedAt }, cancellationToken: ct));
+
+    /// <summary>Records that the organization's execution ended, for one whose job ended without its handler saying so (cancelled, or its last lease expired).</summary>
+    public static Task MarkFinishedAsync(DbConnection c, DbTransaction t, Guid orgId, Guid id, DateTimeOffset finishedAt, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            "UPDATE chem_executions SET finished_at = @finishedAt WHERE id = @id AND org_id = @orgId AND finished_at IS NULL",
+            new { id, orgId, finishedAt }, t, cancellationToken: ct));
 
     /// <summary>
     /// Serialises submissions with the same organization and signature until the transaction ends: on PostgreSQL a

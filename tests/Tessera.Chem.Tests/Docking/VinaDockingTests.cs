@@ -55,7 +55,7 @@ public class VinaDockingTests
         var pdb = await File.ReadAllTextAsync(Path.Combine(DockingFixture.Folder, "1iep_receptorH.pdb"));
         var result = await Docking().DockAsync(new DockingRequest(
             new StructureText(pdb, "pdb"), new StructureText(DockingFixture.LigandSdf, "sdf"), null, new StructureText(DockingFixture.LigandSdf, "sdf"),
-            4, 1, 2, 3, 1, 1), CancellationToken.None);
+            4, 1, 2, 3, 1, 1), null, CancellationToken.None);
         Assert.InRange(result.BestScore, -20, -8);
         Assert.True(result.Poses.Count is >= 1 and <= 2);
         Assert.Contains("$$$$", result.PosesSdf, StringComparison.Ordinal);
@@ -66,7 +66,7 @@ public class VinaDockingTests
     {
         var error = await Assert.ThrowsAsync<TesseraException>(() => Docking().DockAsync(new DockingRequest(
             new StructureText("ATOM      1  CA  GLY A   1      garbage\n", "pdbqt"), new StructureText("CCO", "smi"),
-            new DockingBox([0, 0, 0], [10, 10, 10]), null, 4, 1, 1, 3, 0, 1), CancellationToken.None));
+            new DockingBox([0, 0, 0], [10, 10, 10]), null, 4, 1, 1, 3, 0, 1), null, CancellationToken.None));
         Assert.Equal(ChemErrorCodes.DockingFailed, error.Code);
         Assert.Contains("at vina", error.Message, StringComparison.Ordinal);
     }
@@ -79,7 +79,7 @@ public class VinaDockingTests
         var clock = Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new VinaDocking(new ChemSettings { DockingScratchDir = scratch.FullName }).DockAsync(new DockingRequest(
             new StructureText(DockingFixture.ReceptorPdbqt, "pdbqt"), new StructureText(DockingFixture.LigandSdf, "sdf"),
-            new DockingBox([15.19, 53.903, 16.917], [20, 20, 20]), null, 4, 64, 9, 3, 1, 1), cancel.Token));
+            new DockingBox([15.19, 53.903, 16.917], [20, 20, 20]), null, 4, 64, 9, 3, 1, 1), null, cancel.Token));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"cancellation took {clock.Elapsed}");
         Assert.Empty(scratch.GetFileSystemInfos());
         scratch.Delete();
