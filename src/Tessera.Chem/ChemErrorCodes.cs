@@ -18,6 +18,10 @@ internal static class ChemErrorCodes
     public const string NoLiveService = "CHEM_NO_LIVE_SERVICE";
     public const string ServiceTaskUnknown = "CHEM_SERVICE_TASK_UNKNOWN";
     public const string ServiceFailed = "CHEM_SERVICE_FAILED";
+    public const string ResultInvalid = "CHEM_RESULT_INVALID";
+    public const string PipelineInvalid = "CHEM_PIPELINE_INVALID";
+    public const string PipelineParametersInvalid = "CHEM_PIPELINE_PARAMETERS_INVALID";
+    public const string PipelineStepParametersInvalid = "CHEM_PIPELINE_STEP_PARAMETERS_INVALID";
 
     // Per rejected record of an upload.
     public const string RecordUnreadable = "RECORD_UNREADABLE";
