@@ -135,6 +135,9 @@ public partial class UpCommandTests
         await api.GetAsync("GET /api/v1/chem/executions/{id}", $"/api/v1/chem/executions/{Guid.Empty}", 404);
         await api.GetAsync("GET /api/v1/chem/executions/{id}/cache", $"/api/v1/chem/executions/{Guid.Empty}/cache", 404);
         Assert.Empty((await api.GetAsync("GET /api/v1/chem/services", "/api/v1/chem/services")).Value.AsArray());
+        Assert.Empty((await api.GetAsync("GET /api/v1/chem/pipeline-templates", "/api/v1/chem/pipeline-templates")).Value.AsArray());
+        await api.GetAsync("GET /api/v1/chem/pipeline-templates/{id}", $"/api/v1/chem/pipeline-templates/{Guid.Empty}", 404);
+        await api.GetAsync("GET /api/v1/chem/pipeline-instances/{id}", $"/api/v1/chem/pipeline-instances/{Guid.Empty}", 404);
 
         // Outside the document: probes, metrics, the document itself and its reference page.
         foreach (var path in new[] { "/healthz", "/readyz", "/metrics", "/openapi/v1.json", "/api/reference" })

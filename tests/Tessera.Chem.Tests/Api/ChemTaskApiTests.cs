@@ -59,7 +59,7 @@ public class ChemTaskApiTests
 
         // The seeded system tasks, visible to everyone.
         var seeded = (await member.GetAsync("GET /api/v1/chem/task-registry/tasks", Tasks)).Value.AsArray().Select(t => t!["name"]!.GetValue<string>()).ToList();
-        Assert.Equal(["obabel.convert", "obabel.descriptors", "obabel.gen3d", "obabel.protonate", "vina.dock"], seeded.Distinct());
+        Assert.Equal(["docking.summarise", "obabel.convert", "obabel.descriptors", "obabel.gen3d", "obabel.protonate", "vina.dock"], seeded.Distinct());
         var vina = await other.GetAsync("GET /api/v1/chem/task-registry/tasks/{name}", $"{Tasks}/vina.dock");
         Assert.Equal("system", vina.Value["owner"]!.GetValue<string>());
         var dock = new { receptor = "r", ligand = "CCO", box = new { center = new[] { 1.0, 2, 3 }, size = new[] { 20.0, 20, 20 } }, exhaustiveness = 8, seed = 42 };
