@@ -22,6 +22,10 @@ internal static class ChemErrorCodes
     public const string QuotaConcurrentExecutions = "CHEM_QUOTA_CONCURRENT_EXECUTIONS";
     public const string QuotaCpuSeconds = "CHEM_QUOTA_CPU_SECONDS";
     public const string QuotaStoredBytes = "CHEM_QUOTA_STORED_BYTES";
+    public const string ResultInvalid = "CHEM_RESULT_INVALID";
+    public const string PipelineInvalid = "CHEM_PIPELINE_INVALID";
+    public const string PipelineParametersInvalid = "CHEM_PIPELINE_PARAMETERS_INVALID";
+    public const string PipelineStepParametersInvalid = "CHEM_PIPELINE_STEP_PARAMETERS_INVALID";
 
     // Per rejected record of an upload.
     public const string RecordUnreadable = "RECORD_UNREADABLE";

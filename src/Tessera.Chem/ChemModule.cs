@@ -9,6 +9,7 @@ using Tessera.Chem.Executions;
 using Tessera.Chem.Molecules;
 using Tessera.Chem.OpenBabel;
 using Tessera.Chem.Quotas;
+using Tessera.Chem.Pipelines;
 using Tessera.Chem.Services;
 using Tessera.Chem.Tasks;
 using Tessera.Chem.Web;
@@ -26,7 +27,7 @@ public sealed class ChemModule : TesseraModule
 
     public override string Name => "chem";
 
-    public override string Description => "Molecules (SMILES, SDF, MOL2, PDB) normalised with Open Babel, a registry of typed tasks, and their executions (docking with AutoDock Vina) on the job engine.";
+    public override string Description => "Molecules (SMILES, SDF, MOL2, PDB) normalised with Open Babel, a registry of typed tasks, their executions (Open Babel, docking with AutoDock Vina) on the job engine, and pipelines of them.";
 
     public override MigrationSet Migrations => Schema;
 
@@ -42,6 +43,12 @@ public sealed class ChemModule : TesseraModule
         registrar.Services.AddSingleton<ToolVersions>();
         registrar.Services.AddSingleton<VinaDocking>();
         registrar.Services.AddSingleton<IChemTaskRunner, VinaDockRunner>();
+        registrar.Services.AddSingleton<DescriptorsTask>();
+        registrar.Services.AddSingleton<IChemTaskRunner, ObabelConvertRunner>();
+        registrar.Services.AddSingleton<IChemTaskRunner, ObabelGen3dRunner>();
+        registrar.Services.AddSingleton<IChemTaskRunner, ObabelProtonateRunner>();
+        registrar.Services.AddSingleton<IChemTaskRunner, ObabelDescriptorsRunner>();
+        registrar.Services.AddSingleton<IChemTaskRunner, DockingSummaryRunner>();
         registrar.Services.AddSingleton<TaskServiceRegistry>();
         registrar.Services.AddSingleton<TaskServiceClient>();
         registrar.Services.AddHttpClient(TaskServiceClient.HttpClientName);
@@ -50,7 +57,10 @@ public sealed class ChemModule : TesseraModule
         registrar.Services.AddSingleton<QuotaService>();
         registrar.Services.AddSingleton<ExecutionJournal>();
         registrar.Services.AddSingleton<ExecutionService>();
+        registrar.Services.AddSingleton<ExecutionRunner>();
         registrar.AddJobHandler<ChemExecuteJobHandler>();
+        registrar.Services.AddSingleton<PipelineService>();
+        registrar.AddJobHandler<PipelineStepJobHandler>();
     }
 
     public override void MapEndpoints(RouteGroupBuilder group)
@@ -60,6 +70,7 @@ public sealed class ChemModule : TesseraModule
         group.MapChemExecutions();
         group.MapChemServices();
         group.MapChemQuotas();
+        group.MapChemPipelines();
     }
 
     public override ModulePages Pages => ChemUi.Pages;

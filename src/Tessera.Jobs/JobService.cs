@@ -56,33 +56,41 @@ public sealed class JobService
     /// <summary>Creates one job per step in one transaction: steps without dependencies are queued, the others wait.</summary>
     public async Task<PipelineInstance> InstantiatePipelineAsync(JobOwner owner, PipelineTemplate template, CancellationToken cancellationToken = default)
     {
+        var instance = await _writes.InTransactionAsync(
+            (connection, transaction) => InstantiatePipelineAsync(owner, template, connection, transaction, cancellationToken), cancellationToken).ConfigureAwait(false);
+        _wakeups.PulseWork();
+        return instance;
+    }
+
+    /// <summary>
+    /// As <see cref="InstantiatePipelineAsync(JobOwner, PipelineTemplate, CancellationToken)"/>, inside the caller's
+    /// transaction (a module's rows for the steps commit with their jobs); call <see cref="WakeWorkers"/> after committing.
+    /// </summary>
+    public async Task<PipelineInstance> InstantiatePipelineAsync(
+        JobOwner owner, PipelineTemplate template, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(owner);
         var ordered = PipelinePlanner.Order(template);
         var pipelineId = Guid.CreateVersion7(_time.GetUtcNow());
-        var jobs = await _writes.InTransactionAsync(async (connection, transaction) =>
+        var created = new Dictionary<string, JobInfo>(StringComparer.Ordinal);
+        foreach (var step in ordered)
         {
-            var created = new Dictionary<string, JobInfo>(StringComparer.Ordinal);
-            foreach (var step in ordered)
+            var links = new JobLinks
             {
-                var links = new JobLinks
-                {
-                    InitialState = step.DependsOn.Count == 0 ? JobState.Queued : JobState.Waiting,
-                    PipelineId = pipelineId,
-                    StepName = step.Name,
-                    OnDependencyFailure = step.OnDependencyFailure ?? template.OnDependencyFailure,
-                };
-                var request = new JobRequest(step.Kind, step.Input) { Priority = step.Priority, MaxAttempts = step.MaxAttempts };
-                var job = (await _inserter.InsertAsync(connection, transaction, _database.Dialect, owner, request, links, cancellationToken).ConfigureAwait(false)).Job;
-                foreach (var dependency in step.DependsOn.Distinct(StringComparer.Ordinal))
-                {
-                    await JobRowChanges.AddDependencyAsync(connection, transaction, job.Id, created[dependency].Id, cancellationToken).ConfigureAwait(false);
-                }
-                created[step.Name] = job;
+                InitialState = step.DependsOn.Count == 0 ? JobState.Queued : JobState.Waiting,
+                PipelineId = pipelineId,
+                StepName = step.Name,
+                OnDependencyFailure = step.OnDependencyFailure ?? template.OnDependencyFailure,
+            };
+            var request = new JobRequest(step.Kind, step.Input) { Priority = step.Priority, MaxAttempts = step.MaxAttempts };
+            var job = (await _inserter.InsertAsync(connection, transaction, _database.Dialect, owner, request, links, cancellationToken).ConfigureAwait(false)).Job;
+            foreach (var dependency in step.DependsOn.Distinct(StringComparer.Ordinal))
+            {
+                await JobRowChanges.AddDependencyAsync(connection, transaction, job.Id, created[dependency].Id, cancellationToken).ConfigureAwait(false);
             }
-            return created;
-        }, cancellationToken).ConfigureAwait(false);
-        _wakeups.PulseWork();
-        return new PipelineInstance(pipelineId, jobs);
+            created[step.Name] = job;
+        }
+        return new PipelineInstance(pipelineId, created);
     }
 
     public async Task<JobInfo> GetAsync(JobScope scope, Guid id, CancellationToken cancellationToken = default)

@@ -139,6 +139,9 @@ public partial class UpCommandTests
         await api.GetAsync("GET /api/v1/chem/executions/{id}/logs", $"/api/v1/chem/executions/{Guid.Empty}/logs", 404);
         Assert.False((await api.GetAsync("GET /api/v1/chem/task-registry/tasks/{name}/permissions", "/api/v1/chem/task-registry/tasks/vina.dock/permissions")).Value["restricted"]!.GetValue<bool>());
         Assert.Equal(0, (await api.GetAsync("GET /api/v1/chem/quotas", "/api/v1/chem/quotas")).Value["concurrent_executions"]!["used"]!.GetValue<double>());
+        Assert.Empty((await api.GetAsync("GET /api/v1/chem/pipeline-templates", "/api/v1/chem/pipeline-templates")).Value.AsArray());
+        await api.GetAsync("GET /api/v1/chem/pipeline-templates/{id}", $"/api/v1/chem/pipeline-templates/{Guid.Empty}", 404);
+        await api.GetAsync("GET /api/v1/chem/pipeline-instances/{id}", $"/api/v1/chem/pipeline-instances/{Guid.Empty}", 404);
 
         // Outside the document: probes, metrics, the document itself and its reference page.
         foreach (var path in new[] { "/healthz", "/readyz", "/metrics", "/openapi/v1.json", "/api/reference" })

@@ -59,17 +59,8 @@ internal sealed class ExecutionService(
         caller.Require(Permissions.TasksExecute);
         var definition = await registry.RequireValidAsync(caller, task, version, parameters, cancellationToken).ConfigureAwait(false);
         await permissions.RequireExecuteAsync(caller, definition, cancellationToken).ConfigureAwait(false);
-        // An organization's own task never runs in-process; a system task does when no live service takes it.
-        var runner = definition.OrgId is null ? _runners.GetValueOrDefault(definition.Name) : null;
-        if (runner is null && !await services.IsServedAsync(caller.OrgId, definition.Name, definition.Version, cancellationToken).ConfigureAwait(false))
-            throw new TesseraException(ChemErrorCodes.NoLiveService, 422,
-                $"No live task service runs {definition.Name} v{definition.Version}; start one (see docs/chem-task-services.md). The system tasks the workers run themselves are: {string.Join(", ", Executable)}.");
-        // Without an in-process runner Tessera can neither normalise the inputs nor know the service's tool versions,
-        // so such executions record their parameters' signature (for the explanation) but are never served from the cache.
-        var signature = runner is null
-            ? InputSignature.Of(definition.Name, definition.Version, new Dictionary<string, string>(), [], InputSignature.WithDefaults(definition.InputSchema, (JsonObject)parameters!))
-            : await SignatureAsync(caller.OrgId, definition, runner, (JsonObject)parameters!, cancellationToken).ConfigureAwait(false);
-        var policy = runner is null ? TaskCachePolicy.Default with { Enabled = false } : TaskCachePolicy.Parse(definition.Cache);
+        await RequireExecutableAsync(caller.OrgId, definition, cancellationToken).ConfigureAwait(false);
+        var (signature, policy) = await CacheKeyAsync(caller.OrgId, definition, (JsonObject)parameters!, cancellationToken).ConfigureAwait(false);
         var signatures = new List<string> { signature.Hash };
         signatures.AddRange(policy.CompatibleVersions.Select(signature.HashForVersion));
         var now = time.GetUtcNow();
@@ -166,6 +157,66 @@ internal sealed class ExecutionService(
         foreach (var log in logs)
             linked.Add((log, await downloads.SignLinkAsync($"/api/v1/blobs/{log.BlobSha256}", caller.OrgId, Molecules.MoleculeReader.LinkLifetime).ConfigureAwait(false)));
         return linked;
+    }
+
+    /// <summary>A 422 <c>CHEM_NO_LIVE_SERVICE</c> unless a runner in the workers or a live task service of the organization runs the task version.</summary>
+    public async Task RequireExecutableAsync(Guid orgId, TaskDefinition definition, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (RunnerFor(definition) is null && !await services.IsServedAsync(orgId, definition.Name, definition.Version, cancellationToken).ConfigureAwait(false))
+            throw new TesseraException(ChemErrorCodes.NoLiveService, 422,
+                $"No live task service runs {definition.Name} v{definition.Version}; start one (see docs/chem-task-services.md). The system tasks the workers run themselves are: {string.Join(", ", Executable)}.");
+    }
+
+    /// <summary>
+    /// Gives an execution created unbound (a pipeline step, made before its upstream steps ran) its final parameters
+    /// and signature, and serves it from the cache when a completed execution of the organization has the same
+    /// signature: then it comes back with that result, <c>cached_from</c> and outcome hit, and needs no run.
+    /// </summary>
+    public async Task<Execution> BindAsync(Execution execution, TaskDefinition definition, JsonObject parameters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(execution);
+        var (signature, policy) = await CacheKeyAsync(execution.OrgId, definition, parameters, cancellationToken).ConfigureAwait(false);
+        var signatures = new List<string> { signature.Hash };
+        signatures.AddRange(policy.CompatibleVersions.Select(signature.HashForVersion));
+        var now = time.GetUtcNow();
+        return await database.InTransactionAsync(async (c, t) =>
+        {
+            await ExecutionRows.LockSignatureAsync(c, t, database.Dialect, execution.OrgId, signature.Hash, cancellationToken).ConfigureAwait(false);
+            var bound = execution with
+            {
+                Parameters = parameters.ToJsonString(), InputSignature = signature.Hash, SignatureComponents = signature.Text,
+                CacheOutcome = policy.Enabled ? CacheOutcomes.Miss : CacheOutcomes.Disabled,
+            };
+            if (policy.Enabled)
+            {
+                var ttl = Ttl(policy);
+                var hit = await ExecutionRows.FindHitAsync(c, t, execution.OrgId, signatures, ttl is { } age ? now - age : null, cancellationToken).ConfigureAwait(false);
+                if (hit is not null) bound = bound with { Result = hit.Result, CompletedAt = now, CachedFrom = hit.Id, CacheOutcome = CacheOutcomes.Hit };
+            }
+            // A second run of the step's job finds the execution bound already: the first binding stands.
+            if (!await ExecutionRows.BindAsync(c, t, bound, cancellationToken).ConfigureAwait(false))
+                return (await ExecutionRows.FindForJobAsync(c, execution.Id, cancellationToken).ConfigureAwait(false))!;
+            await CacheEventAsync(c, t, bound, cancellationToken).ConfigureAwait(false);
+            return bound;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An organization's own task never runs in-process; a system task does when no live service takes it.</summary>
+    private IChemTaskRunner? RunnerFor(TaskDefinition definition) => definition.OrgId is null ? _runners.GetValueOrDefault(definition.Name) : null;
+
+    /// <summary>
+    /// The signature and cache policy of parameters valid for the task version. Without an in-process runner Tessera can
+    /// neither normalise the inputs nor know the service's tool versions, so such executions record their parameters'
+    /// signature (for the explanation) but are never served from the cache.
+    /// </summary>
+    private async Task<(InputSignature Signature, TaskCachePolicy Policy)> CacheKeyAsync(Guid orgId, TaskDefinition definition, JsonObject parameters, CancellationToken cancellationToken)
+    {
+        var runner = RunnerFor(definition);
+        if (runner is null)
+            return (InputSignature.Of(definition.Name, definition.Version, new Dictionary<string, string>(), [], InputSignature.WithDefaults(definition.InputSchema, parameters)),
+                TaskCachePolicy.Default with { Enabled = false });
+        return (await SignatureAsync(orgId, definition, runner, parameters, cancellationToken).ConfigureAwait(false), TaskCachePolicy.Parse(definition.Cache));
     }
 
     public async Task<Snapshot> GetAsync(Principal caller, Guid id, CancellationToken cancellationToken)

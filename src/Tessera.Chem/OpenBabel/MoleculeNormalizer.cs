@@ -19,7 +19,7 @@ internal sealed class MoleculeNormalizer(ObabelRunner obabel)
         var outcome = await obabel.RunAsync(["-i" + inputFormat, "-ocan", "--title", "", "--append", Descriptors], record.Text, cancellationToken).ConfigureAwait(false);
         if (outcome.TimedOut) return Rejected(record, ChemErrorCodes.RecordTimedOut, "Open Babel did not finish reading this record in time.");
         var line = outcome.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-        if (line is null) return Rejected(record, ChemErrorCodes.RecordUnreadable, Reason(outcome.Stderr));
+        if (line is null) return Rejected(record, ChemErrorCodes.RecordUnreadable, ObabelMessages.Reason(outcome.Stderr));
         var tab = line.IndexOf('\t', StringComparison.Ordinal);
         var smiles = tab < 0 ? line : line[..tab];
         var values = tab < 0 ? [] : line[(tab + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -33,13 +33,4 @@ internal sealed class MoleculeNormalizer(ObabelRunner obabel)
 
     private static NormalizedRecord Rejected(StructureRecord record, string code, string reason) =>
         new(record.Index, record.Title, null, new RejectedRecord(record.Index, record.Title, code, reason));
-
-    /// <summary>obabel's own words, without its banner lines and the "0 molecules converted" count.</summary>
-    private static string Reason(string stderr)
-    {
-        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(l => !l.StartsWith("===", StringComparison.Ordinal) && !l.EndsWith("converted", StringComparison.Ordinal) && !l.StartsWith("***", StringComparison.Ordinal));
-        var reason = string.Join(" ", lines);
-        return reason.Length == 0 ? "Open Babel could not read the record." : reason.Length > 500 ? reason[..500] : reason;
-    }
 }

@@ -34,6 +34,13 @@ internal static class ExecutionRows
     public static Task<Execution?> FindForJobAsync(DbConnection c, Guid id, CancellationToken ct) =>
         c.QuerySingleOrDefaultAsync<Execution>(new CommandDefinition($"SELECT {Columns} FROM chem_executions WHERE id = @id", new { id }, cancellationToken: ct));
 
+    /// <summary>Gives an unbound pipeline step its parameters, signature and cache decision (a hit's result too) once; false when a run already did.</summary>
+    public static async Task<bool> BindAsync(DbConnection c, DbTransaction t, Execution e, CancellationToken ct) =>
+        await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE chem_executions SET parameters = @Parameters, input_signature = @InputSignature, signature_components = @SignatureComponents, " +
+            "cache_outcome = @CacheOutcome, cached_from = @CachedFrom, result = @Result, completed_at = @CompletedAt WHERE id = @Id AND input_signature IS NULL",
+            e, t, cancellationToken: ct)).ConfigureAwait(false) == 1;
+
     /// <summary>Records the result once; false when an earlier run of the job already did.</summary>
     public static async Task<bool> CompleteAsync(DbConnection c, DbTransaction t, Guid id, string result, DateTimeOffset completedAt, CancellationToken ct) =>
         await c.ExecuteAsync(new CommandDefinition(

@@ -30,6 +30,10 @@ internal static class TaskRows
             $"SELECT {Columns} FROM chem_tasks WHERE {Visible} AND name = @name" + (version is null ? "" : " AND version = @version") + " ORDER BY version DESC LIMIT 1",
             new { orgId, name, version }, t, cancellationToken: ct));
 
+    /// <summary>A version by its id, for the job that runs it (the execution carries the owner).</summary>
+    public static Task<TaskDefinition?> FindByIdAsync(DbConnection c, Guid id, CancellationToken ct) =>
+        c.QuerySingleOrDefaultAsync<TaskDefinition>(new CommandDefinition($"SELECT {Columns} FROM chem_tasks WHERE id = @id", new { id }, cancellationToken: ct));
+
     /// <summary>Whether a system task has this name (an organization may not shadow one).</summary>
     public static Task<bool> IsSystemNameAsync(DbConnection c, DbTransaction t, string name, CancellationToken ct) =>
         c.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT COUNT(*) > 0 FROM chem_tasks WHERE org_id IS NULL AND name = @name", new { name }, t, cancellationToken: ct));

@@ -59,7 +59,7 @@ public class ChemTaskApiTests
 
         // The seeded system tasks, visible to everyone.
         var seeded = (await member.GetAsync("GET /api/v1/chem/task-registry/tasks", Tasks)).Value.AsArray().Select(t => t!["name"]!.GetValue<string>()).ToList();
-        Assert.Equal(["obabel.convert", "obabel.descriptors", "obabel.gen3d", "obabel.protonate", "vina.dock"], seeded.Distinct());
+        Assert.Equal(["docking.summarise", "obabel.convert", "obabel.descriptors", "obabel.gen3d", "obabel.protonate", "vina.dock"], seeded.Distinct());
         var vina = await other.GetAsync("GET /api/v1/chem/task-registry/tasks/{name}", $"{Tasks}/vina.dock");
         Assert.Equal("system", vina.Value["owner"]!.GetValue<string>());
         // Parameters naming a stored file or molecule carry the web form's annotation, which validation ignores (below).

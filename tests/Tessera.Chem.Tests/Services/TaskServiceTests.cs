@@ -18,8 +18,8 @@ namespace Tessera.Chem.Tests.Services;
 /// <summary>
 /// Task services over real HTTP (the server on Kestrel): the Python service on RDKit (rdkit_service.py, started as
 /// processes) registers, runs executions spread over two instances, and one killed mid-execution leaves the execution
-/// to complete on the other, once; the C# service (tessera chem service) runs obabel.descriptors and is dropped once
-/// its heartbeats stop; credentials and organizations are checked.
+/// to complete on the other, once; the C# service (tessera chem service) runs obabel.descriptors instead of the workers
+/// while it lives, and is dropped once its heartbeats stop; credentials and organizations are checked.
 /// </summary>
 public class TaskServiceTests
 {
@@ -44,8 +44,8 @@ public class TaskServiceTests
 
     private static string TokenOf(ContractClient api) => api.Http.DefaultRequestHeaders.Authorization!.Parameter!;
 
-    private static Task<ContractResponse> ExecuteAsync(ContractClient api, string task, object parameters, int expected = 202) =>
-        api.SendJsonAsync("POST /api/v1/chem/tasks/{task}/execute", $"/api/v1/chem/tasks/{task}/execute", expected, JsonSerializer.Serialize(parameters));
+    private static Task<ContractResponse> ExecuteAsync(ContractClient api, string task, object parameters, int expected = 202, bool cache = true) =>
+        api.SendJsonAsync("POST /api/v1/chem/tasks/{task}/execute", $"/api/v1/chem/tasks/{task}/execute" + (cache ? "" : "?cache=false"), expected, JsonSerializer.Serialize(parameters));
 
     /// <summary>The Python service as a process; it prints its URL, then its id once registered.</summary>
     private sealed class RdkitService : IAsyncDisposable
@@ -196,13 +196,17 @@ public class TaskServiceTests
         await using var _ = app;
         var (admin, _) = await ChemApiTests.SignInAsync(app, "admin@example.org", "lab", "admin");
         var parameters = new { molecule = "CC(=O)Oc1ccccc1C(=O)O", descriptors = new[] { "MW", "HBD", "formula" } };
-        Assert.Equal(ChemErrorCodes.NoLiveService, (await ExecuteAsync(admin, "obabel.descriptors", parameters, 422)).Value["code"]!.GetValue<string>());
+        // No service: the workers run it themselves.
+        var local = await DockingFixture.WaitAsync(admin, (await ExecuteAsync(admin, "obabel.descriptors", parameters)).Id, TimeSpan.FromMinutes(1));
+        Assert.Equal("succeeded", local["state"]!.GetValue<string>());
+        Assert.Equal("in-process", local["service"]!.GetValue<string>());
+        Assert.Equal("C9H8O4", local["result"]!["descriptors"]!["formula"]!.GetValue<string>());
 
         // Started, registered, but never heartbeating (RunAsync not called): live until the heartbeat timeout.
         await using var service = await TaskServiceHost.StartAsync([DescriptorsTask.Name], server, TokenOf(admin), "127.0.0.1", 0, null, CancellationToken.None);
         var id = Assert.Single((await admin.GetAsync("GET /api/v1/chem/services", Services)).Value.AsArray())!["id"]!.GetValue<string>();
         await admin.SendAsync("POST /api/v1/chem/services/{id}/heartbeat", $"{Services}/{id}/heartbeat", 204);
-        var accepted = await ExecuteAsync(admin, "obabel.descriptors", parameters);
+        var accepted = await ExecuteAsync(admin, "obabel.descriptors", parameters, cache: false);
         var done = await DockingFixture.WaitAsync(admin, accepted.Id, TimeSpan.FromMinutes(1));
         Assert.Equal("succeeded", done["state"]!.GetValue<string>());
         Assert.Equal(service.Url, done["service"]!.GetValue<string>());
@@ -219,6 +223,7 @@ public class TaskServiceTests
         await admin.SendAsync("POST /api/v1/chem/services/{id}/heartbeat", $"{Services}/{id}/heartbeat", 404);
         await app.Services.GetRequiredService<TaskServiceRegistry>().SweepAsync(CancellationToken.None);
         await admin.SendAsync("DELETE /api/v1/chem/services/{id}", $"{Services}/{id}", 404);
-        Assert.Equal(ChemErrorCodes.NoLiveService, (await ExecuteAsync(admin, "obabel.descriptors", parameters, 422)).Value["code"]!.GetValue<string>());
+        var after = await DockingFixture.WaitAsync(admin, (await ExecuteAsync(admin, "obabel.descriptors", parameters, cache: false)).Id, TimeSpan.FromMinutes(1));
+        Assert.Equal("in-process", after["service"]!.GetValue<string>());
     }
 }
