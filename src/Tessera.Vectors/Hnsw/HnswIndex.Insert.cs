@@ -21,11 +21,12 @@ public sealed unsafe partial class HnswIndex
             }
         }
         var nodes = _store.View;
-        var query = nodes.Vector(id);
+        // Inserts walk the float32 vectors even with quantization: the graph is as good as without it.
+        var query = (byte*)nodes.Vector(id);
         var ep = (int)entry;
         var maxLevel = (int)(entry >> 32);
-        var epDistance = TDistance.Between(query, nodes.Vector(ep), Dimension);
-        for (var l = maxLevel; l > level; l--) Greedy<TDistance>(nodes, query, ref ep, ref epDistance, l);
+        var epDistance = TDistance.Between((float*)query, nodes.Vector(ep), Dimension);
+        for (var l = maxLevel; l > level; l--) Greedy<FloatSpace<TDistance>>(nodes, query, Dimension, ref ep, ref epDistance, l);
 
         var scratch = SearchScratch.ForCurrentThread();
         var hasTombstones = Volatile.Read(ref _deleted) > 0;
@@ -37,8 +38,8 @@ public sealed unsafe partial class HnswIndex
         var counts = stackalloc int[top + 1];
         for (var l = top; l >= 0; l--)
         {
-            if (hasTombstones) SearchLayer<TDistance, LiveNodes>(scratch, nodes, query, ep, epDistance, Options.EfConstruction, l, default);
-            else SearchLayer<TDistance, AllNodes>(scratch, nodes, query, ep, epDistance, Options.EfConstruction, l, default);
+            if (hasTombstones) SearchLayer<FloatSpace<TDistance>, LiveNodes>(scratch, nodes, query, Dimension, _layout.VectorStride, ep, epDistance, Options.EfConstruction, l, default);
+            else SearchLayer<FloatSpace<TDistance>, AllNodes>(scratch, nodes, query, Dimension, _layout.VectorStride, ep, epDistance, Options.EfConstruction, l, default);
             var picked = chosen.AsSpan(l * Options.MaxM0, Options.MaxM0);
             var count = SelectNeighbors<TDistance>(nodes, scratch.Results, Options.M, id, scratch, picked);
             counts[l] = count;
