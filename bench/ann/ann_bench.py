@@ -2,7 +2,7 @@
 """Side-by-side ANN benchmark helpers for bench/ann/run.sh.
 
   generate  DIR --n N --queries Q        three synthetic datasets (.npy) + exact ground truth
-  reference DIR/NAME --lib hnswlib|faiss one JSON line per ef, same fields as `tessera index bench`
+  reference DIR/NAME --lib hnswlib|faiss|faiss-sq8 one JSON line per ef, same fields as `tessera index bench`
   report    RESULTS.jsonl                the comparison table and ratios vs hnswlib
 
 Everything runs single-threaded; run.sh pins each process to one core with taskset.
@@ -116,12 +116,16 @@ def reference(args):
     else:
         import faiss
         faiss.omp_set_num_threads(1)
-        if metric == "l2":
-            index = faiss.IndexHNSWFlat(dim, args.m)
+        faiss_metric = faiss.METRIC_L2 if metric == "l2" else faiss.METRIC_INNER_PRODUCT
+        if args.lib == "faiss-sq8":
+            # IndexHNSWSQ: the graph walks 8-bit codes (per-dimension min/max trained on the base), no re-ranking.
+            index = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_8bit, args.m, faiss_metric)
         else:
-            index = faiss.IndexHNSWFlat(dim, args.m, faiss.METRIC_INNER_PRODUCT)
+            index = faiss.IndexHNSWFlat(dim, args.m, faiss_metric)
         index.hnsw.efConstruction = args.ef_construction
         start, start_cpu = time.perf_counter(), time.process_time()
+        if args.lib == "faiss-sq8":
+            index.train(base)
         index.add(base)
         build, build_cpu = time.perf_counter() - start, time.process_time() - start_cpu
         with tempfile.NamedTemporaryFile() as f:
@@ -156,6 +160,9 @@ def reference(args):
         }), flush=True)
 
 
+LIBS = ("hnswlib", "faiss", "faiss-sq8", "tessera", "tessera-sq8")
+
+
 def first_reaching(rows, target):
     hits = [r for r in rows if r["recall_at_k"] >= target]
     return min(hits, key=lambda r: r["ef"]) if hits else None
@@ -168,10 +175,10 @@ def report(args):
         for line in f:
             row = json.loads(line)
             if "filter_fraction" in row:
-                filtered[row["dataset"]] = row
+                filtered[(row["dataset"], row["lib"])] = row
             else:
                 results.setdefault((row["dataset"], row["lib"]), []).append(row)
-    libs = [lib for lib in ("hnswlib", "faiss", "tessera") if any(key[1] == lib for key in results)]
+    libs = [lib for lib in LIBS if any(key[1] == lib for key in results)]
     print(f"\nrecall@{K} and queries/s per ef (single thread, one query per call; batched in brackets)")
     for name in DATASETS:
         print(f"\n{name}")
@@ -197,18 +204,32 @@ def report(args):
                 continue
             print(f"{name:<16} {lib:<8} {row['ef']:>4} {row['recall_at_k']:>7.4f} {row['qps']:>8.0f} {row['qps_batched']:>9.0f} "
                   f"{row['qps_cpu']:>8.0f} {row['build_seconds']:>8.2f} {row['build_cpu_seconds']:>9.2f} {row['bytes_per_vector']:>9.0f}")
-        t = best.get("tessera")
-        for other in ("hnswlib", "faiss"):
-            o = best.get(other)
-            if t is None or o is None:
+        for mine in ("tessera", "tessera-sq8"):
+            t = best.get(mine)
+            if t is None:
                 continue
-            file_note = f" (vs its saved file: {t['bytes_per_vector'] / o['file_bytes_per_vector']:.2f}x)"
-            print(f"{'':<16} tessera/{other}: qps {t['qps'] / o['qps']:.2f}x (per CPU second {t['qps_cpu'] / o['qps_cpu']:.2f}x), "
-                  f"batched qps {t['qps_batched'] / o['qps_batched']:.2f}x, build time {t['build_seconds'] / o['build_seconds']:.2f}x "
-                  f"(CPU {t['build_cpu_seconds'] / o['build_cpu_seconds']:.2f}x), memory/vector {t['bytes_per_vector'] / o['bytes_per_vector']:.2f}x{file_note}")
-        if name in filtered:
-            row = filtered[name]
-            print(f"{'':<16} tessera filtered search ({row['filter_fraction']:.0%} admitted, {row['allowed']} items, ef {row['ef']}): "
+            for other in [lib for lib in LIBS if lib != mine and not lib.startswith("tessera")] + (["tessera"] if mine == "tessera-sq8" else []):
+                o = best.get(other)
+                if o is None:
+                    continue
+                file_note = f" (vs its saved file: {t['bytes_per_vector'] / o['file_bytes_per_vector']:.2f}x)" if "file_bytes_per_vector" in o else ""
+                print(f"{'':<16} {mine}/{other}: qps {t['qps'] / o['qps']:.2f}x (per CPU second {t['qps_cpu'] / o['qps_cpu']:.2f}x), "
+                      f"build time {t['build_seconds'] / o['build_seconds']:.2f}x "
+                      f"(CPU {t['build_cpu_seconds'] / o['build_cpu_seconds']:.2f}x), memory/vector {t['bytes_per_vector'] / o['bytes_per_vector']:.2f}x{file_note}")
+            # Batched search runs on the bench's --threads; against one thread per call it is the thread scaling.
+            walk = t["graph_bytes_per_vector"] + t["quantized_bytes_per_vector"]
+            print(f"{'':<16} {mine}: batched/single qps {t['qps_batched'] / t['qps']:.2f}x; bytes/vector graph {t['graph_bytes_per_vector']:.0f}, "
+                  f"codes {t['quantized_bytes_per_vector']:.0f}, float32 {t['vector_bytes_per_vector']:.0f}"
+                  + (f"; without float32 resident {walk:.0f}" if t["quantized_bytes_per_vector"] > 0 else ""))
+        t, q = best.get("tessera"), best.get("tessera-sq8")
+        if t is not None and q is not None and q["quantized_bytes_per_vector"] > 0:
+            walk = q["graph_bytes_per_vector"] + q["quantized_bytes_per_vector"]
+            print(f"{'':<16} tessera-sq8 graph + codes / tessera total (what would stay resident with float32 off the hot path; not memory-mapped yet): {walk / t['bytes_per_vector']:.2f}x")
+        for mine in ("tessera", "tessera-sq8"):
+            if (name, mine) not in filtered:
+                continue
+            row = filtered[(name, mine)]
+            print(f"{'':<16} {mine} filtered search ({row['filter_fraction']:.0%} admitted, {row['allowed']} items, ef {row['ef']}): "
                   f"recall@{K} {row['recall_at_k']:.4f}, {row['qps']:.0f} qps")
 
 
@@ -221,7 +242,7 @@ def main():
     g.add_argument("--queries", type=int, default=1_000)
     r = sub.add_parser("reference")
     r.add_argument("dataset")
-    r.add_argument("--lib", choices=["hnswlib", "faiss"], required=True)
+    r.add_argument("--lib", choices=["hnswlib", "faiss", "faiss-sq8"], required=True)
     r.add_argument("--m", type=int, default=16)
     r.add_argument("--ef-construction", type=int, default=200)
     r.add_argument("--ef", default="10,16,32,64,128,256,512")

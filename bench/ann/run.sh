@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Side-by-side ANN benchmark: hnswlib and FAISS IndexHNSWFlat (Debian builds) against `tessera index bench`
-# on three generated datasets, single thread, each process pinned to one core. Prints the table and ratios.
+# Side-by-side ANN benchmark: hnswlib, FAISS IndexHNSWFlat and IndexHNSWSQ (8-bit; Debian builds, no AVX) against
+# `tessera index bench` with float32 and sq8 traversal on three generated datasets. Every process is pinned to the
+# same cores; single-query figures run on one thread, tessera's batched figures on all pinned cores (its thread
+# scaling). Figures are medians of --repeat passes. Prints the table and ratios.
 #
-#   bench/ann/run.sh [--n 100000] [--queries 1000] [--ef 10,16,32,64,128,256,512] [--repeat 3] [--core 1] [--keep DIR] [--skip-faiss]
+#   bench/ann/run.sh [--n 100000] [--queries 1000] [--ef 10,16,32,64,128,256,512] [--repeat 3] [--cores 0,1] [--keep DIR] [--skip-faiss]
 #
 # --skip-faiss leaves FAISS out (its 320-dimensional build alone takes minutes), for quicker iterations.
 set -euo pipefail
@@ -11,16 +13,16 @@ n=100000
 queries=1000
 efs=10,16,32,64,128,256,512
 repeat=3
-core=1
+cores=0,1
 keep=""
-libs="hnswlib faiss"
+libs="hnswlib faiss faiss-sq8"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --n) n="$2"; shift 2 ;;
     --queries) queries="$2"; shift 2 ;;
     --ef) efs="$2"; shift 2 ;;
     --repeat) repeat="$2"; shift 2 ;;
-    --core) core="$2"; shift 2 ;;
+    --cores) cores="$2"; shift 2 ;;
     --keep) keep="$2"; shift 2 ;;
     --skip-faiss) libs="hnswlib"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -34,8 +36,8 @@ python=/usr/bin/python3
 # The reference libraries come from Debian (built without AVX); install them when missing.
 if ! "$python" -c "import numpy, hnswlib, faiss" 2>/dev/null; then
   sudo=""; [[ $(id -u) -ne 0 ]] && sudo=sudo
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq python3-numpy python3-hnswlib python3-faiss
+  $sudo apt-get update -qq >&2
+  $sudo apt-get install -y -qq python3-numpy python3-hnswlib python3-faiss >&2
 fi
 
 work="${keep:-$(mktemp -d)}"
@@ -60,12 +62,16 @@ for dataset in clustered-128 normalized-320 uniform-64; do
   metric="$(cat "$dir/metric")"
   for lib in $libs; do
     echo "$dataset: $lib…" >&2
-    taskset -c "$core" "$python" "$here/ann_bench.py" reference "$dir" --lib "$lib" --ef "$efs" --repeat "$repeat" | tag "$dataset" "$lib" >> "$results"
+    taskset -c "$cores" "$python" "$here/ann_bench.py" reference "$dir" --lib "$lib" --ef "$efs" --repeat "$repeat" | tag "$dataset" "$lib" >> "$results"
   done
-  echo "$dataset: tessera…" >&2
-  taskset -c "$core" "${tessera[@]}" index bench --base "$dir/base.npy" --queries "$dir/queries.npy" --truth "$dir/truth.npy" \
-    --metric "$metric" --m 16 --ef-construction 200 --ef "$efs" --threads 1 --k 10 --repeat "$repeat" --filter-fraction 0.01 \
-    | tag "$dataset" tessera >> "$results"
+  threads=$(( $(tr -cd , <<< "$cores" | wc -c) + 1 ))
+  for quantization in none sq8; do
+    lib=tessera; [[ $quantization == sq8 ]] && lib=tessera-sq8
+    echo "$dataset: $lib…" >&2
+    taskset -c "$cores" "${tessera[@]}" index bench --base "$dir/base.npy" --queries "$dir/queries.npy" --truth "$dir/truth.npy" \
+      --metric "$metric" --m 16 --ef-construction 200 --ef "$efs" --threads "$threads" --k 10 --repeat "$repeat" --filter-fraction 0.01 \
+      --quantization "$quantization" | tag "$dataset" "$lib" >> "$results"
+  done
 done
 
 "$python" "$here/ann_bench.py" report "$results"

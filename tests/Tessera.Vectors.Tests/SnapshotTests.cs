@@ -142,6 +142,47 @@ public sealed class SnapshotTests : IDisposable
         Assert.Contains("version 1", error.Message);
     }
 
+    [Theory]
+    [InlineData(DistanceMetric.L2)]
+    [InlineData(DistanceMetric.InnerProduct)]
+    public void A_quantized_index_loads_with_its_quantizer_and_the_same_answers(DistanceMetric metric)
+    {
+        var vectors = TestVectors.Clustered(1200, Dim, seed: 75);
+        var options = new HnswOptions { M = 6, EfConstruction = 40, Quantization = VectorQuantization.Sq8, RerankMultiple = 3 };
+        using var index = HnswIndex.Build(metric, Dim, vectors, options: options, threads: 1);
+        var path = Path.Combine(_folder, "sq8.hnsw");
+
+        HnswSnapshot.Save(index, path);
+        using var loaded = HnswSnapshot.Load(path);
+
+        Assert.Equal(options, loaded.Options);
+        Assert.Equal(index.Quantizer!.Step, loaded.Quantizer!.Step);
+        Assert.Equal(index.Quantizer.Centres, loaded.Quantizer.Centres);
+        Assert.Equal(index.Memory.QuantizedBytes, loaded.Memory.QuantizedBytes);
+        for (var q = 0; q < 40; q++)
+        {
+            var query = TestVectors.Row(vectors, Dim, q * 13);
+            Assert.Equal(index.Search(query, 10), loaded.Search(query, 10));
+        }
+        loaded.Add(5000, TestVectors.Row(vectors, Dim, 7));
+        var twins = loaded.Search(TestVectors.Row(vectors, Dim, 7), 2, SearchFilters.In(new HashSet<long> { 7, 5000 }));
+        Assert.Equal(twins[0].Distance, twins[1].Distance);
+    }
+
+    [Fact]
+    public void A_version_2_file_from_before_quantization_is_refused_with_a_way_out()
+    {
+        var bytes = SavedBytes();
+        BitConverter.TryWriteBytes(bytes.AsSpan(8), 2u);
+        Resign(bytes);
+        var path = Path.Combine(_folder, "v2.hnsw");
+        File.WriteAllBytes(path, bytes);
+
+        var error = Assert.Throws<InvalidDataException>(() => HnswSnapshot.Load(path));
+        Assert.Contains("version 2 (this build reads version 3)", error.Message);
+        Assert.Contains("tessera index build", error.Message);
+    }
+
     [Fact]
     public void A_hostile_file_with_a_valid_checksum_is_still_rejected()
     {

@@ -21,25 +21,34 @@ public sealed unsafe partial class HnswIndex
             }
         }
         var nodes = _store.View;
-        var query = nodes.Vector(id);
+        // Inserts walk the float32 vectors even with quantization: the graph is as good as without it.
+        var query = (byte*)nodes.Vector(id);
         var ep = (int)entry;
         var maxLevel = (int)(entry >> 32);
-        var epDistance = TDistance.Between(query, nodes.Vector(ep), Dimension);
-        for (var l = maxLevel; l > level; l--) Greedy<TDistance>(nodes, query, ref ep, ref epDistance, l);
+        var epDistance = TDistance.Between((float*)query, nodes.Vector(ep), Dimension);
+        for (var l = maxLevel; l > level; l--) Greedy<FloatSpace<TDistance>>(nodes, query, Dimension, ref ep, ref epDistance, l);
 
         var scratch = SearchScratch.ForCurrentThread();
         var hasTombstones = Volatile.Read(ref _deleted) > 0;
-        for (var l = Math.Min(level, maxLevel); l >= 0; l--)
+        var top = Math.Min(level, maxLevel);
+        // The node stays unreachable until its own lists are set on every level: reverse links come only after.
+        // Linking back level by level let a concurrent insert reach it on an upper level, descend into its still
+        // empty level-0 list, link to it alone, and be pruned away when this node's list filled.
+        var chosen = scratch.ChosenBuffer((top + 1) * Options.MaxM0);
+        var counts = stackalloc int[top + 1];
+        for (var l = top; l >= 0; l--)
         {
-            if (hasTombstones) SearchLayer<TDistance, LiveNodes>(scratch, nodes, query, ep, epDistance, Options.EfConstruction, l, default);
-            else SearchLayer<TDistance, AllNodes>(scratch, nodes, query, ep, epDistance, Options.EfConstruction, l, default);
-            var chosen = scratch.ChosenBuffer(Options.MaxM0);
-            var count = SelectNeighbors<TDistance>(nodes, scratch.Results, Options.M, id, scratch, chosen);
+            if (hasTombstones) SearchLayer<FloatSpace<TDistance>, LiveNodes>(scratch, nodes, query, Dimension, _layout.VectorStride, ep, epDistance, Options.EfConstruction, l, default);
+            else SearchLayer<FloatSpace<TDistance>, AllNodes>(scratch, nodes, query, Dimension, _layout.VectorStride, ep, epDistance, Options.EfConstruction, l, default);
+            var picked = chosen.AsSpan(l * Options.MaxM0, Options.MaxM0);
+            var count = SelectNeighbors<TDistance>(nodes, scratch.Results, Options.M, id, scratch, picked);
+            counts[l] = count;
             if (count == 0) continue;
-            Connect<TDistance>(nodes, id, l, chosen.AsSpan(0, count), scratch);
-            ep = chosen[0].Id;
-            epDistance = chosen[0].Distance;
+            SetOwnLinks(nodes, id, l, picked[..count]);
+            ep = picked[0].Id;
+            epDistance = picked[0].Distance;
         }
+        for (var l = top; l >= 0; l--) LinkBack<TDistance>(nodes, id, l, chosen.AsSpan(l * Options.MaxM0, counts[l]), scratch);
 
         if (level > maxLevel)
         {
@@ -63,7 +72,7 @@ public sealed unsafe partial class HnswIndex
     /// order, one below and one above, so the copies form a chain that a search walks end to end.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int SelectNeighbors<TDistance>(in NodeView nodes, MaxCandidateHeap candidates, int max, int exclude, SearchScratch scratch, Candidate[] chosen)
+    private int SelectNeighbors<TDistance>(in NodeView nodes, MaxCandidateHeap candidates, int max, int exclude, SearchScratch scratch, Span<Candidate> chosen)
         where TDistance : IDistance
     {
         var n = candidates.Count;
@@ -118,29 +127,23 @@ public sealed unsafe partial class HnswIndex
         candidate.Distance == copyDistance &&
         new ReadOnlySpan<float>(nodes.Vector(candidate.Id), Dimension).SequenceEqual(new ReadOnlySpan<float>(baseVector, Dimension));
 
-    /// <summary>Sets the new node's links on one level and adds the reverse links, pruning full lists with the heuristic.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Connect<TDistance>(in NodeView nodes, int id, int level, ReadOnlySpan<Candidate> neighbours, SearchScratch scratch)
-        where TDistance : IDistance
+    /// <summary>Sets the new node's links on one level; nothing links to it yet, so its list there is still empty.</summary>
+    private void SetOwnLinks(in NodeView nodes, int id, int level, ReadOnlySpan<Candidate> neighbours)
     {
-        var max = level == 0 ? Options.MaxM0 : Options.M;
         lock (LockFor(id))
         {
             var own = Links(nodes, id, level, out var ownCount);
-            var existing = NodeLayout.CountOf(*ownCount);
-            if (existing == 0)
-            {
-                for (var i = 0; i < neighbours.Length; i++) own[i] = neighbours[i].Id;
-                WriteCount(ownCount, neighbours.Length);
-            }
-            else
-            {
-                // A concurrent insert that reached this node through an upper level has already linked back to it
-                // here: keep those links too, or that node may lose its only way in.
-                MergeLinks<TDistance>(nodes, id, own, ownCount, existing, neighbours, max, scratch);
-            }
+            for (var i = 0; i < neighbours.Length; i++) own[i] = neighbours[i].Id;
+            WriteCount(ownCount, neighbours.Length);
         }
+    }
 
+    /// <summary>Adds the reverse links to the new node on one level, pruning full lists with the heuristic.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void LinkBack<TDistance>(in NodeView nodes, int id, int level, ReadOnlySpan<Candidate> neighbours, SearchScratch scratch)
+        where TDistance : IDistance
+    {
+        var max = level == 0 ? Options.MaxM0 : Options.M;
         foreach (var neighbour in neighbours)
         {
             var n = neighbour.Id;
@@ -170,29 +173,6 @@ public sealed unsafe partial class HnswIndex
                 WriteCount(countWord, keptCount);
             }
         }
-    }
-
-    /// <summary>Replaces a link list with the heuristic's pick from its current links plus <paramref name="extra"/>.</summary>
-    private void MergeLinks<TDistance>(
-        in NodeView nodes, int id, int* links, int* countWord, int count, ReadOnlySpan<Candidate> extra, int max, SearchScratch scratch)
-        where TDistance : IDistance
-    {
-        var candidates = scratch.Selection;
-        candidates.Clear();
-        var vector = nodes.Vector(id);
-        for (var j = 0; j < count; j++)
-        {
-            var existing = links[j];
-            candidates.Push(TDistance.Between(nodes.Vector(existing), vector, Dimension), existing);
-        }
-        foreach (var candidate in extra)
-        {
-            if (!new ReadOnlySpan<int>(links, count).Contains(candidate.Id)) candidates.Push(candidate.Distance, candidate.Id);
-        }
-        var kept = scratch.RepairBuffer(max + extra.Length + count);
-        var keptCount = SelectNeighbors<TDistance>(nodes, candidates, max, id, scratch, kept);
-        for (var j = 0; j < keptCount; j++) links[j] = kept[j].Id;
-        WriteCount(countWord, keptCount);
     }
 
     /// <summary>Publishes a link count after the ids it covers, keeping the header's level and flags.</summary>

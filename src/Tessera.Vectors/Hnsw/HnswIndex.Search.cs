@@ -133,19 +133,60 @@ public sealed unsafe partial class HnswIndex
         where TDistance : IDistance
         where TFilter : INodeFilter
     {
+        if (_quantizer is not null)
+        {
+            return typeof(TDistance) == typeof(SquaredL2Distance)
+                ? SearchQuantized<TDistance, CodeL2Space, TFilter>(query, k, ef, filter)
+                : SearchQuantized<TDistance, CodeDotSpace, TFilter>(query, k, ef, filter);
+        }
         var entry = Volatile.Read(ref _entry);
         if (entry == EmptyEntry) return [];
         var scratch = SearchScratch.ForCurrentThread();
         // Read after the entry point: the view covers it and every node linked before it was published.
         var nodes = _store.View;
-        fixed (float* q = PrepareQuery(scratch, query))
+        fixed (float* prepared = PrepareQuery(scratch, query))
         {
+            var q = (byte*)prepared;
             var ep = (int)entry;
-            var epDistance = TDistance.Between(q, nodes.Vector(ep), Dimension);
-            for (var level = (int)(entry >> 32); level > 0; level--) Greedy<TDistance>(nodes, q, ref ep, ref epDistance, level);
-            SearchLayer<TDistance, TFilter>(scratch, nodes, q, ep, epDistance, ef, 0, filter);
+            var epDistance = TDistance.Between(prepared, nodes.Vector(ep), Dimension);
+            for (var level = (int)(entry >> 32); level > 0; level--) Greedy<FloatSpace<TDistance>>(nodes, q, Dimension, ref ep, ref epDistance, level);
+            SearchLayer<FloatSpace<TDistance>, TFilter>(scratch, nodes, q, Dimension, _layout.VectorStride, ep, epDistance, ef, 0, filter);
         }
         return TakeClosest(scratch, scratch.Results, k, nodes);
+    }
+
+    /// <summary>
+    /// Walks the graph on the 8-bit codes, then re-ranks the walk's best <see cref="HnswOptions.RerankMultiple"/>·k
+    /// candidates with the float32 vectors, so the answer's order and distances are exact.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private SearchHit[] SearchQuantized<TDistance, TSpace, TFilter>(ReadOnlySpan<float> query, int k, int ef, TFilter filter)
+        where TDistance : IDistance
+        where TSpace : IWalkSpace
+        where TFilter : INodeFilter
+    {
+        var entry = Volatile.Read(ref _entry);
+        if (entry == EmptyEntry) return [];
+        var scratch = SearchScratch.ForCurrentThread();
+        var nodes = _store.View;
+        var length = _layout.CodeStride;
+        fixed (float* prepared = PrepareQuery(scratch, query))
+        fixed (sbyte* code = scratch.CodeBuffer(length))
+        {
+            new Span<sbyte>(code, length).Clear();
+            _quantizer!.Encode(new ReadOnlySpan<float>(prepared, Dimension), code);
+            var q = (byte*)code;
+            var ep = (int)entry;
+            var epDistance = TSpace.Between(q, TSpace.Row(nodes, ep), length);
+            for (var level = (int)(entry >> 32); level > 0; level--) Greedy<TSpace>(nodes, q, length, ref ep, ref epDistance, level);
+            SearchLayer<TSpace, TFilter>(scratch, nodes, q, length, length, ep, epDistance, ef, 0, filter);
+
+            var shortlist = TakeClosestCandidates(scratch, scratch.Results, Math.Max(k, k * Options.RerankMultiple));
+            var exact = scratch.Results;
+            exact.Clear();
+            foreach (var candidate in shortlist) Offer(exact, k, TDistance.Between(prepared, nodes.Vector(candidate.Id), Dimension), candidate.Id);
+            return TakeClosest(scratch, exact, k, nodes);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -179,8 +220,8 @@ public sealed unsafe partial class HnswIndex
 
     /// <summary>Greedy walk on one upper level (ef = 1): move to any closer neighbour until none is closer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Greedy<TDistance>(in NodeView nodes, float* query, ref int ep, ref float epDistance, int level)
-        where TDistance : IDistance
+    private void Greedy<TSpace>(in NodeView nodes, byte* query, int length, ref int ep, ref float epDistance, int level)
+        where TSpace : IWalkSpace
     {
         var limit = nodes.Capacity;
         bool moved;
@@ -193,7 +234,7 @@ public sealed unsafe partial class HnswIndex
             {
                 var n = links[j];
                 if ((uint)n >= (uint)limit) continue;
-                var d = TDistance.Between(query, nodes.Vector(n), Dimension);
+                var d = TSpace.Between(query, TSpace.Row(nodes, n), length);
                 if (d < epDistance)
                 {
                     epDistance = d;
@@ -207,12 +248,13 @@ public sealed unsafe partial class HnswIndex
 
     /// <summary>
     /// The paper's SEARCH-LAYER (hnswlib's searchBaseLayerST): best-first expansion from <paramref name="ep"/>
-    /// keeping the <paramref name="ef"/> closest admitted nodes in <see cref="SearchScratch.Results"/>.
+    /// keeping the <paramref name="ef"/> closest admitted nodes in <see cref="SearchScratch.Results"/>. Rows of
+    /// <typeparamref name="TSpace"/> are <paramref name="rowBytes"/> apart and compared over <paramref name="length"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void SearchLayer<TDistance, TFilter>(
-        SearchScratch scratch, in NodeView view, float* query, int ep, float epDistance, int ef, int level, TFilter filter)
-        where TDistance : IDistance
+    private void SearchLayer<TSpace, TFilter>(
+        SearchScratch scratch, in NodeView view, byte* query, int length, int rowBytes, int ep, float epDistance, int ef, int level, TFilter filter)
+        where TSpace : IWalkSpace
         where TFilter : INodeFilter
     {
         // A local copy, so the JIT may keep the view's fields in registers.
@@ -223,10 +265,9 @@ public sealed unsafe partial class HnswIndex
         results.Clear();
         var limit = nodes.Capacity;
         ref var visited = ref scratch.BeginVisit(limit);
-        var dimension = Dimension;
-        // Vectors of up to four cache lines are fetched whole at once; longer ones start with their first line and
+        // Rows of up to four cache lines are fetched whole at once; longer ones start with their first line and
         // the rest follows two neighbours ahead of the distance loop, so prefetches do not outrun the miss queue.
-        var wholeVectors = _layout.VectorStride <= 4 * 64;
+        var wholeRows = rowBytes <= 4 * 64;
 
         var pending = stackalloc int[Math.Max(_layout.MaxM0, _layout.M)];
         SearchScratch.TryVisit(ref visited, ep);
@@ -256,14 +297,14 @@ public sealed unsafe partial class HnswIndex
                 var n = links[j];
                 if ((uint)n >= (uint)limit || !SearchScratch.TryVisit(ref visited, n)) continue;
                 pending[fresh++] = n;
-                if (wholeVectors) PrefetchVector(nodes.Vector(n), dimension);
-                else Prefetch(nodes.Vector(n));
+                if (wholeRows) PrefetchRow(TSpace.Row(nodes, n), rowBytes);
+                else Prefetch(TSpace.Row(nodes, n));
             }
             for (var i = 0; i < fresh; i++)
             {
-                if (!wholeVectors && i + 2 < fresh) PrefetchVector(nodes.Vector(pending[i + 2]), dimension);
+                if (!wholeRows && i + 2 < fresh) PrefetchRow(TSpace.Row(nodes, pending[i + 2]), rowBytes);
                 var n = pending[i];
-                var d = TDistance.Between(query, nodes.Vector(n), dimension);
+                var d = TSpace.Between(query, TSpace.Row(nodes, n), length);
                 if (results.Count < ef || d < lowerBound)
                 {
                     candidates.Push(d, n);
@@ -281,12 +322,12 @@ public sealed unsafe partial class HnswIndex
         }
     }
 
-    /// <summary>Prefetches every cache line of a vector.</summary>
+    /// <summary>Prefetches every cache line of a row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PrefetchVector(float* vector, int dimension)
+    private static void PrefetchRow(byte* row, int bytes)
     {
-        var end = (byte*)(vector + dimension);
-        for (var line = (byte*)vector; line < end; line += 64) Prefetch(line);
+        var end = row + bytes;
+        for (var line = row; line < end; line += 64) Prefetch(line);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -317,6 +358,16 @@ public sealed unsafe partial class HnswIndex
             hits[i] = new SearchHit(*nodes.Label(c.Id), c.Distance);
         }
         return hits;
+    }
+
+    /// <summary>The <paramref name="count"/> closest of <paramref name="results"/>, in no particular order.</summary>
+    private static ReadOnlySpan<Candidate> TakeClosestCandidates(SearchScratch scratch, MaxCandidateHeap results, int count)
+    {
+        if (results.Count <= count) return scratch.Shortlist(results.Items);
+        var closest = scratch.Selection;
+        closest.Clear();
+        foreach (var c in results.Items) Offer(closest, count, c.Distance, c.Id);
+        return scratch.Shortlist(closest.Items);
     }
 
     private void ValidateQuery(ReadOnlySpan<float> query, int k)

@@ -25,6 +25,7 @@ public sealed unsafe partial class HnswIndex : IDisposable
     private readonly Lock _entryLock = new();
     private readonly Lock _labelLock = new();
     private readonly Dictionary<long, int> _labels;
+    private readonly ScalarQuantizer? _quantizer;
 
     // Inserts hold it shared; growing the store and saving a snapshot hold it exclusively. Searches never touch it.
     private readonly ReaderWriterLockSlim _writerGate = new();
@@ -35,13 +36,20 @@ public sealed unsafe partial class HnswIndex : IDisposable
     // The entry point's id in the low 32 bits and its level in the high 32 bits, so both change in one write.
     private long _entry = EmptyEntry;
 
+    /// <summary>
+    /// An empty index. With <see cref="VectorQuantization.Sq8"/> its quantizer covers [−1, 1] per dimension (unit
+    /// vectors); <see cref="Build"/> trains one on the data instead.
+    /// </summary>
     public HnswIndex(DistanceMetric metric, int dimension, HnswOptions? options = null, int initialCapacity = 1024)
-        : this(metric, dimension, options, initialCapacity, NodeStore.DefaultMaxSegmentBytes)
+        : this(metric, dimension, options, initialCapacity, NodeStore.DefaultMaxSegmentBytes, null)
     {
     }
 
-    /// <summary>Lets tests force small store segments, so paths across segment boundaries run on small data.</summary>
-    internal HnswIndex(DistanceMetric metric, int dimension, HnswOptions? options, int initialCapacity, long maxSegmentBytes)
+    /// <summary>
+    /// Lets tests force small store segments, so paths across segment boundaries run on small data; takes a trained
+    /// (or loaded) quantizer when the options ask for one.
+    /// </summary>
+    internal HnswIndex(DistanceMetric metric, int dimension, HnswOptions? options, int initialCapacity, long maxSegmentBytes, ScalarQuantizer? quantizer = null)
     {
         if (!Enum.IsDefined(metric)) throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown metric.");
         if (dimension <= 0) throw TesseraException.Validation($"The dimension must be positive (got {dimension}).");
@@ -49,7 +57,8 @@ public sealed unsafe partial class HnswIndex : IDisposable
         Options.Validate();
         Metric = metric;
         Dimension = dimension;
-        _layout = new NodeLayout(dimension, Options.M);
+        _layout = new NodeLayout(dimension, Options.M, Options.Quantization);
+        if (Options.Quantization == VectorQuantization.Sq8) _quantizer = quantizer ?? ScalarQuantizer.Untrained(dimension);
         _store = new NodeStore(_layout, initialCapacity, maxSegmentBytes);
         // About 1/(M−1) of the nodes have upper levels; size the first arena chunk for them, plus 10%.
         _arena = new UpperLinkArena((int)Math.Clamp((long)initialCapacity * _layout.UpperLevelBytes * 11 / (10 * (Options.M - 1)), 4096, 16 << 20));
@@ -75,17 +84,24 @@ public sealed unsafe partial class HnswIndex : IDisposable
     public int DeletedCount => Volatile.Read(ref _deleted);
 
     /// <summary>Bytes this index holds: node store, upper-level links, the label map and the link locks.</summary>
-    public long MemoryBytes
+    public long MemoryBytes => Memory.TotalBytes;
+
+    /// <summary><see cref="MemoryBytes"/> split into the graph and the two copies of the vectors.</summary>
+    public IndexMemory Memory
     {
         get
         {
             long labelMap;
             lock (_labelLock) labelMap = (long)_labels.EnsureCapacity(0) * (24 + 4);
-            return _store.AllocatedBytes + _arena.AllocatedBytes + labelMap + LinkLockStripes * 24L;
+            var total = _store.AllocatedBytes + _arena.AllocatedBytes + labelMap + LinkLockStripes * 24L;
+            var vectors = (long)_store.Capacity * _layout.VectorStride;
+            var codes = (long)_store.Capacity * _layout.CodeStride;
+            return new IndexMemory(total - vectors - codes, codes, vectors);
         }
     }
 
     internal NodeLayout Layout => _layout;
+    internal ScalarQuantizer? Quantizer => _quantizer;
     internal NodeStore Store => _store;
     internal UpperLinkArena Arena => _arena;
     internal int Reserved => Volatile.Read(ref _reserved);
@@ -106,7 +122,8 @@ public sealed unsafe partial class HnswIndex : IDisposable
             throw TesseraException.Validation($"{vectors.Length} values do not form rows of {dimension} dimensions.");
         var rows = vectors.Length / dimension;
         if (labels is not null && labels.Count != rows) throw TesseraException.Validation($"{labels.Count} labels were given for {rows} vectors.");
-        var index = new HnswIndex(metric, dimension, options, rows);
+        var quantizer = options?.Quantization == VectorQuantization.Sq8 ? ScalarQuantizer.Train(metric, dimension, vectors.Span) : null;
+        var index = new HnswIndex(metric, dimension, options, rows, NodeStore.DefaultMaxSegmentBytes, quantizer);
         var done = 0;
         void Insert(int row)
         {
@@ -245,6 +262,7 @@ public sealed unsafe partial class HnswIndex : IDisposable
         var stored = new Span<float>(nodes.Vector(id), Dimension);
         vector.CopyTo(stored);
         if (Metric == DistanceMetric.Cosine) VectorKernels.Normalize(stored);
+        _quantizer?.Encode(stored, nodes.Code(id));
         *nodes.Label(id) = label;
         *nodes.Upper(id) = level > 0 ? (nint)_arena.Allocate(level * _layout.UpperLevelBytes) : 0;
         Volatile.Write(ref *nodes.Header(id), NodeLayout.ReadyFlag | (level << NodeLayout.LevelShift));

@@ -23,6 +23,12 @@ public sealed record HnswOptions
     /// </summary>
     public double ExactSearchSelectivity { get; init; } = 0.03;
 
+    /// <summary>What the graph walk reads: the float32 vectors, or an 8-bit copy with exact re-ranking.</summary>
+    public VectorQuantization Quantization { get; init; } = VectorQuantization.None;
+
+    /// <summary>With quantization, this many times k of the walk's best candidates are re-ranked with the float32 vectors.</summary>
+    public int RerankMultiple { get; init; } = 4;
+
     /// <summary>Level-0 links per node (2·M, as in hnswlib).</summary>
     public int MaxM0 => 2 * M;
 
@@ -31,6 +37,8 @@ public sealed record HnswOptions
         if (M is < 2 or > 1024) throw TesseraException.Validation($"M must be between 2 and 1024 (got {M}).");
         if (EfConstruction < 1) throw TesseraException.Validation($"efConstruction must be positive (got {EfConstruction}).");
         if (EfSearch < 1) throw TesseraException.Validation($"ef must be positive (got {EfSearch}).");
+        if (!Enum.IsDefined(Quantization)) throw TesseraException.Validation($"Unknown quantization {(int)Quantization}.");
+        if (RerankMultiple is < 1 or > 1024) throw TesseraException.Validation($"The re-rank multiple must be between 1 and 1024 (got {RerankMultiple}).");
         if (ExactSearchSelectivity is < 0 or > 1) throw TesseraException.Validation($"The exact-search selectivity must lie in [0, 1] (got {ExactSearchSelectivity}).");
     }
 }

@@ -1,13 +1,14 @@
 namespace Tessera.Vectors.Hnsw;
 
 /// <summary>
-/// The per-node fields of level 0, kept in four parallel regions of the node store rather than one
+/// The per-node fields of level 0, kept in parallel regions of the node store rather than one
 /// interleaved record, so a search touches only what it needs and each vector starts on a cache line:
 /// <code>
 ///   header   int32                 link count (bits 0–15), top level (bits 16–23), Ready and Deleted flags
 ///   links    int32 × maxM0         level-0 neighbour ids
 ///   vector   float32 × dimension   padded to <see cref="VectorStride"/>
 ///   meta     int64 label, then the upper-links pointer (null for nodes on level 0 only)
+///   codes    int8 × dimension      the quantized copy (sq8 only), padded to 64 bytes with zeros
 /// </code>
 /// </summary>
 internal readonly struct NodeLayout
@@ -25,7 +26,7 @@ internal readonly struct NodeLayout
 
     private const int CacheLine = 64;
 
-    public NodeLayout(int dimension, int m)
+    public NodeLayout(int dimension, int m, VectorQuantization quantization = VectorQuantization.None)
     {
         Dimension = dimension;
         M = m;
@@ -33,6 +34,7 @@ internal readonly struct NodeLayout
         LinkStride = 4 * MaxM0;
         VectorStride = PaddedVectorBytes(dimension);
         UpperLevelBytes = 4 * (1 + m);
+        CodeStride = quantization == VectorQuantization.Sq8 ? (dimension + CacheLine - 1) / CacheLine * CacheLine : 0;
     }
 
     public int Dimension { get; }
@@ -41,8 +43,11 @@ internal readonly struct NodeLayout
     public int LinkStride { get; }
     public int VectorStride { get; }
 
+    /// <summary>Bytes of one quantized row (0 without quantization); a multiple of 64, as the integer kernels need.</summary>
+    public int CodeStride { get; }
+
     /// <summary>Bytes of all level-0 fields of one node.</summary>
-    public int NodeBytes => HeaderStride + LinkStride + VectorStride + MetaStride;
+    public int NodeBytes => HeaderStride + LinkStride + VectorStride + MetaStride + CodeStride;
 
     /// <summary>Bytes of one upper level's link list: a count and M ids.</summary>
     public int UpperLevelBytes { get; }
@@ -53,7 +58,8 @@ internal readonly struct NodeLayout
         NodeRegion.Headers => HeaderStride,
         NodeRegion.Links => LinkStride,
         NodeRegion.Vectors => VectorStride,
-        _ => MetaStride,
+        NodeRegion.Meta => MetaStride,
+        _ => CodeStride,
     };
 
     public static int CountOf(int header) => header & CountMask;
@@ -81,4 +87,5 @@ internal enum NodeRegion
     Links,
     Vectors,
     Meta,
+    Codes,
 }

@@ -5,7 +5,7 @@ namespace Tessera.Vectors.Hnsw;
 
 /// <summary>
 /// The level-0 fields of every node, in segments of pinned memory of 2^<see cref="SegmentBits"/> nodes. Each
-/// segment holds the four <see cref="NodeRegion"/>s, each starting on a cache line. A segment never moves, so
+/// segment holds the <see cref="NodeRegion"/>s, each starting on a cache line. A segment never moves, so
 /// readers keep raw pointers into it without locks; growing only appends segments (or replaces the last,
 /// partly sized one, which stays alive for readers that still hold it).
 /// </summary>
@@ -110,24 +110,27 @@ internal sealed unsafe class NodeStore
         var links = headers + sizes[(int)NodeRegion.Headers];
         var vectors = links + sizes[(int)NodeRegion.Links];
         var meta = vectors + sizes[(int)NodeRegion.Vectors];
-        return (array, new NodeSegment(headers, links, vectors, meta));
+        var codes = meta + sizes[(int)NodeRegion.Meta];
+        return (array, new NodeSegment(headers, links, vectors, meta, codes));
     }
 }
 
 /// <summary>The region starts of one store segment.</summary>
-internal readonly unsafe struct NodeSegment(byte* headers, byte* links, byte* vectors, byte* meta)
+internal readonly unsafe struct NodeSegment(byte* headers, byte* links, byte* vectors, byte* meta, byte* codes)
 {
     public readonly byte* Headers = headers;
     public readonly byte* Links = links;
     public readonly byte* Vectors = vectors;
     public readonly byte* Meta = meta;
+    public readonly byte* Codes = codes;
 
     public byte* Start(NodeRegion region) => region switch
     {
         NodeRegion.Headers => Headers,
         NodeRegion.Links => Links,
         NodeRegion.Vectors => Vectors,
-        _ => Meta,
+        NodeRegion.Meta => Meta,
+        _ => Codes,
     };
 }
 

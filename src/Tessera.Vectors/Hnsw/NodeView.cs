@@ -14,6 +14,7 @@ internal readonly unsafe struct NodeView
     private readonly int _mask;
     private readonly int _linkStride;
     private readonly int _vectorStride;
+    private readonly int _codeStride;
 
     public NodeView(NodeTable table, NodeLayout layout, int segmentBits)
     {
@@ -22,6 +23,7 @@ internal readonly unsafe struct NodeView
         _mask = (1 << segmentBits) - 1;
         _linkStride = layout.LinkStride;
         _vectorStride = layout.VectorStride;
+        _codeStride = layout.CodeStride;
         Capacity = table.Capacity;
     }
 
@@ -36,6 +38,9 @@ internal readonly unsafe struct NodeView
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float* Vector(int id) => (float*)(Segment(id).Vectors + (nint)(id & _mask) * _vectorStride);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public sbyte* Code(int id) => (sbyte*)(Segment(id).Codes + (nint)(id & _mask) * _codeStride);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long* Label(int id) => (long*)(Segment(id).Meta + (nint)(id & _mask) * NodeLayout.MetaStride);

@@ -17,6 +17,8 @@ internal sealed class SearchScratch
     private Candidate[] _ordered = new Candidate[256];
     private Candidate[] _chosen = new Candidate[64];
     private Candidate[] _repair = new Candidate[64];
+    private Candidate[] _shortlist = new Candidate[64];
+    private sbyte[] _code = [];
 
     public MinCandidateHeap Candidates { get; } = new(256);
     public MaxCandidateHeap Results { get; } = new(256);
@@ -33,6 +35,21 @@ internal sealed class SearchScratch
     {
         if (Query.Length < dimension) Query = GC.AllocateArray<float>(dimension, pinned: true);
         return Query;
+    }
+
+    /// <summary>The quantized query, pinned; its length is a whole number of 64-byte lines.</summary>
+    public sbyte[] CodeBuffer(int length)
+    {
+        if (_code.Length < length) _code = GC.AllocateArray<sbyte>(length, pinned: true);
+        return _code;
+    }
+
+    /// <summary>A copy of a quantized walk's best candidates, so the result heap can collect their exact distances.</summary>
+    public ReadOnlySpan<Candidate> Shortlist(ReadOnlySpan<Candidate> candidates)
+    {
+        var buffer = Ensure(ref _shortlist, candidates.Length);
+        candidates.CopyTo(buffer);
+        return buffer.AsSpan(0, candidates.Length);
     }
 
     /// <summary>The heuristic's candidates, sorted closest first.</summary>

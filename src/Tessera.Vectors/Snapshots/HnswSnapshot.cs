@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 using Tessera.Core;
@@ -6,9 +7,9 @@ using Tessera.Vectors.Hnsw;
 namespace Tessera.Vectors.Snapshots;
 
 /// <summary>
-/// Saves and loads an <see cref="HnswIndex"/> as one file: a <see cref="SnapshotHeader"/>, then the four level-0
+/// Saves and loads an <see cref="HnswIndex"/> as one file: a <see cref="SnapshotHeader"/>, then the level-0
 /// regions (<see cref="NodeRegion"/>) one after another, each as it lies in memory (fixed stride, so it is read
-/// straight into the store), then the upper-level link lists. In the file a node's upper-links field holds a
+/// straight into the store), then the upper-level link lists, then the quantizer when there is one. In the file a node's upper-links field holds a
 /// byte offset into the upper region (−1 for none) instead of a pointer. A SHA-256 over header and body catches corruption, and a
 /// structural check catches anything a checksum-valid but hostile file could do, so a bad file throws
 /// <see cref="InvalidDataException"/> and never crashes the process.
@@ -70,6 +71,7 @@ public static unsafe class HnswSnapshot
         foreach (var region in Enum.GetValues<NodeRegion>())
         {
             var stride = layout.StrideOf(region);
+            if (stride == 0) continue;
             for (var first = 0; first < count;)
             {
                 var run = Math.Min(Math.Min(store.RunLength(first), count - first), buffer.Length / stride);
@@ -93,6 +95,13 @@ public static unsafe class HnswSnapshot
             var upper = new ReadOnlySpan<byte>((byte*)*nodes.Upper(id), size);
             hash.AppendData(upper);
             stream.Write(upper);
+        }
+
+        if (index.Quantizer is { } quantizer)
+        {
+            var bytes = QuantizerBytes(quantizer);
+            hash.AppendData(bytes);
+            stream.Write(bytes);
         }
 
         stream.Position = SnapshotHeader.ChecksumOffset;
@@ -138,7 +147,11 @@ public static unsafe class HnswSnapshot
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(headerBytes);
-        var index = new HnswIndex(header.Metric, header.Dimension, header.Options, header.Count, maxSegmentBytes);
+        // The quantizer ends the file but the index needs it from the start; it joins the checksum in file order.
+        var quantizerBytes = new byte[header.QuantizerBytes];
+        ReadExactly(handle, quantizerBytes, header.FileLength - header.QuantizerBytes);
+        var quantizer = header.QuantizerBytes == 0 ? null : ReadQuantizer(quantizerBytes, header.Dimension);
+        var index = new HnswIndex(header.Metric, header.Dimension, header.Options, header.Count, maxSegmentBytes, quantizer);
         var store = index.Store;
         long offset = SnapshotHeader.Size;
         foreach (var region in Enum.GetValues<NodeRegion>())
@@ -157,12 +170,29 @@ public static unsafe class HnswSnapshot
         var upper = new Span<byte>(upperBase, (int)header.UpperBytes);
         ReadExactly(handle, upper, offset);
         hash.AppendData(upper);
+        hash.AppendData(quantizerBytes);
         if (!hash.GetHashAndReset().AsSpan().SequenceEqual(expectedChecksum))
             throw new InvalidDataException("The snapshot is corrupt: its checksum does not match its contents.");
 
         SnapshotValidator.Validate(index, header, upperBase);
         index.AdoptLoadedNodes(header.Count, header.Entry);
         return index;
+    }
+
+    private static byte[] QuantizerBytes(ScalarQuantizer quantizer)
+    {
+        var bytes = new byte[4 * (1 + quantizer.Dimension)];
+        BinaryPrimitives.WriteSingleLittleEndian(bytes, quantizer.Step);
+        for (var d = 0; d < quantizer.Dimension; d++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(4 * (1 + d)), quantizer.Centres[d]);
+        return bytes;
+    }
+
+    /// <summary>Throws <see cref="InvalidDataException"/> for a step or centre that is not a finite number (the checksum is checked later).</summary>
+    private static ScalarQuantizer ReadQuantizer(byte[] bytes, int dimension)
+    {
+        var centres = new float[dimension];
+        for (var d = 0; d < dimension; d++) centres[d] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(4 * (1 + d)));
+        return new ScalarQuantizer(centres, BinaryPrimitives.ReadSingleLittleEndian(bytes));
     }
 
     private static void ReadExactly(SafeFileHandle handle, Span<byte> destination, long offset)

@@ -14,22 +14,29 @@ namespace Tessera.Vectors.Snapshots;
 ///  20  dimension (u32)          72  level-0 region bytes (u64)
 ///  24  node count (u32)         80  upper-level region bytes (u64)
 ///  28  M (u32)                  88  SHA-256 of header (checksum zeroed) + body
-///  32  efConstruction (u32)    120  zero padding
-///  36  efSearch (u32)
+///  32  efConstruction (u32)    120  quantization (u32: 0 none, 1 sq8)
+///  36  efSearch (u32)          124  re-rank multiple (u32)
 /// </code>
+/// With sq8 the file ends with the quantizer after the upper-level region: its step, then a centre per dimension (f32).
 /// </summary>
 internal sealed record SnapshotHeader(
     DistanceMetric Metric, int Dimension, int Count, HnswOptions Options, long Entry, int LinkStride, int VectorStride, long Level0Bytes, long UpperBytes)
 {
     public const int Size = 128;
-    /// <summary>Version 2 stores the level-0 fields as four regions; version 1 interleaved them per node.</summary>
-    public const uint FormatVersion = 2;
+    /// <summary>
+    /// Version 3 adds the quantization, its code region and the quantizer; version 2 stored the level-0 fields as four
+    /// regions; version 1 interleaved them per node.
+    /// </summary>
+    public const uint FormatVersion = 3;
     public const int ChecksumOffset = 88;
     public const int ChecksumSize = 32;
 
     private static ReadOnlySpan<byte> Magic => "TSRHNSW\0"u8;
 
-    public long FileLength => Size + Level0Bytes + UpperBytes;
+    /// <summary>Bytes of the quantizer at the end of the file (0 without quantization).</summary>
+    public long QuantizerBytes => Options.Quantization == VectorQuantization.Sq8 ? 4L * (1 + Dimension) : 0;
+
+    public long FileLength => Size + Level0Bytes + UpperBytes + QuantizerBytes;
 
     /// <summary>Writes the header with a zeroed checksum (the checksum covers these bytes).</summary>
     public void WriteTo(Span<byte> destination)
@@ -51,6 +58,8 @@ internal sealed record SnapshotHeader(
         BinaryPrimitives.WriteDoubleLittleEndian(destination[64..], Options.ExactSearchSelectivity);
         BinaryPrimitives.WriteInt64LittleEndian(destination[72..], Level0Bytes);
         BinaryPrimitives.WriteInt64LittleEndian(destination[80..], UpperBytes);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[120..], (uint)Options.Quantization);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[124..], Options.RerankMultiple);
     }
 
     /// <summary>Parses and sanity-checks a header; throws <see cref="InvalidDataException"/> saying what is wrong.</summary>
@@ -58,7 +67,11 @@ internal sealed record SnapshotHeader(
     {
         if (!source[..8].SequenceEqual(Magic)) throw new InvalidDataException("Not a Tessera HNSW snapshot (bad magic).");
         var version = BinaryPrimitives.ReadUInt32LittleEndian(source[8..]);
-        if (version != FormatVersion) throw new InvalidDataException($"Unsupported snapshot format version {version} (this build reads version {FormatVersion}).");
+        if (version != FormatVersion)
+        {
+            throw new InvalidDataException(
+                $"Unsupported snapshot format version {version} (this build reads version {FormatVersion}); rebuild the index with `tessera index build`.");
+        }
         if (BinaryPrimitives.ReadUInt32LittleEndian(source[12..]) != Size) throw new InvalidDataException("The snapshot header size is wrong.");
         var metric = (DistanceMetric)BinaryPrimitives.ReadUInt32LittleEndian(source[16..]);
         if (!Enum.IsDefined(metric)) throw new InvalidDataException($"The snapshot names an unknown metric ({(int)metric}).");
@@ -75,6 +88,8 @@ internal sealed record SnapshotHeader(
             EfSearch = BinaryPrimitives.ReadInt32LittleEndian(source[36..]),
             Seed = BinaryPrimitives.ReadUInt64LittleEndian(source[40..]),
             ExactSearchSelectivity = BinaryPrimitives.ReadDoubleLittleEndian(source[64..]),
+            Quantization = (VectorQuantization)BinaryPrimitives.ReadUInt32LittleEndian(source[120..]),
+            RerankMultiple = BinaryPrimitives.ReadInt32LittleEndian(source[124..]),
         };
         try
         {
@@ -91,7 +106,7 @@ internal sealed record SnapshotHeader(
             BinaryPrimitives.ReadInt32LittleEndian(source[60..]),
             BinaryPrimitives.ReadInt64LittleEndian(source[72..]),
             BinaryPrimitives.ReadInt64LittleEndian(source[80..]));
-        var layout = new NodeLayout(dimension, m);
+        var layout = new NodeLayout(dimension, m, options.Quantization);
         if (header.LinkStride != layout.LinkStride || header.VectorStride != layout.VectorStride)
         {
             throw new InvalidDataException(

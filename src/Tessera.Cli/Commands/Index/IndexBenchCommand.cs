@@ -26,6 +26,8 @@ internal static class IndexBenchCommand
         var threads = new Option<int>("--threads") { Description = "Threads for building and batched queries.", DefaultValueFactory = _ => 1 };
         var k = IndexOptions.K();
         var seed = IndexOptions.Seed();
+        var quantization = IndexOptions.Quantization();
+        var rerank = IndexOptions.RerankMultiple();
         var repeat = new Option<int>("--repeat") { Description = "Timed query passes per ef; the median is reported.", DefaultValueFactory = _ => 3 };
         var filterFraction = new Option<double>("--filter-fraction")
         {
@@ -33,7 +35,7 @@ internal static class IndexBenchCommand
             DefaultValueFactory = _ => 0.0,
         };
         var command = new Command("bench", "Measure recall@k, queries/s, build time and memory of an HNSW index.");
-        foreach (var option in new Option[] { basePath, queriesPath, truthPath, metric, m, efConstruction, efs, threads, k, seed, repeat, filterFraction })
+        foreach (var option in new Option[] { basePath, queriesPath, truthPath, metric, m, efConstruction, efs, threads, k, seed, quantization, rerank, repeat, filterFraction })
             command.Options.Add(option);
 
         command.SetAction((ParseResult parse, CancellationToken cancellationToken) =>
@@ -41,7 +43,14 @@ internal static class IndexBenchCommand
             var settings = new BenchSettings(
                 parse.GetValue(basePath)!, parse.GetValue(queriesPath)!, parse.GetValue(truthPath),
                 IndexOptions.ParseMetric(parse.GetValue(metric)!),
-                new HnswOptions { M = parse.GetValue(m), EfConstruction = parse.GetValue(efConstruction), Seed = parse.GetValue(seed) },
+                new HnswOptions
+                {
+                    M = parse.GetValue(m),
+                    EfConstruction = parse.GetValue(efConstruction),
+                    Seed = parse.GetValue(seed),
+                    Quantization = IndexOptions.ParseQuantization(parse.GetValue(quantization)!),
+                    RerankMultiple = parse.GetValue(rerank),
+                },
                 IndexOptions.ParseEfList(parse.GetValue(efs)!), parse.GetValue(threads), parse.GetValue(k), parse.GetValue(repeat),
                 parse.GetValue(filterFraction));
             Run(settings, Console.Out, cancellationToken);
@@ -72,7 +81,7 @@ internal static class IndexBenchCommand
         using var index = HnswIndex.Build(settings.Metric, data.Columns, data.Values, null, settings.Options, settings.Threads, cancellationToken: cancellationToken);
         var buildSeconds = watch.Elapsed.TotalSeconds;
         var buildCpuSeconds = CpuSeconds() - cpu;
-        var indexBytes = index.MemoryBytes;
+        var memory = index.Memory;
 
         foreach (var ef in settings.Efs)
         {
@@ -98,7 +107,8 @@ internal static class IndexBenchCommand
             });
             var line = new BenchLine(ef, GroundTruth.Recall(found, truth, settings.K), Math.Round(single, 1), Math.Round(batched, 1),
                 Math.Round(cpuRates[cpuRates.Count / 2], 1), Math.Round(buildSeconds, 3), Math.Round(buildCpuSeconds, 3),
-                indexBytes, Math.Round((double)indexBytes / data.Rows, 1));
+                memory.TotalBytes, Math.Round((double)memory.TotalBytes / data.Rows, 1), Math.Round((double)memory.GraphBytes / data.Rows, 1),
+                Math.Round((double)memory.QuantizedBytes / data.Rows, 1), Math.Round((double)memory.VectorBytes / data.Rows, 1));
             output.WriteLine(JsonSerializer.Serialize(line, Json));
         }
 
@@ -141,11 +151,12 @@ internal static class IndexBenchCommand
 
     /// <summary>
     /// One ef's results. Qps fields are medians over the repeats: wall clock, one query per call; wall clock,
-    /// <see cref="HnswIndex.SearchBatch"/>; and queries per CPU second, one query per call.
+    /// <see cref="HnswIndex.SearchBatch"/> on --threads; and queries per CPU second, one query per call. Bytes per
+    /// vector are the total and its parts: graph, quantized codes and float32 vectors.
     /// </summary>
     internal sealed record BenchLine(
         int Ef, double RecallAtK, double Qps, double QpsBatched, double QpsCpu, double BuildSeconds, double BuildCpuSeconds,
-        long IndexBytes, double BytesPerVector);
+        long IndexBytes, double BytesPerVector, double GraphBytesPerVector, double QuantizedBytesPerVector, double VectorBytesPerVector);
 
     internal sealed record FilteredBenchLine(double FilterFraction, int Allowed, int Ef, double RecallAtK, double Qps);
 }

@@ -29,8 +29,10 @@ internal static class IndexBuildCommand
         var ef = new Option<int>("--ef") { Description = "Default search ef stored with the index.", DefaultValueFactory = _ => 64 };
         var threads = IndexOptions.Threads();
         var seed = IndexOptions.Seed();
+        var quantization = IndexOptions.Quantization();
+        var rerank = IndexOptions.RerankMultiple();
         var command = new Command("build", "Build an HNSW index from a .npy matrix and save it as a snapshot, or rebuild a collection's indexes.");
-        foreach (var option in new Option[] { input, output, collection, metric, m, efConstruction, ef, threads, seed }) command.Options.Add(option);
+        foreach (var option in new Option[] { input, output, collection, metric, m, efConstruction, ef, threads, seed, quantization, rerank }) command.Options.Add(option);
         data.AddTo(command);
 
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
@@ -43,7 +45,15 @@ internal static class IndexBuildCommand
             }
             var inputPath = parse.GetValue(input) ?? throw TesseraException.Validation("Give --input and --out (or --collection).");
             var path = parse.GetValue(output) ?? throw TesseraException.Validation("Give --out, the snapshot file to write.");
-            var options = new HnswOptions { M = parse.GetValue(m), EfConstruction = parse.GetValue(efConstruction), EfSearch = parse.GetValue(ef), Seed = parse.GetValue(seed) };
+            var options = new HnswOptions
+            {
+                M = parse.GetValue(m),
+                EfConstruction = parse.GetValue(efConstruction),
+                EfSearch = parse.GetValue(ef),
+                Seed = parse.GetValue(seed),
+                Quantization = IndexOptions.ParseQuantization(parse.GetValue(quantization)!),
+                RerankMultiple = parse.GetValue(rerank),
+            };
             options.Validate();
             var metricValue = IndexOptions.ParseMetric(parse.GetValue(metric)!);
             var vectors = VectorFile.Read(inputPath, "input");

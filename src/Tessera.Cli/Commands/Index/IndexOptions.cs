@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Tessera.Core.Errors;
 using Tessera.Vectors;
+using Tessera.Vectors.Hnsw;
 
 namespace Tessera.Cli.Commands.Index;
 
@@ -22,6 +23,18 @@ internal static class IndexOptions
         DefaultValueFactory = _ => 200,
     };
 
+    public static Option<string> Quantization() => new("--quantization")
+    {
+        Description = "What the graph walk reads: none (float32 vectors) or sq8 (8-bit codes, re-ranked with float32).",
+        DefaultValueFactory = _ => "none",
+    };
+
+    public static Option<int> RerankMultiple() => new("--rerank")
+    {
+        Description = "With sq8: re-rank this many times k of the walk's best candidates with the float32 vectors.",
+        DefaultValueFactory = _ => 4,
+    };
+
     public static Option<int> Threads() => new("--threads") { Description = "Threads for building (0: all cores).", DefaultValueFactory = _ => 0 };
 
     public static Option<int> K() => new("--k") { Description = "Neighbours per query.", DefaultValueFactory = _ => 10 };
@@ -29,6 +42,13 @@ internal static class IndexOptions
     public static Option<ulong> Seed() => new("--seed") { Description = "Seed of the level generator.", DefaultValueFactory = _ => 100UL };
 
     public static DistanceMetric ParseMetric(string name) => DistanceMetricNames.Parse(name);
+
+    public static VectorQuantization ParseQuantization(string name) => name.ToLowerInvariant() switch
+    {
+        "none" => VectorQuantization.None,
+        "sq8" => VectorQuantization.Sq8,
+        _ => throw TesseraException.Validation($"--quantization takes none or sq8 (got '{name}')."),
+    };
 
     /// <summary>Parses a comma-separated list of positive integers such as <c>10,16,32</c>.</summary>
     public static int[] ParseEfList(string text)
