@@ -56,6 +56,7 @@ public sealed class ChemModule : TesseraModule
         registrar.Services.AddSingleton<TaskPermissions>();
         registrar.Services.AddSingleton<QuotaService>();
         registrar.Services.AddSingleton<ExecutionJournal>();
+        registrar.Services.AddSingleton<ExecutionCache>();
         registrar.Services.AddSingleton<ExecutionService>();
         registrar.Services.AddSingleton<ExecutionRunner>();
         registrar.AddJobHandler<ChemExecuteJobHandler>();

@@ -32,8 +32,8 @@ namespace Tessera.Chem.Executions;
 /// </para>
 /// </summary>
 internal sealed class ExecutionService(
-    TesseraDatabase database, TaskRegistry registry, JobService jobs, IEnumerable<IChemTaskRunner> runners, TaskServiceRegistry services, TaskPermissions permissions,
-    QuotaService quotas, ExecutionJournal journal, SignedDownloads downloads, ChemSettings settings, TimeProvider time)
+    TesseraDatabase database, TaskRegistry registry, JobService jobs, ExecutionCache cache, TaskServiceRegistry services, TaskPermissions permissions,
+    QuotaService quotas, ExecutionJournal journal, SignedDownloads downloads, TimeProvider time)
 {
     /// <summary>Attempts before a transient failure (a lost worker, a database outage) fails the execution.</summary>
     public const int MaxAttempts = 3;
@@ -48,9 +48,7 @@ internal sealed class ExecutionService(
     /// </summary>
     public sealed record Snapshot(Execution Execution, JobInfo? Job);
 
-    private readonly Dictionary<string, IChemTaskRunner> _runners = runners.ToDictionary(r => r.TaskName, StringComparer.Ordinal);
-
-    public IReadOnlyCollection<string> Executable => [.. _runners.Keys.Order(StringComparer.Ordinal)];
+    public IReadOnlyCollection<string> Executable => cache.Executable;
 
     /// <summary>As the API's execute: <paramref name="useCache"/> false runs it even when a completed identical execution could serve (the signature is still recorded).</summary>
     public async Task<Snapshot> SubmitAsync(Principal caller, string task, int? version, JsonNode? parameters, bool useCache, CancellationToken cancellationToken)
@@ -60,7 +58,7 @@ internal sealed class ExecutionService(
         var definition = await registry.RequireValidAsync(caller, task, version, parameters, cancellationToken).ConfigureAwait(false);
         await permissions.RequireExecuteAsync(caller, definition, cancellationToken).ConfigureAwait(false);
         await RequireExecutableAsync(caller.OrgId, definition, cancellationToken).ConfigureAwait(false);
-        var (signature, policy) = await CacheKeyAsync(caller.OrgId, definition, (JsonObject)parameters!, cancellationToken).ConfigureAwait(false);
+        var (signature, policy) = await cache.KeyAsync(caller.OrgId, definition, (JsonObject)parameters!, cancellationToken).ConfigureAwait(false);
         var signatures = new List<string> { signature.Hash };
         signatures.AddRange(policy.CompatibleVersions.Select(signature.HashForVersion));
         var now = time.GetUtcNow();
@@ -77,13 +75,13 @@ internal sealed class ExecutionService(
             await ExecutionRows.LockSignatureAsync(c, t, database.Dialect, caller.OrgId, signature.Hash, cancellationToken).ConfigureAwait(false);
             if (execution.CacheOutcome == CacheOutcomes.Miss)
             {
-                var ttl = Ttl(policy);
+                var ttl = cache.Ttl(policy);
                 var hit = await ExecutionRows.FindHitAsync(c, t, caller.OrgId, signatures, ttl is { } age ? now - age : null, cancellationToken).ConfigureAwait(false);
                 if (hit is not null)
                 {
                     var served = execution with { Result = hit.Result, CompletedAt = now, CachedFrom = hit.Id, CacheOutcome = CacheOutcomes.Hit, FinishedAt = now, CpuSeconds = 0 };
                     await ExecutionRows.InsertAsync(c, t, served, cancellationToken).ConfigureAwait(false);
-                    await CacheEventAsync(c, t, served, cancellationToken).ConfigureAwait(false);
+                    await cache.EventAsync(c, t, served, cancellationToken).ConfigureAwait(false);
                     await journal.AppendAsync(c, t, served, ExecutionEventTypes.Succeeded, "succeeded: served from the cache, no tool ran",
                         new JsonObject { ["seconds"] = 0, ["cpu_seconds"] = 0 }, cancellationToken).ConfigureAwait(false);
                     return new Snapshot(served, null);
@@ -94,7 +92,7 @@ internal sealed class ExecutionService(
                     if (job.State.IsTerminal()) continue;
                     var joined = execution with { CachedFrom = pending.Id, CacheOutcome = CacheOutcomes.Joined };
                     await ExecutionRows.InsertAsync(c, t, joined, cancellationToken).ConfigureAwait(false);
-                    await CacheEventAsync(c, t, joined, cancellationToken).ConfigureAwait(false);
+                    await cache.EventAsync(c, t, joined, cancellationToken).ConfigureAwait(false);
                     return new Snapshot(joined, job);
                 }
             }
@@ -105,28 +103,13 @@ internal sealed class ExecutionService(
             }, c, t, cancellationToken).ConfigureAwait(false)).Job;
             var run = execution with { JobId = enqueued.Id };
             await ExecutionRows.InsertAsync(c, t, run, cancellationToken).ConfigureAwait(false);
-            await CacheEventAsync(c, t, run, cancellationToken).ConfigureAwait(false);
+            await cache.EventAsync(c, t, run, cancellationToken).ConfigureAwait(false);
             await journal.AppendAsync(c, t, run, ExecutionEventTypes.Queued, $"queued as job {enqueued.Id}",
                 new JsonObject { ["job_id"] = enqueued.Id.ToString() }, cancellationToken).ConfigureAwait(false);
             return new Snapshot(run, enqueued);
         }, cancellationToken).ConfigureAwait(false);
         if (snapshot.Execution.JobId is not null) jobs.WakeWorkers();
         return snapshot;
-    }
-
-    private Task CacheEventAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction t, Execution execution, CancellationToken cancellationToken)
-    {
-        var data = new JsonObject { ["outcome"] = execution.CacheOutcome };
-        if (execution.CachedFrom is { } from) data["cached_from"] = from.ToString();
-        var message = execution.CacheOutcome switch
-        {
-            CacheOutcomes.Hit => $"cache hit: execution {execution.CachedFrom} completed with the same input signature",
-            CacheOutcomes.Joined => $"cache: joined execution {execution.CachedFrom}, identical and in flight",
-            CacheOutcomes.Bypassed => "cache bypassed on request",
-            CacheOutcomes.Disabled => "cache off for this task version",
-            _ => "cache miss: no completed execution with the same input signature",
-        };
-        return journal.AppendAsync(c, t, execution, ExecutionEventTypes.Cache, message, data, cancellationToken);
     }
 
     /// <summary>The execution's events in order; another organization's execution is missing (404).</summary>
@@ -163,60 +146,9 @@ internal sealed class ExecutionService(
     public async Task RequireExecutableAsync(Guid orgId, TaskDefinition definition, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        if (RunnerFor(definition) is null && !await services.IsServedAsync(orgId, definition.Name, definition.Version, cancellationToken).ConfigureAwait(false))
+        if (cache.RunnerFor(definition) is null && !await services.IsServedAsync(orgId, definition.Name, definition.Version, cancellationToken).ConfigureAwait(false))
             throw new TesseraException(ChemErrorCodes.NoLiveService, 422,
                 $"No live task service runs {definition.Name} v{definition.Version}; start one (see docs/chem-task-services.md). The system tasks the workers run themselves are: {string.Join(", ", Executable)}.");
-    }
-
-    /// <summary>
-    /// Gives an execution created unbound (a pipeline step, made before its upstream steps ran) its final parameters
-    /// and signature, and serves it from the cache when a completed execution of the organization has the same
-    /// signature: then it comes back with that result, <c>cached_from</c> and outcome hit, and needs no run.
-    /// </summary>
-    public async Task<Execution> BindAsync(Execution execution, TaskDefinition definition, JsonObject parameters, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(execution);
-        var (signature, policy) = await CacheKeyAsync(execution.OrgId, definition, parameters, cancellationToken).ConfigureAwait(false);
-        var signatures = new List<string> { signature.Hash };
-        signatures.AddRange(policy.CompatibleVersions.Select(signature.HashForVersion));
-        var now = time.GetUtcNow();
-        return await database.InTransactionAsync(async (c, t) =>
-        {
-            await ExecutionRows.LockSignatureAsync(c, t, database.Dialect, execution.OrgId, signature.Hash, cancellationToken).ConfigureAwait(false);
-            var bound = execution with
-            {
-                Parameters = parameters.ToJsonString(), InputSignature = signature.Hash, SignatureComponents = signature.Text,
-                CacheOutcome = policy.Enabled ? CacheOutcomes.Miss : CacheOutcomes.Disabled,
-            };
-            if (policy.Enabled)
-            {
-                var ttl = Ttl(policy);
-                var hit = await ExecutionRows.FindHitAsync(c, t, execution.OrgId, signatures, ttl is { } age ? now - age : null, cancellationToken).ConfigureAwait(false);
-                if (hit is not null) bound = bound with { Result = hit.Result, CompletedAt = now, CachedFrom = hit.Id, CacheOutcome = CacheOutcomes.Hit };
-            }
-            // A second run of the step's job finds the execution bound already: the first binding stands.
-            if (!await ExecutionRows.BindAsync(c, t, bound, cancellationToken).ConfigureAwait(false))
-                return (await ExecutionRows.FindForJobAsync(c, execution.Id, cancellationToken).ConfigureAwait(false))!;
-            await CacheEventAsync(c, t, bound, cancellationToken).ConfigureAwait(false);
-            return bound;
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>An organization's own task never runs in-process; a system task does when no live service takes it.</summary>
-    private IChemTaskRunner? RunnerFor(TaskDefinition definition) => definition.OrgId is null ? _runners.GetValueOrDefault(definition.Name) : null;
-
-    /// <summary>
-    /// The signature and cache policy of parameters valid for the task version. Without an in-process runner Tessera can
-    /// neither normalise the inputs nor know the service's tool versions, so such executions record their parameters'
-    /// signature (for the explanation) but are never served from the cache.
-    /// </summary>
-    private async Task<(InputSignature Signature, TaskCachePolicy Policy)> CacheKeyAsync(Guid orgId, TaskDefinition definition, JsonObject parameters, CancellationToken cancellationToken)
-    {
-        var runner = RunnerFor(definition);
-        if (runner is null)
-            return (InputSignature.Of(definition.Name, definition.Version, new Dictionary<string, string>(), [], InputSignature.WithDefaults(definition.InputSchema, parameters)),
-                TaskCachePolicy.Default with { Enabled = false });
-        return (await SignatureAsync(orgId, definition, runner, parameters, cancellationToken).ConfigureAwait(false), TaskCachePolicy.Parse(definition.Cache));
     }
 
     public async Task<Snapshot> GetAsync(Principal caller, Guid id, CancellationToken cancellationToken)
@@ -285,7 +217,7 @@ internal sealed class ExecutionService(
     private async Task<string> ExpiredAsync(Principal caller, Execution execution, Execution nearest, CancellationToken cancellationToken)
     {
         var definition = await registry.GetAsync(caller, execution.TaskName, execution.TaskVersion, cancellationToken).ConfigureAwait(false);
-        var ttl = Ttl(TaskCachePolicy.Parse(definition.Cache));
+        var ttl = cache.Ttl(TaskCachePolicy.Parse(definition.Cache));
         return ttl is { } age && nearest.CompletedAt is { } completed && execution.CreatedAt - completed > age
             ? $"Expired: the identical execution {nearest.Id} completed at {completed:O}, {(execution.CreatedAt - completed).TotalSeconds:0} s before this one " +
               $"was submitted, beyond the cache's ttl_seconds ({age.TotalSeconds:0}): the task ran."
@@ -302,19 +234,6 @@ internal sealed class ExecutionService(
         [.. before.Keys.Union(after.Keys).Order(StringComparer.Ordinal)
             .Select(k => new SignatureDifference(k, before.GetValueOrDefault(k), after.GetValueOrDefault(k)))
             .Where(d => d.Before != d.After)];
-
-    private TimeSpan? Ttl(TaskCachePolicy policy) =>
-        policy.TtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : settings.CacheTtlSeconds > 0 ? TimeSpan.FromSeconds(settings.CacheTtlSeconds) : null;
-
-    private static async Task<InputSignature> SignatureAsync(Guid orgId, TaskDefinition definition, IChemTaskRunner runner, JsonObject parameters, CancellationToken cancellationToken)
-    {
-        var inputs = await runner.InputsAsync(orgId, parameters, cancellationToken).ConfigureAwait(false);
-        var rest = InputSignature.WithDefaults(definition.InputSchema, parameters);
-        foreach (var (name, _) in inputs) rest.Remove(name);
-        var tools = await runner.ToolVersionsAsync(cancellationToken).ConfigureAwait(false);
-        return InputSignature.Of(definition.Name, definition.Version, tools, inputs, rest);
-    }
-
 }
 
 /// <summary>One signature field that differs: its dotted path (<c>parameters.exhaustiveness</c>) and both values as JSON text (null: absent).</summary>

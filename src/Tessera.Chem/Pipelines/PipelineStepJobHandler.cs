@@ -11,11 +11,11 @@ namespace Tessera.Chem.Pipelines;
 /// <summary>
 /// The <c>chem.pipeline.step</c> job: one step of a pipeline instance, queued by the engine once every step it needs
 /// has succeeded. It fills the parameters bound to upstream results in from those steps' executions, checks them
-/// against the task's input schema, and binds its execution (<see cref="ExecutionService.BindAsync"/>): a completed
+/// against the task's input schema, and binds its execution (<see cref="ExecutionCache.BindAsync"/>): a completed
 /// execution with the same signature serves it from the cache; otherwise it runs like any execution
 /// (<see cref="ExecutionRunner"/>). The job's result is the execution's.
 /// </summary>
-internal sealed class PipelineStepJobHandler(TesseraDatabase database, ExecutionService executions, ExecutionRunner runner) : IJobHandler
+internal sealed class PipelineStepJobHandler(TesseraDatabase database, ExecutionCache cache, ExecutionRunner runner) : IJobHandler
 {
     public const string JobKind = "chem.pipeline.step";
 
@@ -89,6 +89,6 @@ internal sealed class PipelineStepJobHandler(TesseraDatabase database, Execution
             throw new TesseraException(ChemErrorCodes.PipelineStepParametersInvalid, 422,
                 $"With its upstream results bound, step '{stepId}''s parameters do not match {definition.Name} v{definition.Version}'s input schema: " +
                 string.Join("; ", errors.Select(e => $"{(e.InstancePath.Length == 0 ? "/" : e.InstancePath)} {e.Message}")));
-        return await executions.BindAsync(execution, definition, parameters, cancellationToken).ConfigureAwait(false);
+        return await cache.BindAsync(execution, definition, parameters, cancellationToken).ConfigureAwait(false);
     }
 }

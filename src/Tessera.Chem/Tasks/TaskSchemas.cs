@@ -14,7 +14,7 @@ internal static class TaskSchemas
 {
     public const string Draft202012 = "https://json-schema.org/draft/2020-12/schema";
 
-    private static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.List };
+    private static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.Hierarchical };
 
     /// <summary>The schema as canonical text, or a 422 listing why it is no 2020-12 schema (<paramref name="field"/> names it).</summary>
     public static string RequireValid(JsonNode? schema, string field)
@@ -46,12 +46,38 @@ internal static class TaskSchemas
     /// </summary>
     private static JsonNode? Reparsed(JsonNode? node) => node is null ? null : JsonNode.Parse(node.ToJsonString());
 
-    // A valid result can still list failed branches (the other side of a oneOf), so only an invalid one has errors.
-    private static List<SchemaError> Errors(EvaluationResults results) => results.IsValid ? [] :
-        [.. (results.Details.Count > 0 ? results.Details : [results])
-            .Where(d => d.Errors is { Count: > 0 })
-            .SelectMany(d => d.Errors!.Select(e => new SchemaError(d.InstanceLocation.ToString(), e.Key, e.Value)))
-            .Distinct()];
+    // Only failures that make the whole invalid: a valid node's details are not errors, nor is the failed side of a
+    // oneOf/anyOf/if that held (its branches are the failing node's children, the keyword itself then has no error).
+    private static readonly string[] Branching = ["oneOf", "anyOf", "if", "not"];
+
+    private static List<SchemaError> Errors(EvaluationResults results)
+    {
+        var errors = new List<SchemaError>();
+        Collect(results, errors);
+        return [.. errors.Distinct()];
+    }
+
+    private static void Collect(EvaluationResults node, List<SchemaError> errors)
+    {
+        if (node.IsValid) return;
+        if (node.Errors is { Count: > 0 })
+            errors.AddRange(node.Errors.Select(e => new SchemaError(node.InstanceLocation.ToString(), e.Key, e.Value)));
+        foreach (var child in node.Details)
+        {
+            var branch = BranchKeyword(child.EvaluationPath.ToString());
+            if (branch is not null && node.Errors?.ContainsKey(branch) != true) continue;
+            Collect(child, errors);
+        }
+    }
+
+    /// <summary>The branching keyword a node evaluates under (<c>…/oneOf/1</c>, <c>…/if</c>), or null.</summary>
+    private static string? BranchKeyword(string evaluationPath)
+    {
+        var segments = evaluationPath.Split('/');
+        var last = segments[^1];
+        if (Branching.Contains(last)) return last;
+        return segments.Length > 1 && int.TryParse(last, out _) && Branching.Contains(segments[^2]) ? segments[^2] : null;
+    }
 
     private static TesseraException Invalid(string field, List<SchemaError> errors)
     {
