@@ -146,7 +146,7 @@ public sealed class ChemPageTests
         return new Principal(user.Id, organization.Id, new HashSet<string>(Permissions.All));
     }
 
-    private static async Task<IPage> SignedInAsync(WebServer server, Browser browser, string email, string org)
+    internal static async Task<IPage> SignedInAsync(WebServer server, Browser browser, string email, string org)
     {
         await server.CreateUserAsync(email, org);
         var page = await browser.NewPageAsync(server.Address);

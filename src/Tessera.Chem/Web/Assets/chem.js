@@ -21,44 +21,16 @@
   var cacheLine = document.getElementById('execution-cache');
   var resultBox = document.getElementById('execution-result');
   var problemText = window.tesseraProblems.text;
-  var terminal = ['succeeded', 'failed', 'cancelled'];
   var tasks = [];
   var current = null;
   var schemaForm = null;
-  var following = 0;
 
-  function element(tag, className, text) {
-    var e = document.createElement(tag);
-    if (className) e.className = className;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
-
-  function say(target, text, isProblem) {
-    target.textContent = text;
-    target.className = isProblem ? 'problem' : '';
-  }
-
-  function fragment() {
-    var values = {};
-    new URLSearchParams(window.location.hash.slice(1)).forEach(function (v, k) { values[k] = v; });
-    return values;
-  }
-
-  function remember(values) {
-    var params = new URLSearchParams();
-    Object.keys(values).forEach(function (k) { if (values[k] !== undefined && values[k] !== null) params.set(k, values[k]); });
-    // The full path: the shell's <base href="/"> would resolve a bare fragment against the site's root.
-    history.replaceState(null, '', window.location.pathname + window.location.search + '#' + params.toString());
-  }
-
-  function post(path, body, contentType) {
-    var headers = { 'X-CSRF-TOKEN': token, 'Accept': 'application/json' };
-    if (contentType) headers['Content-Type'] = contentType;
-    return fetch(api + path, { method: 'POST', credentials: 'same-origin', headers: headers, body: body });
-  }
-
-  function get(path) { return fetch(api + path, { credentials: 'same-origin', headers: { 'Accept': 'application/json' } }); }
+  var kit = window.tesseraChemKit;
+  var element = kit.element, say = kit.say, fragment = kit.fragment, remember = kit.remember, seconds = kit.seconds, terminal = kit.terminal;
+  var http = kit.client(api, token);
+  var post = http.post, get = http.get;
+  var follow = kit.follower();
+  var upload = kit.uploader(http);
 
   // Newest version of each name first, as the registry lists them; the list shows one entry per name.
   async function loadTasks() {
@@ -104,19 +76,6 @@
     remember({ task: current.name, version: version ? current.version : null, execution: kept.task === current.name ? kept.execution : null });
   }
 
-  // A molecule file is read for its molecules (the first is used); an artifact is kept as it is.
-  async function upload(kind, file) {
-    var body = new FormData();
-    body.append('file', file, file.name);
-    var response = await post(kind === 'molecule' ? '/molecules' : '/artifacts', body);
-    if (!response.ok) throw await problemText(response, 'Uploading ' + file.name);
-    var answer = await response.json();
-    if (kind === 'artifact') return { id: answer.id, note: file.name + ' stored (' + answer.size_bytes + ' bytes).' };
-    if (!answer.molecules.length) throw file.name + ' holds no molecule that could be read' + (answer.rejected.length ? ': ' + answer.rejected[0].reason : '.');
-    var first = answer.molecules[0];
-    return { id: first.id, note: first.canonical_smiles + (answer.molecules.length > 1 ? ' (the first of ' + answer.molecules.length + ')' : '') };
-  }
-
   async function run(event) {
     event.preventDefault();
     if (!current) return;
@@ -135,25 +94,14 @@
     var execution = await response.json();
     say(taskMessage, execution.cached ? 'Served from the result cache.' : 'Submitted.');
     remember({ task: current.name, version: current.version, execution: execution.id });
-    follow(execution.id, execution);
+    followExecution(execution.id, execution);
   }
 
-  function follow(id, first) {
-    var ticket = ++following;
-    var step = function (execution) {
-      if (ticket !== following) return;
+  function followExecution(id, first) {
+    follow(function () { return get('/executions/' + id); }, first, function (execution) {
       show(execution);
-      if (terminal.indexOf(execution.state) >= 0) return explainCache(execution);
-      window.setTimeout(poll, 1000);
-    };
-    var poll = async function () {
-      if (ticket !== following) return;
-      var response = await get('/executions/' + id).catch(function () { return null; });
-      if (response === null) return window.setTimeout(poll, 2000);
-      if (!response.ok) return say(cacheLine, await problemText(response, 'Following the run'), true);
-      step(await response.json());
-    };
-    if (first) step(first); else poll();
+      if (terminal.indexOf(execution.state) >= 0) explainCache(execution);
+    }, async function (response) { say(cacheLine, await problemText(response, 'Following the run'), true); });
   }
 
   function fact(name, value) {
@@ -161,10 +109,6 @@
     var dd = element('dd');
     if (value instanceof Node) dd.appendChild(value); else dd.textContent = value;
     facts.appendChild(dd);
-  }
-
-  function seconds(from, to) {
-    return from && to ? ((new Date(to) - new Date(from)) / 1000).toFixed(1) + ' s' : null;
   }
 
   function show(x) {
@@ -185,7 +129,7 @@
       p.appendChild(element('p', null, x.error.code + ': ' + x.error.message));
       resultBox.appendChild(p);
     }
-    if (x.result) resultBox.appendChild(result(x.result));
+    if (x.result) resultBox.appendChild(kit.result(x.result));
     if (x.artifacts.length) {
       var files = element('ul', 'artifact-links');
       x.artifacts.forEach(function (a) {
@@ -199,32 +143,6 @@
       });
       resultBox.appendChild(files);
     }
-  }
-
-  function number(v, digits) { return typeof v === 'number' ? v.toFixed(digits) : '—'; }
-
-  // Docking results get a table of poses; any other result is shown as its JSON.
-  function result(r) {
-    var box = element('div', 'result');
-    if (Array.isArray(r.poses)) {
-      var summary = 'Best score ' + number(r.best_score, 2) + ' kcal/mol';
-      if (r.confidence && typeof r.confidence.value === 'number') summary += ' · confidence ' + number(r.confidence.value, 2);
-      box.appendChild(element('p', 'result-summary', summary));
-      var table = element('table', 'poses');
-      var head = element('tr');
-      ['Pose', 'Score (kcal/mol)', 'RMSD l.b. (Å)', 'RMSD u.b. (Å)'].forEach(function (h) { head.appendChild(element('th', null, h)); });
-      table.appendChild(element('thead')).appendChild(head);
-      var body = table.appendChild(element('tbody'));
-      r.poses.forEach(function (pose) {
-        var row = element('tr');
-        [String(pose.rank), number(pose.score, 2), number(pose.rmsd_lb, 2), number(pose.rmsd_ub, 2)].forEach(function (c) { row.appendChild(element('td', null, c)); });
-        body.appendChild(row);
-      });
-      box.appendChild(table);
-      return box;
-    }
-    box.appendChild(element('pre', 'result-json', JSON.stringify(r, null, 2)));
-    return box;
   }
 
   // The cache's own words on why this run was (or was not) served from an earlier one, with each field that differed.
@@ -247,6 +165,6 @@
   loadTasks().then(function () {
     var kept = fragment();
     if (kept.task) choose(kept.task, kept.version ? Number(kept.version) : null);
-    if (kept.execution) follow(kept.execution, null);
+    if (kept.execution) followExecution(kept.execution, null);
   });
 })();
