@@ -160,7 +160,7 @@ def reference(args):
         }), flush=True)
 
 
-LIBS = ("hnswlib", "faiss", "faiss-sq8", "tessera", "tessera-sq8")
+LIBS = ("hnswlib", "faiss", "faiss-sq8", "tessera", "tessera-sq8", "tessera-sq8-mapped")
 
 
 def first_reaching(rows, target):
@@ -192,7 +192,7 @@ def report(args):
             print(f"  {ef:>5} " + " ".join(f"{c:>30}" for c in cells))
 
     print(f"\nAt the smallest ef reaching recall@{K} >= {args.target} (each library its own ef); ratios are tessera / other")
-    header = (f"{'dataset':<16} {'lib':<8} {'ef':>4} {'recall':>7} {'qps':>8} {'qps_batch':>9} {'qps_cpu':>8} "
+    header = (f"{'dataset':<16} {'lib':<18} {'ef':>4} {'recall':>7} {'qps':>8} {'qps_batch':>9} {'qps_cpu':>8} "
               f"{'build_s':>8} {'build_cpu':>9} {'bytes/vec':>9}")
     print(header)
     for name in DATASETS:
@@ -200,15 +200,15 @@ def report(args):
         for lib in libs:
             row = best[lib]
             if row is None:
-                print(f"{name:<16} {lib:<8}  (no ef reached {args.target})")
+                print(f"{name:<16} {lib:<18}  (no ef reached {args.target})")
                 continue
-            print(f"{name:<16} {lib:<8} {row['ef']:>4} {row['recall_at_k']:>7.4f} {row['qps']:>8.0f} {row['qps_batched']:>9.0f} "
+            print(f"{name:<16} {lib:<18} {row['ef']:>4} {row['recall_at_k']:>7.4f} {row['qps']:>8.0f} {row['qps_batched']:>9.0f} "
                   f"{row['qps_cpu']:>8.0f} {row['build_seconds']:>8.2f} {row['build_cpu_seconds']:>9.2f} {row['bytes_per_vector']:>9.0f}")
-        for mine in ("tessera", "tessera-sq8"):
+        for mine in ("tessera", "tessera-sq8", "tessera-sq8-mapped"):
             t = best.get(mine)
             if t is None:
                 continue
-            for other in [lib for lib in LIBS if lib != mine and not lib.startswith("tessera")] + (["tessera"] if mine == "tessera-sq8" else []):
+            for other in [lib for lib in LIBS if lib != mine and not lib.startswith("tessera")] + (["tessera"] if mine != "tessera" else []):
                 o = best.get(other)
                 if o is None:
                     continue
@@ -221,11 +221,13 @@ def report(args):
             print(f"{'':<16} {mine}: batched/single qps {t['qps_batched'] / t['qps']:.2f}x; bytes/vector graph {t['graph_bytes_per_vector']:.0f}, "
                   f"codes {t['quantized_bytes_per_vector']:.0f}, float32 {t['vector_bytes_per_vector']:.0f}"
                   + (f"; without float32 resident {walk:.0f}" if t["quantized_bytes_per_vector"] > 0 else ""))
-        t, q = best.get("tessera"), best.get("tessera-sq8")
-        if t is not None and q is not None and q["quantized_bytes_per_vector"] > 0:
-            walk = q["graph_bytes_per_vector"] + q["quantized_bytes_per_vector"]
-            print(f"{'':<16} tessera-sq8 graph + codes / tessera total (what would stay resident with float32 off the hot path; not memory-mapped yet): {walk / t['bytes_per_vector']:.2f}x")
-        for mine in ("tessera", "tessera-sq8"):
+        t, m = best.get("tessera"), best.get("tessera-sq8-mapped")
+        if t is not None and m is not None and m.get("vectors_mapped"):
+            cached = m.get("mapped_in_memory_bytes_per_vector")
+            print(f"{'':<16} tessera-sq8-mapped resident (graph + codes; float32 memory-mapped) / tessera total: "
+                  f"{m['resident_bytes_per_vector'] / t['bytes_per_vector']:.2f}x (goal <= 0.4x); float32 pages in the page cache after "
+                  f"the passes: {'unknown' if cached is None else f'{cached:.0f}'} of {m['vector_bytes_per_vector']:.0f} bytes/vector (reclaimable)")
+        for mine in ("tessera", "tessera-sq8", "tessera-sq8-mapped"):
             if (name, mine) not in filtered:
                 continue
             row = filtered[(name, mine)]

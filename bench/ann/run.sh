@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side ANN benchmark: hnswlib, FAISS IndexHNSWFlat and IndexHNSWSQ (8-bit; Debian builds, no AVX) against
-# `tessera index bench` with float32 and sq8 traversal on three generated datasets. Every process is pinned to the
-# same cores; single-query figures run on one thread, tessera's batched figures on all pinned cores (its thread
-# scaling). Figures are medians of --repeat passes. Prints the table and ratios.
+# `tessera index bench` with float32 and sq8 traversal (with sq8, float32 resident or memory-mapped) on three generated
+# datasets. Every process is pinned to the same cores; single-query figures run on one thread, tessera's batched
+# figures on all pinned cores (its thread scaling). Figures are medians of --repeat passes. Prints the table and ratios.
 #
 #   bench/ann/run.sh [--n 100000] [--queries 1000] [--ef 10,16,32,64,128,256,512] [--repeat 3] [--cores 0,1] [--keep DIR] [--skip-faiss]
 #
@@ -65,12 +65,13 @@ for dataset in clustered-128 normalized-320 uniform-64; do
     taskset -c "$cores" "$python" "$here/ann_bench.py" reference "$dir" --lib "$lib" --ef "$efs" --repeat "$repeat" | tag "$dataset" "$lib" >> "$results"
   done
   threads=$(( $(tr -cd , <<< "$cores" | wc -c) + 1 ))
-  for quantization in none sq8; do
-    lib=tessera; [[ $quantization == sq8 ]] && lib=tessera-sq8
+  for variant in none:resident sq8:resident sq8:mapped; do
+    quantization=${variant%:*} float32=${variant#*:}
+    lib=tessera; [[ $quantization == sq8 ]] && lib=tessera-sq8; [[ $float32 == mapped ]] && lib=tessera-sq8-mapped
     echo "$dataset: $lib…" >&2
     taskset -c "$cores" "${tessera[@]}" index bench --base "$dir/base.npy" --queries "$dir/queries.npy" --truth "$dir/truth.npy" \
       --metric "$metric" --m 16 --ef-construction 200 --ef "$efs" --threads "$threads" --k 10 --repeat "$repeat" --filter-fraction 0.01 \
-      --quantization "$quantization" | tag "$dataset" "$lib" >> "$results"
+      --quantization "$quantization" --float32 "$float32" | tag "$dataset" "$lib" >> "$results"
   done
 done
 

@@ -202,8 +202,29 @@ public sealed class VectorIndexManagerTests : IDisposable
         Assert.Equal(300, restarted.Serving!.Through);
     }
 
-    private VectorIndexManager Create(Func<CancellationToken, Task<IndexSourceData>> source) =>
-        new("test-collection", SnapshotPath, DistanceMetric.L2, new HnswOptions { M = 6, EfConstruction = 32 }, source,
+    [Fact]
+    public async Task A_snapshot_built_before_the_quantization_setting_changed_serves_until_a_rebuild_with_the_new_setting()
+    {
+        await using (var first = Create(_ => Task.FromResult(Source(150, seed: 5)))) await first.RequestRebuild();
+
+        var sq8 = new HnswOptions { M = 6, EfConstruction = 32, Quantization = VectorQuantization.Sq8, Float32Storage = VectorStorage.MemoryMapped, MappedFileDirectory = _folder };
+        await using var second = Create(_ => Task.FromResult(Source(150, seed: 5)), sq8);
+        Assert.True(second.TryLoadSnapshot());
+        Assert.Equal(150, second.Current!.Count);
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (second.Current.Options.Quantization != VectorQuantization.Sq8 || second.Status.Rebuilding)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The snapshot was not rebuilt with the new quantization.");
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(IndexHealth.Healthy, second.Status.Health);
+        Assert.True(second.Current.Memory.VectorsMapped);
+        Assert.Equal(VectorQuantization.Sq8, HnswSnapshot.Load(SnapshotPath).Options.Quantization);
+    }
+
+    private VectorIndexManager Create(Func<CancellationToken, Task<IndexSourceData>> source, HnswOptions? options = null) =>
+        new("test-collection", SnapshotPath, DistanceMetric.L2, options ?? new HnswOptions { M = 6, EfConstruction = 32 }, source,
             NullLogger<VectorIndexManager>.Instance, TimeProvider.System, buildThreads: 1);
 
     private static IndexSourceData Source(int count, int seed) =>

@@ -52,7 +52,7 @@ internal sealed class CardsIndexService(
         request.Validate();
         var partition = await PartitionAsync(orgId, request.Model, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
-        var options = Collection.Options with { M = request.M, EfConstruction = request.EfConstruction };
+        var options = Vectors.Definition.Options with { M = request.M, EfConstruction = request.EfConstruction };
         var status = await Vectors.UpdateAsync(partition, full: true, options).WaitAsync(cancellationToken).ConfigureAwait(false);
         var serving = Vectors.ManagerOf(partition).Serving;
         if (status.Health != IndexHealth.Healthy || serving is null)

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Tessera.Core.Errors;
 using Tessera.Data;
@@ -16,16 +17,18 @@ public sealed class VectorCollections : IIndexStatusSource, IAsyncDisposable
 
     public VectorCollections(
         IEnumerable<VectorCollectionRegistration> registrations, IServiceProvider services, DataPaths paths, SnapshotExchange exchange,
-        ILogger<VectorIndexManager> logger, TimeProvider time)
+        IConfiguration configuration, ILogger<VectorIndexManager> logger, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(exchange);
         ArgumentNullException.ThrowIfNull(registrations);
         ArgumentNullException.ThrowIfNull(paths);
-        foreach (var registration in registrations)
+        var declared = registrations.ToList();
+        var configured = CollectionIndexSettings.Apply(configuration, [.. declared.Select(r => r.Definition)], paths.Indexes);
+        for (var i = 0; i < declared.Count; i++)
         {
-            var name = registration.Definition.Name;
+            var name = configured[i].Name;
             if (_byName.ContainsKey(name)) throw new InvalidOperationException($"Two modules declare the vector collection '{name}'.");
-            var collection = new VectorCollection(registration.Definition, registration.Source(services), paths.Indexes, logger, time);
+            var collection = new VectorCollection(configured[i], declared[i].Source(services), paths.Indexes, logger, time);
             exchange.Attach(collection);
             _byName[name] = collection;
         }

@@ -16,9 +16,12 @@ public sealed unsafe partial class HnswIndex
     public SearchHit[] Search(ReadOnlySpan<float> query, int k, int? ef = null)
     {
         ValidateQuery(query, k);
-        return Volatile.Read(ref _deleted) == 0
+        var hits = Volatile.Read(ref _deleted) == 0
             ? SearchGraph(query, k, ef, default(AllNodes))
             : SearchGraph(query, k, ef, default(LiveNodes));
+        // The walk reads through raw pointers; the index must outlive it, or memory-mapped vectors could be unmapped under it.
+        GC.KeepAlive(this);
+        return hits;
     }
 
     /// <summary>
@@ -31,6 +34,14 @@ public sealed unsafe partial class HnswIndex
         where TFilter : ISearchFilter
     {
         ValidateQuery(query, k);
+        var hits = SearchFiltered(query, k, filter, ef);
+        GC.KeepAlive(this);
+        return hits;
+    }
+
+    private SearchHit[] SearchFiltered<TFilter>(ReadOnlySpan<float> query, int k, TFilter filter, int? ef)
+        where TFilter : ISearchFilter
+    {
         if (typeof(TFilter) == typeof(SetFilter))
         {
             // A set knows its size exactly, and a small one is cheaper to look up than to scan for.

@@ -59,7 +59,7 @@ public sealed unsafe partial class HnswIndex : IDisposable
         Dimension = dimension;
         _layout = new NodeLayout(dimension, Options.M, Options.Quantization);
         if (Options.Quantization == VectorQuantization.Sq8) _quantizer = quantizer ?? ScalarQuantizer.Untrained(dimension);
-        _store = new NodeStore(_layout, initialCapacity, maxSegmentBytes);
+        _store = new NodeStore(_layout, initialCapacity, maxSegmentBytes, Options.Float32Storage, Options.MappedFileDirectory);
         // About 1/(M−1) of the nodes have upper levels; size the first arena chunk for them, plus 10%.
         _arena = new UpperLinkArena((int)Math.Clamp((long)initialCapacity * _layout.UpperLevelBytes * 11 / (10 * (Options.M - 1)), 4096, 16 << 20));
         _levels = new LevelGenerator(Options.Seed, Options.M);
@@ -96,7 +96,7 @@ public sealed unsafe partial class HnswIndex : IDisposable
             var total = _store.AllocatedBytes + _arena.AllocatedBytes + labelMap + LinkLockStripes * 24L;
             var vectors = (long)_store.Capacity * _layout.VectorStride;
             var codes = (long)_store.Capacity * _layout.CodeStride;
-            return new IndexMemory(total - vectors - codes, codes, vectors);
+            return new IndexMemory(total - vectors - codes, codes, vectors, _store.VectorsMapped, _store.VectorsMapped ? _store.MappedResidentBytes : 0);
         }
     }
 

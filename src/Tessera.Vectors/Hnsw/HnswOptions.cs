@@ -29,6 +29,12 @@ public sealed record HnswOptions
     /// <summary>With quantization, this many times k of the walk's best candidates are re-ranked with the float32 vectors.</summary>
     public int RerankMultiple { get; init; } = 4;
 
+    /// <summary>Where the float32 vectors live; <see cref="VectorStorage.MemoryMapped"/> needs <see cref="VectorQuantization.Sq8"/>.</summary>
+    public VectorStorage Float32Storage { get; init; } = VectorStorage.Resident;
+
+    /// <summary>The folder of the memory-mapped vector files (the system's temporary folder when null).</summary>
+    public string? MappedFileDirectory { get; init; }
+
     /// <summary>Level-0 links per node (2·M, as in hnswlib).</summary>
     public int MaxM0 => 2 * M;
 
@@ -38,6 +44,9 @@ public sealed record HnswOptions
         if (EfConstruction < 1) throw TesseraException.Validation($"efConstruction must be positive (got {EfConstruction}).");
         if (EfSearch < 1) throw TesseraException.Validation($"ef must be positive (got {EfSearch}).");
         if (!Enum.IsDefined(Quantization)) throw TesseraException.Validation($"Unknown quantization {(int)Quantization}.");
+        if (!Enum.IsDefined(Float32Storage)) throw TesseraException.Validation($"Unknown float32 storage {(int)Float32Storage}.");
+        if (Float32Storage == VectorStorage.MemoryMapped && Quantization != VectorQuantization.Sq8)
+            throw TesseraException.Validation("Memory-mapped float32 vectors need sq8 quantization: without it the graph walk reads every vector it visits from the file.");
         if (RerankMultiple is < 1 or > 1024) throw TesseraException.Validation($"The re-rank multiple must be between 1 and 1024 (got {RerankMultiple}).");
         if (ExactSearchSelectivity is < 0 or > 1) throw TesseraException.Validation($"The exact-search selectivity must lie in [0, 1] (got {ExactSearchSelectivity}).");
     }

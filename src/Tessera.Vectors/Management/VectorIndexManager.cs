@@ -100,11 +100,19 @@ public sealed class VectorIndexManager : IAsyncDisposable
     {
         try
         {
-            var index = HnswSnapshot.Load(path);
+            HnswOptions configured;
+            lock (_gate) configured = _options;
+            var index = HnswSnapshot.Load(path, configured);
             if (moveToSnapshot && Path.GetFullPath(path) != Path.GetFullPath(_snapshotPath)) File.Move(path, _snapshotPath, overwrite: true);
             // Labels only grow, so the largest one held is how far the snapshot covers its source.
             Swap(index, index.HighestLabel(), null);
             VectorIndexManagerLog.Loaded(_logger, _collection, index.Count, path);
+            if (index.Options.Quantization != configured.Quantization)
+            {
+                // The configuration changed since the snapshot was built: it serves until a build with the new settings replaces it.
+                VectorIndexManagerLog.SettingsChanged(_logger, _collection, index.Options.Quantization, configured.Quantization);
+                _ = RequestRebuild(full: true);
+            }
             return true;
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)

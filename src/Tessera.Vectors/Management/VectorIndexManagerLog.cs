@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Tessera.Vectors.Hnsw;
 
 namespace Tessera.Vectors.Management;
 
@@ -21,4 +22,7 @@ internal static partial class VectorIndexManagerLog
 
     [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Index {Collection}: the saved snapshot could not be published to other nodes.")]
     public static partial void PublishFailed(ILogger logger, string collection, Exception exception);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Index {Collection}: the snapshot was built with quantization {Stored}, the collection is now set to {Configured}; it serves until a rebuild with the new setting replaces it.")]
+    public static partial void SettingsChanged(ILogger logger, string collection, VectorQuantization stored, VectorQuantization configured);
 }

@@ -36,12 +36,19 @@ public static unsafe class HnswSnapshot
     /// <summary>Reads a snapshot written by <see cref="Save"/>; throws <see cref="InvalidDataException"/> naming the file when it is corrupt or truncated.</summary>
     public static HnswIndex Load(string path) => Load(path, NodeStore.DefaultMaxSegmentBytes);
 
-    internal static HnswIndex Load(string path, long maxSegmentBytes)
+    /// <summary>
+    /// Reads a snapshot and serves it with the settings of <paramref name="serving"/> that leave the stored graph as it is:
+    /// ef, the re-rank multiple, the exact-search selectivity and where the float32 vectors live (those of an
+    /// unquantized index stay resident, as its walk reads them). The graph's own parameters are the snapshot's.
+    /// </summary>
+    public static HnswIndex Load(string path, HnswOptions serving) => Load(path, NodeStore.DefaultMaxSegmentBytes, serving);
+
+    internal static HnswIndex Load(string path, long maxSegmentBytes, HnswOptions? serving = null)
     {
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         try
         {
-            return Read(handle, maxSegmentBytes);
+            return Read(handle, maxSegmentBytes, serving);
         }
         catch (InvalidDataException e)
         {
@@ -135,7 +142,7 @@ public static unsafe class HnswSnapshot
     private static int UpperBytesOf(int header, NodeLayout layout) =>
         (header & NodeLayout.ReadyFlag) == 0 ? 0 : NodeLayout.LevelOf(header) * layout.UpperLevelBytes;
 
-    private static HnswIndex Read(SafeFileHandle handle, long maxSegmentBytes)
+    private static HnswIndex Read(SafeFileHandle handle, long maxSegmentBytes, HnswOptions? serving)
     {
         var length = RandomAccess.GetLength(handle);
         if (length < SnapshotHeader.Size) throw new InvalidDataException($"The snapshot is truncated: {length} bytes, shorter than its {SnapshotHeader.Size}-byte header.");
@@ -151,7 +158,8 @@ public static unsafe class HnswSnapshot
         var quantizerBytes = new byte[header.QuantizerBytes];
         ReadExactly(handle, quantizerBytes, header.FileLength - header.QuantizerBytes);
         var quantizer = header.QuantizerBytes == 0 ? null : ReadQuantizer(quantizerBytes, header.Dimension);
-        var index = new HnswIndex(header.Metric, header.Dimension, header.Options, header.Count, maxSegmentBytes, quantizer);
+        var options = serving is null ? header.Options : ServingOptions(header.Options, serving);
+        var index = new HnswIndex(header.Metric, header.Dimension, options, header.Count, maxSegmentBytes, quantizer);
         var store = index.Store;
         long offset = SnapshotHeader.Size;
         foreach (var region in Enum.GetValues<NodeRegion>())
@@ -178,6 +186,15 @@ public static unsafe class HnswSnapshot
         index.AdoptLoadedNodes(header.Count, header.Entry);
         return index;
     }
+
+    private static HnswOptions ServingOptions(HnswOptions stored, HnswOptions serving) => stored with
+    {
+        EfSearch = serving.EfSearch,
+        RerankMultiple = serving.RerankMultiple,
+        ExactSearchSelectivity = serving.ExactSearchSelectivity,
+        Float32Storage = stored.Quantization == VectorQuantization.Sq8 ? serving.Float32Storage : VectorStorage.Resident,
+        MappedFileDirectory = serving.MappedFileDirectory,
+    };
 
     private static byte[] QuantizerBytes(ScalarQuantizer quantizer)
     {

@@ -28,6 +28,7 @@ internal static class IndexBenchCommand
         var seed = IndexOptions.Seed();
         var quantization = IndexOptions.Quantization();
         var rerank = IndexOptions.RerankMultiple();
+        var float32 = IndexOptions.Float32Storage();
         var repeat = new Option<int>("--repeat") { Description = "Timed query passes per ef; the median is reported.", DefaultValueFactory = _ => 3 };
         var filterFraction = new Option<double>("--filter-fraction")
         {
@@ -35,7 +36,7 @@ internal static class IndexBenchCommand
             DefaultValueFactory = _ => 0.0,
         };
         var command = new Command("bench", "Measure recall@k, queries/s, build time and memory of an HNSW index.");
-        foreach (var option in new Option[] { basePath, queriesPath, truthPath, metric, m, efConstruction, efs, threads, k, seed, quantization, rerank, repeat, filterFraction })
+        foreach (var option in new Option[] { basePath, queriesPath, truthPath, metric, m, efConstruction, efs, threads, k, seed, quantization, rerank, float32, repeat, filterFraction })
             command.Options.Add(option);
 
         command.SetAction((ParseResult parse, CancellationToken cancellationToken) =>
@@ -50,6 +51,7 @@ internal static class IndexBenchCommand
                     Seed = parse.GetValue(seed),
                     Quantization = IndexOptions.ParseQuantization(parse.GetValue(quantization)!),
                     RerankMultiple = parse.GetValue(rerank),
+                    Float32Storage = IndexOptions.ParseFloat32Storage(parse.GetValue(float32)!),
                 },
                 IndexOptions.ParseEfList(parse.GetValue(efs)!), parse.GetValue(threads), parse.GetValue(k), parse.GetValue(repeat),
                 parse.GetValue(filterFraction));
@@ -81,7 +83,6 @@ internal static class IndexBenchCommand
         using var index = HnswIndex.Build(settings.Metric, data.Columns, data.Values, null, settings.Options, settings.Threads, cancellationToken: cancellationToken);
         var buildSeconds = watch.Elapsed.TotalSeconds;
         var buildCpuSeconds = CpuSeconds() - cpu;
-        var memory = index.Memory;
 
         foreach (var ef in settings.Efs)
         {
@@ -105,10 +106,14 @@ internal static class IndexBenchCommand
                 index.SearchBatch(queries.Values, settings.K, ef, settings.Threads);
                 return queries.Rows / timer.Elapsed.TotalSeconds;
             });
+            // After the passes, so a mapped index reports the float32 pages its re-ranking brought into memory.
+            var memory = index.Memory;
+            double PerVector(long bytes) => Math.Round((double)bytes / data.Rows, 1);
             var line = new BenchLine(ef, GroundTruth.Recall(found, truth, settings.K), Math.Round(single, 1), Math.Round(batched, 1),
                 Math.Round(cpuRates[cpuRates.Count / 2], 1), Math.Round(buildSeconds, 3), Math.Round(buildCpuSeconds, 3),
-                memory.TotalBytes, Math.Round((double)memory.TotalBytes / data.Rows, 1), Math.Round((double)memory.GraphBytes / data.Rows, 1),
-                Math.Round((double)memory.QuantizedBytes / data.Rows, 1), Math.Round((double)memory.VectorBytes / data.Rows, 1));
+                memory.TotalBytes, PerVector(memory.TotalBytes), PerVector(memory.GraphBytes), PerVector(memory.QuantizedBytes),
+                PerVector(memory.VectorBytes), memory.VectorsMapped, PerVector(memory.ResidentBytes),
+                memory.MappedVectorBytesInMemory < 0 ? null : PerVector(memory.MappedVectorBytesInMemory));
             output.WriteLine(JsonSerializer.Serialize(line, Json));
         }
 
@@ -152,11 +157,13 @@ internal static class IndexBenchCommand
     /// <summary>
     /// One ef's results. Qps fields are medians over the repeats: wall clock, one query per call; wall clock,
     /// <see cref="HnswIndex.SearchBatch"/> on --threads; and queries per CPU second, one query per call. Bytes per
-    /// vector are the total and its parts: graph, quantized codes and float32 vectors.
+    /// vector are the total and its parts: graph, quantized codes and float32 vectors; then what must stay resident
+    /// (all but mapped float32 vectors) and, when mapped, how much of the float32 file is in the page cache after the passes.
     /// </summary>
     internal sealed record BenchLine(
         int Ef, double RecallAtK, double Qps, double QpsBatched, double QpsCpu, double BuildSeconds, double BuildCpuSeconds,
-        long IndexBytes, double BytesPerVector, double GraphBytesPerVector, double QuantizedBytesPerVector, double VectorBytesPerVector);
+        long IndexBytes, double BytesPerVector, double GraphBytesPerVector, double QuantizedBytesPerVector, double VectorBytesPerVector,
+        bool VectorsMapped, double ResidentBytesPerVector, double? MappedInMemoryBytesPerVector);
 
     internal sealed record FilteredBenchLine(double FilterFraction, int Allowed, int Ef, double RecallAtK, double Qps);
 }

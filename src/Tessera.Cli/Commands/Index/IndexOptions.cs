@@ -35,6 +35,12 @@ internal static class IndexOptions
         DefaultValueFactory = _ => 4,
     };
 
+    public static Option<string> Float32Storage() => new("--float32")
+    {
+        Description = "With sq8: where the float32 vectors live, resident (in memory) or mapped (a memory-mapped file the kernel pages in for re-ranking).",
+        DefaultValueFactory = _ => "resident",
+    };
+
     public static Option<int> Threads() => new("--threads") { Description = "Threads for building (0: all cores).", DefaultValueFactory = _ => 0 };
 
     public static Option<int> K() => new("--k") { Description = "Neighbours per query.", DefaultValueFactory = _ => 10 };
@@ -48,6 +54,13 @@ internal static class IndexOptions
         "none" => VectorQuantization.None,
         "sq8" => VectorQuantization.Sq8,
         _ => throw TesseraException.Validation($"--quantization takes none or sq8 (got '{name}')."),
+    };
+
+    public static VectorStorage ParseFloat32Storage(string name) => name.ToLowerInvariant() switch
+    {
+        "resident" => VectorStorage.Resident,
+        "mapped" => VectorStorage.MemoryMapped,
+        _ => throw TesseraException.Validation($"--float32 takes resident or mapped (got '{name}')."),
     };
 
     /// <summary>Parses a comma-separated list of positive integers such as <c>10,16,32</c>.</summary>
