@@ -45,8 +45,7 @@ internal sealed class ExecutionCache(TesseraDatabase database, IEnumerable<IChem
     {
         ArgumentNullException.ThrowIfNull(execution);
         var (signature, policy) = await KeyAsync(execution.OrgId, definition, parameters, cancellationToken).ConfigureAwait(false);
-        var signatures = new List<string> { signature.Hash };
-        signatures.AddRange(policy.CompatibleVersions.Select(signature.HashForVersion));
+        var signatures = AcceptedSignatures(signature, policy);
         var now = time.GetUtcNow();
         return await database.InTransactionAsync(async (c, t) =>
         {
@@ -56,12 +55,8 @@ internal sealed class ExecutionCache(TesseraDatabase database, IEnumerable<IChem
                 Parameters = parameters.ToJsonString(), InputSignature = signature.Hash, SignatureComponents = signature.Text,
                 CacheOutcome = policy.Enabled ? CacheOutcomes.Miss : CacheOutcomes.Disabled,
             };
-            if (policy.Enabled)
-            {
-                var ttl = Ttl(policy);
-                var hit = await ExecutionRows.FindHitAsync(c, t, execution.OrgId, signatures, ttl is { } age ? now - age : null, cancellationToken).ConfigureAwait(false);
-                if (hit is not null) bound = bound with { Result = hit.Result, CompletedAt = now, CachedFrom = hit.Id, CacheOutcome = CacheOutcomes.Hit };
-            }
+            if (policy.Enabled && await FindHitAsync(c, t, execution.OrgId, signatures, policy, now, cancellationToken).ConfigureAwait(false) is { } hit)
+                bound = bound with { Result = hit.Result, CompletedAt = now, CachedFrom = hit.Id, CacheOutcome = CacheOutcomes.Hit };
             // A second run of the step's job finds the execution bound already: the first binding stands.
             if (!await ExecutionRows.BindAsync(c, t, bound, cancellationToken).ConfigureAwait(false))
                 return (await ExecutionRows.FindForJobAsync(c, execution.Id, cancellationToken).ConfigureAwait(false))!;
@@ -84,6 +79,18 @@ internal sealed class ExecutionCache(TesseraDatabase database, IEnumerable<IChem
         };
         return journal.AppendAsync(c, t, execution, ExecutionEventTypes.Cache, message, data, cancellationToken);
     }
+
+    /// <summary>The signatures whose results may serve this one: its own and, under its version's policy, those of the result-compatible versions.</summary>
+    public static List<string> AcceptedSignatures(InputSignature signature, TaskCachePolicy policy) =>
+        [signature.Hash, .. policy.CompatibleVersions.Select(signature.HashForVersion)];
+
+    /// <summary>
+    /// The organization's newest completed result under one of <paramref name="signatures"/> that is younger than the
+    /// policy's TTL at <paramref name="now"/>; null when there is none. Call it holding the signature's lock.
+    /// </summary>
+    public Task<Execution?> FindHitAsync(
+        DbConnection c, DbTransaction t, Guid orgId, IReadOnlyList<string> signatures, TaskCachePolicy policy, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ExecutionRows.FindHitAsync(c, t, orgId, signatures, Ttl(policy) is { } age ? now - age : null, cancellationToken);
 
     public TimeSpan? Ttl(TaskCachePolicy policy) =>
         policy.TtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : settings.CacheTtlSeconds > 0 ? TimeSpan.FromSeconds(settings.CacheTtlSeconds) : null;

@@ -59,8 +59,7 @@ internal sealed class ExecutionService(
         await permissions.RequireExecuteAsync(caller, definition, cancellationToken).ConfigureAwait(false);
         await RequireExecutableAsync(caller.OrgId, definition, cancellationToken).ConfigureAwait(false);
         var (signature, policy) = await cache.KeyAsync(caller.OrgId, definition, (JsonObject)parameters!, cancellationToken).ConfigureAwait(false);
-        var signatures = new List<string> { signature.Hash };
-        signatures.AddRange(policy.CompatibleVersions.Select(signature.HashForVersion));
+        var signatures = ExecutionCache.AcceptedSignatures(signature, policy);
         var now = time.GetUtcNow();
         var id = Guid.CreateVersion7(now);
         var execution = new Execution
@@ -75,8 +74,7 @@ internal sealed class ExecutionService(
             await ExecutionRows.LockSignatureAsync(c, t, database.Dialect, caller.OrgId, signature.Hash, cancellationToken).ConfigureAwait(false);
             if (execution.CacheOutcome == CacheOutcomes.Miss)
             {
-                var ttl = cache.Ttl(policy);
-                var hit = await ExecutionRows.FindHitAsync(c, t, caller.OrgId, signatures, ttl is { } age ? now - age : null, cancellationToken).ConfigureAwait(false);
+                var hit = await cache.FindHitAsync(c, t, caller.OrgId, signatures, policy, now, cancellationToken).ConfigureAwait(false);
                 if (hit is not null)
                 {
                     var served = execution with { Result = hit.Result, CompletedAt = now, CachedFrom = hit.Id, CacheOutcome = CacheOutcomes.Hit, FinishedAt = now, CpuSeconds = 0 };
