@@ -38,7 +38,7 @@ public enum ImageFault
 /// </summary>
 public sealed class CardImagesServer : IAsyncDisposable
 {
-    public static readonly TimeSpan SlowPause = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan SlowPause = TimeSpan.FromSeconds(8);
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<ImageFault>> _faults = new(StringComparer.Ordinal);

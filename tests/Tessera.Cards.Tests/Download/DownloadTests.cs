@@ -26,9 +26,10 @@ public class DownloadTests
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task A_download_with_faults_stores_every_good_image_exactly_once_and_reports_every_bad_one_with_its_reason(string dialect)
     {
-        // A read timeout shorter than the slow body's pause, so that image times out once.
+        // A read timeout shorter than the slow body's pause (8 s), so that image times out once, and long enough that no
+        // other image does on a loaded CI machine (at 2 s one did).
         var settings = CardsRig.TestSettings();
-        settings.ReadTimeoutSeconds = 2;
+        settings.ReadTimeoutSeconds = 4;
         var (rig, server, paths) = await SetUpAsync(dialect, 12, settings);
         await using var _ = rig;
         await using var __ = server;
