@@ -16,14 +16,33 @@ namespace Tessera.Chem.Executions;
 /// </summary>
 internal sealed class ExecutionJournal(TesseraDatabase database, UploadStaging staging, TimeProvider time)
 {
+    private const int MaxNumberingAttempts = 20;
+
     /// <summary>Appends an event inside the caller's transaction (the submission's).</summary>
     public Task AppendAsync(DbConnection c, DbTransaction t, Execution execution, string type, string message, JsonObject? data, CancellationToken cancellationToken) =>
         ExecutionEventRows.AppendAsync(c, t, Event(execution, type, message, data), cancellationToken);
 
+    /// <summary>
+    /// Appends an event on its own. Two writers can append to one execution at once (a job whose lease ran out and the
+    /// worker that took it over, a cancel beside the run): on PostgreSQL both may number their event alike, and the
+    /// later one, refused by the key, numbers it again.
+    /// </summary>
     public async Task AppendAsync(Execution execution, string type, string message, JsonObject? data, CancellationToken cancellationToken)
     {
-        await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await ExecutionEventRows.AppendAsync(c, null, Event(execution, type, message, data), cancellationToken).ConfigureAwait(false);
+        var e = Event(execution, type, message, data);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await ExecutionEventRows.AppendAsync(c, null, e, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (DbException error) when (UniqueViolation.Is(error) && attempt < MaxNumberingAttempts)
+            {
+                // Another writer took that number first: the next attempt reads past it.
+            }
+        }
     }
 
     /// <summary>An observer that records each tool run of <paramref name="execution"/> as two events and its output as logs.</summary>

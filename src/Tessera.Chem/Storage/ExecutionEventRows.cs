@@ -7,7 +7,10 @@ namespace Tessera.Chem.Storage;
 /// <summary>The SQL of execution events and tool logs. A caller's reads filter by organization in SQL.</summary>
 internal static class ExecutionEventRows
 {
-    /// <summary>Appends one event numbered after the execution's last (one writer at a time per execution: its submission, then its job).</summary>
+    /// <summary>
+    /// Appends one event numbered after the execution's last. Concurrent appends on PostgreSQL can compute the same
+    /// number; the second then fails on the key (<see cref="ExecutionJournal"/> numbers it again).
+    /// </summary>
     public static Task AppendAsync(DbConnection c, DbTransaction? t, ExecutionEvent e, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO chem_execution_events (execution_id, seq, org_id, type, message, data, created_at) " +

@@ -3,7 +3,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Tessera.Chem.Executions;
+using Tessera.Chem.Storage;
 using Tessera.Chem.Tests.Docking;
+using Tessera.Data;
 using Tessera.Testing;
 
 namespace Tessera.Chem.Tests.Organizations;
@@ -96,6 +99,29 @@ public class ExecutionEventsTests
         if (clock.GetUtcNow().UtcDateTime.Date == DateTimeOffset.UtcNow.UtcDateTime.Date) clock.Advance(midnightNext - clock.GetUtcNow() + TimeSpan.FromMinutes(1));
         var nextDay = await DockingFixture.ExecuteAsync(member, "vina.dock", parameters, cache: false);
         Assert.Equal("succeeded", (await DockingFixture.WaitAsync(member, nextDay.Id, TimeSpan.FromMinutes(3)))["state"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task Writers_appending_to_one_execution_at_once_each_get_their_own_number(string dialect)
+    {
+        // Two workers on one execution (a lease that ran out and its successor), or a cancel beside the run, append at once.
+        await using var app = await TesseraAppFactory.CreateAsync(dialect, OrgFixture.Holding);
+        var (member, _) = await OrgFixture.MemberAsync(app, "member@example.org", "lab", "member");
+        var id = (await OrgFixture.DockAsync(member, seed: 1)).Value["id"]!.GetValue<Guid>();
+        Execution execution;
+        await using (var c = await app.Services.GetRequiredService<TesseraDatabase>().OpenConnectionAsync(default))
+            execution = (await ExecutionRows.FindForJobAsync(c, id, default))!;
+        var journal = app.Services.GetRequiredService<ExecutionJournal>();
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() =>
+            journal.AppendAsync(execution, ExecutionEventTypes.Service, $"writer {i}", null, default))));
+
+        var events = (await member.GetAsync("GET /api/v1/chem/executions/{id}/events", $"/api/v1/chem/executions/{id}/events")).Value.AsArray();
+        Assert.Equal(Enumerable.Range(1, events.Count), events.Select(e => e!["seq"]!.GetValue<int>()));
+        Assert.Equal(
+            Enumerable.Range(0, 20).Select(i => $"writer {i}").Order(),
+            events.Select(e => e!["message"]!.GetValue<string>()).Where(m => m.StartsWith("writer ", StringComparison.Ordinal)).Order());
     }
 
     private static async Task<string> RefusedAsync(HttpClient client, string url)
