@@ -142,6 +142,7 @@ public partial class UpCommandTests
         Assert.Empty((await api.GetAsync("GET /api/v1/chem/pipeline-templates", "/api/v1/chem/pipeline-templates")).Value.AsArray());
         await api.GetAsync("GET /api/v1/chem/pipeline-templates/{id}", $"/api/v1/chem/pipeline-templates/{Guid.Empty}", 404);
         await api.GetAsync("GET /api/v1/chem/pipeline-instances/{id}", $"/api/v1/chem/pipeline-instances/{Guid.Empty}", 404);
+        Assert.Empty((await api.GetAsync("GET /api/v1/chem/pipeline-instances", "/api/v1/chem/pipeline-instances")).Value.AsArray());
 
         // Outside the document: probes, metrics, the document itself and its reference page.
         foreach (var path in new[] { "/healthz", "/readyz", "/metrics", "/openapi/v1.json", "/api/reference" })

@@ -77,6 +77,16 @@ public sealed class ChemPipelinesPageTests
         await Expect(page.Locator("#template-title")).ToHaveTextAsync("dock-and-summarise v1");
         await Expect(page.Locator("#instance-facts")).ToContainTextAsync("3 of 3 steps");
 
+        // The template's earlier runs, newest first: the rerun, then the first run, which a click opens again.
+        var runs = page.Locator("#template-runs li");
+        await Expect(runs).ToHaveCountAsync(2);
+        await Expect(runs.Nth(0)).ToContainTextAsync("3 of 3 steps from the cache, a rerun");
+        await Expect(runs.Nth(1)).ToContainTextAsync("succeeded — 0 of 3 steps from the cache");
+        await Browser.CheckAsync(page, "chem-pipelines-03-earlier-runs");
+        await runs.Nth(1).GetByRole(AriaRole.Button).ClickAsync();
+        await Expect(page.Locator("#instance-facts")).ToContainTextAsync("0 of 3 steps");
+        await Expect(page.Locator("#instance-facts")).Not.ToContainTextAsync("a rerun of");
+
         // Edited and saved again: the next version of the same name.
         await page.GetByRole(AriaRole.Button, new() { Name = "Edit as a new version" }).ClickAsync();
         await Expect(page.GetByLabel("Value of summarise.poses")).ToHaveValueAsync(".poses");

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Tessera.Chem.Pipelines;
 using Tessera.Data.Identity;
@@ -19,13 +20,16 @@ internal static class ChemPipelineEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Save a pipeline template (a new version when the name exists): a DAG of task steps whose parameters are fixed or bound to " +
                 "$inputs.NAME or $steps.ID.result.PATH. It is checked first (acyclic, tasks you can use, bound outputs in the producer's output schema " +
-                "with a type the parameter takes, fixed parameters valid); 422 lists each problem with its path. See docs/chem-pipelines.md.");
+                "with a type the parameter takes, fixed parameters valid); 422 lists each problem with its path. The README's Chem section describes templates and bindings.");
         chem.MapGet("/pipeline-templates/{id:guid}", GetAsync).WithName("ChemGetPipelineTemplate").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One pipeline template with its steps and the schema of its inputs.");
         chem.MapPost("/pipeline-templates/{id:guid}/instantiate", InstantiateAsync).WithName("ChemInstantiatePipeline")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Run the template with its inputs ({\"parameters\": {…}}); 202 with the instance: one execution per step, each step's job " +
                 "waiting on the steps it needs; a step whose upstream step did not succeed is skipped.");
+        chem.MapGet("/pipeline-instances", ListInstancesAsync).WithName("ChemListPipelineInstances").ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Your organization's newest pipeline instances first, each as GET /pipeline-instances/{id} gives it; template_id keeps one " +
+                "template version's, limit (1–100, default 20) how many.");
         chem.MapGet("/pipeline-instances/{id:guid}", GetInstanceAsync).WithName("ChemGetPipelineInstance").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One pipeline instance: its state and each step's state, execution, job, cache use, result or error, and timings.");
         chem.MapPost("/pipeline-instances/{id:guid}/rerun", RerunAsync).WithName("ChemRerunPipeline").ProducesProblem(StatusCodes.Status404NotFound)
@@ -53,6 +57,10 @@ internal static class ChemPipelineEndpoints
         var instance = await pipelines.InstantiateAsync(caller.Principal, id, request.Parameters, cancellationToken).ConfigureAwait(false);
         return TypedResults.Accepted($"/api/v1/chem/pipeline-instances/{instance.Instance.Id}", ChemPipelineInstance.From(instance));
     }
+
+    private static async Task<Ok<List<ChemPipelineInstance>>> ListInstancesAsync(
+        Caller caller, PipelineService pipelines, [FromQuery(Name = "template_id")] Guid? templateId, int? limit, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await pipelines.ListInstancesAsync(caller.Principal, templateId, limit, cancellationToken).ConfigureAwait(false)).Select(ChemPipelineInstance.From).ToList());
 
     private static async Task<Ok<ChemPipelineInstance>> GetInstanceAsync(Guid id, Caller caller, PipelineService pipelines, CancellationToken cancellationToken) =>
         TypedResults.Ok(ChemPipelineInstance.From(await pipelines.GetInstanceAsync(caller.Principal, id, cancellationToken).ConfigureAwait(false)));

@@ -28,6 +28,10 @@ internal sealed partial class PipelineService(
 {
     public const int MaxNameLength = 100;
     public const int MaxDescriptionLength = 2000;
+    public const int DefaultInstancePage = 20;
+
+    /// <summary>Each listed instance reads its steps and their jobs, so a page stays small.</summary>
+    public const int MaxInstancePage = 100;
 
     /// <summary>An instance with its template and each step's execution and job.</summary>
     public sealed record InstanceView(PipelineInstance Instance, PipelineTemplateDefinition Template, IReadOnlyList<StepView> Steps);
@@ -100,6 +104,21 @@ internal sealed partial class PipelineService(
     {
         var earlier = await GetInstanceAsync(caller, instanceId, cancellationToken).ConfigureAwait(false);
         return await StartAsync(caller, earlier.Template, JsonNode.Parse(earlier.Instance.Parameters), earlier.Instance.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The organization's newest instances, of one template version when <paramref name="templateId"/> is given.</summary>
+    public async Task<IReadOnlyList<InstanceView>> ListInstancesAsync(Principal caller, Guid? templateId, int? limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        caller.Require(Permissions.RunsRead);
+        var size = limit ?? DefaultInstancePage;
+        if (size is < 1 or > MaxInstancePage) throw TesseraException.Validation($"limit must be from 1 to {MaxInstancePage}.");
+        IReadOnlyList<PipelineInstance> instances;
+        await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+            instances = await PipelineRows.ListInstancesAsync(c, caller.OrgId, templateId, size, cancellationToken).ConfigureAwait(false);
+        var views = new List<InstanceView>(instances.Count);
+        foreach (var instance in instances) views.Add(await GetInstanceAsync(caller, instance.Id, cancellationToken).ConfigureAwait(false));
+        return views;
     }
 
     public async Task<InstanceView> GetInstanceAsync(Principal caller, Guid id, CancellationToken cancellationToken)

@@ -49,6 +49,13 @@ internal static class PipelineRows
         c.QuerySingleOrDefaultAsync<PipelineInstance>(new CommandDefinition(
             $"SELECT {InstanceColumns} FROM chem_pipeline_instances WHERE id = @id AND org_id = @orgId", new { id, orgId }, cancellationToken: ct));
 
+    /// <summary>The organization's newest instances (of one template version when <paramref name="templateId"/> is given), newest first.</summary>
+    public static async Task<IReadOnlyList<PipelineInstance>> ListInstancesAsync(DbConnection c, Guid orgId, Guid? templateId, int limit, CancellationToken ct) =>
+        (await c.QueryAsync<PipelineInstance>(new CommandDefinition(
+            $"SELECT {InstanceColumns} FROM chem_pipeline_instances WHERE org_id = @orgId" + (templateId is null ? "" : " AND template_id = @templateId") +
+            " ORDER BY created_at DESC, id DESC LIMIT @limit",
+            new { orgId, templateId, limit }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
+
     /// <summary>The instance's steps in the template's order; the instance was read with its organization's filter, or by its own job.</summary>
     public static async Task<IReadOnlyList<PipelineInstanceStep>> StepsAsync(DbConnection c, Guid instanceId, CancellationToken ct) =>
         (await c.QueryAsync<PipelineInstanceStep>(new CommandDefinition(

@@ -11,7 +11,7 @@ namespace Tessera.Chem.Tests.Pipelines;
 /// Pipelines over HTTP with real Open Babel and Vina: prepare (obabel.protonate) → dock (vina.dock v2, ethanol in a
 /// 12 Å box of 1iep, exhaustiveness 1) → summarise (docking.summarise) is saved, instantiated, runs, and reruns with
 /// every step served by the result cache; invalid templates are 422 with each problem's path; a failing step skips
-/// its dependants with the reason; another organization sees nothing.
+/// its dependants with the reason; instances are listed newest first; another organization sees nothing.
 /// </summary>
 public class PipelineApiTests
 {
@@ -132,6 +132,19 @@ public class PipelineApiTests
         Assert.Equal("Not run: step 'dock' ended failed.", summary["reason"]!.GetValue<string>());
         var execution = (await api.GetAsync("GET /api/v1/chem/executions/{id}", $"/api/v1/chem/executions/{summary["execution_id"]}")).Value;
         Assert.Equal("skipped", execution["state"]!.GetValue<string>());
+
+        // The organization's instances, newest first, each as GET gives it; of one template; none of them for another organization.
+        var other = (await RegisterAsync(api, DockingPipeline("other"), 201)).Value["id"]!.GetValue<string>();
+        var second = (await InstantiateAsync(api, other, new { smiles = "CCN", receptor = Guid.NewGuid().ToString() }, 202)).Value["id"]!.GetValue<string>();
+        var listed = (await api.GetAsync("GET /api/v1/chem/pipeline-instances", Instances)).Value.AsArray();
+        Assert.Equal([second, started["id"]!.GetValue<string>()], listed.Select(i => i!["id"]!.GetValue<string>()));
+        Assert.Equal(done.ToJsonString(), listed[1]!.ToJsonString());
+        var ofTemplate = (await api.GetAsync("GET /api/v1/chem/pipeline-instances", $"{Instances}?template_id={id}&limit=5")).Value.AsArray();
+        Assert.Equal([started["id"]!.GetValue<string>()], ofTemplate.Select(i => i!["id"]!.GetValue<string>()));
+        Assert.Single((await api.GetAsync("GET /api/v1/chem/pipeline-instances", $"{Instances}?limit=1")).Value.AsArray());
+        var (rival, _) = await ChemApiTests.SignInAsync(app, "rival@example.org", "rival", "owner");
+        Assert.Empty((await rival.GetAsync("GET /api/v1/chem/pipeline-instances", Instances)).Value.AsArray());
+        Assert.Equal("VALIDATION_FAILED", (await api.GetAsync("GET /api/v1/chem/pipeline-instances", $"{Instances}?limit=0", 400)).Value["code"]!.GetValue<string>());
 
         // Inputs that do not match the template's: 422 naming each.
         var missing = await InstantiateAsync(api, id, new { smiles = 5 }, 422);

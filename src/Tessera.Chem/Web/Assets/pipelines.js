@@ -320,6 +320,28 @@
     say(byId('template-message'), '');
     byId('template-panel').hidden = false;
     remember();
+    await loadRuns();
+  }
+
+  /** The chosen template's ten newest runs; a click follows one. */
+  async function loadRuns() {
+    var list = byId('template-runs');
+    var response = await http.get('/pipeline-instances?limit=10&template_id=' + chosen.id);
+    if (!response.ok) return say(byId('template-message'), await problemText(response, 'Loading the earlier runs'), true);
+    var runs = await response.json();
+    list.replaceChildren();
+    if (!runs.length) list.appendChild(element('li', 'muted', 'None yet.'));
+    runs.forEach(function (x) {
+      var item = element('li');
+      var button = element('button', 'task-link', new Date(x.created_at).toLocaleString());
+      button.type = 'button';
+      button.addEventListener('click', function () { followInstance(x.id, x); });
+      item.appendChild(button);
+      item.appendChild(document.createTextNode(' '));
+      item.appendChild(element('span', 'state state-' + x.state, x.state));
+      item.appendChild(element('span', 'muted', ' — ' + x.cached_steps + ' of ' + x.steps.length + ' steps from the cache' + (x.rerun_of ? ', a rerun' : '')));
+      list.appendChild(item);
+    });
   }
 
   async function run(event) {
@@ -341,6 +363,7 @@
     var instance = await response.json();
     say(message, 'Started.');
     followInstance(instance.id, instance);
+    await loadRuns();
   }
 
   function followInstance(id, first) {
@@ -398,6 +421,7 @@
     if (!response.ok) return say(byId('instance-results'), await problemText(response, 'Running again'), true);
     var instance = await response.json();
     followInstance(instance.id, instance);
+    if (chosen) await loadRuns();
   }
 
   byId('templates-reload').addEventListener('click', function () { loadTasks().then(loadTemplates); });
