@@ -149,6 +149,7 @@ public sealed unsafe partial class HnswIndex : IDisposable
             };
             Parallel.For(0, rows, parallel, Insert);
         }
+        index.RepairReachability();
         progress?.Report(rows);
         return index;
     }

@@ -262,6 +262,7 @@ public sealed class VectorIndexManager : IAsyncDisposable
         };
         Parallel.For(0, missing.Labels.Count, parallel, row =>
             current.Add(missing.Labels[row], missing.Vectors.Span.Slice(row * missing.Dimension, missing.Dimension)));
+        current.RepairReachability();
         // Only now does the index cover the new vectors; until here searches scanned them as not yet indexed.
         Volatile.Write(ref _serving, new ServingIndex(current, Math.Max(serving.Through, missing.CoveredThrough)));
         HnswSnapshot.Save(current, _snapshotPath);
