@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Tessera.Jobs;
 using Tessera.Testing;
 using Tessera.Vectors;
+using Tessera.Vectors.Hnsw;
 using Tessera.Vectors.Management;
 
 namespace Tessera.Server.Tests;
@@ -19,7 +20,8 @@ public class MetricsTests
     public async Task Metrics_report_requests_per_route_the_job_queue_and_vector_indexes(string dialect)
     {
         var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        var index = new IndexStatus("test/docs", IndexHealth.Healthy, 123, time.GetUtcNow(), TimeSpan.FromMilliseconds(1500), null, null, false);
+        var index = new IndexStatus("test/docs", IndexHealth.Healthy, 123, time.GetUtcNow(), TimeSpan.FromMilliseconds(1500), null, null, false,
+            new IndexMemory(GraphBytes: 22_632, QuantizedBytes: 15_744, VectorBytes: 62_976, VectorsMapped: true));
         await using var app = await TesseraAppFactory.CreateAsync(dialect, s =>
         {
             s.AddSingleton<TimeProvider>(time).AddSingleton<IIndexStatusSource>(new FixedIndexStatuses([index]));
@@ -56,6 +58,11 @@ public class MetricsTests
 
         Assert.Equal(123, samples.Single("tessera_vector_index_vectors", ("collection", "test/docs")));
         Assert.Equal(1.5, samples.Single("tessera_vector_index_last_build_seconds", ("collection", "test/docs")), precision: 6);
+        Assert.Equal(22_632, samples.Single("tessera_vector_index_bytes", ("collection", "test/docs"), ("part", "graph")));
+        Assert.Equal(15_744, samples.Single("tessera_vector_index_bytes", ("collection", "test/docs"), ("part", "codes")));
+        Assert.Equal(62_976, samples.Single("tessera_vector_index_bytes", ("collection", "test/docs"), ("part", "float32")));
+        // The float32 vectors are memory-mapped: graph and codes stay resident.
+        Assert.Equal(38_376, samples.Single("tessera_vector_index_resident_bytes", ("collection", "test/docs")));
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Tessera.Vectors.Hnsw;
+
 namespace Tessera.Vectors.Management;
 
 /// <summary>Whether a collection's index can serve, for the server's <c>/readyz</c>.</summary>
@@ -13,7 +15,10 @@ public enum IndexHealth
     Degraded,
 }
 
-/// <summary>A collection index's state: what serves, when it was built, and the last failure.</summary>
+/// <summary>
+/// A collection index's state: what serves, when it was built, and the last failure; <paramref name="Memory"/> is what
+/// the serving index held when it was built, extended or loaded (null before the first).
+/// </summary>
 public sealed record IndexStatus(
     string Collection,
     IndexHealth Health,
@@ -22,4 +27,5 @@ public sealed record IndexStatus(
     TimeSpan? LastBuildDuration,
     string? LastError,
     DateTimeOffset? LastErrorAt,
-    bool Rebuilding);
+    bool Rebuilding,
+    IndexMemory? Memory = null);

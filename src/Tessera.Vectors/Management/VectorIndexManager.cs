@@ -267,7 +267,7 @@ public sealed class VectorIndexManager : IAsyncDisposable
         Volatile.Write(ref _serving, new ServingIndex(current, Math.Max(serving.Through, missing.CoveredThrough)));
         HnswSnapshot.Save(current, _snapshotPath);
         var elapsed = _time.GetElapsedTime(started);
-        RecordServing(current.Count, elapsed);
+        RecordServing(current, elapsed);
         VectorIndexManagerLog.Extended(_logger, _collection, missing.Labels.Count, current.Count, elapsed.TotalSeconds);
         await AnnounceSavedAsync(token).ConfigureAwait(false);
         return true;
@@ -295,15 +295,16 @@ public sealed class VectorIndexManager : IAsyncDisposable
     {
         // Searches that already read the old index finish on it; its memory stays valid until they drop it.
         Interlocked.Exchange(ref _serving, new ServingIndex(index, through))?.Index.Dispose();
-        RecordServing(index.Count, duration);
+        RecordServing(index, duration);
     }
 
-    /// <summary>Healthy with <paramref name="count"/> vectors; a null duration (a snapshot load) keeps the last build's.</summary>
-    private void RecordServing(int count, TimeSpan? duration) =>
+    /// <summary>Healthy, serving <paramref name="index"/>; a null duration (a snapshot load) keeps the last build's.</summary>
+    private void RecordServing(HnswIndex index, TimeSpan? duration) =>
         UpdateStatus(s => s with
         {
             Health = IndexHealth.Healthy,
-            Count = count,
+            Count = index.Count,
+            Memory = index.Memory,
             BuiltAt = _time.GetUtcNow(),
             LastBuildDuration = duration ?? s.LastBuildDuration,
             LastError = null,
