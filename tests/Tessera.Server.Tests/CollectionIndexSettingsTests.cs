@@ -36,6 +36,14 @@ public sealed class CollectionIndexSettingsTests
         Assert.Equal(Declared.Select(d => d.Metric), applied.Select(d => d.Metric));
     }
 
+    [Fact]
+    public void Keys_ignore_case_as_environment_variables_write_them()
+    {
+        // TESSERA__VECTORS__COLLECTIONS__OMICS__QUANTIZATION arrives as VECTORS:COLLECTIONS:OMICS:QUANTIZATION.
+        var applied = CollectionIndexSettings.Apply(Settings(("VECTORS:COLLECTIONS:OMICS:QUANTIZATION", "sq8"), ("vectors:collections:Omics:Float32", "mapped")), Declared, "/srv");
+        Assert.Equal((VectorQuantization.Sq8, VectorStorage.MemoryMapped), (applied[0].Options.Quantization, applied[0].Options.Float32Storage));
+    }
+
     [Theory]
     [InlineData("vectors:collections:omics:quantization", "pq", "'vectors:collections:omics:quantization' is 'pq', but must be none or sq8")]
     [InlineData("vectors:collections:omics:rerank", "0", "'vectors:collections:omics:rerank' is '0', but must be a whole number of at least 1")]

@@ -223,6 +223,23 @@ public sealed class VectorIndexManagerTests : IDisposable
         Assert.Equal(VectorQuantization.Sq8, HnswSnapshot.Load(SnapshotPath).Options.Quantization);
     }
 
+    [Fact]
+    public async Task A_snapshot_another_node_built_with_other_quantization_is_not_adopted()
+    {
+        var sq8 = new HnswOptions { M = 6, EfConstruction = 32, Quantization = VectorQuantization.Sq8 };
+        await using var here = Create(_ => Task.FromResult(Source(100, seed: 6)), sq8);
+        await here.RequestRebuild();
+        var published = Path.Combine(_folder, "from-another-node.hnsw");
+        using (var other = HnswIndex.Build(DistanceMetric.L2, Dim, TestVectors.Clustered(150, Dim, seed: 7), options: new HnswOptions { M = 6, EfConstruction = 32 }))
+            HnswSnapshot.Save(other, published);
+
+        var status = await here.RequestAdoption(published, through: 149);
+
+        Assert.Equal(IndexHealth.Healthy, status.Health);
+        Assert.Equal((100, VectorQuantization.Sq8), (here.Current!.Count, here.Current.Options.Quantization));
+        Assert.False(File.Exists(published));
+    }
+
     private VectorIndexManager Create(Func<CancellationToken, Task<IndexSourceData>> source, HnswOptions? options = null) =>
         new("test-collection", SnapshotPath, DistanceMetric.L2, options ?? new HnswOptions { M = 6, EfConstruction = 32 }, source,
             NullLogger<VectorIndexManager>.Instance, TimeProvider.System, buildThreads: 1);

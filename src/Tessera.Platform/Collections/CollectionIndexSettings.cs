@@ -26,7 +26,8 @@ public static class CollectionIndexSettings
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(definitions);
         var section = configuration.GetSection(Section);
-        var names = definitions.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        // Configuration keys ignore case (TESSERA__VECTORS__COLLECTIONS__OMICS__QUANTIZATION is vectors:collections:omics:quantization).
+        var names = definitions.Select(d => d.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var unknown = section.GetChildren().Select(c => c.Key).Where(k => !names.Contains(k)).ToList();
         if (unknown.Count > 0)
         {
@@ -38,7 +39,7 @@ public static class CollectionIndexSettings
 
     private static HnswOptions Apply(IConfigurationSection section, HnswOptions declared, string indexDirectory)
     {
-        var unknown = section.GetChildren().Select(c => c.Key).Where(k => !Keys.Contains(k, StringComparer.Ordinal)).ToList();
+        var unknown = section.GetChildren().Select(c => c.Key).Where(k => !Keys.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList();
         if (unknown.Count > 0)
         {
             throw TesseraException.Validation(

@@ -47,7 +47,9 @@ public sealed unsafe partial class HnswIndex
         var linked = 0;
         for (var id = 0; id < count; id++)
         {
-            if (reached[id] || (*nodes.Header(id) & NodeLayout.ReadyFlag) == 0) continue;
+            // Tombstones (and a snapshot's empty slots) need not be found: giving them links would only crowd out live ones.
+            var header = *nodes.Header(id);
+            if (reached[id] || (header & NodeLayout.ReadyFlag) == 0 || (header & NodeLayout.DeletedFlag) != 0) continue;
             var linkedFrom = Metric == DistanceMetric.L2
                 ? LinkFromReachable<SquaredL2Distance>(nodes, id, entry, incoming, reached, repaired)
                 : LinkFromReachable<InnerProductDistance>(nodes, id, entry, incoming, reached, repaired);

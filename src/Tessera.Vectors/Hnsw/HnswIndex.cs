@@ -206,7 +206,10 @@ public sealed unsafe partial class HnswIndex : IDisposable
         {
             if (!_labels.TryGetValue(label, out id)) return null;
         }
-        return new ReadOnlySpan<float>(_store.View.Vector(id), Dimension).ToArray();
+        var copy = new ReadOnlySpan<float>(_store.View.Vector(id), Dimension).ToArray();
+        // The copy reads through a raw pointer into memory that may be mapped: the index must outlive it.
+        GC.KeepAlive(this);
+        return copy;
     }
 
     /// <summary>A new index holding only the live vectors, built with the same options: the periodic cleanup of tombstones.</summary>

@@ -35,30 +35,28 @@ internal sealed unsafe class MappedRegion
     {
         var folder = directory ?? Path.GetTempPath();
         var path = Path.Combine(folder, $"tessera-vectors-{Guid.NewGuid():N}.f32");
-        FileStream stream;
+        FileStream? stream = null;
         try
         {
             Directory.CreateDirectory(folder);
-            stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw TesseraException.Validation($"Cannot create the memory-mapped vector file in {folder}: {e.Message}");
-        }
-        try
-        {
+            // Allocated up front (posix_fallocate): a sparse file would get its blocks at the first write to each page,
+            // and a full disk would then kill the process with SIGBUS instead of failing here.
+            stream = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.ReadWrite | FileShare.Delete, PreallocationSize = length,
+            });
             stream.SetLength(length);
             var file = MemoryMappedFile.CreateFromFile(stream, null, length, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
             return new MappedRegion(file, file.CreateViewAccessor(0, length, MemoryMappedFileAccess.ReadWrite), length);
         }
-        catch
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            stream.Dispose();
-            throw;
+            stream?.Dispose();
+            throw TesseraException.Validation($"Cannot create the memory-mapped vector file ({length:N0} bytes) in {folder}: {e.Message}");
         }
         finally
         {
-            File.Delete(path);
+            if (stream is not null) File.Delete(path);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Tessera.Core.Errors;
 using Tessera.Vectors.Hnsw;
 using Tessera.Vectors.Snapshots;
 
@@ -103,6 +104,13 @@ public sealed class VectorIndexManager : IAsyncDisposable
             HnswOptions configured;
             lock (_gate) configured = _options;
             var index = HnswSnapshot.Load(path, configured);
+            if (moveToSnapshot && index.Options.Quantization != configured.Quantization)
+            {
+                // Another node, configured otherwise (a rolling change): adopting would only start a rebuild here.
+                VectorIndexManagerLog.AdoptionSkipped(_logger, _collection, path, index.Options.Quantization, configured.Quantization);
+                File.Delete(path);
+                return false;
+            }
             if (moveToSnapshot && Path.GetFullPath(path) != Path.GetFullPath(_snapshotPath)) File.Move(path, _snapshotPath, overwrite: true);
             // Labels only grow, so the largest one held is how far the snapshot covers its source.
             Swap(index, index.HighestLabel(), null);
@@ -111,11 +119,12 @@ public sealed class VectorIndexManager : IAsyncDisposable
             {
                 // The configuration changed since the snapshot was built: it serves until a build with the new settings replaces it.
                 VectorIndexManagerLog.SettingsChanged(_logger, _collection, index.Options.Quantization, configured.Quantization);
-                _ = RequestRebuild(full: true);
+                if (!_shutdown.IsCancellationRequested) _ = RequestRebuild(full: true);
             }
             return true;
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        // TesseraException: the memory-mapped vector files could not be created.
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or TesseraException)
         {
             VectorIndexManagerLog.LoadFailed(_logger, _collection, path, e);
             RecordFailure(e);

@@ -25,4 +25,7 @@ internal static partial class VectorIndexManagerLog
 
     [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Index {Collection}: the snapshot was built with quantization {Stored}, the collection is now set to {Configured}; it serves until a rebuild with the new setting replaces it.")]
     public static partial void SettingsChanged(ILogger logger, string collection, VectorQuantization stored, VectorQuantization configured);
+
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Warning, Message = "Index {Collection}: not adopting {Path}, built with quantization {Stored} where this node is set to {Configured}; this node's index keeps serving.")]
+    public static partial void AdoptionSkipped(ILogger logger, string collection, string path, VectorQuantization stored, VectorQuantization configured);
 }
