@@ -113,11 +113,14 @@ internal sealed partial class PipelineService(
         caller.Require(Permissions.RunsRead);
         var size = limit ?? DefaultInstancePage;
         if (size is < 1 or > MaxInstancePage) throw TesseraException.Validation($"limit must be from 1 to {MaxInstancePage}.");
-        IReadOnlyList<PipelineInstance> instances;
+        var rows = new List<InstanceRows>();
         await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-            instances = await PipelineRows.ListInstancesAsync(c, caller.OrgId, templateId, size, cancellationToken).ConfigureAwait(false);
-        var views = new List<InstanceView>(instances.Count);
-        foreach (var instance in instances) views.Add(await GetInstanceAsync(caller, instance.Id, cancellationToken).ConfigureAwait(false));
+        {
+            foreach (var instance in await PipelineRows.ListInstancesAsync(c, caller.OrgId, templateId, size, cancellationToken).ConfigureAwait(false))
+                rows.Add(await ReadInstanceAsync(c, caller.OrgId, instance, cancellationToken).ConfigureAwait(false));
+        }
+        var views = new List<InstanceView>(rows.Count);
+        foreach (var row in rows) views.Add(await ViewAsync(row, cancellationToken).ConfigureAwait(false));
         return views;
     }
 
@@ -125,22 +128,37 @@ internal sealed partial class PipelineService(
     {
         ArgumentNullException.ThrowIfNull(caller);
         caller.Require(Permissions.RunsRead);
-        PipelineInstance instance;
-        PipelineTemplateDefinition template;
-        var rows = new List<(PipelineInstanceStep Step, Execution Execution)>();
+        InstanceRows row;
         await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         {
-            instance = await PipelineRows.FindInstanceAsync(c, caller.OrgId, id, cancellationToken).ConfigureAwait(false) ?? throw TesseraException.NotFound("pipeline instance");
-            template = (await PipelineRows.FindTemplateAsync(c, null, caller.OrgId, instance.TemplateId, cancellationToken).ConfigureAwait(false))!;
-            foreach (var step in await PipelineRows.StepsAsync(c, instance.Id, cancellationToken).ConfigureAwait(false))
-                rows.Add((step, (await ExecutionRows.FindAsync(c, caller.OrgId, step.ExecutionId, cancellationToken).ConfigureAwait(false))!));
+            var instance = await PipelineRows.FindInstanceAsync(c, caller.OrgId, id, cancellationToken).ConfigureAwait(false) ?? throw TesseraException.NotFound("pipeline instance");
+            row = await ReadInstanceAsync(c, caller.OrgId, instance, cancellationToken).ConfigureAwait(false);
         }
+        return await ViewAsync(row, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An instance's template and its steps with their executions, read on one connection.</summary>
+    private static async Task<InstanceRows> ReadInstanceAsync(
+        DbConnection c, Guid orgId, PipelineInstance instance, CancellationToken cancellationToken)
+    {
+        var template = (await PipelineRows.FindTemplateAsync(c, null, orgId, instance.TemplateId, cancellationToken).ConfigureAwait(false))!;
+        var steps = new List<(PipelineInstanceStep Step, Execution Execution)>();
+        foreach (var step in await PipelineRows.StepsAsync(c, instance.Id, cancellationToken).ConfigureAwait(false))
+            steps.Add((step, (await ExecutionRows.FindAsync(c, orgId, step.ExecutionId, cancellationToken).ConfigureAwait(false))!));
+        return new InstanceRows(instance, template, steps);
+    }
+
+    /// <summary>The steps' jobs joined to what was read; the job engine has its own connections.</summary>
+    private async Task<InstanceView> ViewAsync(InstanceRows rows, CancellationToken cancellationToken)
+    {
         var steps = new List<StepView>();
         // The instance's organization filter decided visibility; the step jobs belong to whoever in it started the instance.
-        foreach (var (step, execution) in rows)
+        foreach (var (step, execution) in rows.Steps)
             steps.Add(new StepView(step, execution, await jobs.GetAsync(JobScope.Operator, execution.JobId!.Value, cancellationToken).ConfigureAwait(false)));
-        return new InstanceView(instance, template, steps);
+        return new InstanceView(rows.Instance, rows.Template, steps);
     }
+
+    private sealed record InstanceRows(PipelineInstance Instance, PipelineTemplateDefinition Template, List<(PipelineInstanceStep Step, Execution Execution)> Steps);
 
     private async Task<InstanceView> StartAsync(Principal caller, PipelineTemplateDefinition template, JsonNode? parameters, Guid? rerunOf, CancellationToken cancellationToken)
     {

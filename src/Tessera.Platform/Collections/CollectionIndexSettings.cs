@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Tessera.Core.Errors;
 using Tessera.Vectors.Collections;
@@ -48,9 +47,9 @@ public static class CollectionIndexSettings
         var options = declared with
         {
             Quantization = Choice(section, "quantization", declared.Quantization, ("none", VectorQuantization.None), ("sq8", VectorQuantization.Sq8)),
-            RerankMultiple = Number(section, "rerank", declared.RerankMultiple),
+            RerankMultiple = SettingValues.WholeNumber(section, "rerank", declared.RerankMultiple, minimum: 1),
             Float32Storage = Choice(section, "float32", declared.Float32Storage, ("resident", VectorStorage.Resident), ("mapped", VectorStorage.MemoryMapped)),
-            EfSearch = Number(section, "ef_search", declared.EfSearch),
+            EfSearch = SettingValues.WholeNumber(section, "ef_search", declared.EfSearch, minimum: 1),
             MappedFileDirectory = declared.MappedFileDirectory ?? indexDirectory,
         };
         try
@@ -73,14 +72,5 @@ public static class CollectionIndexSettings
             if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase)) return value;
         }
         throw TesseraException.Validation($"Setting '{section.Path}:{key}' is '{text}', but must be {string.Join(" or ", choices.Select(c => c.Name))}.");
-    }
-
-    private static int Number(IConfigurationSection section, string key, int fallback)
-    {
-        var text = section[key];
-        if (string.IsNullOrWhiteSpace(text)) return fallback;
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < 1)
-            throw TesseraException.Validation($"Setting '{section.Path}:{key}' is '{text}', but must be a whole number of at least 1.");
-        return value;
     }
 }

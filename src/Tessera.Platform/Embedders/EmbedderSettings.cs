@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Tessera.Core.Errors;
 using Tessera.Inference.Onnx;
@@ -26,8 +25,8 @@ public static class EmbedderSettings
         return defaults with
         {
             ImportedModelsDirectory = string.IsNullOrWhiteSpace(dataDir) ? defaults.ImportedModelsDirectory : Path.Combine(dataDir, "models"),
-            IntraOpThreads = Read(configuration, ThreadsKey, defaults.IntraOpThreads, minimum: 0),
-            BatchSize = Read(configuration, BatchKey, defaults.BatchSize, minimum: 1),
+            IntraOpThreads = SettingValues.WholeNumber(configuration, ThreadsKey, defaults.IntraOpThreads, minimum: 0),
+            BatchSize = SettingValues.WholeNumber(configuration, BatchKey, defaults.BatchSize, minimum: 1),
             BertBackend = configuration[BackendKey]?.Trim() switch
             {
                 null or "" or "measured" => BertBackend.Measured,
@@ -36,14 +35,5 @@ public static class EmbedderSettings
                 var other => throw TesseraException.Validation($"Setting '{BackendKey}' is '{other}', but must be measured, onnxruntime or engine."),
             },
         };
-    }
-
-    private static int Read(IConfiguration configuration, string key, int fallback, int minimum)
-    {
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text)) return fallback;
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < minimum)
-            throw TesseraException.Validation($"Setting '{key}' is '{text}', but must be a whole number of at least {minimum}.");
-        return value;
     }
 }
