@@ -11,6 +11,7 @@ using Tessera.Chem.OpenBabel;
 using Tessera.Chem.Quotas;
 using Tessera.Chem.Pipelines;
 using Tessera.Chem.Services;
+using Tessera.Chem.Storage;
 using Tessera.Chem.Tasks;
 using Tessera.Chem.Web;
 using Tessera.Data.Migrations;
@@ -55,6 +56,9 @@ public sealed class ChemModule : TesseraModule
         registrar.Services.AddHostedService<TaskServiceHealthChecker>();
         registrar.Services.AddSingleton<TaskPermissions>();
         registrar.Services.AddSingleton<QuotaService>();
+        registrar.Services.AddSingleton<OrganizationStores>();
+        registrar.Services.AddSingleton<ExecutionResults>();
+        registrar.Services.AddHostedService<LegacyResultMove>();
         registrar.Services.AddSingleton<ExecutionJournal>();
         registrar.Services.AddSingleton<ExecutionCache>();
         registrar.Services.AddSingleton<ExecutionService>();

@@ -76,7 +76,7 @@ internal sealed record ChemExecution(
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(reader);
         var (execution, job) = (snapshot.Execution, snapshot.Job);
-        var result = execution.Result is { } stored ? JsonNode.Parse(stored) : job?.Result?.DeepClone();
+        var result = execution.Result is { } stored ? JsonNode.Parse(stored) : null;
         var artifacts = new List<ChemArtifactLink>();
         if (result is JsonObject fields)
         {
@@ -114,7 +114,7 @@ internal sealed record ChemCacheExplanation(
     {
         ArgumentNullException.ThrowIfNull(e);
         var x = e.Execution;
-        var compared = e.Compared is { } c ? new ChemCacheReference(c.Id, new ChemExecutionTask(c.TaskName, c.TaskVersion), c.InputSignature, c.Result is not null, c.CreatedAt, c.CompletedAt) : null;
+        var compared = e.Compared is { } c ? new ChemCacheReference(c.Id, new ChemExecutionTask(c.TaskName, c.TaskVersion), c.InputSignature, c.ResultId is not null, c.CreatedAt, c.CompletedAt) : null;
         return new ChemCacheExplanation(
             x.Id, x.CacheOutcome ?? "unrecorded", x.CachedFrom is not null, x.InputSignature, x.SignatureComponents is { } s ? JsonNode.Parse(s) : null,
             x.CachedFrom is not null ? compared : null, x.CachedFrom is null ? compared : null,

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Tessera.Chem.Executions;
 using Tessera.Core.Errors;
-using Tessera.Data;
 using Tessera.Jobs;
 
 namespace Tessera.Chem.Docking;
@@ -12,7 +11,7 @@ namespace Tessera.Chem.Docking;
 /// as one line of figures: how many poses, the best, mean and spread of the scores, and whether the best reaches the
 /// threshold (kcal/mol; lower is better). No tool runs, so the signature is the parameters alone.
 /// </summary>
-internal sealed class DockingSummaryRunner(TesseraDatabase database, TimeProvider time) : IChemTaskRunner
+internal sealed class DockingSummaryRunner(ExecutionResults results) : IChemTaskRunner
 {
     public const string Name = "docking.summarise";
     public const double DefaultThreshold = -7.0;
@@ -28,7 +27,7 @@ internal sealed class DockingSummaryRunner(TesseraDatabase database, TimeProvide
     {
         ArgumentNullException.ThrowIfNull(execution);
         var parameters = JsonNode.Parse(execution.Parameters) as JsonObject ?? throw TesseraException.Validation("The parameters are not a JSON object.");
-        return await ExecutionResults.RecordAsync(database, time, execution, Summarise(parameters), cancellationToken).ConfigureAwait(false);
+        return await results.RecordAsync(execution, Summarise(parameters), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The summary of parameters already valid against the task's input schema.</summary>

@@ -20,7 +20,7 @@ namespace Tessera.Chem.Docking;
 /// </summary>
 internal sealed class VinaDockRunner(
     TesseraDatabase database, IBlobStore blobs, UploadStaging staging, VinaDocking docking, ObabelRunner obabel, ToolVersions tools, ExecutionJournal journal, ChemSettings settings,
-    TimeProvider time)
+    ExecutionResults results, TimeProvider time)
     : IChemTaskRunner
 {
     public const string Name = "vina.dock";
@@ -160,20 +160,13 @@ internal sealed class VinaDockRunner(
             ["poses_sdf_artifact_id"] = sdfArtifact.Id.ToString(),
             ["poses_pdbqt_artifact_id"] = pdbqtArtifact.Id.ToString(),
         };
-        var stored = await database.InTransactionAsync(async (c, t) =>
+        // The poses' artifacts are recorded with the result; when an earlier run of this job recorded its result after this one started, that result stands.
+        var (stored, standing) = await results.StoreAsync(execution, output, async (c, t) =>
         {
-            if (!await ExecutionRows.CompleteAsync(c, t, execution.Id, output.ToJsonString(), now, cancellationToken).ConfigureAwait(false)) return false;
             await ArtifactRows.InsertAsync(c, t, sdfArtifact, cancellationToken).ConfigureAwait(false);
             await ArtifactRows.InsertAsync(c, t, pdbqtArtifact, cancellationToken).ConfigureAwait(false);
-            return true;
         }, cancellationToken).ConfigureAwait(false);
-        if (!stored)
-        {
-            // An earlier run of this job recorded its result after this one started: that result stands.
-            await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            var earlier = await ExecutionRows.FindForJobAsync(c, execution.Id, cancellationToken).ConfigureAwait(false);
-            return (JsonObject)JsonNode.Parse(earlier!.Result!)!;
-        }
+        if (!stored) return standing;
         sdf.Keep();
         pdbqt.Keep();
         return output;

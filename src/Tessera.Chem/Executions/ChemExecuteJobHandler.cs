@@ -8,7 +8,7 @@ namespace Tessera.Chem.Executions;
 /// <summary>
 /// The <c>chem.execute</c> job: runs one execution with <see cref="ExecutionRunner"/> (a live task service of the
 /// organization, else the runner in this process). A run that finds the result already recorded (it was stored, then
-/// the lease was lost) returns it instead of running again.
+/// the lease was lost) does not run again.
 /// </summary>
 internal sealed class ChemExecuteJobHandler(TesseraDatabase database, ExecutionRunner runner) : IJobHandler
 {
@@ -30,7 +30,7 @@ internal sealed class ChemExecuteJobHandler(TesseraDatabase database, ExecutionR
             execution = await ExecutionRows.FindForJobAsync(c, id, cancellationToken).ConfigureAwait(false);
         if (execution is null || execution.OrgId != context.Owner.OrgId)
             throw new PermanentJobException(ChemErrorCodes.ExecutionInputMissing, $"Execution {id} does not exist.");
-        if (execution.Result is not null) return JsonNode.Parse(execution.Result);
+        if (execution.ResultId is not null) return ExecutionResults.Reference(execution);
         return await runner.RunAsync(execution, context, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -2,7 +2,8 @@ namespace Tessera.Chem.Executions;
 
 /// <summary>
 /// One run of a task version with its parameters (JSON text). The job <see cref="JobId"/> carries it out and holds its
-/// state; <see cref="Result"/> is set, with the artifacts it made, when it succeeded.
+/// state; when it succeeded, <see cref="ResultId"/> names its result (with the artifacts it made) in the
+/// organization's own store, whence <see cref="Result"/> is read where it is needed.
 /// </summary>
 internal sealed record Execution
 {
@@ -19,6 +20,10 @@ internal sealed record Execution
     public string Parameters { get; init; } = "{}";
     /// <summary>The job that runs it; null when another execution served it (<see cref="CachedFrom"/>).</summary>
     public Guid? JobId { get; init; }
+    /// <summary>Its result in the organization's store (<c>OrganizationStores</c>); a cache hit names its source's.</summary>
+    public Guid? ResultId { get; init; }
+
+    /// <summary>The result's JSON, once read from the organization's store (<c>ExecutionResults.WithResultAsync</c>); no column.</summary>
     public string? Result { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }

@@ -56,7 +56,7 @@ internal sealed class ExecutionCache(TesseraDatabase database, IEnumerable<IChem
                 CacheOutcome = policy.Enabled ? CacheOutcomes.Miss : CacheOutcomes.Disabled,
             };
             if (policy.Enabled && await FindHitAsync(c, t, execution.OrgId, signatures, policy, now, cancellationToken).ConfigureAwait(false) is { } hit)
-                bound = bound with { Result = hit.Result, CompletedAt = now, CachedFrom = hit.Id, CacheOutcome = CacheOutcomes.Hit };
+                bound = bound with { ResultId = hit.ResultId, CompletedAt = now, CachedFrom = hit.Id, CacheOutcome = CacheOutcomes.Hit };
             // A second run of the step's job finds the execution bound already: the first binding stands.
             if (!await ExecutionRows.BindAsync(c, t, bound, cancellationToken).ConfigureAwait(false))
                 return (await ExecutionRows.FindForJobAsync(c, execution.Id, cancellationToken).ConfigureAwait(false))!;

@@ -15,6 +15,7 @@ namespace Tessera.Chem.Executions;
 /// runner in this process, and with neither it fails with <c>CHEM_NO_LIVE_SERVICE</c>. A failure the runner reports
 /// (a <see cref="TesseraException"/>: unreadable input, a tool's error) fails the job at once with its code and message;
 /// anything else is the engine's to classify.
+/// The job's own result is only a reference (<see cref="ExecutionResults.Reference"/>): the result is in the organization's store.
 /// <para>
 /// Each attempt is written to the execution's events (started, the service, the outcome with its timings) and charged
 /// its CPU seconds (<see cref="CpuCharge"/>); the attempt that ends the execution records when it finished, which frees
@@ -36,9 +37,9 @@ internal sealed class ExecutionRunner(
             new JsonObject { ["attempt"] = context.Attempt }, cancellationToken).ConfigureAwait(false);
         try
         {
-            var result = await RunOnceAsync(execution, context, cancellationToken).ConfigureAwait(false);
+            await RunOnceAsync(execution, context, cancellationToken).ConfigureAwait(false);
             await EndAttemptAsync(execution, resources, clock, ExecutionEventTypes.Succeeded, "succeeded", null, final: true).ConfigureAwait(false);
-            return result;
+            return ExecutionResults.Reference(execution);
         }
         catch (TesseraException e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -33,7 +33,7 @@ namespace Tessera.Chem.Executions;
 /// </summary>
 internal sealed class ExecutionService(
     TesseraDatabase database, TaskRegistry registry, JobService jobs, ExecutionCache cache, TaskServiceRegistry services, TaskPermissions permissions,
-    QuotaService quotas, ExecutionJournal journal, SignedDownloads downloads, TimeProvider time)
+    QuotaService quotas, ExecutionJournal journal, SignedDownloads downloads, ExecutionResults results, TimeProvider time)
 {
     /// <summary>Attempts before a transient failure (a lost worker, a database outage) fails the execution.</summary>
     public const int MaxAttempts = 3;
@@ -77,7 +77,7 @@ internal sealed class ExecutionService(
                 var hit = await cache.FindHitAsync(c, t, caller.OrgId, signatures, policy, now, cancellationToken).ConfigureAwait(false);
                 if (hit is not null)
                 {
-                    var served = execution with { Result = hit.Result, CompletedAt = now, CachedFrom = hit.Id, CacheOutcome = CacheOutcomes.Hit, FinishedAt = now, CpuSeconds = 0 };
+                    var served = execution with { ResultId = hit.ResultId, CompletedAt = now, CachedFrom = hit.Id, CacheOutcome = CacheOutcomes.Hit, FinishedAt = now, CpuSeconds = 0 };
                     await ExecutionRows.InsertAsync(c, t, served, cancellationToken).ConfigureAwait(false);
                     await cache.EventAsync(c, t, served, cancellationToken).ConfigureAwait(false);
                     await journal.AppendAsync(c, t, served, ExecutionEventTypes.Succeeded, "succeeded: served from the cache, no tool ran",
@@ -107,7 +107,7 @@ internal sealed class ExecutionService(
             return new Snapshot(run, enqueued);
         }, cancellationToken).ConfigureAwait(false);
         if (snapshot.Execution.JobId is not null) jobs.WakeWorkers();
-        return snapshot;
+        return snapshot with { Execution = await results.WithResultAsync(snapshot.Execution, cancellationToken).ConfigureAwait(false) };
     }
 
     /// <summary>The execution's events in order; another organization's execution is missing (404).</summary>
@@ -158,18 +158,19 @@ internal sealed class ExecutionService(
         await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         {
             execution = await ExecutionRows.FindAsync(c, caller.OrgId, id, cancellationToken).ConfigureAwait(false) ?? throw TesseraException.NotFound("execution");
-            if (execution.JobId is null && execution.Result is null && execution.CachedFrom is { } from)
+            if (execution.JobId is null && execution.ResultId is null && execution.CachedFrom is { } from)
                 source = await ExecutionRows.FindAsync(c, caller.OrgId, from, cancellationToken).ConfigureAwait(false);
         }
         if (source is not null)
         {
             // Joined to an execution in flight: its result once it has one, else its job's state.
-            if (source.Result is not null) return new Snapshot(execution with { Result = source.Result, CompletedAt = source.CompletedAt }, null);
+            if (source.ResultId is not null)
+                return new Snapshot(await results.WithResultAsync(execution with { ResultId = source.ResultId, CompletedAt = source.CompletedAt }, cancellationToken).ConfigureAwait(false), null);
             return new Snapshot(execution, await jobs.GetAsync(JobScope.Operator, source.JobId!.Value, cancellationToken).ConfigureAwait(false));
         }
         // The row's organization filter decided visibility; the job belongs to whoever in it submitted the execution.
         var job = execution.JobId is { } jobId ? await jobs.GetAsync(JobScope.Operator, jobId, cancellationToken).ConfigureAwait(false) : null;
-        return new Snapshot(execution, job);
+        return new Snapshot(await results.WithResultAsync(execution, cancellationToken).ConfigureAwait(false), job);
     }
 
     /// <summary>
@@ -206,7 +207,7 @@ internal sealed class ExecutionService(
             _ when nearest is null => $"No earlier execution of {execution.TaskName} in this organization: the task ran.",
             _ when differences.Count > 0 => $"No completed execution had the same input signature; the nearest earlier one ({nearest.Id}) differs in: " +
                 string.Join("; ", differences.Select(d => d.Summary)) + ".",
-            _ when nearest.Result is null => $"The identical execution {nearest.Id} had not succeeded, so it could not serve this one: the task ran.",
+            _ when nearest.ResultId is null => $"The identical execution {nearest.Id} had not succeeded, so it could not serve this one: the task ran.",
             _ => await ExpiredAsync(caller, execution, nearest, cancellationToken).ConfigureAwait(false),
         };
         return new CacheExplanation(execution, nearest, differences, reason);

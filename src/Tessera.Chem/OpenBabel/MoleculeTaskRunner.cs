@@ -12,7 +12,7 @@ namespace Tessera.Chem.OpenBabel;
 /// format) or the id of a stored molecule of the organization (read as its canonical SMILES); one obabel call makes
 /// the result, which is checked against the output schema and recorded once (<see cref="ExecutionResults"/>).
 /// </summary>
-internal abstract class MoleculeTaskRunner(TesseraDatabase database, ObabelRunner obabel, ToolVersions tools, ChemSettings settings, TimeProvider time) : IChemTaskRunner
+internal abstract class MoleculeTaskRunner(TesseraDatabase database, ObabelRunner obabel, ToolVersions tools, ChemSettings settings, ExecutionResults results) : IChemTaskRunner
 {
     public abstract string TaskName { get; }
 
@@ -49,7 +49,7 @@ internal abstract class MoleculeTaskRunner(TesseraDatabase database, ObabelRunne
         }
         await context.ReportProgressAsync(0, 1, "running obabel", cancellationToken).ConfigureAwait(false);
         var result = await ComputeAsync(new MoleculeInput(text, stored), parameters, cancellationToken).ConfigureAwait(false);
-        var recorded = await ExecutionResults.RecordAsync(database, time, execution, result, cancellationToken).ConfigureAwait(false);
+        var recorded = await results.RecordAsync(execution, result, cancellationToken).ConfigureAwait(false);
         await context.ReportProgressAsync(1, 1, "done", cancellationToken).ConfigureAwait(false);
         return recorded;
     }

@@ -9,8 +9,8 @@ namespace Tessera.Chem.OpenBabel;
 /// written in <c>output_format</c>, with hydrogens made explicit on request (<c>-h</c>). Line formats (SMILES, InChI,
 /// InChIKey) come without the trailing line break.
 /// </summary>
-internal sealed class ObabelConvertRunner(TesseraDatabase database, ObabelRunner obabel, ToolVersions tools, ChemSettings settings, TimeProvider time)
-    : MoleculeTaskRunner(database, obabel, tools, settings, time)
+internal sealed class ObabelConvertRunner(TesseraDatabase database, ObabelRunner obabel, ToolVersions tools, ChemSettings settings, ExecutionResults results)
+    : MoleculeTaskRunner(database, obabel, tools, settings, results)
 {
     public override string TaskName => "obabel.convert";
 

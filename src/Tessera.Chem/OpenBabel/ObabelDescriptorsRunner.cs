@@ -10,8 +10,8 @@ namespace Tessera.Chem.OpenBabel;
 /// (a stored molecule's own). A live task service of the organization that runs the task still takes it first.
 /// </summary>
 internal sealed class ObabelDescriptorsRunner(
-    DescriptorsTask descriptors, TesseraDatabase database, ObabelRunner obabel, ToolVersions tools, ChemSettings settings, TimeProvider time)
-    : MoleculeTaskRunner(database, obabel, tools, settings, time)
+    DescriptorsTask descriptors, TesseraDatabase database, ObabelRunner obabel, ToolVersions tools, ChemSettings settings, ExecutionResults results)
+    : MoleculeTaskRunner(database, obabel, tools, settings, results)
 {
     public override string TaskName => DescriptorsTask.Name;
 

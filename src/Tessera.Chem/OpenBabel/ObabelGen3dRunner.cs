@@ -8,8 +8,8 @@ namespace Tessera.Chem.OpenBabel;
 /// <c>obabel.gen3d</c>: 3-D coordinates for a SMILES (or a stored molecule) with <c>--gen3d</c>, hydrogens included,
 /// written as SDF (default), MOL2, PDB or PDBQT. The speed is Open Babel's own option (<c>--fast</c>, …; med is its default).
 /// </summary>
-internal sealed class ObabelGen3dRunner(TesseraDatabase database, ObabelRunner obabel, ToolVersions tools, ChemSettings settings, TimeProvider time)
-    : MoleculeTaskRunner(database, obabel, tools, settings, time)
+internal sealed class ObabelGen3dRunner(TesseraDatabase database, ObabelRunner obabel, ToolVersions tools, ChemSettings settings, ExecutionResults results)
+    : MoleculeTaskRunner(database, obabel, tools, settings, results)
 {
     public override string TaskName => "obabel.gen3d";
 

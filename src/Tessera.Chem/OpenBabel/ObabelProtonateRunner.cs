@@ -6,8 +6,8 @@ using Tessera.Data;
 namespace Tessera.Chem.OpenBabel;
 
 /// <summary><c>obabel.protonate</c>: the molecule's canonical SMILES protonated for a pH (<c>-p</c>, 7.4 by default).</summary>
-internal sealed class ObabelProtonateRunner(TesseraDatabase database, ObabelRunner obabel, ToolVersions tools, ChemSettings settings, TimeProvider time)
-    : MoleculeTaskRunner(database, obabel, tools, settings, time)
+internal sealed class ObabelProtonateRunner(TesseraDatabase database, ObabelRunner obabel, ToolVersions tools, ChemSettings settings, ExecutionResults results)
+    : MoleculeTaskRunner(database, obabel, tools, settings, results)
 {
     public override string TaskName => "obabel.protonate";
 

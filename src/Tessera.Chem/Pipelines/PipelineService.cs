@@ -24,7 +24,7 @@ namespace Tessera.Chem.Pipelines;
 /// organization must have room in its quotas (429 or 403 naming the quota).
 /// </summary>
 internal sealed partial class PipelineService(
-    TesseraDatabase database, ExecutionService executions, TaskPermissions permissions, QuotaService quotas, JobService jobs, TimeProvider time)
+    TesseraDatabase database, ExecutionService executions, ExecutionResults results, TaskPermissions permissions, QuotaService quotas, JobService jobs, TimeProvider time)
 {
     public const int MaxNameLength = 100;
     public const int MaxDescriptionLength = 2000;
@@ -148,13 +148,14 @@ internal sealed partial class PipelineService(
         return new InstanceRows(instance, template, steps);
     }
 
-    /// <summary>The steps' jobs joined to what was read; the job engine has its own connections.</summary>
+    /// <summary>The steps' jobs and results joined to what was read; the job engine and the organization's store have their own connections.</summary>
     private async Task<InstanceView> ViewAsync(InstanceRows rows, CancellationToken cancellationToken)
     {
         var steps = new List<StepView>();
         // The instance's organization filter decided visibility; the step jobs belong to whoever in it started the instance.
         foreach (var (step, execution) in rows.Steps)
-            steps.Add(new StepView(step, execution, await jobs.GetAsync(JobScope.Operator, execution.JobId!.Value, cancellationToken).ConfigureAwait(false)));
+            steps.Add(new StepView(step, await results.WithResultAsync(execution, cancellationToken).ConfigureAwait(false),
+                await jobs.GetAsync(JobScope.Operator, execution.JobId!.Value, cancellationToken).ConfigureAwait(false)));
         return new InstanceView(rows.Instance, rows.Template, steps);
     }
 

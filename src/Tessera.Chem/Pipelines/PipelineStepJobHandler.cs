@@ -13,9 +13,9 @@ namespace Tessera.Chem.Pipelines;
 /// has succeeded. It fills the parameters bound to upstream results in from those steps' executions, checks them
 /// against the task's input schema, and binds its execution (<see cref="ExecutionCache.BindAsync"/>): a completed
 /// execution with the same signature serves it from the cache; otherwise it runs like any execution
-/// (<see cref="ExecutionRunner"/>). The job's result is the execution's.
+/// (<see cref="ExecutionRunner"/>). The job's result refers to the execution's, which stays in the organization's store.
 /// </summary>
-internal sealed class PipelineStepJobHandler(TesseraDatabase database, ExecutionCache cache, ExecutionRunner runner) : IJobHandler
+internal sealed class PipelineStepJobHandler(TesseraDatabase database, ExecutionCache cache, ExecutionRunner runner, ExecutionResults results) : IJobHandler
 {
     public const string JobKind = "chem.pipeline.step";
 
@@ -43,7 +43,7 @@ internal sealed class PipelineStepJobHandler(TesseraDatabase database, Execution
         }
         if (execution is null || instance is null || execution.OrgId != context.Owner.OrgId || instance.OrgId != context.Owner.OrgId)
             throw new PermanentJobException(ChemErrorCodes.ExecutionInputMissing, $"Pipeline instance {instanceId} or its execution {executionId} does not exist.");
-        if (execution.Result is not null) return JsonNode.Parse(execution.Result);
+        if (execution.ResultId is not null) return ExecutionResults.Reference(execution);
         if (execution.InputSignature is null)
         {
             try
@@ -54,10 +54,10 @@ internal sealed class PipelineStepJobHandler(TesseraDatabase database, Execution
             {
                 throw new PermanentJobException(e.Code, e.Message);
             }
-            if (execution.Result is { } served)
+            if (execution.ResultId is not null)
             {
                 await context.ReportProgressAsync(1, 1, $"served from the cache (execution {execution.CachedFrom})", cancellationToken).ConfigureAwait(false);
-                return JsonNode.Parse(served);
+                return ExecutionResults.Reference(execution);
             }
         }
         return await runner.RunAsync(execution, context, cancellationToken).ConfigureAwait(false);
@@ -77,7 +77,8 @@ internal sealed class PipelineStepJobHandler(TesseraDatabase database, Execution
             {
                 if (!PipelineBinding.TryParse(expression, out var binding) || binding.Step is not { } from) continue;
                 var source = await ExecutionRows.FindForJobAsync(c, upstream[from], cancellationToken).ConfigureAwait(false);
-                if (source?.Result is null || !binding.TryResolve(JsonNode.Parse(source.Result), out var value))
+                var result = source is null ? null : await results.ReadAsync(source.OrgId, source.ResultId, cancellationToken).ConfigureAwait(false);
+                if (result is null || !binding.TryResolve(JsonNode.Parse(result), out var value))
                     throw new TesseraException(ChemErrorCodes.PipelineStepParametersInvalid, 422, $"'{parameter}' is bound to {expression}, and step '{from}''s result has nothing there.");
                 parameters[parameter] = value;
             }

@@ -20,7 +20,7 @@ namespace Tessera.Chem.Services;
 /// </summary>
 internal sealed class TaskServiceClient(
     TesseraDatabase database, TaskServiceRegistry registry, IHttpClientFactory clients, SignedDownloads downloads, ExecutionJournal journal, ChemSettings settings,
-    TimeProvider time)
+    ExecutionResults results)
 {
     public const string HttpClientName = "chem.services";
 
@@ -74,12 +74,9 @@ internal sealed class TaskServiceClient(
             {
                 throw new PermanentJobException(ChemErrorCodes.ServiceFailed, $"The task service at {service.Url} answered no JSON object: {e.Message}");
             }
-            var stored = await database.InTransactionAsync(async (c, t) =>
-                await ExecutionRows.CompleteAsync(c, t, execution.Id, result.ToJsonString(), time.GetUtcNow(), cancellationToken).ConfigureAwait(false)
-                    ? null
-                    : (await ExecutionRows.FindForJobAsync(c, execution.Id, cancellationToken).ConfigureAwait(false))?.Result, cancellationToken).ConfigureAwait(false);
+            var (_, standing) = await results.StoreAsync(execution, result, null, cancellationToken).ConfigureAwait(false);
             await context.ReportProgressAsync(1, 1, "done", cancellationToken).ConfigureAwait(false);
-            return stored is null ? result : JsonNode.Parse(stored);
+            return standing;
         }
     }
 

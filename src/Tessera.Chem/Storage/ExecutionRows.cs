@@ -13,15 +13,15 @@ internal static class ExecutionRows
 {
     private const string Columns =
         "id AS Id, org_id AS OrgId, user_id AS UserId, task_id AS TaskId, task_name AS TaskName, task_version AS TaskVersion, service AS Service, " +
-        "parameters AS Parameters, job_id AS JobId, result AS Result, created_at AS CreatedAt, completed_at AS CompletedAt, " +
+        "parameters AS Parameters, job_id AS JobId, result_id AS ResultId, created_at AS CreatedAt, completed_at AS CompletedAt, " +
         "input_signature AS InputSignature, signature_components AS SignatureComponents, cached_from AS CachedFrom, cache_outcome AS CacheOutcome, " +
         "finished_at AS FinishedAt, cpu_seconds AS CpuSeconds";
 
     public static Task InsertAsync(DbConnection c, DbTransaction t, Execution e, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO chem_executions (id, org_id, user_id, task_id, task_name, task_version, service, parameters, job_id, result, created_at, completed_at, " +
+            "INSERT INTO chem_executions (id, org_id, user_id, task_id, task_name, task_version, service, parameters, job_id, result_id, created_at, completed_at, " +
             "input_signature, signature_components, cached_from, cache_outcome, finished_at, cpu_seconds) " +
-            "VALUES (@Id, @OrgId, @UserId, @TaskId, @TaskName, @TaskVersion, @Service, @Parameters, @JobId, @Result, @CreatedAt, @CompletedAt, " +
+            "VALUES (@Id, @OrgId, @UserId, @TaskId, @TaskName, @TaskVersion, @Service, @Parameters, @JobId, @ResultId, @CreatedAt, @CompletedAt, " +
             "@InputSignature, @SignatureComponents, @CachedFrom, @CacheOutcome, @FinishedAt, @CpuSeconds)",
             e, t, cancellationToken: ct));
 
@@ -38,14 +38,14 @@ internal static class ExecutionRows
     public static async Task<bool> BindAsync(DbConnection c, DbTransaction t, Execution e, CancellationToken ct) =>
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE chem_executions SET parameters = @Parameters, input_signature = @InputSignature, signature_components = @SignatureComponents, " +
-            "cache_outcome = @CacheOutcome, cached_from = @CachedFrom, result = @Result, completed_at = @CompletedAt WHERE id = @Id AND input_signature IS NULL",
+            "cache_outcome = @CacheOutcome, cached_from = @CachedFrom, result_id = @ResultId, completed_at = @CompletedAt WHERE id = @Id AND input_signature IS NULL",
             e, t, cancellationToken: ct)).ConfigureAwait(false) == 1;
 
-    /// <summary>Records the result once; false when an earlier run of the job already did.</summary>
-    public static async Task<bool> CompleteAsync(DbConnection c, DbTransaction t, Guid id, string result, DateTimeOffset completedAt, CancellationToken ct) =>
+    /// <summary>Names the result (in the organization's store) that stands, once; false when an earlier run of the job already did.</summary>
+    public static async Task<bool> CompleteAsync(DbConnection c, DbTransaction t, Guid id, Guid resultId, DateTimeOffset completedAt, CancellationToken ct) =>
         await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE chem_executions SET result = @result, completed_at = @completedAt WHERE id = @id AND result IS NULL",
-            new { id, result, completedAt }, t, cancellationToken: ct)).ConfigureAwait(false) == 1;
+            "UPDATE chem_executions SET result_id = @resultId, completed_at = @completedAt WHERE id = @id AND completed_at IS NULL",
+            new { id, resultId, completedAt }, t, cancellationToken: ct)).ConfigureAwait(false) == 1;
 
     /// <summary>
     /// The newest completed execution of the organization with one of these signatures that completed at or after
@@ -54,7 +54,7 @@ internal static class ExecutionRows
     public static Task<Execution?> FindHitAsync(
         DbConnection c, DbTransaction t, Guid orgId, IReadOnlyList<string> signatures, DateTimeOffset? since, CancellationToken ct) =>
         c.QueryFirstOrDefaultAsync<Execution>(new CommandDefinition(
-            $"SELECT {Columns} FROM chem_executions WHERE org_id = @orgId AND input_signature IN ({In(signatures)}) AND result IS NOT NULL AND cached_from IS NULL " +
+            $"SELECT {Columns} FROM chem_executions WHERE org_id = @orgId AND input_signature IN ({In(signatures)}) AND result_id IS NOT NULL AND cached_from IS NULL " +
             (since is null ? "" : "AND completed_at >= @since ") + "ORDER BY completed_at DESC LIMIT 1",
             Parameters(signatures, new { orgId, since }), t, cancellationToken: ct));
 
@@ -62,7 +62,7 @@ internal static class ExecutionRows
     public static async Task<IReadOnlyList<Execution>> PendingAsync(
         DbConnection c, DbTransaction t, Guid orgId, IReadOnlyList<string> signatures, int limit, CancellationToken ct) =>
         (await c.QueryAsync<Execution>(new CommandDefinition(
-            $"SELECT {Columns} FROM chem_executions WHERE org_id = @orgId AND input_signature IN ({In(signatures)}) AND result IS NULL AND job_id IS NOT NULL " +
+            $"SELECT {Columns} FROM chem_executions WHERE org_id = @orgId AND input_signature IN ({In(signatures)}) AND completed_at IS NULL AND job_id IS NOT NULL " +
             "ORDER BY created_at DESC LIMIT @limit",
             Parameters(signatures, new { orgId, limit }), t, cancellationToken: ct)).ConfigureAwait(false)).ToList();
 
@@ -87,7 +87,7 @@ internal static class ExecutionRows
     /// <summary>Records the service that carries out (this attempt of) the execution: a task service's URL, or in-process.</summary>
     public static Task SetServiceAsync(DbConnection c, Guid id, string service, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(
-            "UPDATE chem_executions SET service = @service WHERE id = @id AND result IS NULL", new { id, service }, cancellationToken: ct));
+            "UPDATE chem_executions SET service = @service WHERE id = @id AND completed_at IS NULL", new { id, service }, cancellationToken: ct));
 
     /// <summary>Charges one attempt's CPU seconds; with <paramref name="finishedAt"/>, also records (once) that the execution ended.</summary>
     public static Task ChargeAsync(DbConnection c, Guid id, double cpuSeconds, DateTimeOffset? finishedAt, CancellationToken ct) =>
@@ -100,6 +100,17 @@ internal static class ExecutionRows
         c.ExecuteAsync(new CommandDefinition(
             "UPDATE chem_executions SET finished_at = @finishedAt WHERE id = @id AND org_id = @orgId AND finished_at IS NULL",
             new { id, orgId, finishedAt }, t, cancellationToken: ct));
+
+    /// <summary>Executions whose result an earlier version kept in the shared table (<c>result</c>), that many at most.</summary>
+    public static async Task<IReadOnlyList<Execution>> LegacyResultsAsync(DbConnection c, int limit, CancellationToken ct) =>
+        (await c.QueryAsync<Execution>(new CommandDefinition(
+            $"SELECT {Columns}, result AS Result FROM chem_executions WHERE result IS NOT NULL ORDER BY id LIMIT @limit",
+            new { limit }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
+
+    /// <summary>Points an execution at its moved result (stored under the execution's own id) and empties the shared column.</summary>
+    public static Task MoveResultAsync(DbConnection c, Guid id, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            "UPDATE chem_executions SET result_id = @id, result = NULL WHERE id = @id AND result IS NOT NULL", new { id }, cancellationToken: ct));
 
     /// <summary>
     /// Serialises submissions with the same organization and signature until the transaction ends: on PostgreSQL a

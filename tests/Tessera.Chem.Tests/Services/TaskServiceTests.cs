@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Chem.Services;
+using Tessera.Chem.Storage;
 using Tessera.Chem.Tests.Api;
 using Tessera.Chem.Tests.Docking;
 using Tessera.Core.Errors;
@@ -179,12 +180,18 @@ public class TaskServiceTests
         // At least the killed attempt and the one that finished; a loaded machine may lose a lease in between.
         Assert.InRange(completed["attempts"]!.GetValue<int>(), 2, 3);
         Assert.Equal(1, (await fast.StatsAsync())["finished"]![killed.Id]!.GetValue<int>());
+        Guid orgId;
         await using (var c = await app.Database.Database.OpenConnectionAsync())
         {
             // By id: an instance started later may be given a port, and so a URL, an earlier one had.
             Assert.Equal(1, await c.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM chem_executions WHERE id = @id AND result IS NOT NULL AND service = @url", new { id = Guid.Parse(killed.Id), url = fast.Url }));
+                "SELECT COUNT(*) FROM chem_executions WHERE id = @id AND result_id IS NOT NULL AND service = @url", new { id = Guid.Parse(killed.Id), url = fast.Url }));
+            orgId = await c.ExecuteScalarAsync<Guid>("SELECT org_id FROM chem_executions WHERE id = @id", new { id = Guid.Parse(killed.Id) });
         }
+        // The killed attempt stored nothing: one result, in the organization's own store.
+        var store = await app.Services.GetRequiredService<OrganizationStores>().ForAsync(orgId, CancellationToken.None);
+        await using (var c = await store.OpenConnectionAsync())
+            Assert.Equal(1, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM execution_results WHERE execution_id = @id", new { id = Guid.Parse(killed.Id) }));
         Assert.Equal([fast.Url], (await member.GetAsync("GET /api/v1/chem/services", Services)).Value.AsArray().Select(s => s!["url"]!.GetValue<string>()));
     }
 

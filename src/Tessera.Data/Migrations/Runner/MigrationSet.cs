@@ -4,7 +4,8 @@ namespace Tessera.Data.Migrations;
 
 /// <summary>
 /// The migrations one module owns, per dialect. Modules embed their scripts as
-/// <c>migrations/Sqlite/NNNN_name.sql</c> and <c>migrations/Postgres/NNNN_name.sql</c>.
+/// <c>migrations/Sqlite/NNNN_name.sql</c> and <c>migrations/Postgres/NNNN_name.sql</c>; a store of the module's own
+/// beside the main database (e.g. one per organization) embeds its scripts under another root.
 /// </summary>
 public sealed class MigrationSet
 {
@@ -23,15 +24,15 @@ public sealed class MigrationSet
 
     public IReadOnlyList<MigrationScript> For(SqlDialect dialect) => dialect == SqlDialect.Sqlite ? Sqlite : Postgres;
 
-    public static MigrationSet FromAssembly(string module, Assembly assembly)
+    public static MigrationSet FromAssembly(string module, Assembly assembly, string root = "migrations")
     {
         ArgumentNullException.ThrowIfNull(assembly);
-        return new MigrationSet(module, Load(assembly, "Sqlite"), Load(assembly, "Postgres"));
+        return new MigrationSet(module, Load(assembly, root, "Sqlite"), Load(assembly, root, "Postgres"));
     }
 
-    private static List<MigrationScript> Load(Assembly assembly, string dialect)
+    private static List<MigrationScript> Load(Assembly assembly, string root, string dialect)
     {
-        var prefix = $"migrations/{dialect}/";
+        var prefix = $"{root}/{dialect}/";
         var scripts = new List<MigrationScript>();
         foreach (var resource in assembly.GetManifestResourceNames())
         {
