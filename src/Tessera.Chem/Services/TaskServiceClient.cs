@@ -16,7 +16,8 @@ namespace Tessera.Chem.Services;
 /// records its URL on the execution, and POSTs {url}/execute with the parameters and signed links to the artifacts
 /// they name. A service that cannot be reached or does not answer in time is dropped and the job fails with a
 /// transient error, so the retry takes another instance; a problem the service answers fails the execution with its
-/// code. The result is recorded once: a second run that finds it stored returns it.
+/// code. The result is checked against the task version's output schema and recorded once: a second run that finds it
+/// stored returns it.
 /// </summary>
 internal sealed class TaskServiceClient(
     TesseraDatabase database, TaskServiceRegistry registry, IHttpClientFactory clients, SignedDownloads downloads, ExecutionJournal journal, ChemSettings settings,
@@ -74,7 +75,8 @@ internal sealed class TaskServiceClient(
             {
                 throw new PermanentJobException(ChemErrorCodes.ServiceFailed, $"The task service at {service.Url} answered no JSON object: {e.Message}");
             }
-            var (_, standing) = await results.StoreAsync(execution, result, null, cancellationToken).ConfigureAwait(false);
+            // A service in any language may answer what the task version does not promise: checked before it is stored.
+            var standing = await results.RecordAsync(execution, result, cancellationToken).ConfigureAwait(false);
             await context.ReportProgressAsync(1, 1, "done", cancellationToken).ConfigureAwait(false);
             return standing;
         }

@@ -197,6 +197,31 @@ public class TaskServiceTests
 
     [Theory]
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task A_service_result_that_breaks_the_output_schema_fails_the_execution_and_is_not_stored(string dialect)
+    {
+        var (app, server) = await StartServerAsync(dialect);
+        await using var _ = app;
+        var (admin, _) = await ChemApiTests.SignInAsync(app, "admin@example.org", "lab", "admin");
+        // The service answers molecules and rdkit_version; this version of the task promises inchikeys too.
+        var strict = JsonNode.Parse(JsonSerializer.Serialize(RdkitTask))!;
+        strict["output_schema"] = JsonNode.Parse("""{"type":"object","required":["molecules","inchikeys"]}""");
+        await admin.SendJsonAsync("POST /api/v1/chem/task-registry/tasks", "/api/v1/chem/task-registry/tasks", 201, strict.ToJsonString());
+        await using var service = await RdkitService.StartAsync(server, TokenOf(admin));
+
+        var submitted = await ExecuteAsync(admin, "rdkit.descriptors", new { smiles = new[] { "CCO" } });
+        var ended = await DockingFixture.WaitAsync(admin, submitted.Id, TimeSpan.FromMinutes(1));
+
+        Assert.Equal("failed", ended["state"]!.GetValue<string>());
+        Assert.Equal(ChemErrorCodes.ResultInvalid, ended["error"]!["code"]!.GetValue<string>());
+        Assert.Contains("inchikeys", ended["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(ended["result"]);
+        Assert.Equal(1, (await service.StatsAsync())["finished"]![submitted.Id]!.GetValue<int>());
+        await using var c = await app.Database.Database.OpenConnectionAsync();
+        Assert.Equal(0, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM chem_executions WHERE id = @id AND result_id IS NOT NULL", new { id = Guid.Parse(submitted.Id) }));
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task Csharp_service_runs_obabel_descriptors_and_is_dropped_when_its_heartbeats_stop(string dialect)
     {
         var (app, server) = await StartServerAsync(dialect);
