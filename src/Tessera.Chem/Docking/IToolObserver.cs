@@ -1,3 +1,5 @@
+using Tessera.Platform.Tools;
+
 namespace Tessera.Chem.Docking;
 
 /// <summary>Told of each command line tool an execution runs, to record it: when it started, how it ended, and what it said.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Tessera.Core.Errors;
+using Tessera.Platform.Tools;
 
 namespace Tessera.Chem.Docking;
 
@@ -125,7 +126,7 @@ internal sealed class VinaDocking(ChemSettings settings)
         CancellationToken cancellationToken)
     {
         if (observer is not null) await observer.StartedAsync(step, tool, cancellationToken).ConfigureAwait(false);
-        var outcome = await ToolRunner.RunAsync(path, setting, arguments, folder, timeout, cancellationToken).ConfigureAwait(false);
+        var outcome = await ToolRunner.RunAsync(path, setting, ChemErrorCodes.ToolFailed, arguments, folder, timeout, cancellationToken).ConfigureAwait(false);
         if (observer is not null) await observer.FinishedAsync(step, tool, outcome, cancellationToken).ConfigureAwait(false);
         return outcome;
     }

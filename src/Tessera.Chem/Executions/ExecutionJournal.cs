@@ -1,11 +1,12 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using Tessera.Chem.Docking;
 using Tessera.Chem.Storage;
 using Tessera.Data;
 using Tessera.Platform.Blobs;
+using Tessera.Platform.Tools;
 
 namespace Tessera.Chem.Executions;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Tessera.Chem.Docking;
+using Tessera.Platform.Tools;
 
 namespace Tessera.Chem.Executions;
 
@@ -20,7 +20,7 @@ internal sealed class ToolVersions
     {
         try
         {
-            var outcome = await ToolRunner.RunAsync(path, setting, arguments, Path.GetTempPath(), Timeout, CancellationToken.None).ConfigureAwait(false);
+            var outcome = await ToolRunner.RunAsync(path, setting, ChemErrorCodes.ToolFailed, arguments, Path.GetTempPath(), Timeout, CancellationToken.None).ConfigureAwait(false);
             var line = (outcome.Stdout + "\n" + outcome.Stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
             return outcome.Succeeded && line is not null ? line : "unavailable";
         }

@@ -2,23 +2,26 @@ using System.ComponentModel;
 using System.Diagnostics;
 using Tessera.Core.Errors;
 
-namespace Tessera.Chem.Docking;
+namespace Tessera.Platform.Tools;
 
 /// <summary>
-/// Runs a command line tool (obabel, vina) on files in a working folder: arguments as a list (never a shell string),
+/// Runs a command line tool (obabel, vina, ffmpeg) on files in a working folder: arguments as a list (never a shell string),
 /// both outputs captured, a deadline, and cancellation that kills the whole process tree. A tool that cannot start is a
-/// 503 naming the setting; a non-zero exit, a timeout or a cancellation is reported in the <see cref="Outcome"/>.
+/// 503 with the module's <c>code</c>, naming the setting; a non-zero exit, a timeout or a cancellation is reported in the <see cref="Outcome"/>.
 /// </summary>
-internal static class ToolRunner
+public static class ToolRunner
 {
     public sealed record Outcome(int ExitCode, string Stdout, string Stderr, bool TimedOut, TimeSpan Elapsed)
     {
         public bool Succeeded => !TimedOut && ExitCode == 0;
     }
 
-    /// <summary>Runs <paramref name="tool"/> in <paramref name="workingDirectory"/>; <paramref name="setting"/> names the path setting in errors.</summary>
+    /// <summary>
+    /// Runs <paramref name="tool"/> in <paramref name="workingDirectory"/>; <paramref name="setting"/> names the path setting
+    /// and <paramref name="missingCode"/> is the code of the 503 when the tool cannot be started.
+    /// </summary>
     public static async Task<Outcome> RunAsync(
-        string tool, string setting, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout, CancellationToken cancellationToken)
+        string tool, string setting, string missingCode, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var start = new ProcessStartInfo(tool)
@@ -34,7 +37,7 @@ internal static class ToolRunner
         }
         catch (Win32Exception e)
         {
-            throw new TesseraException(ChemErrorCodes.ToolFailed, 503, $"'{tool}' could not be started ({e.Message}); install it or set {setting}.", e);
+            throw new TesseraException(missingCode, 503, $"'{tool}' could not be started ({e.Message}); install it or set {setting}.", e);
         }
         process.StandardInput.Close();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
