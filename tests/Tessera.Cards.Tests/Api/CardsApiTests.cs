@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using Microsoft.Extensions.DependencyInjection;
 using Tessera.Data.Identity;
 using Tessera.Testing;
 using Tessera.Testing.Contracts;
@@ -33,15 +32,8 @@ public class CardsApiTests
         return new MultipartFormDataContent { { file, "photo", "photo.jpg" } };
     }
 
-    private static async Task<ContractClient> SignInAsync(TesseraAppFactory app, string email, string org)
-    {
-        var client = app.CreateClient();
-        var (user, organization, _) = await app.Services.GetRequiredService<AccountService>().EnsureMemberAsync(email, org, "member", TestActor);
-        var token = await app.Services.GetRequiredService<TokenService>().IssueAsync(user.Id, organization.Id, "test", [], TimeSpan.FromDays(1), loopbackOnly: false, TestActor);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
-        var document = await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative));
-        return new ContractClient(client, OpenApiContract.Parse(document));
-    }
+    private static async Task<ContractClient> SignInAsync(TesseraAppFactory app, string email, string org) =>
+        (await MemberClients.SignInAsync(app, email, org)).Api;
 
     /// <summary>Card <c>i</c>'s face <c>f</c> shows generated art <c>2i + f</c>, so a photo of one identifies exactly one catalog image.</summary>
     private static int ArtOf(string path) =>

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -22,12 +21,8 @@ public class ChemApiTests
 
     internal static async Task<(ContractClient Api, Guid OrgId)> SignInAsync(TesseraAppFactory app, string email, string org, string role)
     {
-        var client = app.CreateClient();
-        var (user, organization, _) = await app.Services.GetRequiredService<AccountService>().EnsureMemberAsync(email, org, role, TestActor);
-        var token = await app.Services.GetRequiredService<TokenService>().IssueAsync(user.Id, organization.Id, "test", [], TimeSpan.FromDays(1), loopbackOnly: false, TestActor);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
-        var document = await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative));
-        return (new ContractClient(client, OpenApiContract.Parse(document)), organization.Id);
+        var (api, _, orgId) = await MemberClients.SignInAsync(app, email, org, role);
+        return (api, orgId);
     }
 
     private static MultipartFormDataContent Upload(string text, string fileName, string? format = null)
