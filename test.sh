@@ -5,8 +5,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 
-# Debian packages the tests use: a PostgreSQL server (initdb, pg_ctl), chromium, Open Babel (obabel) and AutoDock Vina (vina), for Chem.
-packages=(postgresql chromium openbabel autodock-vina python3-rdkit)
+# Debian packages the tests use: a PostgreSQL server (initdb, pg_ctl), chromium, Open Babel (obabel), AutoDock Vina (vina) and
+# RDKit for Chem, ffmpeg (ffmpeg, ffprobe) for Guides.
+packages=(postgresql chromium openbabel autodock-vina python3-rdkit ffmpeg)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

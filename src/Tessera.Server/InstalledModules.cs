@@ -1,5 +1,6 @@
 using Tessera.Cards;
 using Tessera.Chem;
+using Tessera.Guides;
 using Tessera.Omics;
 using Tessera.Platform.Modules;
 using Tessera.Traces;
@@ -17,5 +18,6 @@ public static class InstalledModules
         new TracesModule(),
         new CardsModule(),
         new ChemModule(),
+        new GuidesModule(),
     ]);
 }

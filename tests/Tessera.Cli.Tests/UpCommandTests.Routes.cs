@@ -143,6 +143,11 @@ public partial class UpCommandTests
         await api.GetAsync("GET /api/v1/chem/pipeline-templates/{id}", $"/api/v1/chem/pipeline-templates/{Guid.Empty}", 404);
         await api.GetAsync("GET /api/v1/chem/pipeline-instances/{id}", $"/api/v1/chem/pipeline-instances/{Guid.Empty}", 404);
         Assert.Empty((await api.GetAsync("GET /api/v1/chem/pipeline-instances", "/api/v1/chem/pipeline-instances")).Value.AsArray());
+        Assert.Empty((await api.GetAsync("GET /api/v1/guides/projects", "/api/v1/guides/projects")).Value.AsArray());
+        await api.GetAsync("GET /api/v1/guides/projects/{projectId}", $"/api/v1/guides/projects/{Guid.Empty}", 404);
+        await api.GetAsync("GET /api/v1/guides/jobs/{jobId}", $"/api/v1/guides/jobs/{Guid.Empty}", 404);
+        await api.GetAsync("GET /api/v1/guides/jobs/{jobId}/transitions", $"/api/v1/guides/jobs/{Guid.Empty}/transitions", 404);
+        await api.GetAsync("GET /api/v1/guides/jobs/{jobId}/transcript", $"/api/v1/guides/jobs/{Guid.Empty}/transcript", 404);
 
         // Outside the document: probes, metrics, the document itself and its reference page.
         foreach (var path in new[] { "/healthz", "/readyz", "/metrics", "/openapi/v1.json", "/api/reference" })

@@ -14,7 +14,7 @@ public class OpenApiDocumentTests
     private static readonly string[] FrameworkSchemas = ["ProblemDetails", "HttpValidationProblemDetails", "JsonNode"];
 
     /// <summary>What a Tessera schema name starts with: a module, or an area of the platform.</summary>
-    private static readonly string[] SchemaPrefixes = ["Omics", "Job", "Auth", "Identity", "Embedders", "Traces", "Cards", "Chem"];
+    private static readonly string[] SchemaPrefixes = ["Omics", "Job", "Auth", "Identity", "Embedders", "Traces", "Cards", "Chem", "Guides"];
 
     internal static async Task<OpenApiContract> DocumentAsync(HttpClient client)
     {
@@ -60,7 +60,7 @@ public class OpenApiDocumentTests
         Assert.NotNull(bearer);
         Assert.Equal("http", bearer["type"]!.GetValue<string>());
         Assert.Equal("bearer", bearer["scheme"]!.GetValue<string>());
-        string[] anonymous = ["POST /api/v1/auth/login", "GET /api/v1/blobs/{sha256}", "GET /api/v1/traces/files/{name}"];
+        string[] anonymous = ["POST /api/v1/auth/login", "GET /api/v1/blobs/{sha256}", "GET /api/v1/traces/files/{name}", "POST /api/v1/guides/internal/jobs/{jobId}/status"];
         foreach (var operation in contract.Operations)
         {
             var secured = contract.SecuritySchemesOf(operation).Contains("Bearer");

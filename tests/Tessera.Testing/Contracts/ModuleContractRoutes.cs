@@ -29,4 +29,11 @@ public static class ModuleContractRoutes
         ArgumentNullException.ThrowIfNull(operation);
         return operation.Contains(" /api/v1/chem/", StringComparison.Ordinal);
     }
+
+    /// <summary>All of Guides' routes (Tessera.Guides.Tests: its worker needs ffmpeg and generated videos, its contract is its own spec).</summary>
+    public static bool IsGuides(string operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        return operation.Contains(" /api/v1/guides/", StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using Tessera.Guides.Callbacks;
+using Tessera.Guides.Jobs;
+using Tessera.Guides.Processing;
+
+namespace Tessera.Guides.Api;
+
+internal sealed record GuidesProjectRequest(string? Name);
+
+internal sealed record GuidesProject(Guid Id, string Name, DateTimeOffset CreatedAt)
+{
+    public static GuidesProject From(GuideProject p) => new(p.Id, p.Name, p.CreatedAt);
+}
+
+/// <summary>A stored video: pass <paramref name="VideoUri"/> to confirm-upload.</summary>
+internal sealed record GuidesUpload(string VideoUri, string Sha256, long SizeBytes);
+
+internal sealed record GuidesConfirmUpload(string? VideoUri);
+
+internal sealed record GuidesFailure(string Code, string Message);
+
+/// <summary>
+/// A guide job. <paramref name="Status"/>: CREATED, UPLOADED, QUEUED, PROCESSING, TRANSCRIBED, DRAFTED, DONE, FAILED,
+/// CANCELLED. <paramref name="EngineJobId"/> is the job engine's processing job (<c>/api/v1/jobs/{id}</c>), set when it
+/// is run; <paramref name="Checkpoint"/> the last stage whose output is stored; <paramref name="Artifacts"/> what
+/// processing stored (duration, frames with their times and blob hashes, audio).
+/// </summary>
+internal sealed record GuidesJob(
+    Guid Id, Guid ProjectId, string Status, string? VideoUri, Guid? EngineJobId, Guid? RetryOf, string? Checkpoint, GuidesFailure? Failure,
+    JsonNode? Artifacts, long LastSequence, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static GuidesJob From(GuideJob j) => new(
+        j.Id, j.ProjectId, j.Status, j.VideoUri, j.EngineJobId, j.RetryOf, j.Checkpoint,
+        j.FailureCode is { } code ? new GuidesFailure(code, j.FailureMessage ?? code) : null,
+        j.Artifacts is { } a ? JsonNode.Parse(a) : null, j.LastSequence, j.CreatedAt, j.UpdatedAt);
+}
+
+internal sealed record GuidesTransition(int Seq, string FromStatus, string ToStatus, string Actor, string? Reason, DateTimeOffset CreatedAt)
+{
+    public static GuidesTransition From(GuideJobTransition t) => new(t.Seq, t.FromStatus, t.ToStatus, t.Actor, t.Reason, t.CreatedAt);
+}
+
+/// <summary>A page of the transcript: segments from <paramref name="Offset"/>, <paramref name="Total"/> in all; <paramref name="NextOffset"/> null on the last page.</summary>
+internal sealed record GuidesTranscriptPage(
+    Guid JobId, string Recognizer, IReadOnlyList<GuidesTranscriptSegment> Segments, int Offset, int Limit, int Total, int? NextOffset);
+
+internal sealed record GuidesTranscriptSegment(double Start, double End, string Text)
+{
+    public static GuidesTranscriptSegment From(TranscriptSegment s) => new(s.Start, s.End, s.Text);
+}
+
+/// <summary>
+/// A worker's status update (read from the raw body, whose bytes are signed; this record documents it):
+/// <paramref name="Sequence"/> rises with every event of the job.
+/// </summary>
+internal sealed record GuidesCallbackRequest(long Sequence, string Status, string? Checkpoint = null, JsonNode? Artifacts = null, GuidesFailure? Failure = null);
+
+/// <summary>A callback replayed: the event as first applied.</summary>
+internal sealed record GuidesCallbackReplay(string EventId, long Sequence, string Status, bool Replayed)
+{
+    public static GuidesCallbackReplay From(CallbackReplay r) => new(r.EventId, r.Sequence, r.Status, r.Replayed);
+}

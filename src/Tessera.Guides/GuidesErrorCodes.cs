@@ -1,0 +1,18 @@
+namespace Tessera.Guides;
+
+/// <summary>The stable <c>code</c>s Guides answers with (the contract's); clients branch on these, so they never change once shipped.</summary>
+internal static class GuidesErrorCodes
+{
+    public const string InvalidTransition = "INVALID_TRANSITION";
+    public const string VideoUriConflict = "VIDEO_URI_CONFLICT";
+    public const string VideoNotFound = "VIDEO_NOT_FOUND";
+    public const string RetryNotAllowed = "RETRY_NOT_ALLOWED";
+    public const string TranscriptNotReady = "TRANSCRIPT_NOT_READY";
+    public const string CallbackUnauthorized = "CALLBACK_UNAUTHORIZED";
+    public const string EventIdPayloadMismatch = "EVENT_ID_PAYLOAD_MISMATCH";
+    public const string CallbackOutOfOrder = "CALLBACK_OUT_OF_ORDER";
+    public const string UploadFormInvalid = "GUIDES_UPLOAD_FORM_INVALID";
+    public const string ToolFailed = "GUIDES_TOOL_FAILED";
+    public const string VideoInvalid = "GUIDES_VIDEO_INVALID";
+    public const string TranscriptUnavailable = "GUIDES_TRANSCRIPT_UNAVAILABLE";
+}

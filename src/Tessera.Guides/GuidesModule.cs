@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Data.Migrations;
+using Tessera.Guides.Api;
+using Tessera.Guides.Callbacks;
+using Tessera.Guides.Jobs;
+using Tessera.Guides.Processing;
+using Tessera.Platform.Modules;
+
+namespace Tessera.Guides;
+
+/// <summary>
+/// System 3: a narrated screen recording turned into step-by-step instructions, on a strict, idempotent job contract
+/// (<c>spec/openapi.json</c>). This version: projects, jobs and their state machine, upload, run, cancel, retry,
+/// signed worker callbacks, and the default worker's media and transcript stages.
+/// </summary>
+public sealed class GuidesModule : TesseraModule
+{
+    /// <summary>The Guides tables, for tests that migrate a database without a server.</summary>
+    public static MigrationSet Schema { get; } = MigrationSet.FromAssembly("guides", typeof(GuidesModule).Assembly);
+
+    public override string Name => "guides";
+
+    public override string Description => "Narrated screen recordings turned into step-by-step instructions: projects, jobs on a strict state machine, signed worker callbacks, frames and transcripts with ffmpeg.";
+
+    public override MigrationSet Migrations => Schema;
+
+    public override void AddServices(ModuleServices registrar)
+    {
+        ArgumentNullException.ThrowIfNull(registrar);
+        registrar.AddSettings<GuidesSettings>().AddBlobReferences("guides_jobs", "video_sha256").AddBlobReferences("guides_job_blobs", "blob_sha256");
+        registrar.Services.AddSingleton<GuideJobService>();
+        registrar.Services.AddSingleton<CallbackService>();
+        registrar.Services.AddSingleton<MediaTools>();
+        registrar.AddJobHandler<ProcessJobHandler>();
+    }
+
+    public override void MapEndpoints(RouteGroupBuilder group) => group.MapGuides();
+}

@@ -1,0 +1,148 @@
+using System.Text.Json.Nodes;
+using Tessera.Core.Blobs;
+using Tessera.Core.Errors;
+using Tessera.Data;
+using Tessera.Guides.Jobs;
+using Tessera.Guides.Storage;
+using Tessera.Jobs;
+
+namespace Tessera.Guides.Processing;
+
+/// <summary>
+/// The default worker, <c>guides.process</c> on the job engine: QUEUED → PROCESSING, then each stage once, its output
+/// stored with the job's checkpoint in one transaction, so a retry (of the engine job, or a new guide job retrying a
+/// failed one) resumes after the last stored stage:
+/// <list type="number">
+/// <item><c>media</c>: ffprobe checks the video; the frames where the screen changes and the audio (16 kHz mono WAV)
+/// go into the blob store;</item>
+/// <item><c>transcript</c>: the narration from the video's subtitle stream → TRANSCRIBED. A video without one fails
+/// with <c>GUIDES_TRANSCRIPT_UNAVAILABLE</c>: speech recognition is not in this version.</item>
+/// </list>
+/// A stage that fails for a reason retrying cannot mend fails the guide job (FAILED, with the code and message) at
+/// once; any other error is retried, and the last attempt's fails it too, so a job never stays PROCESSING. A job
+/// cancelled meanwhile is left as it is.
+/// </summary>
+internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blobs, MediaTools media, GuidesSettings settings, TimeProvider time) : IJobHandler
+{
+    public const string JobKind = "guides.process";
+    public const int MaxAttempts = 3;
+    public const string MediaStage = "media";
+    public const string TranscriptStage = "transcript";
+
+    public string Kind => JobKind;
+    public int Version => 1;
+    public bool Cacheable => false;
+
+    public async Task<JsonNode?> ExecuteAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!Guid.TryParse(context.Input?["guide_job_id"]?.GetValue<string>(), out var id))
+            throw new PermanentJobException(ErrorCodes.ValidationFailed, "The job input names no guide_job_id.");
+        try
+        {
+            var job = await AdvanceAsync(id, context.Owner, j => j.Status == GuideJobStatus.Queued ? j with { Status = GuideJobStatus.Processing } : j, "processing started", cancellationToken)
+                .ConfigureAwait(false);
+            if (job.Status != GuideJobStatus.Processing) return Answer(job);
+            var root = string.IsNullOrEmpty(settings.ScratchDir) ? Path.GetTempPath() : settings.ScratchDir;
+            var scratch = Directory.CreateDirectory(Path.Combine(root, "tessera-guides-" + Guid.NewGuid().ToString("N"))).FullName;
+            try
+            {
+                var video = Path.Combine(scratch, "video");
+                await using (var source = await blobs.OpenReadAsync(job.VideoSha256!, cancellationToken).ConfigureAwait(false))
+                await using (var target = File.Create(video))
+                    await source.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
+                if (job.Checkpoint is null) job = await MediaAsync(job, context, video, scratch, cancellationToken).ConfigureAwait(false);
+                if (job.Status == GuideJobStatus.Processing && job.Checkpoint == MediaStage) job = await TranscriptAsync(job, context, video, scratch, cancellationToken).ConfigureAwait(false);
+                return Answer(job);
+            }
+            finally
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+        }
+        catch (TesseraException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            await FailAsync(id, context.Owner, e.Code, e.Message).ConfigureAwait(false);
+            throw new PermanentJobException(e.Code, e.Message);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or JobLeaseLostException or PermanentJobException) && context.Attempt >= MaxAttempts)
+        {
+            await FailAsync(id, context.Owner, "GUIDES_PROCESSING_FAILED", $"Processing failed on its last attempt: {e.Message}").ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<GuideJob> MediaAsync(GuideJob job, JobContext context, string video, string scratch, CancellationToken cancellationToken)
+    {
+        await context.ReportProgressAsync(0, 2, "reading the video", cancellationToken).ConfigureAwait(false);
+        var info = await media.ProbeAsync(video, scratch, cancellationToken).ConfigureAwait(false);
+        if (!info.HasVideo) throw new TesseraException(GuidesErrorCodes.VideoInvalid, 422, "The upload has no video stream.");
+        var frames = await media.FramesAsync(video, scratch, cancellationToken).ConfigureAwait(false);
+        var stored = new JsonArray();
+        var blobsKept = new List<(string Kind, string Sha256)>();
+        foreach (var frame in frames)
+        {
+            var sha256 = await PutAsync(frame.Path, cancellationToken).ConfigureAwait(false);
+            blobsKept.Add(("frame", sha256));
+            stored.Add(new JsonObject { ["index"] = frame.Index, ["time_seconds"] = frame.TimeSeconds, ["sha256"] = sha256 });
+        }
+        var artifacts = new JsonObject
+        {
+            ["duration_seconds"] = info.DurationSeconds, ["has_audio"] = info.HasAudio, ["subtitle_streams"] = info.SubtitleStreams, ["frames"] = stored,
+        };
+        if (info.HasAudio)
+        {
+            var audio = await PutAsync(await media.AudioAsync(video, scratch, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            blobsKept.Add(("audio", audio));
+            artifacts["audio_sha256"] = audio;
+        }
+        await context.ReportProgressAsync(1, 2, $"{frames.Count} screen(s) found", cancellationToken).ConfigureAwait(false);
+        return await AdvanceAsync(job.Id, context.Owner, j => j with { Checkpoint = MediaStage, Artifacts = artifacts.ToJsonString() }, null, cancellationToken,
+            async (c, t) =>
+            {
+                foreach (var (kind, sha256) in blobsKept) await GuideRows.InsertBlobAsync(c, t, job.Id, kind, sha256, cancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+    }
+
+    private async Task<GuideJob> TranscriptAsync(GuideJob job, JobContext context, string video, string scratch, CancellationToken cancellationToken)
+    {
+        var subtitles = JsonNode.Parse(job.Artifacts!)?["subtitle_streams"]?.GetValue<int>() ?? 0;
+        if (subtitles == 0)
+            throw new TesseraException(GuidesErrorCodes.TranscriptUnavailable, 422,
+                "The video has no subtitle stream, and speech recognition (whisper.cpp, pocketsphinx) is not in this version yet: add a subtitle track to the video.");
+        var segments = SubtitleParser.Parse(await media.SubtitlesAsync(video, scratch, cancellationToken).ConfigureAwait(false));
+        if (segments.Count == 0) throw new TesseraException(GuidesErrorCodes.TranscriptUnavailable, 422, "The video's subtitle stream holds no cue with text.");
+        var transcript = new Transcript("subtitle-stream", segments).ToJson();
+        await context.ReportProgressAsync(2, 2, $"transcribed: {segments.Count} segment(s)", cancellationToken).ConfigureAwait(false);
+        return await AdvanceAsync(job.Id, context.Owner, j => j with { Status = GuideJobStatus.Transcribed, Checkpoint = TranscriptStage, Transcript = transcript },
+            "transcribed from the subtitle stream", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to the locked job unless it was cancelled or ended meanwhile (then it is
+    /// returned as it is), with <paramref name="alongside"/> in the same transaction.
+    /// </summary>
+    private Task<GuideJob> AdvanceAsync(
+        Guid id, JobOwner owner, Func<GuideJob, GuideJob> change, string? reason, CancellationToken cancellationToken,
+        Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task>? alongside = null) =>
+        database.InTransactionAsync(async (c, t) =>
+        {
+            var job = await GuideRows.FindJobByIdAsync(c, t, database.Dialect, id, cancellationToken).ConfigureAwait(false);
+            if (job is null || job.OrgId != owner.OrgId || job.UserId != owner.UserId)
+                throw new PermanentJobException(ErrorCodes.ResourceNotFound, $"Guide job {id} does not exist.");
+            if (GuideJobStatus.IsTerminal(job.Status)) return job;
+            if (alongside is not null) await alongside(c, t).ConfigureAwait(false);
+            return await JobAdvance.ToAsync(c, t, job, change(job), JobAdvance.ActorWorker, reason, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    private Task<GuideJob> FailAsync(Guid id, JobOwner owner, string code, string message) =>
+        AdvanceAsync(id, owner, j => j with { Status = GuideJobStatus.Failed, FailureCode = code, FailureMessage = message }, code, CancellationToken.None);
+
+    private async Task<string> PutAsync(string file, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(file);
+        return (await blobs.PutAsync(stream, cancellationToken).ConfigureAwait(false)).Sha256;
+    }
+
+    private static JsonObject Answer(GuideJob job) => new() { ["guide_job_id"] = job.Id.ToString(), ["status"] = job.Status };
+}
