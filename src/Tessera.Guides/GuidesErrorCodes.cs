@@ -8,6 +8,7 @@ internal static class GuidesErrorCodes
     public const string VideoNotFound = "VIDEO_NOT_FOUND";
     public const string RetryNotAllowed = "RETRY_NOT_ALLOWED";
     public const string TranscriptNotReady = "TRANSCRIPT_NOT_READY";
+    public const string InstructionsNotReady = "INSTRUCTIONS_NOT_READY";
     public const string CallbackUnauthorized = "CALLBACK_UNAUTHORIZED";
     public const string EventIdPayloadMismatch = "EVENT_ID_PAYLOAD_MISMATCH";
     public const string CallbackOutOfOrder = "CALLBACK_OUT_OF_ORDER";

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tessera.Data.Migrations;
 using Tessera.Guides.Api;
 using Tessera.Guides.Callbacks;
+using Tessera.Guides.Instructions;
 using Tessera.Guides.Jobs;
 using Tessera.Guides.Processing;
 using Tessera.Platform.Modules;
@@ -12,7 +13,7 @@ namespace Tessera.Guides;
 /// <summary>
 /// System 3: a narrated screen recording turned into step-by-step instructions, on a strict, idempotent job contract
 /// (<c>spec/openapi.json</c>). This version: projects, jobs and their state machine, upload, run, cancel, retry,
-/// signed worker callbacks, and the default worker's media and transcript stages.
+/// signed worker callbacks, the default worker's media, transcript and draft stages, and versioned instructions.
 /// </summary>
 public sealed class GuidesModule : TesseraModule
 {
@@ -31,6 +32,7 @@ public sealed class GuidesModule : TesseraModule
         registrar.AddSettings<GuidesSettings>().AddBlobReferences("guides_jobs", "video_sha256").AddBlobReferences("guides_job_blobs", "blob_sha256");
         registrar.Services.AddSingleton<GuideJobService>();
         registrar.Services.AddSingleton<CallbackService>();
+        registrar.Services.AddSingleton<InstructionService>();
         registrar.Services.AddSingleton<MediaTools>();
         registrar.AddJobHandler<ProcessJobHandler>();
     }

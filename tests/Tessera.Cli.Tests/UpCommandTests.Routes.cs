@@ -148,6 +148,8 @@ public partial class UpCommandTests
         await api.GetAsync("GET /api/v1/guides/jobs/{jobId}", $"/api/v1/guides/jobs/{Guid.Empty}", 404);
         await api.GetAsync("GET /api/v1/guides/jobs/{jobId}/transitions", $"/api/v1/guides/jobs/{Guid.Empty}/transitions", 404);
         await api.GetAsync("GET /api/v1/guides/jobs/{jobId}/transcript", $"/api/v1/guides/jobs/{Guid.Empty}/transcript", 404);
+        await api.GetAsync("GET /api/v1/guides/jobs/{jobId}/instructions", $"/api/v1/guides/jobs/{Guid.Empty}/instructions", 404);
+        await api.GetAsync("GET /api/v1/guides/instructions/{instructionId}", $"/api/v1/guides/instructions/{Guid.Empty}", 404);
 
         // Outside the document: probes, metrics, the document itself and its reference page.
         foreach (var path in new[] { "/healthz", "/readyz", "/metrics", "/openapi/v1.json", "/api/reference" })

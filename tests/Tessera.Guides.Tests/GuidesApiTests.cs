@@ -40,9 +40,9 @@ public class GuidesApiTests
         var replay = (await PostAsync(api, job, "run", 200)).Value;
         Assert.Equal(queued["engine_job_id"]!.GetValue<string>(), replay["engine_job_id"]!.GetValue<string>());
 
-        var done = await WaitAsync(api, job, Processing, "TRANSCRIBED", "FAILED");
-        Assert.Equal("TRANSCRIBED", done["status"]!.GetValue<string>());
-        Assert.Equal(ProcessJobHandler.TranscriptStage, done["checkpoint"]!.GetValue<string>());
+        var done = await WaitAsync(api, job, Processing, "DRAFTED", "FAILED");
+        Assert.Equal("DRAFTED", done["status"]!.GetValue<string>());
+        Assert.Equal(ProcessJobHandler.DraftStage, done["checkpoint"]!.GetValue<string>());
         var artifacts = done["artifacts"]!;
         Assert.InRange(artifacts["duration_seconds"]!.GetValue<double>(), 5.5, 6.5);
         // One frame per screen: red, blue and green, two seconds apart.
@@ -62,8 +62,18 @@ public class GuidesApiTests
         await api.GetAsync("GET /api/v1/guides/jobs/{jobId}/transcript", $"/api/v1/guides/jobs/{job}/transcript?limit=0", 400);
 
         var transitions = (await api.GetAsync("GET /api/v1/guides/jobs/{jobId}/transitions", $"/api/v1/guides/jobs/{job}/transitions")).Value.AsArray();
-        Assert.Equal(["CREATED>UPLOADED:api", "UPLOADED>QUEUED:api", "QUEUED>PROCESSING:worker", "PROCESSING>TRANSCRIBED:worker"],
+        Assert.Equal(["CREATED>UPLOADED:api", "UPLOADED>QUEUED:api", "QUEUED>PROCESSING:worker", "PROCESSING>TRANSCRIBED:worker", "TRANSCRIBED>DRAFTED:worker"],
             transitions.Select(t => $"{t!["from_status"]}>{t["to_status"]}:{t["actor"]}"));
+        // The writer's draft: one step per narrated sentence, each with the screen shown when it is said.
+        var draft = (await api.GetAsync("GET /api/v1/guides/jobs/{jobId}/instructions", $"/api/v1/guides/jobs/{job}/instructions")).Value;
+        Assert.Equal(1, draft["version"]!.GetValue<int>());
+        Assert.Equal("writer", draft["source"]!.GetValue<string>());
+        Assert.Equal("valid", draft["validation_status"]!.GetValue<string>());
+        var steps = draft["blocks"]!.AsArray();
+        Assert.Equal(TestVideos.Steps, steps.Select(b => b!["text"]!.GetValue<string>()));
+        var frames = artifacts["frames"]!.AsArray().Select(f => f!["sha256"]!.GetValue<string>()).ToList();
+        Assert.Equal(frames, steps.Select(b => b!["frame_sha256"]!.GetValue<string>()));
+
         // The frames and audio stay referenced, so the blob sweeper keeps them.
         await using var c = await app.Database.Database.OpenConnectionAsync();
         Assert.Equal(4, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM guides_job_blobs WHERE job_id = @id", new { id = Guid.Parse(job) }));
@@ -79,7 +89,7 @@ public class GuidesApiTests
         Assert.Equal("RETRY_NOT_ALLOWED", Code(await PostAsync(api, job, "retry", 409)));
         await PostAsync(api, job, "run", 202);
 
-        var failed = await WaitAsync(api, job, Processing, "FAILED", "TRANSCRIBED");
+        var failed = await WaitAsync(api, job, Processing, "FAILED", "DRAFTED");
         Assert.Equal("FAILED", failed["status"]!.GetValue<string>());
         Assert.Equal("GUIDES_TRANSCRIPT_UNAVAILABLE", failed["failure"]!["code"]!.GetValue<string>());
         Assert.Equal(ProcessJobHandler.MediaStage, failed["checkpoint"]!.GetValue<string>());
@@ -93,7 +103,7 @@ public class GuidesApiTests
         Assert.Equal(retry["id"]!.GetValue<string>(), (await PostAsync(api, job, "retry", 200)).Value["id"]!.GetValue<string>());
         Assert.Equal(failed.ToJsonString(), (await JobOfAsync(api, job)).ToJsonString());
         // The retry skips the media stage (its frames are the failed job's) and fails the same way, honestly.
-        var again = await WaitAsync(api, retry["id"]!.GetValue<string>(), Processing, "FAILED", "TRANSCRIBED");
+        var again = await WaitAsync(api, retry["id"]!.GetValue<string>(), Processing, "FAILED", "DRAFTED");
         Assert.Equal("GUIDES_TRANSCRIPT_UNAVAILABLE", again["failure"]!["code"]!.GetValue<string>());
         Assert.Equal(failed["artifacts"]!.ToJsonString(), again["artifacts"]!.ToJsonString());
     }

@@ -7,6 +7,7 @@ using Tessera.Core.Errors;
 using Tessera.Core.Identity;
 using Tessera.Data.Identity;
 using Tessera.Guides.Callbacks;
+using Tessera.Guides.Instructions;
 using Tessera.Guides.Jobs;
 
 namespace Tessera.Guides.Api;
@@ -45,6 +46,16 @@ internal static class GuidesEndpoints
         guides.MapGet("/jobs/{jobId:guid}/transcript", TranscriptAsync).WithName("GuidesJobTranscript")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("The transcript a page at a time (offset, limit); 409 TRANSCRIPT_NOT_READY before the job is transcribed.");
+        guides.MapGet("/jobs/{jobId:guid}/instructions", JobInstructionsAsync).WithName("GuidesJobInstructions")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("The job's instructions at their current version; 409 INSTRUCTIONS_NOT_READY before they are drafted.");
+        guides.MapGet("/instructions/{instructionId:guid}", InstructionAsync).WithName("GuidesGetInstructions")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Instructions at their current version, or ?version=N.");
+        guides.MapPut("/instructions/{instructionId:guid}", SaveInstructionsAsync).WithName("GuidesSaveInstructions")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Save an edit as the next version; base_version must be the current one, else 409 VERSION_CONFLICT with current_version.");
         guides.MapPost("/internal/jobs/{jobId:guid}/status", CallbackAsync).AllowAnonymous().DisableAntiforgery().WithName("GuidesWorkerCallback")
             .AddOpenApiOperationTransformer(GuidesBodySchemas.DescribeCallbackAsync)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
@@ -116,6 +127,27 @@ internal static class GuidesEndpoints
         var page = transcript.Segments.Skip(from).Take(size).Select(GuidesTranscriptSegment.From).ToList();
         var next = from + page.Count < transcript.Segments.Count ? from + page.Count : (int?)null;
         return TypedResults.Ok(new GuidesTranscriptPage(job.Id, transcript.Recognizer, page, from, size, transcript.Segments.Count, next));
+    }
+
+    private static async Task<Ok<GuidesInstruction>> JobInstructionsAsync(Guid jobId, Caller caller, InstructionService instructions, CancellationToken cancellationToken)
+    {
+        var (instruction, version) = await instructions.ForJobAsync(caller.Principal, jobId, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(GuidesInstruction.From(instruction, version));
+    }
+
+    private static async Task<Ok<GuidesInstruction>> InstructionAsync(
+        Guid instructionId, Caller caller, InstructionService instructions, CancellationToken cancellationToken, int? version = null)
+    {
+        var (instruction, found) = await instructions.GetAsync(caller.Principal, instructionId, version, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(GuidesInstruction.From(instruction, found));
+    }
+
+    private static async Task<Ok<GuidesInstruction>> SaveInstructionsAsync(
+        Guid instructionId, GuidesInstructionSave request, Caller caller, InstructionService instructions, CancellationToken cancellationToken)
+    {
+        var edits = request.Blocks?.Select(b => new BlockEdit(b.Id, b.Text, b.FrameSha256)).ToList();
+        var (instruction, version) = await instructions.SaveAsync(caller.Principal, instructionId, request.BaseVersion, edits, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(GuidesInstruction.From(instruction, version));
     }
 
     private static async Task<Results<NoContent, Ok<GuidesCallbackReplay>>> CallbackAsync(Guid jobId, HttpRequest request, CallbackService callbacks, CancellationToken cancellationToken)

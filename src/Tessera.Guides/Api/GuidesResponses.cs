@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tessera.Guides.Callbacks;
+using Tessera.Guides.Instructions;
 using Tessera.Guides.Jobs;
 using Tessera.Guides.Processing;
 
@@ -54,6 +56,32 @@ internal sealed record GuidesTranscriptSegment(double Start, double End, string 
 /// <paramref name="Sequence"/> rises with every event of the job.
 /// </summary>
 internal sealed record GuidesCallbackRequest(long Sequence, string Status, string? Checkpoint = null, JsonNode? Artifacts = null, GuidesFailure? Failure = null);
+
+/// <summary>A step of the instructions; <paramref name="FrameSha256"/> is its screenshot, a frame of the video taken at <paramref name="FrameTimeSeconds"/>.</summary>
+internal sealed record GuidesBlock(string Id, string Text, double? Start, double? End, string? FrameSha256, double? FrameTimeSeconds)
+{
+    public static GuidesBlock From(InstructionBlock b) => new(b.Id, b.Text, b.Start, b.End, b.FrameSha256, b.FrameTimeSeconds);
+}
+
+/// <summary>
+/// A version of a job's instructions: <paramref name="Version"/> is this one, <paramref name="CurrentVersion"/> the one
+/// a save must name as its base; <paramref name="Source"/> is writer or editor; <paramref name="ValidationStatus"/>
+/// is valid or needs_review, with the issues.
+/// </summary>
+internal sealed record GuidesInstruction(
+    Guid Id, Guid JobId, int Version, int CurrentVersion, string Source, string ValidationStatus, IReadOnlyList<string> ValidationIssues,
+    IReadOnlyList<GuidesBlock> Blocks, DateTimeOffset CreatedAt)
+{
+    public static GuidesInstruction From(Instruction i, InstructionVersion v) => new(
+        i.Id, i.JobId, v.Version, i.CurrentVersion, v.Source, v.ValidationStatus, JsonSerializer.Deserialize<List<string>>(v.ValidationIssues) ?? [],
+        [.. InstructionBlock.Parse(v.Blocks).Select(GuidesBlock.From)], v.CreatedAt);
+}
+
+/// <summary>A step as the editor saves it: a kept step names its id (its narration window stays), a new one leaves it out.</summary>
+internal sealed record GuidesBlockEdit(string Text, string? Id = null, string? FrameSha256 = null);
+
+/// <summary>A save: the version the edit started from, and every step in order.</summary>
+internal sealed record GuidesInstructionSave(int? BaseVersion, IReadOnlyList<GuidesBlockEdit>? Blocks);
 
 /// <summary>A callback replayed: the event as first applied.</summary>
 internal sealed record GuidesCallbackReplay(string EventId, long Sequence, string Status, bool Replayed)

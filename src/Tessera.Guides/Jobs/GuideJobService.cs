@@ -128,17 +128,23 @@ internal sealed partial class GuideJobService(TesseraDatabase database, JobServi
         ArgumentNullException.ThrowIfNull(caller);
         caller.Require(Permissions.RunsWrite);
         var now = time.GetUtcNow();
-        var job = await database.InTransactionAsync(async (c, t) =>
+        var (job, cancelled) = await database.InTransactionAsync(async (c, t) =>
         {
             var job = await LockAsync(c, t, caller, id, cancellationToken).ConfigureAwait(false);
-            if (job.Status == GuideJobStatus.Cancelled) return job;
-            return await JobAdvance.ToAsync(c, t, job, job with { Status = GuideJobStatus.Cancelled }, JobAdvance.ActorApi, "cancelled by its owner", now, cancellationToken)
-                .ConfigureAwait(false);
+            if (job.Status == GuideJobStatus.Cancelled) return (job, false);
+            return (await JobAdvance.ToAsync(c, t, job, job with { Status = GuideJobStatus.Cancelled }, JobAdvance.ActorApi, "cancelled by its owner", now, cancellationToken)
+                .ConfigureAwait(false), true);
         }, cancellationToken).ConfigureAwait(false);
-        if (job.EngineJobId is { } engine)
+        if (cancelled && job.EngineJobId is { } engine)
         {
-            var info = await jobs.GetAsync(JobScope.Operator, engine, cancellationToken).ConfigureAwait(false);
-            if (!info.State.IsTerminal()) await jobs.CancelAsync(JobScope.Operator, engine, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await jobs.CancelAsync(JobScope.Operator, engine, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TesseraException e) when (e.Status == 409)
+            {
+                // The processing job ended meanwhile; the guide job is cancelled either way.
+            }
         }
         return job;
     }

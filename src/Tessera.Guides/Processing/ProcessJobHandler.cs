@@ -1,7 +1,9 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tessera.Core.Blobs;
 using Tessera.Core.Errors;
 using Tessera.Data;
+using Tessera.Guides.Instructions;
 using Tessera.Guides.Jobs;
 using Tessera.Guides.Storage;
 using Tessera.Jobs;
@@ -17,6 +19,8 @@ namespace Tessera.Guides.Processing;
 /// go into the blob store;</item>
 /// <item><c>transcript</c>: the narration from the video's subtitle stream → TRANSCRIBED. A video without one fails
 /// with <c>GUIDES_TRANSCRIPT_UNAVAILABLE</c>: speech recognition is not in this version.</item>
+/// <item><c>draft</c>: the rule-based writer (<see cref="StepWriter"/>) makes the steps, each with its screenshot, as
+/// version 1 of the job's instructions → DRAFTED.</item>
 /// </list>
 /// A stage that fails for a reason retrying cannot mend fails the guide job (FAILED, with the code and message) at
 /// once; any other error is retried, and the last attempt's fails it too, so a job never stays PROCESSING. A job
@@ -28,6 +32,7 @@ internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blo
     public const int MaxAttempts = 3;
     public const string MediaStage = "media";
     public const string TranscriptStage = "transcript";
+    public const string DraftStage = "draft";
 
     public string Kind => JobKind;
     public int Version => 1;
@@ -53,6 +58,9 @@ internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blo
                     await source.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
                 if (job.Checkpoint is null) job = await MediaAsync(job, context, video, scratch, cancellationToken).ConfigureAwait(false);
                 if (job.Status == GuideJobStatus.Processing && job.Checkpoint == MediaStage) job = await TranscriptAsync(job, context, video, scratch, cancellationToken).ConfigureAwait(false);
+                if (job.Status == GuideJobStatus.Processing && job.Checkpoint == TranscriptStage)
+                    job = await AdvanceAsync(job.Id, context.Owner, j => j with { Status = GuideJobStatus.Transcribed }, "resumed after the stored transcript", cancellationToken).ConfigureAwait(false);
+                if (job.Status == GuideJobStatus.Transcribed) job = await DraftAsync(job, context, cancellationToken).ConfigureAwait(false);
                 return Answer(job);
             }
             finally
@@ -74,7 +82,7 @@ internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blo
 
     private async Task<GuideJob> MediaAsync(GuideJob job, JobContext context, string video, string scratch, CancellationToken cancellationToken)
     {
-        await context.ReportProgressAsync(0, 2, "reading the video", cancellationToken).ConfigureAwait(false);
+        await context.ReportProgressAsync(0, 3, "reading the video", cancellationToken).ConfigureAwait(false);
         var info = await media.ProbeAsync(video, scratch, cancellationToken).ConfigureAwait(false);
         if (!info.HasVideo) throw new TesseraException(GuidesErrorCodes.VideoInvalid, 422, "The upload has no video stream.");
         var frames = await media.FramesAsync(video, scratch, cancellationToken).ConfigureAwait(false);
@@ -96,7 +104,7 @@ internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blo
             blobsKept.Add(("audio", audio));
             artifacts["audio_sha256"] = audio;
         }
-        await context.ReportProgressAsync(1, 2, $"{frames.Count} screen(s) found", cancellationToken).ConfigureAwait(false);
+        await context.ReportProgressAsync(1, 3, $"{frames.Count} screen(s) found", cancellationToken).ConfigureAwait(false);
         return await AdvanceAsync(job.Id, context.Owner, j => j with { Checkpoint = MediaStage, Artifacts = artifacts.ToJsonString() }, null, cancellationToken,
             async (c, t) =>
             {
@@ -113,9 +121,30 @@ internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blo
         var segments = SubtitleParser.Parse(await media.SubtitlesAsync(video, scratch, cancellationToken).ConfigureAwait(false));
         if (segments.Count == 0) throw new TesseraException(GuidesErrorCodes.TranscriptUnavailable, 422, "The video's subtitle stream holds no cue with text.");
         var transcript = new Transcript("subtitle-stream", segments).ToJson();
-        await context.ReportProgressAsync(2, 2, $"transcribed: {segments.Count} segment(s)", cancellationToken).ConfigureAwait(false);
+        await context.ReportProgressAsync(2, 3, $"transcribed: {segments.Count} segment(s)", cancellationToken).ConfigureAwait(false);
         return await AdvanceAsync(job.Id, context.Owner, j => j with { Status = GuideJobStatus.Transcribed, Checkpoint = TranscriptStage, Transcript = transcript },
             "transcribed from the subtitle stream", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<GuideJob> DraftAsync(GuideJob job, JobContext context, CancellationToken cancellationToken)
+    {
+        var frames = InstructionService.Frames(job.Artifacts).Select(f => new FrameRef(f.Value, f.Key)).ToList();
+        var (blocks, notes) = StepWriter.Write(job.Id, Transcript.Parse(job.Transcript!).Segments, frames);
+        var (status, issues) = InstructionValidation.Of(blocks, notes);
+        var now = time.GetUtcNow();
+        var instruction = new Instruction { Id = Guid.CreateVersion7(now), JobId = job.Id, OrgId = job.OrgId, UserId = job.UserId, CurrentVersion = 1, CreatedAt = now, UpdatedAt = now };
+        var first = new InstructionVersion
+        {
+            InstructionId = instruction.Id, Version = 1, Blocks = InstructionBlock.Serialize(blocks), Source = InstructionService.SourceWriter,
+            ValidationStatus = status, ValidationIssues = JsonSerializer.Serialize(issues), CreatedAt = now,
+        };
+        await context.ReportProgressAsync(3, 3, $"drafted {blocks.Count} step(s)", cancellationToken).ConfigureAwait(false);
+        return await AdvanceAsync(job.Id, context.Owner, j => j with { Status = GuideJobStatus.Drafted, Checkpoint = DraftStage }, $"drafted {blocks.Count} step(s)", cancellationToken,
+            async (c, t) =>
+            {
+                await InstructionRows.InsertAsync(c, t, instruction, cancellationToken).ConfigureAwait(false);
+                await InstructionRows.InsertVersionAsync(c, t, first, cancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
     }
 
     /// <summary>
