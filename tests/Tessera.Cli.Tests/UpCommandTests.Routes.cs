@@ -149,6 +149,7 @@ public partial class UpCommandTests
         await api.GetAsync("GET /api/v1/guides/jobs/{jobId}/transitions", $"/api/v1/guides/jobs/{Guid.Empty}/transitions", 404);
         await api.GetAsync("GET /api/v1/guides/jobs/{jobId}/transcript", $"/api/v1/guides/jobs/{Guid.Empty}/transcript", 404);
         await api.GetAsync("GET /api/v1/guides/jobs/{jobId}/instructions", $"/api/v1/guides/jobs/{Guid.Empty}/instructions", 404);
+        await api.GetAsync("GET /api/v1/guides/jobs/{jobId}/frames/{sha256}", $"/api/v1/guides/jobs/{Guid.Empty}/frames/{new string('0', 64)}", 404);
         await api.GetAsync("GET /api/v1/guides/instructions/{instructionId}", $"/api/v1/guides/instructions/{Guid.Empty}", 404);
 
         // Outside the document: probes, metrics, the document itself and its reference page.

@@ -73,6 +73,11 @@ public class GuidesApiTests
         Assert.Equal(TestVideos.Steps, steps.Select(b => b!["text"]!.GetValue<string>()));
         var frames = artifacts["frames"]!.AsArray().Select(f => f!["sha256"]!.GetValue<string>()).ToList();
         Assert.Equal(frames, steps.Select(b => b!["frame_sha256"]!.GetValue<string>()));
+        var png = await api.GetAsync("GET /api/v1/guides/jobs/{jobId}/frames/{sha256}", $"/api/v1/guides/jobs/{job}/frames/{frames[1]}");
+        Assert.Equal("image/png", png.MediaType);
+        var bytes = await api.Http.GetByteArrayAsync(new Uri($"/api/v1/guides/jobs/{job}/frames/{frames[1]}", UriKind.Relative));
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], bytes[..4]);
+        await api.GetAsync("GET /api/v1/guides/jobs/{jobId}/frames/{sha256}", $"/api/v1/guides/jobs/{job}/frames/{artifacts["audio_sha256"]}", 404);
 
         // The frames and audio stay referenced, so the blob sweeper keeps them.
         await using var c = await app.Database.Database.OpenConnectionAsync();

@@ -46,6 +46,8 @@ internal static class GuidesEndpoints
         guides.MapGet("/jobs/{jobId:guid}/transcript", TranscriptAsync).WithName("GuidesJobTranscript")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("The transcript a page at a time (offset, limit); 409 TRANSCRIPT_NOT_READY before the job is transcribed.");
+        guides.MapGet("/jobs/{jobId:guid}/frames/{sha256}", FrameAsync).WithName("GuidesJobFrame").Produces(StatusCodes.Status200OK, contentType: "image/png")
+            .ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A frame the job's processing kept (PNG), by the hash its artifacts and steps name.");
         guides.MapGet("/jobs/{jobId:guid}/instructions", JobInstructionsAsync).WithName("GuidesJobInstructions")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("The job's instructions at their current version; 409 INSTRUCTIONS_NOT_READY before they are drafted.");
@@ -127,6 +129,13 @@ internal static class GuidesEndpoints
         var page = transcript.Segments.Skip(from).Take(size).Select(GuidesTranscriptSegment.From).ToList();
         var next = from + page.Count < transcript.Segments.Count ? from + page.Count : (int?)null;
         return TypedResults.Ok(new GuidesTranscriptPage(job.Id, transcript.Recognizer, page, from, size, transcript.Segments.Count, next));
+    }
+
+    private static async Task<FileStreamHttpResult> FrameAsync(Guid jobId, string sha256, Caller caller, GuideJobService service, IBlobStore blobs, CancellationToken cancellationToken)
+    {
+        var job = await service.GetJobAsync(caller.Principal, jobId, cancellationToken).ConfigureAwait(false);
+        if (!InstructionService.Frames(job.Artifacts).ContainsKey(sha256)) throw TesseraException.NotFound();
+        return TypedResults.Stream(await blobs.OpenReadAsync(sha256, cancellationToken).ConfigureAwait(false), "image/png");
     }
 
     private static async Task<Ok<GuidesInstruction>> JobInstructionsAsync(Guid jobId, Caller caller, InstructionService instructions, CancellationToken cancellationToken)
