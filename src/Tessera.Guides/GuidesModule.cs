@@ -1,8 +1,10 @@
+using System.CommandLine;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Data.Migrations;
 using Tessera.Guides.Api;
 using Tessera.Guides.Callbacks;
+using Tessera.Guides.Cli;
 using Tessera.Guides.Instructions;
 using Tessera.Guides.Jobs;
 using Tessera.Guides.Processing;
@@ -38,4 +40,7 @@ public sealed class GuidesModule : TesseraModule
     }
 
     public override void MapEndpoints(RouteGroupBuilder group) => group.MapGuides();
+
+    /// <summary>The verbs; the CLI groups them under <c>tessera guides</c> itself.</summary>
+    public override IEnumerable<Command> Commands(IModuleCommandHost host) => [MakeCommand.Create(host)];
 }

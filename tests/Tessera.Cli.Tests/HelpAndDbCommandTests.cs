@@ -13,7 +13,7 @@ public class HelpAndDbCommandTests
         var verbs = output.Split('\n').SkipWhile(line => line.TrimEnd() != "Commands:").Skip(1)
             .TakeWhile(line => line.StartsWith("  ", StringComparison.Ordinal))
             .Select(line => line.TrimStart().Split(' ')[0]).ToList();
-        Assert.Equal(["up", "serve", "db", "blob", "token", "user", "embed", "models", "index", "jobs", "worker", "omics", "traces", "cards", "chem"], verbs);
+        Assert.Equal(["up", "serve", "db", "blob", "token", "user", "embed", "models", "index", "jobs", "worker", "omics", "traces", "cards", "chem", "guides"], verbs);
     }
 
     [Theory]

@@ -26,7 +26,7 @@ public class CallbackApiTests
     {
         await using var app = await TesseraAppFactory.CreateAsync(dialect, RemoteWorker, new Dictionary<string, string?> { ["guides:callback_secrets"] = Secret });
         var (api, _, _) = await MemberClients.SignInAsync(app, "writer@example.org", "docs");
-        var job = await UploadedJobAsync(api, await TestVideos.MakeAsync(withSubtitles: false));
+        var job = await UploadedJobAsync(api, await NarratedVideos.MakeAsync(withSubtitles: false));
         await PostAsync(api, job, "run", 202);
 
         const string processing = """{"sequence":1,"status":"PROCESSING"}""";
@@ -86,7 +86,7 @@ public class CallbackApiTests
     {
         await using var app = await TesseraAppFactory.CreateAsync("sqlite", RemoteWorker);
         var (api, _, _) = await MemberClients.SignInAsync(app, "writer@example.org", "docs");
-        var job = await UploadedJobAsync(api, await TestVideos.MakeAsync(withSubtitles: false));
+        var job = await UploadedJobAsync(api, await NarratedVideos.MakeAsync(withSubtitles: false));
         await PostAsync(api, job, "run", 202);
         var refused = await CallbackAsync(api, job, "evt_1", """{"sequence":1,"status":"PROCESSING"}""", 401);
         Assert.Equal("no_secret", refused.Value["check"]!.GetValue<string>());

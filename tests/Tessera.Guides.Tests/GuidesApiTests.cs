@@ -26,12 +26,12 @@ public class GuidesApiTests
         Assert.Equal("INVALID_TRANSITION", Code(await PostAsync(api, job, "run", 409)));
         Assert.Equal("TRANSCRIPT_NOT_READY", Code(await api.GetAsync("GET /api/v1/guides/jobs/{jobId}/transcript", $"/api/v1/guides/jobs/{job}/transcript", 409)));
 
-        var video = await UploadAsync(api, await TestVideos.MakeAsync(withSubtitles: true));
+        var video = await UploadAsync(api, await NarratedVideos.MakeAsync(withSubtitles: true));
         var uploaded = (await ConfirmAsync(api, job, video)).Value;
         Assert.Equal("UPLOADED", uploaded["status"]!.GetValue<string>());
         // The same confirmation again changes nothing; another video is a conflict.
         Assert.Equal(uploaded.ToJsonString(), (await ConfirmAsync(api, job, video)).Value.ToJsonString());
-        var other = await UploadAsync(api, await TestVideos.MakeAsync(withSubtitles: false));
+        var other = await UploadAsync(api, await NarratedVideos.MakeAsync(withSubtitles: false));
         Assert.Equal("VIDEO_URI_CONFLICT", Code(await ConfirmAsync(api, job, other, 409)));
         Assert.Equal("VIDEO_NOT_FOUND", Code(await ConfirmAsync(api, await JobAsync(api, project), "tessera-blob:sha256:" + new string('0', 64), 422)));
         Assert.Equal("VALIDATION_FAILED", Code(await ConfirmAsync(api, job, "https://example.org/video.mp4", 400)));
@@ -58,7 +58,7 @@ public class GuidesApiTests
         var rest = (await api.GetAsync("GET /api/v1/guides/jobs/{jobId}/transcript", $"/api/v1/guides/jobs/{job}/transcript?offset=2")).Value;
         Assert.Null(rest["next_offset"]);
         var said = page["segments"]!.AsArray().Concat(rest["segments"]!.AsArray()).Select(s => s!["text"]!.GetValue<string>());
-        Assert.Equal(TestVideos.Steps, said);
+        Assert.Equal(NarratedVideos.Steps, said);
         await api.GetAsync("GET /api/v1/guides/jobs/{jobId}/transcript", $"/api/v1/guides/jobs/{job}/transcript?limit=0", 400);
 
         var transitions = (await api.GetAsync("GET /api/v1/guides/jobs/{jobId}/transitions", $"/api/v1/guides/jobs/{job}/transitions")).Value.AsArray();
@@ -70,7 +70,7 @@ public class GuidesApiTests
         Assert.Equal("writer", draft["source"]!.GetValue<string>());
         Assert.Equal("valid", draft["validation_status"]!.GetValue<string>());
         var steps = draft["blocks"]!.AsArray();
-        Assert.Equal(TestVideos.Steps, steps.Select(b => b!["text"]!.GetValue<string>()));
+        Assert.Equal(NarratedVideos.Steps, steps.Select(b => b!["text"]!.GetValue<string>()));
         var frames = artifacts["frames"]!.AsArray().Select(f => f!["sha256"]!.GetValue<string>()).ToList();
         Assert.Equal(frames, steps.Select(b => b!["frame_sha256"]!.GetValue<string>()));
         var png = await api.GetAsync("GET /api/v1/guides/jobs/{jobId}/frames/{sha256}", $"/api/v1/guides/jobs/{job}/frames/{frames[1]}");
@@ -90,7 +90,7 @@ public class GuidesApiTests
     {
         await using var app = await TesseraAppFactory.CreateAsync(dialect);
         var (api, _, _) = await MemberClients.SignInAsync(app, "writer@example.org", "docs");
-        var job = await UploadedJobAsync(api, await TestVideos.MakeAsync(withSubtitles: false));
+        var job = await UploadedJobAsync(api, await NarratedVideos.MakeAsync(withSubtitles: false));
         Assert.Equal("RETRY_NOT_ALLOWED", Code(await PostAsync(api, job, "retry", 409)));
         await PostAsync(api, job, "run", 202);
 
@@ -119,7 +119,7 @@ public class GuidesApiTests
     {
         await using var app = await TesseraAppFactory.CreateAsync(dialect);
         var (api, _, _) = await MemberClients.SignInAsync(app, "writer@example.org", "docs");
-        var job = await UploadedJobAsync(api, await TestVideos.MakeAsync(withSubtitles: true));
+        var job = await UploadedJobAsync(api, await NarratedVideos.MakeAsync(withSubtitles: true));
 
         var responses = await Races.RunAsync(20, _ => api.Http.PostAsync(new Uri($"/api/v1/guides/jobs/{job}/run", UriKind.Relative), null));
 

@@ -18,7 +18,7 @@ public class InstructionApiTests
         await using var app = await TesseraAppFactory.CreateAsync(dialect);
         var (api, _, _) = await MemberClients.SignInAsync(app, "writer@example.org", "docs");
         var (stranger, _, _) = await MemberClients.SignInAsync(app, "stranger@example.org", "elsewhere");
-        var job = await UploadedJobAsync(api, await TestVideos.MakeAsync(withSubtitles: true));
+        var job = await UploadedJobAsync(api, await NarratedVideos.MakeAsync(withSubtitles: true));
         Assert.Equal("INSTRUCTIONS_NOT_READY", Code(await api.GetAsync("GET /api/v1/guides/jobs/{jobId}/instructions", $"/api/v1/guides/jobs/{job}/instructions", 409)));
         await PostAsync(api, job, "run", 202);
         await WaitAsync(api, job, TimeSpan.FromMinutes(2), "DRAFTED", "FAILED");

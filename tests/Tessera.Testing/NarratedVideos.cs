@@ -1,12 +1,12 @@
 using System.Diagnostics;
 
-namespace Tessera.Guides.Tests;
+namespace Tessera.Testing;
 
 /// <summary>
 /// Short screen recordings made with ffmpeg for the tests: three solid screens (red, blue, green) of two seconds each,
 /// a tone, and optionally a subtitle stream narrating one step per screen.
 /// </summary>
-internal static class TestVideos
+public static class NarratedVideos
 {
     public static readonly string[] Steps = ["Open the Settings menu.", "Click Privacy.", "Press Save to finish."];
 
