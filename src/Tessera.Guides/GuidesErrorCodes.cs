@@ -16,4 +16,5 @@ internal static class GuidesErrorCodes
     public const string ToolFailed = "GUIDES_TOOL_FAILED";
     public const string VideoInvalid = "GUIDES_VIDEO_INVALID";
     public const string TranscriptUnavailable = "GUIDES_TRANSCRIPT_UNAVAILABLE";
+    public const string CheckpointUnknown = "GUIDES_CHECKPOINT_UNKNOWN";
 }

@@ -25,8 +25,14 @@ internal sealed class ExecutionResults(TesseraDatabase database, OrganizationSto
         ArgumentNullException.ThrowIfNull(execution);
         ArgumentNullException.ThrowIfNull(result);
         TaskDefinition? found;
+        Execution? current;
         await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
             found = await TaskRows.FindByIdAsync(c, execution.TaskId, cancellationToken).ConfigureAwait(false);
+            current = await ExecutionRows.FindForJobAsync(c, execution.Id, cancellationToken).ConfigureAwait(false);
+        }
+        // A result already stands (an earlier run stored it): that one is the answer, whatever this run made.
+        if (await ReadAsync(execution.OrgId, current?.ResultId, cancellationToken).ConfigureAwait(false) is { } standing) return (JsonObject)JsonNode.Parse(standing)!;
         var task = found ?? throw new TesseraException(ChemErrorCodes.ExecutionInputMissing, 422, $"Task version {execution.TaskName} v{execution.TaskVersion} does not exist.");
         var errors = TaskSchemas.Validate(task.OutputSchema, result);
         if (errors.Count > 0)
@@ -61,7 +67,8 @@ internal sealed class ExecutionResults(TesseraDatabase database, OrganizationSto
         }
         catch
         {
-            await DeleteAsync(store, resultId).ConfigureAwait(false);
+            // A commit can fail on the client after the server applied it: delete the copy only when it was not named.
+            if (!await NamedAsync(execution.Id, resultId).ConfigureAwait(false)) await DeleteAsync(store, resultId).ConfigureAwait(false);
             throw;
         }
         if (named) return (true, result);
@@ -103,6 +110,20 @@ internal sealed class ExecutionResults(TesseraDatabase database, OrganizationSto
             ["execution_id"] = execution.Id.ToString(),
             ["result"] = $"kept in the organization's Chem store: GET /api/v1/chem/executions/{execution.Id}",
         };
+    }
+
+    // Whether the execution names this result; when that cannot be read, assume it does (an unnamed row is only waste).
+    private async Task<bool> NamedAsync(Guid executionId, Guid resultId)
+    {
+        try
+        {
+            await using var c = await database.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+            return (await ExecutionRows.FindForJobAsync(c, executionId, CancellationToken.None).ConfigureAwait(false))?.ResultId == resultId;
+        }
+        catch (Exception e) when (e is TesseraException or DbException)
+        {
+            return true;
+        }
     }
 
     // Best effort, whatever the caller's token: an unnamed row is harmless, only wasted.

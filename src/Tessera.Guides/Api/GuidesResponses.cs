@@ -53,9 +53,10 @@ internal sealed record GuidesTranscriptSegment(double Start, double End, string 
 
 /// <summary>
 /// A worker's status update (read from the raw body, whose bytes are signed; this record documents it):
-/// <paramref name="Sequence"/> rises with every event of the job.
+/// <paramref name="JobId"/> is the URL's job (the signature covers the body, not the URL); <paramref name="Sequence"/>
+/// rises with every event of the job.
 /// </summary>
-internal sealed record GuidesCallbackRequest(long Sequence, string Status, string? Checkpoint = null, JsonNode? Artifacts = null, GuidesFailure? Failure = null);
+internal sealed record GuidesCallbackRequest(Guid JobId, long Sequence, string Status, string? Checkpoint = null, JsonNode? Artifacts = null, GuidesFailure? Failure = null);
 
 /// <summary>A step of the instructions; <paramref name="FrameSha256"/> is its screenshot, a frame of the video taken at <paramref name="FrameTimeSeconds"/>.</summary>
 internal sealed record GuidesBlock(string Id, string Text, double? Start, double? End, string? FrameSha256, double? FrameTimeSeconds)

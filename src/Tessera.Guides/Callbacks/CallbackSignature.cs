@@ -42,7 +42,7 @@ internal static class CallbackSignature
 
     /// <summary>The <c>v1,…</c> signature of a callback, as a worker sends it.</summary>
     public static string Sign(byte[] secret, string id, long timestamp, ReadOnlySpan<byte> body) =>
-        "v1," + Convert.ToBase64String(Mac(secret, id, timestamp, body));
+        "v1," + Convert.ToBase64String(Mac(secret, id, timestamp.ToString(CultureInfo.InvariantCulture), body));
 
     /// <summary>Throws a 401 <c>CALLBACK_UNAUTHORIZED</c> naming the failed check unless the request is signed with a configured secret, in time.</summary>
     public static void Verify(IReadOnlyList<byte[]> secrets, string? id, string? timestamp, string? signatures, ReadOnlySpan<byte> body, DateTimeOffset now, TimeSpan tolerance)
@@ -68,14 +68,15 @@ internal static class CallbackSignature
                 continue;
             }
             foreach (var secret in secrets)
-                if (CryptographicOperations.FixedTimeEquals(given, Mac(secret, id, seconds, body))) return;
+                if (CryptographicOperations.FixedTimeEquals(given, Mac(secret, id, timestamp, body))) return;
         }
         throw Refused("bad_signature", "No signature of the callback matches a configured secret.");
     }
 
-    private static byte[] Mac(byte[] secret, string id, long timestamp, ReadOnlySpan<byte> body)
+    // Over the timestamp header as sent, as Standard Webhooks signs it.
+    private static byte[] Mac(byte[] secret, string id, string timestamp, ReadOnlySpan<byte> body)
     {
-        var prefix = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{id}.{timestamp}."));
+        var prefix = Encoding.UTF8.GetBytes($"{id}.{timestamp}.");
         var content = new byte[prefix.Length + body.Length];
         prefix.CopyTo(content, 0);
         body.CopyTo(content.AsSpan(prefix.Length));

@@ -81,7 +81,8 @@ internal sealed partial class InstructionService(TesseraDatabase database, TimeP
         var frames = new Dictionary<string, double>(StringComparer.Ordinal);
         if (artifacts is null || JsonNode.Parse(artifacts)?["frames"] is not JsonArray list) return frames;
         foreach (var frame in list)
-            if (frame?["sha256"]?.GetValue<string>() is { } sha256) frames[sha256] = frame["time_seconds"]?.GetValue<double>() ?? 0;
+            if (frame?["sha256"] is JsonValue sha && sha.TryGetValue<string>(out var sha256))
+                frames[sha256] = frame["time_seconds"] is JsonValue t && t.TryGetValue<double>(out var seconds) ? seconds : 0;
         return frames;
     }
 

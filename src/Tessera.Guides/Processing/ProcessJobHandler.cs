@@ -34,6 +34,9 @@ internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blo
     public const string TranscriptStage = "transcript";
     public const string DraftStage = "draft";
 
+    // The statuses this worker moves a job out of; a failure never touches a job another run drafted or someone ended.
+    private static readonly string[] WorkerStatuses = [GuideJobStatus.Queued, GuideJobStatus.Processing, GuideJobStatus.Transcribed];
+
     public string Kind => JobKind;
     public int Version => 1;
     public bool Cacheable => false;
@@ -45,9 +48,12 @@ internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blo
             throw new PermanentJobException(ErrorCodes.ValidationFailed, "The job input names no guide_job_id.");
         try
         {
-            var job = await AdvanceAsync(id, context.Owner, j => j.Status == GuideJobStatus.Queued ? j with { Status = GuideJobStatus.Processing } : j, "processing started", cancellationToken)
+            var job = await AdvanceAsync(id, context.Owner, [GuideJobStatus.Queued], j => j with { Status = GuideJobStatus.Processing }, "processing started", cancellationToken)
                 .ConfigureAwait(false);
-            if (job.Status != GuideJobStatus.Processing) return Answer(job);
+            // An earlier attempt may have stopped after any stage: PROCESSING or TRANSCRIBED resume; anything else is done.
+            if (job.Status is not (GuideJobStatus.Processing or GuideJobStatus.Transcribed)) return Answer(job);
+            if (job.Checkpoint is not (null or MediaStage or TranscriptStage or DraftStage))
+                throw new TesseraException(GuidesErrorCodes.CheckpointUnknown, 422, $"The job's checkpoint '{job.Checkpoint}' is no stage of this worker (media, transcript, draft).");
             var root = string.IsNullOrEmpty(settings.ScratchDir) ? Path.GetTempPath() : settings.ScratchDir;
             var scratch = Directory.CreateDirectory(Path.Combine(root, "tessera-guides-" + Guid.NewGuid().ToString("N"))).FullName;
             try
@@ -56,10 +62,12 @@ internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blo
                 await using (var source = await blobs.OpenReadAsync(job.VideoSha256!, cancellationToken).ConfigureAwait(false))
                 await using (var target = File.Create(video))
                     await source.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
-                if (job.Checkpoint is null) job = await MediaAsync(job, context, video, scratch, cancellationToken).ConfigureAwait(false);
+                if (job.Status == GuideJobStatus.Processing && job.Checkpoint is null) job = await MediaAsync(job, context, video, scratch, cancellationToken).ConfigureAwait(false);
                 if (job.Status == GuideJobStatus.Processing && job.Checkpoint == MediaStage) job = await TranscriptAsync(job, context, video, scratch, cancellationToken).ConfigureAwait(false);
-                if (job.Status == GuideJobStatus.Processing && job.Checkpoint == TranscriptStage)
-                    job = await AdvanceAsync(job.Id, context.Owner, j => j with { Status = GuideJobStatus.Transcribed }, "resumed after the stored transcript", cancellationToken).ConfigureAwait(false);
+                // A retry of a job that failed after its transcript (or its draft) has the transcript: it drafts its own instructions.
+                if (job.Status == GuideJobStatus.Processing && job.Checkpoint is TranscriptStage or DraftStage)
+                    job = await AdvanceAsync(job.Id, context.Owner, [GuideJobStatus.Processing], j => j with { Status = GuideJobStatus.Transcribed, Checkpoint = TranscriptStage },
+                        "resumed after the stored transcript", cancellationToken).ConfigureAwait(false);
                 if (job.Status == GuideJobStatus.Transcribed) job = await DraftAsync(job, context, cancellationToken).ConfigureAwait(false);
                 return Answer(job);
             }
@@ -68,8 +76,10 @@ internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blo
                 Directory.Delete(scratch, recursive: true);
             }
         }
-        catch (TesseraException e) when (!cancellationToken.IsCancellationRequested)
+        catch (TesseraException e) when (!cancellationToken.IsCancellationRequested && (e.Status < 500 || context.Attempt >= MaxAttempts))
         {
+            // A 4xx is the video's or the job's doing, and retrying cannot mend it; a 5xx (ffmpeg missing here, the
+            // database away) is retried like any error until the last attempt.
             await FailAsync(id, context.Owner, e.Code, e.Message).ConfigureAwait(false);
             throw new PermanentJobException(e.Code, e.Message);
         }
@@ -105,7 +115,7 @@ internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blo
             artifacts["audio_sha256"] = audio;
         }
         await context.ReportProgressAsync(1, 3, $"{frames.Count} screen(s) found", cancellationToken).ConfigureAwait(false);
-        return await AdvanceAsync(job.Id, context.Owner, j => j with { Checkpoint = MediaStage, Artifacts = artifacts.ToJsonString() }, null, cancellationToken,
+        return await AdvanceAsync(job.Id, context.Owner, [GuideJobStatus.Processing], j => j with { Checkpoint = MediaStage, Artifacts = artifacts.ToJsonString() }, null, cancellationToken,
             async (c, t) =>
             {
                 foreach (var (kind, sha256) in blobsKept) await GuideRows.InsertBlobAsync(c, t, job.Id, kind, sha256, cancellationToken).ConfigureAwait(false);
@@ -122,7 +132,7 @@ internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blo
         if (segments.Count == 0) throw new TesseraException(GuidesErrorCodes.TranscriptUnavailable, 422, "The video's subtitle stream holds no cue with text.");
         var transcript = new Transcript("subtitle-stream", segments).ToJson();
         await context.ReportProgressAsync(2, 3, $"transcribed: {segments.Count} segment(s)", cancellationToken).ConfigureAwait(false);
-        return await AdvanceAsync(job.Id, context.Owner, j => j with { Status = GuideJobStatus.Transcribed, Checkpoint = TranscriptStage, Transcript = transcript },
+        return await AdvanceAsync(job.Id, context.Owner, [GuideJobStatus.Processing], j => j with { Status = GuideJobStatus.Transcribed, Checkpoint = TranscriptStage, Transcript = transcript },
             "transcribed from the subtitle stream", cancellationToken).ConfigureAwait(false);
     }
 
@@ -139,7 +149,7 @@ internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blo
             ValidationStatus = status, ValidationIssues = JsonSerializer.Serialize(issues), CreatedAt = now,
         };
         await context.ReportProgressAsync(3, 3, $"drafted {blocks.Count} step(s)", cancellationToken).ConfigureAwait(false);
-        return await AdvanceAsync(job.Id, context.Owner, j => j with { Status = GuideJobStatus.Drafted, Checkpoint = DraftStage }, $"drafted {blocks.Count} step(s)", cancellationToken,
+        return await AdvanceAsync(job.Id, context.Owner, [GuideJobStatus.Transcribed], j => j with { Status = GuideJobStatus.Drafted, Checkpoint = DraftStage }, $"drafted {blocks.Count} step(s)", cancellationToken,
             async (c, t) =>
             {
                 await InstructionRows.InsertAsync(c, t, instruction, cancellationToken).ConfigureAwait(false);
@@ -148,24 +158,25 @@ internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blo
     }
 
     /// <summary>
-    /// Applies <paramref name="change"/> to the locked job unless it was cancelled or ended meanwhile (then it is
-    /// returned as it is), with <paramref name="alongside"/> in the same transaction.
+    /// Applies <paramref name="change"/> to the locked job when its status is one of <paramref name="expected"/>, with
+    /// <paramref name="alongside"/> in the same transaction; a job that moved on meanwhile (cancelled, failed, or
+    /// advanced by another run of this job) is returned as it is, unchanged.
     /// </summary>
     private Task<GuideJob> AdvanceAsync(
-        Guid id, JobOwner owner, Func<GuideJob, GuideJob> change, string? reason, CancellationToken cancellationToken,
+        Guid id, JobOwner owner, string[] expected, Func<GuideJob, GuideJob> change, string? reason, CancellationToken cancellationToken,
         Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task>? alongside = null) =>
         database.InTransactionAsync(async (c, t) =>
         {
             var job = await GuideRows.FindJobByIdAsync(c, t, database.Dialect, id, cancellationToken).ConfigureAwait(false);
             if (job is null || job.OrgId != owner.OrgId || job.UserId != owner.UserId)
                 throw new PermanentJobException(ErrorCodes.ResourceNotFound, $"Guide job {id} does not exist.");
-            if (GuideJobStatus.IsTerminal(job.Status)) return job;
+            if (!expected.Contains(job.Status, StringComparer.Ordinal)) return job;
             if (alongside is not null) await alongside(c, t).ConfigureAwait(false);
             return await JobAdvance.ToAsync(c, t, job, change(job), JobAdvance.ActorWorker, reason, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
     private Task<GuideJob> FailAsync(Guid id, JobOwner owner, string code, string message) =>
-        AdvanceAsync(id, owner, j => j with { Status = GuideJobStatus.Failed, FailureCode = code, FailureMessage = message }, code, CancellationToken.None);
+        AdvanceAsync(id, owner, WorkerStatuses, j => j with { Status = GuideJobStatus.Failed, FailureCode = code, FailureMessage = message }, code, CancellationToken.None);
 
     private async Task<string> PutAsync(string file, CancellationToken cancellationToken)
     {

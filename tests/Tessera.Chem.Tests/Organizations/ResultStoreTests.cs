@@ -21,8 +21,8 @@ public class ResultStoreTests
     public async Task Each_organizations_results_are_kept_in_its_own_store_and_not_in_the_shared_tables(string dialect)
     {
         await using var app = await TesseraAppFactory.CreateAsync(dialect);
-        var (a, userA) = await OrgFixture.MemberAsync(app, "a@example.org", "lab-a", "admin");
-        var (b, userB) = await OrgFixture.MemberAsync(app, "b@example.org", "lab-b", "admin");
+        var (a, _) = await OrgFixture.MemberAsync(app, "a@example.org", "lab-a", "admin");
+        var (b, _) = await OrgFixture.MemberAsync(app, "b@example.org", "lab-b", "admin");
         var doneA = await DockingFixture.WaitAsync(a, (await ExecuteAsync(a)).Id, TimeSpan.FromMinutes(1));
         var doneB = await DockingFixture.WaitAsync(b, (await ExecuteAsync(b)).Id, TimeSpan.FromMinutes(1));
         Assert.Equal("succeeded", doneA["state"]!.GetValue<string>());
@@ -67,7 +67,6 @@ public class ResultStoreTests
         }
         // And through the API another organization's execution is missing.
         await b.GetAsync("GET /api/v1/chem/executions/{id}", $"/api/v1/chem/executions/{doneA["id"]}", 404);
-        Assert.NotEqual(userA, userB);
     }
 
     [Theory]
@@ -77,7 +76,7 @@ public class ResultStoreTests
         await using var app = await TesseraAppFactory.CreateAsync(dialect);
         var (a, _) = await OrgFixture.MemberAsync(app, "a@example.org", "lab-a", "admin");
         var done = await DockingFixture.WaitAsync(a, (await ExecuteAsync(a)).Id, TimeSpan.FromMinutes(1));
-        var (org, resultId, _) = await RowAsync(app, done);
+        var (org, _, _) = await RowAsync(app, done);
         var id = Guid.Parse(done["id"]!.GetValue<string>());
         var stores = app.Services.GetRequiredService<OrganizationStores>();
         // As an earlier version left it: the result in the shared column, none in the organization's store.
@@ -95,7 +94,6 @@ public class ResultStoreTests
             Assert.Equal(0, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM chem_executions WHERE result IS NOT NULL"));
         var again = (await a.GetAsync("GET /api/v1/chem/executions/{id}", $"/api/v1/chem/executions/{id}")).Value;
         Assert.Equal(done["result"]!.ToJsonString(), again["result"]!.ToJsonString());
-        Assert.NotEqual(id, resultId);
         // The moved result still serves the cache.
         var hit = (await ExecuteAsync(a)).Value;
         Assert.Equal("hit", hit["cache_outcome"]!.GetValue<string>());
