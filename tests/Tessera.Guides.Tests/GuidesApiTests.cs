@@ -163,5 +163,11 @@ public class GuidesApiTests
             Assert.Empty((await other.GetAsync("GET /api/v1/guides/projects", "/api/v1/guides/projects")).Value.AsArray());
         }
         Assert.Equal("CREATED", (await JobOfAsync(owner, job))["status"]!.GetValue<string>());
+
+        // A video's hash is no key to it: another member cannot confirm the owner's upload into a job of their own.
+        var video = await UploadAsync(owner, await NarratedVideos.MakeAsync(withSubtitles: true));
+        var theirJob = await JobAsync(colleague, await ProjectAsync(colleague));
+        Assert.Equal("VIDEO_NOT_FOUND", Code(await ConfirmAsync(colleague, theirJob, video, 422)));
+        await ConfirmAsync(owner, job, video);
     }
 }

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Tessera.Core.Blobs;
 using Tessera.Core.Errors;
-using Tessera.Core.Identity;
 using Tessera.Data.Identity;
 using Tessera.Guides.Callbacks;
 using Tessera.Guides.Instructions;
@@ -78,12 +77,9 @@ internal static class GuidesEndpoints
     private static async Task<Ok<GuidesProject>> GetProjectAsync(Guid projectId, Caller caller, GuideJobService service, CancellationToken cancellationToken) =>
         TypedResults.Ok(GuidesProject.From(await service.GetProjectAsync(caller.Principal, projectId, cancellationToken).ConfigureAwait(false)));
 
-    private static async Task<Created<GuidesUpload>> UploadAsync(HttpRequest request, Caller caller, IBlobStore blobs, CancellationToken cancellationToken)
+    private static async Task<Created<GuidesUpload>> UploadAsync(HttpRequest request, Caller caller, GuideJobService service, CancellationToken cancellationToken)
     {
-        caller.Require(Permissions.RunsWrite);
-        if (request.ContentLength == 0) throw new TesseraException(GuidesErrorCodes.UploadFormInvalid, 400, "The body is empty: send the video's bytes as the request body.");
-        var blob = await blobs.PutAsync(request.Body, cancellationToken).ConfigureAwait(false);
-        if (blob.Size == 0) throw new TesseraException(GuidesErrorCodes.UploadFormInvalid, 400, "The body is empty: send the video's bytes as the request body.");
+        var blob = await service.UploadAsync(caller.Principal, request.Body, cancellationToken).ConfigureAwait(false);
         var uri = GuideJobService.VideoUri(blob.Sha256);
         return TypedResults.Created(uri, new GuidesUpload(uri, blob.Sha256, blob.Size));
     }

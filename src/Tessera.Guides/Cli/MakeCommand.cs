@@ -46,7 +46,7 @@ internal static class MakeCommand
             var job = await guides.CreateJobAsync(principal, home.Id, ct).ConfigureAwait(false);
             BlobRef stored;
             await using (var file = File.OpenRead(path))
-                stored = await services.GetRequiredService<IBlobStore>().PutAsync(file, ct).ConfigureAwait(false);
+                stored = await guides.UploadAsync(principal, file, ct).ConfigureAwait(false);
             await guides.ConfirmUploadAsync(principal, job.Id, GuideJobService.VideoUri(stored.Sha256), ct).ConfigureAwait(false);
             (job, _) = await guides.RunAsync(principal, job.Id, ct).ConfigureAwait(false);
             Console.Error.WriteLine($"job {job.Id} in project '{home.Name}': {job.Status}");

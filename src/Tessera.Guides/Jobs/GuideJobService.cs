@@ -23,6 +23,18 @@ internal sealed partial class GuideJobService(TesseraDatabase database, JobServi
     /// <summary>What the upload route answers for a stored video, and confirm-upload takes.</summary>
     public static string VideoUri(string sha256) => "tessera-blob:sha256:" + sha256;
 
+    /// <summary>Stores a video for the caller; the answer's URI confirms a job's upload (theirs alone).</summary>
+    public async Task<BlobRef> UploadAsync(Principal caller, Stream video, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        caller.Require(Permissions.RunsWrite);
+        var blob = await blobs.PutAsync(video, cancellationToken).ConfigureAwait(false);
+        if (blob.Size == 0) throw new TesseraException(GuidesErrorCodes.UploadFormInvalid, 400, "The body is empty: send the video's bytes as the request body.");
+        await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await GuideRows.InsertUploadAsync(c, caller.OrgId, caller.UserId, blob.Sha256, blob.Size, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return blob;
+    }
+
     public async Task<GuideProject> CreateProjectAsync(Principal caller, string? name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -75,7 +87,7 @@ internal sealed partial class GuideJobService(TesseraDatabase database, JobServi
     }
 
     /// <summary>
-    /// CREATED → UPLOADED with the video (a <c>tessera-blob:sha256:…</c> URI from the upload route). The same URI again
+    /// CREATED → UPLOADED with the video (a <c>tessera-blob:sha256:…</c> URI the caller's own upload answered). The same URI again
     /// is a no-op that answers the job; another URI once uploaded is a 409 <c>VIDEO_URI_CONFLICT</c>.
     /// </summary>
     public async Task<GuideJob> ConfirmUploadAsync(Principal caller, Guid id, string? videoUri, CancellationToken cancellationToken)
@@ -83,7 +95,11 @@ internal sealed partial class GuideJobService(TesseraDatabase database, JobServi
         ArgumentNullException.ThrowIfNull(caller);
         caller.Require(Permissions.RunsWrite);
         var sha256 = ParseVideoUri(videoUri);
-        if (!await blobs.ExistsAsync(sha256, cancellationToken).ConfigureAwait(false))
+        bool uploaded;
+        await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+            uploaded = await GuideRows.UploadedAsync(c, caller.OrgId, caller.UserId, sha256, cancellationToken).ConfigureAwait(false);
+        // Someone else's upload is missing here, exactly like none: a hash is no key to another's video.
+        if (!uploaded || !await blobs.ExistsAsync(sha256, cancellationToken).ConfigureAwait(false))
             throw new TesseraException(GuidesErrorCodes.VideoNotFound, 422, $"No uploaded video is stored as {videoUri}; upload it with POST /api/v1/guides/uploads first.");
         var now = time.GetUtcNow();
         return await database.InTransactionAsync(async (c, t) =>

@@ -85,5 +85,16 @@ internal static class GuideRows
         c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO guides_job_blobs (job_id, kind, blob_sha256) VALUES (@jobId, @kind, @sha256) ON CONFLICT DO NOTHING", new { jobId, kind, sha256 }, t, cancellationToken: ct));
 
+    /// <summary>Records that the caller uploaded the blob (once).</summary>
+    public static Task InsertUploadAsync(DbConnection c, Guid orgId, Guid userId, string sha256, long size, DateTimeOffset at, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO guides_uploads (org_id, user_id, blob_sha256, size_bytes, created_at) VALUES (@orgId, @userId, @sha256, @size, @at) ON CONFLICT DO NOTHING",
+            new { orgId, userId, sha256, size, at }, cancellationToken: ct));
+
+    public static async Task<bool> UploadedAsync(DbConnection c, Guid orgId, Guid userId, string sha256, CancellationToken ct) =>
+        await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM guides_uploads WHERE org_id = @orgId AND user_id = @userId AND blob_sha256 = @sha256", new { orgId, userId, sha256 }, cancellationToken: ct))
+            .ConfigureAwait(false) > 0;
+
     private static string Lock(DbTransaction? t, SqlDialect dialect) => t is not null && dialect == SqlDialect.Postgres ? " FOR UPDATE" : "";
 }
