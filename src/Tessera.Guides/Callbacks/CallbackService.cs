@@ -58,7 +58,7 @@ internal sealed class CallbackService(TesseraDatabase database, GuidesSettings s
             };
             await JobAdvance.ToAsync(c, t, job, changed, JobAdvance.ActorCallback, "callback " + eventId, now, cancellationToken).ConfigureAwait(false);
             // Frames a remote worker names are kept by the blob sweeper like the default worker's.
-            foreach (var sha256 in Instructions.InstructionService.Frames(update.Artifacts?.ToJsonString()).Keys)
+            foreach (var sha256 in Instructions.InstructionService.Frames(update.Artifacts).Keys)
                 await GuideRows.InsertBlobAsync(c, t, jobId, "frame", sha256, cancellationToken).ConfigureAwait(false);
             await GuideRows.InsertEventAsync(c, t, new CallbackEvent { JobId = jobId, EventId = eventId!, PayloadSha256 = payloadSha256, Sequence = update.Sequence, Status = update.Status, CreatedAt = now }, cancellationToken).ConfigureAwait(false);
             return (CallbackReplay?)null;

@@ -76,10 +76,13 @@ internal sealed partial class InstructionService(TesseraDatabase database, TimeP
     }
 
     /// <summary>The frames processing kept for the job (from its artifacts): hash → time.</summary>
-    public static Dictionary<string, double> Frames(string? artifacts)
+    public static Dictionary<string, double> Frames(string? artifacts) => Frames(artifacts is null ? null : JsonNode.Parse(artifacts));
+
+    /// <summary>The frames an artifacts object lists: hash → time.</summary>
+    public static Dictionary<string, double> Frames(JsonNode? artifacts)
     {
         var frames = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (artifacts is null || JsonNode.Parse(artifacts)?["frames"] is not JsonArray list) return frames;
+        if (artifacts?["frames"] is not JsonArray list) return frames;
         foreach (var frame in list)
             if (frame?["sha256"] is JsonValue sha && sha.TryGetValue<string>(out var sha256))
                 frames[sha256] = frame["time_seconds"] is JsonValue t && t.TryGetValue<double>(out var seconds) ? seconds : 0;

@@ -54,27 +54,14 @@ internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blo
             if (job.Status is not (GuideJobStatus.Processing or GuideJobStatus.Transcribed)) return Answer(job);
             if (job.Checkpoint is not (null or MediaStage or TranscriptStage or DraftStage))
                 throw new TesseraException(GuidesErrorCodes.CheckpointUnknown, 422, $"The job's checkpoint '{job.Checkpoint}' is no stage of this worker (media, transcript, draft).");
-            var root = string.IsNullOrEmpty(settings.ScratchDir) ? Path.GetTempPath() : settings.ScratchDir;
-            var scratch = Directory.CreateDirectory(Path.Combine(root, "tessera-guides-" + Guid.NewGuid().ToString("N"))).FullName;
-            try
-            {
-                var video = Path.Combine(scratch, "video");
-                await using (var source = await blobs.OpenReadAsync(job.VideoSha256!, cancellationToken).ConfigureAwait(false))
-                await using (var target = File.Create(video))
-                    await source.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
-                if (job.Status == GuideJobStatus.Processing && job.Checkpoint is null) job = await MediaAsync(job, context, video, scratch, cancellationToken).ConfigureAwait(false);
-                if (job.Status == GuideJobStatus.Processing && job.Checkpoint == MediaStage) job = await TranscriptAsync(job, context, video, scratch, cancellationToken).ConfigureAwait(false);
-                // A retry of a job that failed after its transcript (or its draft) has the transcript: it drafts its own instructions.
-                if (job.Status == GuideJobStatus.Processing && job.Checkpoint is TranscriptStage or DraftStage)
-                    job = await AdvanceAsync(job.Id, context.Owner, [GuideJobStatus.Processing], j => j with { Status = GuideJobStatus.Transcribed, Checkpoint = TranscriptStage },
-                        "resumed after the stored transcript", cancellationToken).ConfigureAwait(false);
-                if (job.Status == GuideJobStatus.Transcribed) job = await DraftAsync(job, context, cancellationToken).ConfigureAwait(false);
-                return Answer(job);
-            }
-            finally
-            {
-                Directory.Delete(scratch, recursive: true);
-            }
+            // Only the media and transcript stages read the video: a job past them drafts without fetching it.
+            if (job.Status == GuideJobStatus.Processing && job.Checkpoint is null or MediaStage) job = await FromVideoAsync(job, context, cancellationToken).ConfigureAwait(false);
+            // A retry of a job that failed after its transcript (or its draft) has the transcript: it drafts its own instructions.
+            if (job.Status == GuideJobStatus.Processing && job.Checkpoint is TranscriptStage or DraftStage)
+                job = await AdvanceAsync(job.Id, context.Owner, [GuideJobStatus.Processing], j => j with { Status = GuideJobStatus.Transcribed, Checkpoint = TranscriptStage },
+                    "resumed after the stored transcript", cancellationToken).ConfigureAwait(false);
+            if (job.Status == GuideJobStatus.Transcribed) job = await DraftAsync(job, context, cancellationToken).ConfigureAwait(false);
+            return Answer(job);
         }
         catch (TesseraException e) when (!cancellationToken.IsCancellationRequested && (e.Status < 500 || context.Attempt >= MaxAttempts))
         {
@@ -87,6 +74,27 @@ internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blo
         {
             await FailAsync(id, context.Owner, "GUIDES_PROCESSING_FAILED", $"Processing failed on its last attempt: {e.Message}").ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>The stages that read the video, on a copy in a scratch folder removed afterwards.</summary>
+    private async Task<GuideJob> FromVideoAsync(GuideJob job, JobContext context, CancellationToken cancellationToken)
+    {
+        var root = string.IsNullOrEmpty(settings.ScratchDir) ? Path.GetTempPath() : settings.ScratchDir;
+        var scratch = Directory.CreateDirectory(Path.Combine(root, "tessera-guides-" + Guid.NewGuid().ToString("N"))).FullName;
+        try
+        {
+            var video = Path.Combine(scratch, "video");
+            await using (var source = await blobs.OpenReadAsync(job.VideoSha256!, cancellationToken).ConfigureAwait(false))
+            await using (var target = File.Create(video))
+                await source.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
+            if (job.Checkpoint is null) job = await MediaAsync(job, context, video, scratch, cancellationToken).ConfigureAwait(false);
+            if (job.Status == GuideJobStatus.Processing && job.Checkpoint == MediaStage) job = await TranscriptAsync(job, context, video, scratch, cancellationToken).ConfigureAwait(false);
+            return job;
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
         }
     }
 
