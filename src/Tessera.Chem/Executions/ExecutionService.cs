@@ -164,13 +164,26 @@ internal sealed class ExecutionService(
         if (source is not null)
         {
             // Joined to an execution in flight: its result once it has one, else its job's state.
+            var sourceJob = source.ResultId is null ? await jobs.GetAsync(JobScope.Operator, source.JobId!.Value, cancellationToken).ConfigureAwait(false) : null;
+            if (sourceJob is not null) source = await FindAgainAsync(caller, source, cancellationToken).ConfigureAwait(false);
             if (source.ResultId is not null)
                 return new Snapshot(await results.WithResultAsync(execution with { ResultId = source.ResultId, CompletedAt = source.CompletedAt }, cancellationToken).ConfigureAwait(false), null);
-            return new Snapshot(execution, await jobs.GetAsync(JobScope.Operator, source.JobId!.Value, cancellationToken).ConfigureAwait(false));
+            return new Snapshot(execution, sourceJob);
         }
         // The row's organization filter decided visibility; the job belongs to whoever in it submitted the execution.
         var job = execution.JobId is { } jobId ? await jobs.GetAsync(JobScope.Operator, jobId, cancellationToken).ConfigureAwait(false) : null;
+        if (job is not null && execution.ResultId is null) execution = await FindAgainAsync(caller, execution, cancellationToken).ConfigureAwait(false);
         return new Snapshot(await results.WithResultAsync(execution, cancellationToken).ConfigureAwait(false), job);
+    }
+
+    /// <summary>
+    /// An execution read again after its job: it completes before its job ends, so the row read now is never older than
+    /// the job's state (read only before, a job could say succeeded beside an execution without its result).
+    /// </summary>
+    private async Task<Execution> FindAgainAsync(Principal caller, Execution execution, CancellationToken cancellationToken)
+    {
+        await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await ExecutionRows.FindAsync(c, caller.OrgId, execution.Id, cancellationToken).ConfigureAwait(false) ?? execution;
     }
 
     /// <summary>

@@ -137,29 +137,42 @@ internal sealed partial class PipelineService(
         return await ViewAsync(row, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>An instance's template and its steps with their executions, read on one connection.</summary>
+    /// <summary>An instance's template and its steps with their jobs' ids, read on one connection.</summary>
     private static async Task<InstanceRows> ReadInstanceAsync(
         DbConnection c, Guid orgId, PipelineInstance instance, CancellationToken cancellationToken)
     {
         var template = (await PipelineRows.FindTemplateAsync(c, null, orgId, instance.TemplateId, cancellationToken).ConfigureAwait(false))!;
-        var steps = new List<(PipelineInstanceStep Step, Execution Execution)>();
+        var steps = new List<(PipelineInstanceStep Step, Guid JobId)>();
         foreach (var step in await PipelineRows.StepsAsync(c, instance.Id, cancellationToken).ConfigureAwait(false))
-            steps.Add((step, (await ExecutionRows.FindAsync(c, orgId, step.ExecutionId, cancellationToken).ConfigureAwait(false))!));
+            steps.Add((step, (await ExecutionRows.FindAsync(c, orgId, step.ExecutionId, cancellationToken).ConfigureAwait(false))!.JobId!.Value));
         return new InstanceRows(instance, template, steps);
     }
 
-    /// <summary>The steps' jobs and results joined to what was read; the job engine and the organization's store have their own connections.</summary>
+    /// <summary>
+    /// The steps' jobs, then their executions and results. In that order: a step's execution is complete before its job
+    /// ends, so executions read after the jobs are never older than them (read before, a step could show succeeded
+    /// with the unbound execution it had a moment earlier). The job engine and the organization's store have their
+    /// own connections.
+    /// </summary>
     private async Task<InstanceView> ViewAsync(InstanceRows rows, CancellationToken cancellationToken)
     {
-        var steps = new List<StepView>();
+        var found = new List<JobInfo>(rows.Steps.Count);
         // The instance's organization filter decided visibility; the step jobs belong to whoever in it started the instance.
-        foreach (var (step, execution) in rows.Steps)
-            steps.Add(new StepView(step, await results.WithResultAsync(execution, cancellationToken).ConfigureAwait(false),
-                await jobs.GetAsync(JobScope.Operator, execution.JobId!.Value, cancellationToken).ConfigureAwait(false)));
+        foreach (var (_, jobId) in rows.Steps)
+            found.Add(await jobs.GetAsync(JobScope.Operator, jobId, cancellationToken).ConfigureAwait(false));
+        var executions = new List<Execution>(rows.Steps.Count);
+        await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var (step, _) in rows.Steps)
+                executions.Add((await ExecutionRows.FindAsync(c, rows.Instance.OrgId, step.ExecutionId, cancellationToken).ConfigureAwait(false))!);
+        }
+        var steps = new List<StepView>(rows.Steps.Count);
+        for (var i = 0; i < rows.Steps.Count; i++)
+            steps.Add(new StepView(rows.Steps[i].Step, await results.WithResultAsync(executions[i], cancellationToken).ConfigureAwait(false), found[i]));
         return new InstanceView(rows.Instance, rows.Template, steps);
     }
 
-    private sealed record InstanceRows(PipelineInstance Instance, PipelineTemplateDefinition Template, List<(PipelineInstanceStep Step, Execution Execution)> Steps);
+    private sealed record InstanceRows(PipelineInstance Instance, PipelineTemplateDefinition Template, List<(PipelineInstanceStep Step, Guid JobId)> Steps);
 
     private async Task<InstanceView> StartAsync(Principal caller, PipelineTemplateDefinition template, JsonNode? parameters, Guid? rerunOf, CancellationToken cancellationToken)
     {

@@ -91,7 +91,7 @@ public class PipelineApiTests
         Assert.Equal(first["id"]!.GetValue<string>(), rerun["rerun_of"]!.GetValue<string>());
         var second = await WaitAsync(api, rerun["id"]!.GetValue<string>());
         Assert.True(second["state"]!.GetValue<string>() == "succeeded", second.ToJsonString());
-        Assert.Equal(3, second["cached_steps"]!.GetValue<int>());
+        Assert.True(second["cached_steps"]!.GetValue<int>() == 3, second.ToJsonString());
         foreach (var step in second["steps"]!.AsArray())
         {
             var before = Step(first, step!["id"]!.GetValue<string>());

@@ -21,7 +21,7 @@ public sealed class RemoteEmbedderIngestTests
             {
                 case 1: await Status(context, 429, retryAfter: "1"); break;
                 case 2: await Status(context, 500); break;
-                case 3: await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted); break;
+                case 3: await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted); break;
                 default:
                     if (texts.Any(t => t.Contains("POISON", StringComparison.Ordinal))) await Status(context, 400);
                     else await Embeddings(context, texts);
@@ -30,7 +30,9 @@ public sealed class RemoteEmbedderIngestTests
         });
         var options = new RemoteEmbedderOptions("gpu-box", remote.Endpoint, "remote-model-7b", Dimension)
         {
-            AttemptTimeout = TimeSpan.FromMilliseconds(500),
+            // Long enough that a loaded machine still delivers the 429 within its attempt: an attempt that timed out
+            // instead would be retried on the short backoff, and the Retry-After check below would fail for the wrong reason.
+            AttemptTimeout = TimeSpan.FromSeconds(3),
             RetryBaseDelay = TimeSpan.FromMilliseconds(20),
         };
         var http = new NamedEmbedder("gpu-box", time => new RemoteEmbedder(options, time));
