@@ -6,8 +6,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 
 # Debian packages the tests use: a PostgreSQL server (initdb, pg_ctl), chromium, Open Babel (obabel), AutoDock Vina (vina) and
-# RDKit for Chem, ffmpeg (ffmpeg, ffprobe) for Guides.
-packages=(postgresql chromium openbabel autodock-vina python3-rdkit ffmpeg)
+# RDKit for Chem; for Guides ffmpeg (ffmpeg, ffprobe, drawtext with DejaVu), espeak-ng (speaks the test narrations), pocketsphinx
+# with its en-us model (the default recognizer) and tesseract with English (reads the frames).
+packages=(postgresql chromium openbabel autodock-vina python3-rdkit ffmpeg fonts-dejavu-core espeak-ng pocketsphinx pocketsphinx-en-us tesseract-ocr tesseract-ocr-eng)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -16,5 +16,7 @@ internal static class GuidesErrorCodes
     public const string ToolFailed = "GUIDES_TOOL_FAILED";
     public const string VideoInvalid = "GUIDES_VIDEO_INVALID";
     public const string TranscriptUnavailable = "GUIDES_TRANSCRIPT_UNAVAILABLE";
+    public const string RecognizerUnavailable = "GUIDES_RECOGNIZER_UNAVAILABLE";
+    public const string ProcessingFailed = "GUIDES_PROCESSING_FAILED";
     public const string CheckpointUnknown = "GUIDES_CHECKPOINT_UNKNOWN";
 }

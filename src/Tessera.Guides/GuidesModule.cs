@@ -8,6 +8,7 @@ using Tessera.Guides.Cli;
 using Tessera.Guides.Instructions;
 using Tessera.Guides.Jobs;
 using Tessera.Guides.Processing;
+using Tessera.Guides.Processing.Speech;
 using Tessera.Platform.Modules;
 
 namespace Tessera.Guides;
@@ -36,6 +37,9 @@ public sealed class GuidesModule : TesseraModule
         registrar.Services.AddSingleton<CallbackService>();
         registrar.Services.AddSingleton<InstructionService>();
         registrar.Services.AddSingleton<MediaTools>();
+        registrar.Services.AddSingleton<ScreenReader>();
+        registrar.Services.AddSingleton<ISpeechRecognizer, PocketsphinxRecognizer>();
+        registrar.Services.AddSingleton<ISpeechRecognizer, RemoteSpeechRecognizer>();
         registrar.AddJobHandler<ProcessJobHandler>();
     }
 

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Tessera.Guides.Callbacks;
+using Tessera.Guides.Processing.Speech;
 
 namespace Tessera.Guides;
 
@@ -20,15 +21,55 @@ internal sealed class GuidesSettings : IValidatableObject
     [Range(5, 86_400, ErrorMessage = "guides:tool_timeout_seconds must be from 5 to 86400.")]
     public int ToolTimeoutSeconds { get; set; } = 1800;
 
-    /// <summary>ffmpeg's scene score above which a frame starts a new screen (0–1; lower keeps more frames).</summary>
+    /// <summary>
+    /// ffmpeg's scene score above which a frame starts a new screen (0–1; lower keeps more frames). Low by default: in
+    /// a screen recording a new screen is often the same window with other text (a title and a few labels changing
+    /// score about 0.03), while a film cut scores near 1; a still screen's compression noise scores under 0.001.
+    /// </summary>
     [ConfigurationKeyName("scene_threshold")]
-    [Range(0.01, 1.0, ErrorMessage = "guides:scene_threshold must be from 0.01 to 1.")]
-    public double SceneThreshold { get; set; } = 0.3;
+    [Range(0.001, 1.0, ErrorMessage = "guides:scene_threshold must be from 0.001 to 1.")]
+    public double SceneThreshold { get; set; } = 0.01;
 
     /// <summary>The most frames one video keeps.</summary>
     [ConfigurationKeyName("max_frames")]
     [Range(1, 5000, ErrorMessage = "guides:max_frames must be from 1 to 5000.")]
     public int MaxFrames { get; set; } = 300;
+
+    /// <summary>
+    /// Which recognizer transcribes a video without a subtitle stream: <c>pocketsphinx</c> (Debian's CMU Sphinx, the
+    /// default: it needs only packages, and its accuracy is poor) or <c>remote</c> (a service with the OpenAI
+    /// transcription API at <see cref="AsrUrl"/>, e.g. a Whisper server).
+    /// </summary>
+    [ConfigurationKeyName("recognizer")]
+    public string Recognizer { get; set; } = PocketsphinxRecognizer.RecognizerName;
+
+    /// <summary>pocketsphinx_continuous (Debian packages <c>pocketsphinx</c> and <c>pocketsphinx-en-us</c>).</summary>
+    [ConfigurationKeyName("pocketsphinx_path")]
+    public string PocketsphinxPath { get; set; } = "pocketsphinx_continuous";
+
+    /// <summary>The remote recognizer's API base, e.g. <c>https://api.openai.com/v1</c> or <c>http://gpu-box:8000/v1</c>.</summary>
+    [ConfigurationKeyName("asr_url")]
+    public string? AsrUrl { get; set; }
+
+    /// <summary>The model the remote recognizer is asked for.</summary>
+    [ConfigurationKeyName("asr_model")]
+    public string AsrModel { get; set; } = "whisper-1";
+
+    /// <summary>Sent as a bearer token to the remote recognizer; empty: none.</summary>
+    [ConfigurationKeyName("asr_api_key")]
+    public string? AsrApiKey { get; set; }
+
+    /// <summary>How long the remote recognizer may take over one video.</summary>
+    [ConfigurationKeyName("asr_timeout_seconds")]
+    [Range(5, 86_400, ErrorMessage = "guides:asr_timeout_seconds must be from 5 to 86400.")]
+    public int AsrTimeoutSeconds { get; set; } = 900;
+
+    /// <summary>
+    /// tesseract (Debian packages <c>tesseract-ocr</c>, <c>tesseract-ocr-eng</c>), which reads the text on each kept
+    /// frame so a step is pinned to the screen that shows what it names. Empty: frames are not read.
+    /// </summary>
+    [ConfigurationKeyName("tesseract_path")]
+    public string TesseractPath { get; set; } = "tesseract";
 
     /// <summary>
     /// The secrets remote workers sign their callbacks with (Standard Webhooks: <c>whsec_</c> and base64), separated by
@@ -59,5 +100,10 @@ internal sealed class GuidesSettings : IValidatableObject
             problem = e.Message;
         }
         if (problem is not null) yield return new ValidationResult(problem, [nameof(CallbackSecrets)]);
+        if (Recognizer is not (PocketsphinxRecognizer.RecognizerName or RemoteSpeechRecognizer.RecognizerName))
+            yield return new ValidationResult($"guides:recognizer must be {PocketsphinxRecognizer.RecognizerName} or {RemoteSpeechRecognizer.RecognizerName}, not '{Recognizer}'.", [nameof(Recognizer)]);
+        if (Recognizer == RemoteSpeechRecognizer.RecognizerName &&
+            !(Uri.TryCreate(AsrUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
+            yield return new ValidationResult("guides:recognizer is remote, so guides:asr_url must be the service's http(s) API base (e.g. http://gpu-box:8000/v1).", [nameof(AsrUrl)]);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
 using Tessera.Jobs;
 using Tessera.Platform;
@@ -81,10 +82,25 @@ public static class TesseraServer
         api.MapEmbeddings();
         app.MapOpenAiCompatibleEmbeddings();
         foreach (var module in app.Services.GetRequiredService<TesseraModules>())
-            module.MapEndpoints(api.MapGroup("/" + module.Name).WithTags(module.Name).RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized));
+            module.MapEndpoints(api.MapGroup("/" + module.Name).WithTags(module.Name).RequireAuthorization().ProducesUnauthorizedUnlessAnonymous());
         api.MapApiFallback();
         app.MapTesseraWeb();
         return app;
+    }
+
+    /// <summary>
+    /// A module's endpoints answer 401 without a valid token, except those that allow anonymous callers (a signed
+    /// download URL, a signed worker callback), which document what they answer themselves. Applied last, once the
+    /// endpoint's own conventions (<c>AllowAnonymous()</c>) are in its metadata.
+    /// </summary>
+    private static RouteGroupBuilder ProducesUnauthorizedUnlessAnonymous(this RouteGroupBuilder group)
+    {
+        ((IEndpointConventionBuilder)group).Finally(endpoint =>
+        {
+            if (!endpoint.Metadata.OfType<IAllowAnonymous>().Any())
+                endpoint.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
+        });
+        return group;
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, TesseraSettings settings)

@@ -49,4 +49,31 @@ public class StepWriterTests
         // A sentence of sequence words only is no step.
         Assert.Empty(StepWriter.Write(Job, [new TranscriptSegment(0, 1, "Step one. Then.")], Frames).Blocks);
     }
+
+    [Fact]
+    public void A_step_takes_the_screen_whose_text_names_what_it_says_and_transition_frames_are_passed_over()
+    {
+        FrameRef[] screens =
+        [
+            new(0.0, "home", "Home Recent Files"),
+            new(1.0, "fade", "Settings"),                          // on screen 0.2 s: a transition, never chosen
+            new(1.2, "settings", "Settings Account Display Sound"),
+            new(3.0, "privacy", "Privacy Camera Microphone"),
+            new(5.0, "unread", null),                              // tesseract did not read it: chosen by time only
+        ];
+        var (blocks, _) = StepWriter.Write(Job,
+        [
+            // Said while Home still shows: the Settings screen appears within the step, and names its word.
+            new TranscriptSegment(0.5, 1.5, "Open the Settings menu."),
+            // Said over the Settings screen, but only the Privacy screen (shown before the step ends) says Privacy.
+            new TranscriptSegment(2.0, 3.2, "Click the Privacy tab."),
+            // No screen names it: the screen shown when it is said.
+            new TranscriptSegment(5.5, 6.0, "Press OK."),
+            // The narration names the Settings screen again, long after it left: only screens shown while it is said count.
+            new TranscriptSegment(6.5, 7.0, "Close Settings."),
+        ], screens);
+
+        Assert.Equal(["settings", "privacy", "unread", "unread"], blocks.Select(b => b.FrameSha256));
+        Assert.Equal([1.2, 3.0, 5.0, 5.0], blocks.Select(b => b.FrameTimeSeconds!.Value));
+    }
 }

@@ -60,7 +60,8 @@ public class OpenApiDocumentTests
         Assert.NotNull(bearer);
         Assert.Equal("http", bearer["type"]!.GetValue<string>());
         Assert.Equal("bearer", bearer["scheme"]!.GetValue<string>());
-        string[] anonymous = ["POST /api/v1/auth/login", "GET /api/v1/blobs/{sha256}", "GET /api/v1/traces/files/{name}", "POST /api/v1/guides/internal/jobs/{jobId}/status"];
+        string[] anonymous = ["POST /api/v1/auth/login", "GET /api/v1/blobs/{sha256}", "GET /api/v1/traces/files/{name}", "POST /api/v1/guides/internal/jobs/{jobId}/status",
+            "GET /api/v1/guides/exports/{exportId}/download"];
         foreach (var operation in contract.Operations)
         {
             var secured = contract.SecuritySchemesOf(operation).Contains("Bearer");

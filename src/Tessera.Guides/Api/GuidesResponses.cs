@@ -46,10 +46,13 @@ internal sealed record GuidesTransition(int Seq, string FromStatus, string ToSta
 internal sealed record GuidesTranscriptPage(
     Guid JobId, string Recognizer, IReadOnlyList<GuidesTranscriptSegment> Segments, int Offset, int Limit, int Total, int? NextOffset);
 
-internal sealed record GuidesTranscriptSegment(double Start, double End, string Text)
+/// <summary>A stretch of narration; <paramref name="Words"/> are its words' times when the recognizer gave them (null for subtitles).</summary>
+internal sealed record GuidesTranscriptSegment(double Start, double End, string Text, IReadOnlyList<GuidesTranscriptWord>? Words)
 {
-    public static GuidesTranscriptSegment From(TranscriptSegment s) => new(s.Start, s.End, s.Text);
+    public static GuidesTranscriptSegment From(TranscriptSegment s) => new(s.Start, s.End, s.Text, s.Words?.Select(w => new GuidesTranscriptWord(w.Word, w.Start, w.End)).ToList());
 }
+
+internal sealed record GuidesTranscriptWord(string Word, double Start, double End);
 
 /// <summary>
 /// A worker's status update (read from the raw body, whose bytes are signed; this record documents it):

@@ -23,11 +23,11 @@ internal static class MakeCommand
 
     public static Command Create(IModuleCommandHost host)
     {
-        var video = new Argument<string>("video") { Description = "The screen recording (any format ffmpeg reads) with a subtitle track that narrates it." };
+        var video = new Argument<string>("video") { Description = "The narrated screen recording (any format ffmpeg reads): its subtitle track, or else its spoken narration, is transcribed." };
         var project = new Option<string>("--project") { Description = "The project to put the job in; made when you have none by that name.", DefaultValueFactory = _ => "Guides" };
         var json = new Option<bool>("--json") { Description = "Print the instructions as one JSON object (the API's GET /jobs/{id}/instructions)." };
         var owner = new ModuleCliOwner("guides");
-        var command = new Command("make", "Turn a narrated screen recording into step-by-step instructions with a screenshot each (ffmpeg), in this process.");
+        var command = new Command("make", "Turn a narrated screen recording into step-by-step instructions with a screenshot each (ffmpeg, tesseract, pocketsphinx), in this process.");
         command.Arguments.Add(video);
         command.Options.Add(project);
         command.Options.Add(json);

@@ -19,6 +19,8 @@ internal sealed record ExtractedFrame(int Index, double TimeSeconds, string Path
 /// </summary>
 internal sealed partial class MediaTools(GuidesSettings settings)
 {
+    public const string AudioFileName = "audio.wav";
+
     private TimeSpan Timeout => TimeSpan.FromSeconds(settings.ToolTimeoutSeconds);
 
     public async Task<MediaInfo> ProbeAsync(string video, string folder, CancellationToken cancellationToken)
@@ -54,7 +56,7 @@ internal sealed partial class MediaTools(GuidesSettings settings)
 
     public async Task<string> AudioAsync(string video, string folder, CancellationToken cancellationToken)
     {
-        var file = Path.Combine(folder, "audio.wav");
+        var file = Path.Combine(folder, AudioFileName);
         await RunAsync(settings.FfmpegPath, "guides:ffmpeg_path",
             ["-hide_banner", "-nostdin", "-i", video, "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", file], folder, cancellationToken).ConfigureAwait(false);
         return file;

@@ -5,6 +5,7 @@ using Tessera.Core.Errors;
 using Tessera.Data;
 using Tessera.Guides.Instructions;
 using Tessera.Guides.Jobs;
+using Tessera.Guides.Processing.Speech;
 using Tessera.Guides.Storage;
 using Tessera.Jobs;
 
@@ -16,23 +17,29 @@ namespace Tessera.Guides.Processing;
 /// failed one) resumes after the last stored stage:
 /// <list type="number">
 /// <item><c>media</c>: ffprobe checks the video; the frames where the screen changes and the audio (16 kHz mono WAV)
-/// go into the blob store;</item>
-/// <item><c>transcript</c>: the narration from the video's subtitle stream → TRANSCRIBED. A video without one fails
-/// with <c>GUIDES_TRANSCRIPT_UNAVAILABLE</c>: speech recognition is not in this version.</item>
-/// <item><c>draft</c>: the rule-based writer (<see cref="StepWriter"/>) makes the steps, each with its screenshot, as
-/// version 1 of the job's instructions → DRAFTED.</item>
+/// go into the blob store, and tesseract reads each frame's text (<see cref="ScreenReader"/>);</item>
+/// <item><c>transcript</c>: the narration from the video's subtitle stream, or else from its audio by the configured
+/// recognizer (<see cref="ISpeechRecognizer"/>: pocketsphinx, or a remote Whisper-style service) → TRANSCRIBED. A
+/// video with neither, or whose audio holds no speech the recognizer hears, fails with <c>GUIDES_TRANSCRIPT_UNAVAILABLE</c>.</item>
+/// <item><c>draft</c>: the rule-based writer (<see cref="StepWriter"/>) makes the steps, each with the screenshot
+/// whose text matches it or else the one on screen when it is said, as version 1 of the job's instructions → DRAFTED.</item>
 /// </list>
 /// A stage that fails for a reason retrying cannot mend fails the guide job (FAILED, with the code and message) at
 /// once; any other error is retried, and the last attempt's fails it too, so a job never stays PROCESSING. A job
 /// cancelled meanwhile is left as it is.
 /// </summary>
-internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blobs, MediaTools media, GuidesSettings settings, TimeProvider time) : IJobHandler
+internal sealed class ProcessJobHandler(
+    TesseraDatabase database, IBlobStore blobs, MediaTools media, ScreenReader screens, IEnumerable<ISpeechRecognizer> recognizers, GuidesSettings settings, TimeProvider time)
+    : IJobHandler
 {
     public const string JobKind = "guides.process";
     public const int MaxAttempts = 3;
     public const string MediaStage = "media";
     public const string TranscriptStage = "transcript";
     public const string DraftStage = "draft";
+
+    /// <summary>The recognizer a transcript records when it came from the video's own subtitles.</summary>
+    public const string SubtitleRecognizer = "subtitle-stream";
 
     // The statuses this worker moves a job out of; a failure never touches a job another run drafted or someone ended.
     private static readonly string[] WorkerStatuses = [GuideJobStatus.Queued, GuideJobStatus.Processing, GuideJobStatus.Transcribed];
@@ -65,15 +72,18 @@ internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blo
         }
         catch (TesseraException e) when (!cancellationToken.IsCancellationRequested && (e.Status < 500 || context.Attempt >= MaxAttempts))
         {
-            // A 4xx is the video's or the job's doing, and retrying cannot mend it; a 5xx (ffmpeg missing here, the
-            // database away) is retried like any error until the last attempt.
+            // A 4xx is the video's or the job's doing, and retrying cannot mend it; a 5xx on the last attempt ends it too.
             await FailAsync(id, context.Owner, e.Code, e.Message).ConfigureAwait(false);
             throw new PermanentJobException(e.Code, e.Message);
         }
-        catch (Exception e) when (e is not (OperationCanceledException or JobLeaseLostException or PermanentJobException) && context.Attempt >= MaxAttempts)
+        catch (Exception e) when (e is not (OperationCanceledException or JobLeaseLostException or PermanentJobException) && !cancellationToken.IsCancellationRequested)
         {
-            await FailAsync(id, context.Owner, "GUIDES_PROCESSING_FAILED", $"Processing failed on its last attempt: {e.Message}").ConfigureAwait(false);
-            throw;
+            // A 5xx (a tool missing here, a recognizer down, the database away) or any other error: the engine retries
+            // a transient failure (it would fail an unclassified one at once, leaving the guide job PROCESSING), and the
+            // last attempt's fails the guide job, so it never stays PROCESSING.
+            if (context.Attempt < MaxAttempts) throw new TransientJobException(e.Message, e);
+            await FailAsync(id, context.Owner, GuidesErrorCodes.ProcessingFailed, $"Processing failed on its last attempt: {e.Message}").ConfigureAwait(false);
+            throw new PermanentJobException(GuidesErrorCodes.ProcessingFailed, e.Message);
         }
     }
 
@@ -100,21 +110,26 @@ internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blo
 
     private async Task<GuideJob> MediaAsync(GuideJob job, JobContext context, string video, string scratch, CancellationToken cancellationToken)
     {
-        await context.ReportProgressAsync(0, 3, "reading the video", cancellationToken).ConfigureAwait(false);
+        await context.ReportProgressAsync(0, 4, "reading the video", cancellationToken).ConfigureAwait(false);
         var info = await media.ProbeAsync(video, scratch, cancellationToken).ConfigureAwait(false);
         if (!info.HasVideo) throw new TesseraException(GuidesErrorCodes.VideoInvalid, 422, "The upload has no video stream.");
         var frames = await media.FramesAsync(video, scratch, cancellationToken).ConfigureAwait(false);
+        await context.ReportProgressAsync(1, 4, $"reading the text on {frames.Count} screen(s)", cancellationToken).ConfigureAwait(false);
+        var screen = await screens.ReadAllAsync(frames, scratch, cancellationToken).ConfigureAwait(false);
         var stored = new JsonArray();
         var blobsKept = new List<(string Kind, string Sha256)>();
         foreach (var frame in frames)
         {
             var sha256 = await PutAsync(frame.Path, cancellationToken).ConfigureAwait(false);
             blobsKept.Add(("frame", sha256));
-            stored.Add(new JsonObject { ["index"] = frame.Index, ["time_seconds"] = frame.TimeSeconds, ["sha256"] = sha256 });
+            var kept = new JsonObject { ["index"] = frame.Index, ["time_seconds"] = frame.TimeSeconds, ["sha256"] = sha256 };
+            if (screen.Unavailable is null) kept["text"] = screen.Texts[frame.Index];
+            stored.Add(kept);
         }
         var artifacts = new JsonObject
         {
             ["duration_seconds"] = info.DurationSeconds, ["has_audio"] = info.HasAudio, ["subtitle_streams"] = info.SubtitleStreams, ["frames"] = stored,
+            ["screen_text"] = screen.Unavailable is null ? "tesseract" : "unavailable: " + screen.Unavailable,
         };
         if (info.HasAudio)
         {
@@ -122,7 +137,7 @@ internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blo
             blobsKept.Add(("audio", audio));
             artifacts["audio_sha256"] = audio;
         }
-        await context.ReportProgressAsync(1, 3, $"{frames.Count} screen(s) found", cancellationToken).ConfigureAwait(false);
+        await context.ReportProgressAsync(2, 4, $"{frames.Count} screen(s) found", cancellationToken).ConfigureAwait(false);
         return await AdvanceAsync(job.Id, context.Owner, [GuideJobStatus.Processing], j => j with { Checkpoint = MediaStage, Artifacts = artifacts.ToJsonString() }, null, cancellationToken,
             async (c, t) =>
             {
@@ -132,21 +147,44 @@ internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blo
 
     private async Task<GuideJob> TranscriptAsync(GuideJob job, JobContext context, string video, string scratch, CancellationToken cancellationToken)
     {
-        var subtitles = JsonNode.Parse(job.Artifacts!)?["subtitle_streams"]?.GetValue<int>() ?? 0;
-        if (subtitles == 0)
-            throw new TesseraException(GuidesErrorCodes.TranscriptUnavailable, 422,
-                "The video has no subtitle stream, and speech recognition (whisper.cpp, pocketsphinx) is not in this version yet: add a subtitle track to the video.");
-        var segments = SubtitleParser.Parse(await media.SubtitlesAsync(video, scratch, cancellationToken).ConfigureAwait(false));
-        if (segments.Count == 0) throw new TesseraException(GuidesErrorCodes.TranscriptUnavailable, 422, "The video's subtitle stream holds no cue with text.");
-        var transcript = new Transcript("subtitle-stream", segments).ToJson();
-        await context.ReportProgressAsync(2, 3, $"transcribed: {segments.Count} segment(s)", cancellationToken).ConfigureAwait(false);
-        return await AdvanceAsync(job.Id, context.Owner, [GuideJobStatus.Processing], j => j with { Status = GuideJobStatus.Transcribed, Checkpoint = TranscriptStage, Transcript = transcript },
-            "transcribed from the subtitle stream", cancellationToken).ConfigureAwait(false);
+        var artifacts = JsonNode.Parse(job.Artifacts!);
+        Transcript transcript;
+        if ((artifacts?["subtitle_streams"]?.GetValue<int>() ?? 0) > 0)
+        {
+            var segments = SubtitleParser.Parse(await media.SubtitlesAsync(video, scratch, cancellationToken).ConfigureAwait(false));
+            if (segments.Count == 0) throw new TesseraException(GuidesErrorCodes.TranscriptUnavailable, 422, "The video's subtitle stream holds no cue with text.");
+            transcript = new Transcript(SubtitleRecognizer, segments);
+        }
+        else if (artifacts?["audio_sha256"]?.GetValue<string>() is { } audio)
+        {
+            var recognizer = recognizers.Single(r => r.Name.Split(':')[0] == settings.Recognizer);
+            await context.ReportProgressAsync(2, 4, $"recognizing speech ({recognizer.Name})", cancellationToken).ConfigureAwait(false);
+            // The media stage left the audio here, unless this attempt resumed after it: then it comes from the blob store.
+            var wav = Path.Combine(scratch, MediaTools.AudioFileName);
+            if (!File.Exists(wav))
+            {
+                await using var source = await blobs.OpenReadAsync(audio, cancellationToken).ConfigureAwait(false);
+                await using var target = File.Create(wav);
+                await source.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
+            }
+            var segments = await recognizer.RecognizeAsync(wav, scratch, cancellationToken).ConfigureAwait(false);
+            if (segments.Count == 0)
+                throw new TesseraException(GuidesErrorCodes.TranscriptUnavailable, 422, $"The recognizer ({recognizer.Name}) heard no speech in the video's audio, and the video has no subtitle stream.");
+            transcript = new Transcript(recognizer.Name, segments);
+        }
+        else
+        {
+            throw new TesseraException(GuidesErrorCodes.TranscriptUnavailable, 422, "The video has neither a subtitle stream nor an audio stream: there is no narration to write steps from.");
+        }
+        await context.ReportProgressAsync(3, 4, $"transcribed: {transcript.Segments.Count} segment(s)", cancellationToken).ConfigureAwait(false);
+        return await AdvanceAsync(job.Id, context.Owner, [GuideJobStatus.Processing],
+            j => j with { Status = GuideJobStatus.Transcribed, Checkpoint = TranscriptStage, Transcript = transcript.ToJson() },
+            $"transcribed ({transcript.Recognizer})", cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<GuideJob> DraftAsync(GuideJob job, JobContext context, CancellationToken cancellationToken)
     {
-        var frames = InstructionService.Frames(job.Artifacts).Select(f => new FrameRef(f.Value, f.Key)).ToList();
+        var frames = FrameRef.FromArtifacts(job.Artifacts);
         var (blocks, notes) = StepWriter.Write(job.Id, Transcript.Parse(job.Transcript!).Segments, frames);
         var (status, issues) = InstructionValidation.Of(blocks, notes);
         var now = time.GetUtcNow();
@@ -156,7 +194,7 @@ internal sealed class ProcessJobHandler(TesseraDatabase database, IBlobStore blo
             InstructionId = instruction.Id, Version = 1, Blocks = InstructionBlock.Serialize(blocks), Source = InstructionService.SourceWriter,
             ValidationStatus = status, ValidationIssues = JsonSerializer.Serialize(issues), CreatedAt = now,
         };
-        await context.ReportProgressAsync(3, 3, $"drafted {blocks.Count} step(s)", cancellationToken).ConfigureAwait(false);
+        await context.ReportProgressAsync(4, 4, $"drafted {blocks.Count} step(s)", cancellationToken).ConfigureAwait(false);
         return await AdvanceAsync(job.Id, context.Owner, [GuideJobStatus.Transcribed], j => j with { Status = GuideJobStatus.Drafted, Checkpoint = DraftStage }, $"drafted {blocks.Count} step(s)", cancellationToken,
             async (c, t) =>
             {
