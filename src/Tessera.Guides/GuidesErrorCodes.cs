@@ -18,5 +18,6 @@ internal static class GuidesErrorCodes
     public const string TranscriptUnavailable = "GUIDES_TRANSCRIPT_UNAVAILABLE";
     public const string RecognizerUnavailable = "GUIDES_RECOGNIZER_UNAVAILABLE";
     public const string ProcessingFailed = "GUIDES_PROCESSING_FAILED";
+    public const string ExportFailed = "GUIDES_EXPORT_FAILED";
     public const string CheckpointUnknown = "GUIDES_CHECKPOINT_UNKNOWN";
 }

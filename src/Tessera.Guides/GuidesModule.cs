@@ -5,6 +5,7 @@ using Tessera.Data.Migrations;
 using Tessera.Guides.Api;
 using Tessera.Guides.Callbacks;
 using Tessera.Guides.Cli;
+using Tessera.Guides.Exports;
 using Tessera.Guides.Instructions;
 using Tessera.Guides.Jobs;
 using Tessera.Guides.Processing;
@@ -32,7 +33,8 @@ public sealed class GuidesModule : TesseraModule
     public override void AddServices(ModuleServices registrar)
     {
         ArgumentNullException.ThrowIfNull(registrar);
-        registrar.AddSettings<GuidesSettings>().AddBlobReferences("guides_jobs", "video_sha256").AddBlobReferences("guides_job_blobs", "blob_sha256");
+        registrar.AddSettings<GuidesSettings>().AddBlobReferences("guides_jobs", "video_sha256").AddBlobReferences("guides_job_blobs", "blob_sha256")
+            .AddBlobReferences("guides_exports", "bundle_sha256");
         registrar.Services.AddSingleton<GuideJobService>();
         registrar.Services.AddSingleton<CallbackService>();
         registrar.Services.AddSingleton<InstructionService>();
@@ -40,7 +42,9 @@ public sealed class GuidesModule : TesseraModule
         registrar.Services.AddSingleton<ScreenReader>();
         registrar.Services.AddSingleton<ISpeechRecognizer, PocketsphinxRecognizer>();
         registrar.Services.AddSingleton<ISpeechRecognizer, RemoteSpeechRecognizer>();
+        registrar.Services.AddSingleton<ExportService>();
         registrar.AddJobHandler<ProcessJobHandler>();
+        registrar.AddJobHandler<ExportJobHandler>();
     }
 
     public override void MapEndpoints(RouteGroupBuilder group) => group.MapGuides();

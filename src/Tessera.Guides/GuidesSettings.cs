@@ -84,6 +84,11 @@ internal sealed class GuidesSettings : IValidatableObject
     [Range(1, 3600, ErrorMessage = "guides:callback_tolerance_seconds must be from 1 to 3600.")]
     public int CallbackToleranceSeconds { get; set; } = 300;
 
+    /// <summary>How long an export's signed download URL works (each GET of the export signs a new one).</summary>
+    [ConfigurationKeyName("export_url_ttl_seconds")]
+    [Range(10, 604_800, ErrorMessage = "guides:export_url_ttl_seconds must be from 10 to 604800.")]
+    public int ExportUrlTtlSeconds { get; set; } = 900;
+
     /// <summary>Where processing makes its scratch folder (removed afterwards); empty: the system's temp folder.</summary>
     [ConfigurationKeyName("scratch_dir")]
     public string? ScratchDir { get; set; }

@@ -27,10 +27,18 @@ public sealed class GuidesCommandTests : IDisposable
         Assert.Equal(NarratedVideos.Steps, instructions.GetProperty("blocks").EnumerateArray().Select(b => b.GetProperty("text").GetString()));
         Assert.Contains("DRAFTED", error, StringComparison.Ordinal);
 
-        (code, output, error) = await CliProcess.RunAsync(["guides", "make", narrated, .. data]);
+        // With --export the bundle is written where --out says.
+        var bundle = Path.Combine(_dir, "guide.zip");
+        (code, output, error) = await CliProcess.RunAsync(["guides", "make", narrated, "--export", "html", "--out", bundle, .. data]);
         Assert.True(code == 0, error);
         Assert.StartsWith("3 step(s), valid", output, StringComparison.Ordinal);
         Assert.Contains("1. Open the Settings menu.", output, StringComparison.Ordinal);
+        Assert.Contains($"html bundle of {new FileInfo(bundle).Length} bytes written to {bundle}", error, StringComparison.Ordinal);
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(bundle))
+            Assert.Equal(["guide.html", "images", "images", "images", "provenance.json"], zip.Entries.Select(e => e.FullName.Split('/')[0]));
+        (code, _, error) = await CliProcess.RunAsync(["guides", "make", narrated, "--export", "pdf", .. data]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("pdf", error, StringComparison.Ordinal);
 
         (code, _, error) = await CliProcess.RunAsync(["guides", "make", silent, .. data]);
         Assert.Equal(1, code);

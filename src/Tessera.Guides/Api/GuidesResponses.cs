@@ -1,9 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tessera.Guides.Callbacks;
+using Tessera.Guides.Exports;
 using Tessera.Guides.Instructions;
 using Tessera.Guides.Jobs;
 using Tessera.Guides.Processing;
+using Tessera.Platform.Downloads;
 
 namespace Tessera.Guides.Api;
 
@@ -91,4 +93,24 @@ internal sealed record GuidesInstructionSave(int? BaseVersion, IReadOnlyList<Gui
 internal sealed record GuidesCallbackReplay(string EventId, long Sequence, string Status, bool Replayed)
 {
     public static GuidesCallbackReplay From(CallbackReplay r) => new(r.EventId, r.Sequence, r.Status, r.Replayed);
+}
+
+/// <summary>An export request: <paramref name="Format"/> markdown or html; <paramref name="InstructionVersion"/> left out for the current version.</summary>
+internal sealed record GuidesExportRequest(string? Format, int? InstructionVersion = null);
+
+/// <summary>
+/// An export of one version of a job's instructions. <paramref name="Status"/>: REQUESTED, RUNNING, SUCCEEDED, FAILED.
+/// <paramref name="Identity"/> is the hash of what it is made of (the same request finds it again);
+/// <paramref name="Provenance"/> is frozen when it SUCCEEDED; <paramref name="DownloadUrl"/> is signed, given only
+/// for a SUCCEEDED export, and stops working at <paramref name="DownloadExpiresAt"/>.
+/// </summary>
+internal sealed record GuidesExport(
+    Guid Id, Guid JobId, Guid InstructionId, int InstructionVersion, string Format, string Identity, string Status, Guid? EngineJobId,
+    string? BundleSha256, long? BundleBytes, JsonNode? Provenance, GuidesFailure? Failure, string? DownloadUrl, DateTimeOffset? DownloadExpiresAt,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? CompletedAt)
+{
+    public static GuidesExport From(GuideExport e, SignedLink? download) => new(
+        e.Id, e.JobId, e.InstructionId, e.InstructionVersion, e.Format, e.Identity, e.Status, e.EngineJobId, e.BundleSha256, e.BundleBytes,
+        e.Provenance is { } p ? JsonNode.Parse(p) : null, e.FailureCode is { } code ? new GuidesFailure(code, e.FailureMessage ?? code) : null,
+        download?.Url, download?.ExpiresAt, e.CreatedAt, e.UpdatedAt, e.CompletedAt);
 }

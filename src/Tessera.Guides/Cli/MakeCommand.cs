@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Tessera.Core;
 using Tessera.Core.Blobs;
 using Tessera.Core.Errors;
 using Tessera.Guides.Api;
+using Tessera.Guides.Exports;
 using Tessera.Guides.Instructions;
 using Tessera.Guides.Jobs;
 using Tessera.Jobs;
@@ -26,11 +28,16 @@ internal static class MakeCommand
         var video = new Argument<string>("video") { Description = "The narrated screen recording (any format ffmpeg reads): its subtitle track, or else its spoken narration, is transcribed." };
         var project = new Option<string>("--project") { Description = "The project to put the job in; made when you have none by that name.", DefaultValueFactory = _ => "Guides" };
         var json = new Option<bool>("--json") { Description = "Print the instructions as one JSON object (the API's GET /jobs/{id}/instructions)." };
+        var export = new Option<string?>("--export") { Description = "Also export the instructions as a zip bundle with the screenshots: markdown or html (the job becomes DONE)." };
+        export.AcceptOnlyFromAmong([.. ExportFormat.All]);
+        var output = new Option<string?>("--out") { Description = "Where --export writes the bundle (default: guide-<job>-v1-<format>.zip here)." };
         var owner = new ModuleCliOwner("guides");
         var command = new Command("make", "Turn a narrated screen recording into step-by-step instructions with a screenshot each (ffmpeg, tesseract, pocketsphinx), in this process.");
         command.Arguments.Add(video);
         command.Options.Add(project);
         command.Options.Add(json);
+        command.Options.Add(export);
+        command.Options.Add(output);
         owner.AddTo(command);
         host.AddDataOptions(command);
         command.SetAction(async (parse, ct) =>
@@ -58,6 +65,7 @@ internal static class MakeCommand
             }
             var (instruction, version) = await services.GetRequiredService<InstructionService>().ForJobAsync(principal, job.Id, ct).ConfigureAwait(false);
             var shown = GuidesInstruction.From(instruction, version);
+            if (parse.GetValue(export) is { } format && !await ExportAsync(services, principal, job.Id, format, parse.GetValue(output), ct).ConfigureAwait(false)) return 1;
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(shown, Json));
@@ -70,6 +78,45 @@ internal static class MakeCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Exports the job's current instructions, running the export's job here, and writes the bundle (atomically) to <paramref name="output"/>.</summary>
+    private static async Task<bool> ExportAsync(IServiceProvider services, Core.Identity.Principal principal, Guid jobId, string format, string? output, CancellationToken cancellationToken)
+    {
+        var exports = services.GetRequiredService<ExportService>();
+        var (export, _) = await exports.RequestAsync(principal, jobId, format, null, cancellationToken).ConfigureAwait(false);
+        using (var stop = new CancellationTokenSource())
+        {
+            var worker = JobsModule.RunJobsAsync(services, [export.EngineJobId!.Value], stop.Token);
+            try
+            {
+                while (export.Status is ExportStatus.Requested or ExportStatus.Running)
+                {
+                    if (worker.IsCompleted) await worker.ConfigureAwait(false);
+                    await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
+                    (export, _) = await exports.GetAsync(principal, export.Id, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                await worker.ConfigureAwait(false);
+            }
+        }
+        if (export.Status != ExportStatus.Succeeded)
+        {
+            Console.Error.WriteLine($"export {export.Id} {export.Status}" + (export.FailureCode is { } code ? $" ({code}): {export.FailureMessage}" : ""));
+            return false;
+        }
+        var path = Path.GetFullPath(output ?? ExportService.FileName(export));
+        var blobs = services.GetRequiredService<IBlobStore>();
+        await AtomicFile.WriteAsync(path, async (target, ct) =>
+        {
+            await using var bundle = await blobs.OpenReadAsync(export.BundleSha256!, ct).ConfigureAwait(false);
+            await bundle.CopyToAsync(target, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        Console.Error.WriteLine($"export {export.Id}: {export.Format} bundle of {export.BundleBytes} bytes written to {path}");
+        return true;
     }
 
     private static async Task<GuideJob> WaitAsync(IServiceProvider services, GuideJobService guides, Core.Identity.Principal principal, GuideJob job, CancellationToken cancellationToken)

@@ -53,7 +53,7 @@ internal sealed class ProcessJobHandler(
         ArgumentNullException.ThrowIfNull(context);
         if (!Guid.TryParse(context.Input?["guide_job_id"]?.GetValue<string>(), out var id))
             throw new PermanentJobException(ErrorCodes.ValidationFailed, "The job input names no guide_job_id.");
-        try
+        return await Attempts.RunAsync(context, MaxAttempts, GuidesErrorCodes.ProcessingFailed, (code, message) => FailAsync(id, context.Owner, code, message), async () =>
         {
             var job = await AdvanceAsync(id, context.Owner, [GuideJobStatus.Queued], j => j with { Status = GuideJobStatus.Processing }, "processing started", cancellationToken)
                 .ConfigureAwait(false);
@@ -69,22 +69,7 @@ internal sealed class ProcessJobHandler(
                     "resumed after the stored transcript", cancellationToken).ConfigureAwait(false);
             if (job.Status == GuideJobStatus.Transcribed) job = await DraftAsync(job, context, cancellationToken).ConfigureAwait(false);
             return Answer(job);
-        }
-        catch (TesseraException e) when (!cancellationToken.IsCancellationRequested && (e.Status < 500 || context.Attempt >= MaxAttempts))
-        {
-            // A 4xx is the video's or the job's doing, and retrying cannot mend it; a 5xx on the last attempt ends it too.
-            await FailAsync(id, context.Owner, e.Code, e.Message).ConfigureAwait(false);
-            throw new PermanentJobException(e.Code, e.Message);
-        }
-        catch (Exception e) when (e is not (OperationCanceledException or JobLeaseLostException or PermanentJobException) && !cancellationToken.IsCancellationRequested)
-        {
-            // A 5xx (a tool missing here, a recognizer down, the database away) or any other error: the engine retries
-            // a transient failure (it would fail an unclassified one at once, leaving the guide job PROCESSING), and the
-            // last attempt's fails the guide job, so it never stays PROCESSING.
-            if (context.Attempt < MaxAttempts) throw new TransientJobException(e.Message, e);
-            await FailAsync(id, context.Owner, GuidesErrorCodes.ProcessingFailed, $"Processing failed on its last attempt: {e.Message}").ConfigureAwait(false);
-            throw new PermanentJobException(GuidesErrorCodes.ProcessingFailed, e.Message);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The stages that read the video, on a copy in a scratch folder removed afterwards.</summary>

@@ -1,0 +1,112 @@
+using System.IO.Compression;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Tessera.Guides.Instructions;
+
+namespace Tessera.Guides.Exports;
+
+/// <summary>
+/// An export's bundle: a zip holding the document (<c>guide.md</c> or <c>guide.html</c>), each screenshot once under
+/// <c>images/</c> (named by its hash), and <c>provenance.json</c>. Byte for byte the same for the same content (title,
+/// steps, screenshots, format and the provenance given): entries in a fixed order, every timestamp 1980-01-01, no
+/// ids and nothing from the clock.
+/// </summary>
+internal static class ExportBundle
+{
+    private static readonly DateTimeOffset ZipEpoch = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>
+    /// The hash of what a bundle is made of, and nothing else (no ids, no clock): the format, the title, and each
+    /// step's text and screenshot. The same request finds the same export by it, and the same content gives the same
+    /// identity (and bundle) in any job, database or run.
+    /// </summary>
+    public static string Identity(string format, string title, IReadOnlyList<InstructionBlock> blocks)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        var content = new StringBuilder("guides-export/1\n").Append(format).Append('\n').Append(title).Append('\n');
+        foreach (var block in blocks) content.Append(block.FrameSha256 ?? "-").Append(' ').Append(block.Text.ReplaceLineEndings(" ")).Append('\n');
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content.ToString())));
+    }
+
+    /// <summary>The image entry of a screenshot.</summary>
+    public static string ImagePath(string sha256) => $"images/{sha256[..16]}.png";
+
+    /// <summary>
+    /// Writes the bundle to <paramref name="target"/>. <paramref name="openImage"/> opens a screenshot by hash;
+    /// <paramref name="provenance"/> goes in as <c>provenance.json</c>.
+    /// </summary>
+    public static async Task WriteAsync(
+        Stream target, string title, IReadOnlyList<InstructionBlock> blocks, string format, JsonObject provenance,
+        Func<string, CancellationToken, Task<Stream>> openImage, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        ArgumentNullException.ThrowIfNull(openImage);
+        using var zip = new ZipArchive(target, ZipArchiveMode.Create, leaveOpen: true);
+        var document = format == ExportFormat.Html ? ("guide.html", Html(title, blocks)) : ("guide.md", Markdown(title, blocks));
+        await AddAsync(zip, document.Item1, Encoding.UTF8.GetBytes(document.Item2), cancellationToken).ConfigureAwait(false);
+        foreach (var sha256 in blocks.Select(b => b.FrameSha256).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            await using var image = await openImage(sha256, cancellationToken).ConfigureAwait(false);
+            using var bytes = new MemoryStream();
+            await image.CopyToAsync(bytes, cancellationToken).ConfigureAwait(false);
+            await AddAsync(zip, ImagePath(sha256), bytes.ToArray(), cancellationToken).ConfigureAwait(false);
+        }
+        await AddAsync(zip, "provenance.json", Encoding.UTF8.GetBytes(provenance.ToJsonString(Indented) + "\n"), cancellationToken).ConfigureAwait(false);
+    }
+
+    public static string Markdown(string title, IReadOnlyList<InstructionBlock> blocks)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        var text = new StringBuilder().Append("# ").Append(title).Append("\n\n");
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            // Markdown's own characters in a step stay text; a line break inside a step would end its list item.
+            text.Append(i + 1).Append(". ").Append(EscapeMarkdown(blocks[i].Text)).Append('\n');
+            if (blocks[i].FrameSha256 is { } sha256) text.Append("\n   ![Step ").Append(i + 1).Append("](").Append(ImagePath(sha256)).Append(")\n");
+            text.Append('\n');
+        }
+        return text.ToString();
+    }
+
+    public static string Html(string title, IReadOnlyList<InstructionBlock> blocks)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        var t = WebUtility.HtmlEncode(title);
+        var html = new StringBuilder()
+            .Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").Append(t).Append("</title>\n")
+            .Append("<style>body{font-family:sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5}")
+            .Append("li{margin-bottom:1.5rem}img{display:block;max-width:100%;margin-top:.5rem;border:1px solid #ccc}</style>\n")
+            .Append("</head>\n<body>\n<h1>").Append(t).Append("</h1>\n<ol>\n");
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            html.Append("<li id=\"step-").Append(i + 1).Append("\">").Append(WebUtility.HtmlEncode(blocks[i].Text));
+            if (blocks[i].FrameSha256 is { } sha256)
+                html.Append("<img src=\"").Append(ImagePath(sha256)).Append("\" alt=\"Step ").Append(i + 1).Append("\">");
+            html.Append("</li>\n");
+        }
+        return html.Append("</ol>\n</body>\n</html>\n").ToString();
+    }
+
+    private static string EscapeMarkdown(string text)
+    {
+        var escaped = new StringBuilder(text.Length);
+        foreach (var ch in text.ReplaceLineEndings(" "))
+        {
+            if ("\\`*_{}[]()#+!|<>".Contains(ch, StringComparison.Ordinal)) escaped.Append('\\');
+            escaped.Append(ch);
+        }
+        return escaped.ToString();
+    }
+
+    private static async Task AddAsync(ZipArchive zip, string name, byte[] content, CancellationToken cancellationToken)
+    {
+        var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
+        entry.LastWriteTime = ZipEpoch;
+        await using var stream = entry.Open();
+        await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+    }
+}
