@@ -10,7 +10,9 @@ using Tessera.Guides.Instructions;
 using Tessera.Guides.Jobs;
 using Tessera.Guides.Processing;
 using Tessera.Guides.Processing.Speech;
+using Tessera.Guides.Web;
 using Tessera.Platform.Modules;
+using Tessera.Platform.Web;
 
 namespace Tessera.Guides;
 
@@ -48,6 +50,8 @@ public sealed class GuidesModule : TesseraModule
     }
 
     public override void MapEndpoints(RouteGroupBuilder group) => group.MapGuides();
+
+    public override ModulePages Pages => GuidesUi.Pages;
 
     /// <summary>The verbs; the CLI groups them under <c>tessera guides</c> itself.</summary>
     public override IEnumerable<Command> Commands(IModuleCommandHost host) => [MakeCommand.Create(host)];

@@ -1,0 +1,96 @@
+using System.IO.Compression;
+using System.Text;
+using Microsoft.Playwright;
+using Tessera.Testing;
+using static Microsoft.Playwright.Assertions;
+
+namespace Tessera.Web.Tests;
+
+/// <summary>
+/// The Guides page in a real browser: a narrated recording uploaded and followed to its drafted steps, a step edited,
+/// moved and undone, saved as a version (and a stale save refused), exported and downloaded.
+/// </summary>
+public sealed class GuidesPageTests : IDisposable
+{
+    private static readonly PageGotoOptions Loaded = new() { WaitUntil = WaitUntilState.Load };
+
+    // ffmpeg and the worker compete with every other test assembly for two cores in CI.
+    private static readonly LocatorAssertionsToContainTextOptions UntilDone = new() { Timeout = 180_000 };
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("tessera-guides-page-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task A_person_uploads_a_recording_edits_its_steps_with_undo_saves_exports_and_downloads_the_bundle()
+    {
+        var video = Path.Combine(_dir, "settings-tour.mkv");
+        await File.WriteAllBytesAsync(video, await NarratedVideos.MakeAsync(withSubtitles: true));
+        await using var server = await WebServer.StartAsync("sqlite");
+        await using var browser = await Browser.LaunchAsync();
+        var page = await ChemPageTests.SignedInAsync(server, browser, "grace@example.org", "docs-team");
+
+        await page.GotoAsync("/guides", Loaded);
+        // Nothing chosen: said before anything is sent.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload and write the steps" }).ClickAsync();
+        await Expect(page.Locator("#new-message")).ToHaveTextAsync("Choose a recording first.");
+        await page.GetByLabel("Project").FillAsync("Onboarding");
+        await page.GetByLabel("Recording").SetInputFilesAsync(video);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload and write the steps" }).ClickAsync();
+        await Expect(page.Locator("#job-facts")).ToContainTextAsync("DRAFTED", UntilDone);
+        await Expect(page.Locator(".editor-step")).ToHaveCountAsync(NarratedVideos.Steps.Length);
+        await Expect(page.Locator("#editor-version")).ToContainTextAsync("Version 1 (drafted from the narration), valid");
+        for (var i = 0; i < NarratedVideos.Steps.Length; i++)
+            await Expect(page.GetByLabel($"Step {i + 1} text")).ToHaveValueAsync(NarratedVideos.Steps[i]);
+        await Expect(page.GetByAltText("Screenshot of step 2")).ToBeVisibleAsync();
+        await Browser.CheckAsync(page, "guides-01-drafted");
+
+        // Edit, move and undo the move; the edit stays.
+        await page.GetByLabel("Step 1 text").FillAsync("Open Settings from the menu bar.");
+        await page.GetByLabel("Step 1 text").BlurAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Move step 3 up" }).ClickAsync();
+        await Expect(page.GetByLabel("Step 2 text")).ToHaveValueAsync(NarratedVideos.Steps[2]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Undo" }).ClickAsync();
+        await Expect(page.GetByLabel("Step 2 text")).ToHaveValueAsync(NarratedVideos.Steps[1]);
+        await Expect(page.GetByLabel("Step 1 text")).ToHaveValueAsync("Open Settings from the menu bar.");
+        // Exporting unsaved edits is refused with the reason.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Export the saved version" }).ClickAsync();
+        await Expect(page.Locator("#export-message")).ToContainTextAsync("Save your edits first");
+        // Step 3 loses its screenshot: saved, the version needs review and says why.
+        await page.GetByLabel("Step 3 screenshot").SelectOptionAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save as a new version" }).ClickAsync();
+        await Expect(page.Locator("#editor-message")).ToHaveTextAsync("Saved as version 2.");
+        await Expect(page.Locator("#editor-version")).ToContainTextAsync("Version 2 (edited), needs review");
+        await Expect(page.Locator(".editor-step").Nth(2)).ToContainTextAsync("No screenshot");
+
+        // Someone else saves meanwhile (the same account in another tab): this page's next save is refused, nothing lost on the server.
+        var other = await page.Context.NewPageAsync();
+        await other.GotoAsync(page.Url, Loaded);
+        await Expect(other.Locator("#editor-version")).ToContainTextAsync("Version 2");
+        await other.GetByLabel("Step 3 screenshot").SelectOptionAsync(new SelectOptionValue { Index = 3 });
+        await other.GetByRole(AriaRole.Button, new() { Name = "Save as a new version" }).ClickAsync();
+        await Expect(other.Locator("#editor-message")).ToHaveTextAsync("Saved as version 3.");
+        await page.GetByLabel("Step 2 text").FillAsync("Click Privacy, on the left.");
+        await page.GetByLabel("Step 2 text").BlurAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save as a new version" }).ClickAsync();
+        await Expect(page.Locator("#editor-message")).ToContainTextAsync("someone saved version 3 after you loaded version 2");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reload" }).ClickAsync();
+        await Expect(page.Locator("#editor-version")).ToContainTextAsync("Version 3 (edited), valid");
+
+        // Export the saved version as HTML and download it through the page's link.
+        await page.GetByLabel("Format").SelectOptionAsync("html");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Export the saved version" }).ClickAsync();
+        await Expect(page.Locator("#export-message")).ToContainTextAsync("Exported version 3 as html", UntilDone);
+        await Expect(page.Locator("#job-facts")).ToContainTextAsync("DONE");
+        await Browser.CheckAsync(page, "guides-02-exported");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download the bundle" }).ClickAsync());
+        var saved = Path.Combine(_dir, "bundle.zip");
+        await download.SaveAsAsync(saved);
+        using var zip = ZipFile.OpenRead(saved);
+        using var reader = new StreamReader(zip.GetEntry("guide.html")!.Open(), Encoding.UTF8);
+        var html = await reader.ReadToEndAsync();
+        Assert.Contains("<h1>Onboarding</h1>", html, StringComparison.Ordinal);
+        Assert.Contains("<li id=\"step-1\">Open Settings from the menu bar.<img", html, StringComparison.Ordinal);
+        Assert.Equal(3, zip.Entries.Count(e => e.FullName.StartsWith("images/", StringComparison.Ordinal)));
+    }
+}
