@@ -19,5 +19,8 @@ internal static class GuidesErrorCodes
     public const string RecognizerUnavailable = "GUIDES_RECOGNIZER_UNAVAILABLE";
     public const string ProcessingFailed = "GUIDES_PROCESSING_FAILED";
     public const string ExportFailed = "GUIDES_EXPORT_FAILED";
+    public const string AnnotationInvalid = "ANNOTATION_INVALID";
+    public const string AnchorTargetInvalid = "ANCHOR_TARGET_INVALID";
+    public const string AnchorHasNoScreenshot = "ANCHOR_HAS_NO_SCREENSHOT";
     public const string CheckpointUnknown = "GUIDES_CHECKPOINT_UNKNOWN";
 }

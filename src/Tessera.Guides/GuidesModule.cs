@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Data.Migrations;
+using Tessera.Guides.Anchors;
 using Tessera.Guides.Api;
 using Tessera.Guides.Callbacks;
 using Tessera.Guides.Cli;
@@ -36,7 +37,7 @@ public sealed class GuidesModule : TesseraModule
     {
         ArgumentNullException.ThrowIfNull(registrar);
         registrar.AddSettings<GuidesSettings>().AddBlobReferences("guides_jobs", "video_sha256").AddBlobReferences("guides_job_blobs", "blob_sha256")
-            .AddBlobReferences("guides_exports", "bundle_sha256");
+            .AddBlobReferences("guides_exports", "bundle_sha256").AddBlobReferences("guides_assets", "sha256");
         registrar.Services.AddSingleton<GuideJobService>();
         registrar.Services.AddSingleton<CallbackService>();
         registrar.Services.AddSingleton<InstructionService>();
@@ -45,6 +46,8 @@ public sealed class GuidesModule : TesseraModule
         registrar.Services.AddSingleton<ISpeechRecognizer, PocketsphinxRecognizer>();
         registrar.Services.AddSingleton<ISpeechRecognizer, RemoteSpeechRecognizer>();
         registrar.Services.AddSingleton<ExportService>();
+        registrar.Services.AddSingleton<AnchorService>();
+        registrar.Services.AddSingleton<AnnotationRenderer>();
         registrar.AddJobHandler<ProcessJobHandler>();
         registrar.AddJobHandler<ExportJobHandler>();
     }

@@ -84,6 +84,10 @@ internal sealed class GuidesSettings : IValidatableObject
     [Range(1, 3600, ErrorMessage = "guides:callback_tolerance_seconds must be from 1 to 3600.")]
     public int CallbackToleranceSeconds { get; set; } = 300;
 
+    /// <summary>The font annotations' text is set in (a TrueType file), so renders do not depend on a machine's fonts.</summary>
+    [ConfigurationKeyName("annotation_font_path")]
+    public string AnnotationFontPath { get; set; } = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+
     /// <summary>How long an export's signed download URL works (each GET of the export signs a new one).</summary>
     [ConfigurationKeyName("export_url_ttl_seconds")]
     [Range(10, 604_800, ErrorMessage = "guides:export_url_ttl_seconds must be from 10 to 604800.")]

@@ -152,6 +152,9 @@ public partial class UpCommandTests
         await api.GetAsync("GET /api/v1/guides/jobs/{jobId}/frames/{sha256}", $"/api/v1/guides/jobs/{Guid.Empty}/frames/{new string('0', 64)}", 404);
         await api.GetAsync("GET /api/v1/guides/instructions/{instructionId}", $"/api/v1/guides/instructions/{Guid.Empty}", 404);
         await api.GetAsync("GET /api/v1/guides/exports/{exportId}", $"/api/v1/guides/exports/{Guid.Empty}", 404);
+        await api.GetAsync("GET /api/v1/guides/instructions/{instructionId}/anchors", $"/api/v1/guides/instructions/{Guid.Empty}/anchors", 404);
+        await api.GetAsync("GET /api/v1/guides/anchors/{anchorId}", $"/api/v1/guides/anchors/{Guid.Empty}", 404);
+        await api.GetAsync("GET /api/v1/guides/assets/{assetId}", $"/api/v1/guides/assets/{Guid.Empty}", 404);
         await api.GetAsync("GET /api/v1/guides/exports/{exportId}/download", $"/api/v1/guides/exports/{Guid.Empty}/download", 403);
 
         // Outside the document: probes, metrics, the document itself and its reference page.

@@ -140,18 +140,6 @@ public class ExportApiTests
     private static Task<ContractResponse> RequestAsync(ContractClient api, string job, string format, int expected) =>
         api.SendJsonAsync(Request, $"/api/v1/guides/jobs/{job}/exports", expected, JsonSerializer.Serialize(new { format }));
 
-    private static async Task<JsonNode> WaitExportAsync(ContractClient api, string id)
-    {
-        var deadline = DateTime.UtcNow + Processing;
-        while (true)
-        {
-            var export = (await api.GetAsync(Get, $"/api/v1/guides/exports/{id}")).Value;
-            if (export["status"]!.GetValue<string>() is "SUCCEEDED" or "FAILED") return export;
-            Assert.True(DateTime.UtcNow < deadline, $"the export did not end in {Processing}: {export.ToJsonString()}");
-            await Task.Delay(100);
-        }
-    }
-
     private static Dictionary<string, byte[]> Unzip(byte[] bundle)
     {
         using var zip = new ZipArchive(new MemoryStream(bundle), ZipArchiveMode.Read);

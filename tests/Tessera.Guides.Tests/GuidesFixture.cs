@@ -45,6 +45,19 @@ internal static class GuidesFixture
         }
     }
 
+    /// <summary>Polls the export until it SUCCEEDED or FAILED.</summary>
+    public static async Task<JsonNode> WaitExportAsync(ContractClient api, string id)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            var export = (await api.GetAsync("GET /api/v1/guides/exports/{exportId}", $"/api/v1/guides/exports/{id}")).Value;
+            if (export["status"]!.GetValue<string>() is "SUCCEEDED" or "FAILED") return export;
+            Assert.True(DateTime.UtcNow < deadline, $"the export did not end in 2 minutes: {export.ToJsonString()}");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>A ready job: a project, a job, and the video uploaded and confirmed.</summary>
     public static async Task<string> UploadedJobAsync(ContractClient api, byte[] video)
     {

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using Tessera.Testing;
 using static Microsoft.Playwright.Assertions;
@@ -77,12 +78,30 @@ public sealed class GuidesPageTests : IDisposable
         await page.GetByRole(AriaRole.Button, new() { Name = "Reload" }).ClickAsync();
         await Expect(page.Locator("#editor-version")).ToContainTextAsync("Version 3 (edited), valid");
 
+        // Annotate step 2: a box dragged on its screenshot and a text mark, one undone, then applied: the step shows the render.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Annotate step 2" }).ClickAsync();
+        await Expect(page.Locator("#annotate-heading")).ToHaveTextAsync("Annotate step 2");
+        var canvas = (await page.Locator("#annotate-canvas").BoundingBoxAsync())!;
+        await DragAsync(page, canvas, (0.1f, 0.1f), (0.5f, 0.4f));
+        await page.GetByLabel("Mark").SelectOptionAsync("text");
+        await page.GetByLabel("Text", new() { Exact = true }).FillAsync("Privacy is here");
+        await DragAsync(page, canvas, (0.2f, 0.7f), (0.2f, 0.7f));
+        await Expect(page.Locator("#annotate-ops li")).ToHaveCountAsync(2);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Undo the last mark" }).ClickAsync();
+        await Expect(page.Locator("#annotate-ops li")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#annotate-ops li").First).ToContainTextAsync("\"type\":\"box\"");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply the marks" }).ClickAsync();
+        await Expect(page.Locator("#annotate-message")).ToContainTextAsync("Drawn on step 2's screenshot (1 mark(s))");
+        await Expect(page.GetByAltText("Screenshot of step 2")).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("/api/v1/guides/assets/"));
+        await Browser.CheckAsync(page, "guides-02-annotated");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+
         // Export the saved version as HTML and download it through the page's link.
         await page.GetByLabel("Format").SelectOptionAsync("html");
         await page.GetByRole(AriaRole.Button, new() { Name = "Export the saved version" }).ClickAsync();
         await Expect(page.Locator("#export-message")).ToContainTextAsync("Exported version 3 as html", UntilDone);
         await Expect(page.Locator("#job-facts")).ToContainTextAsync("DONE");
-        await Browser.CheckAsync(page, "guides-02-exported");
+        await Browser.CheckAsync(page, "guides-03-exported");
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download the bundle" }).ClickAsync());
         var saved = Path.Combine(_dir, "bundle.zip");
         await download.SaveAsAsync(saved);
@@ -92,5 +111,20 @@ public sealed class GuidesPageTests : IDisposable
         Assert.Contains("<h1>Onboarding</h1>", html, StringComparison.Ordinal);
         Assert.Contains("<li id=\"step-1\">Open Settings from the menu bar.<img", html, StringComparison.Ordinal);
         Assert.Equal(3, zip.Entries.Count(e => e.FullName.StartsWith("images/", StringComparison.Ordinal)));
+        // Step 2's picture is the annotated render (the anchor's active asset), not the frame.
+        var job = System.Web.HttpUtility.ParseQueryString(new Uri(page.Url).Fragment.TrimStart('#'))["job"];
+        var instructions = JsonNode.Parse(await (await page.APIRequest.GetAsync($"/api/v1/guides/jobs/{job}/instructions")).TextAsync())!;
+        var anchors = JsonNode.Parse(await (await page.APIRequest.GetAsync($"/api/v1/guides/instructions/{instructions["id"]}/anchors")).TextAsync())!.AsArray();
+        var render = Assert.Single(anchors)!["active_asset"]!;
+        Assert.Equal("annotated", render["kind"]!.GetValue<string>());
+        Assert.NotNull(zip.GetEntry($"images/{render["sha256"]!.GetValue<string>()[..16]}.png"));
+    }
+
+    private static async Task DragAsync(IPage page, LocatorBoundingBoxResult box, (float X, float Y) from, (float X, float Y) to)
+    {
+        await page.Mouse.MoveAsync(box.X + box.Width * from.X, box.Y + box.Height * from.Y);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(box.X + box.Width * to.X, box.Y + box.Height * to.Y, new() { Steps = 4 });
+        await page.Mouse.UpAsync();
     }
 }

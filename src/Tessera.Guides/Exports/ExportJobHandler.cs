@@ -53,7 +53,7 @@ internal sealed class ExportJobHandler(TesseraDatabase database, IBlobStore blob
             project = (await GuideRows.FindProjectAsync(c, null, export.OrgId, export.UserId, job.ProjectId, cancellationToken).ConfigureAwait(false))!;
             version = (await InstructionRows.FindVersionAsync(c, export.InstructionId, export.InstructionVersion, cancellationToken).ConfigureAwait(false))!;
         }
-        var blocks = InstructionBlock.Parse(version.Blocks);
+        var blocks = InstructionBlock.Parse(export.Blocks ?? version.Blocks);
         await context.ReportProgressAsync(0, 2, $"writing the {export.Format} bundle ({blocks.Count} step(s))", cancellationToken).ConfigureAwait(false);
         var provenance = Provenance(export, job, version, blocks);
         var root = string.IsNullOrEmpty(settings.ScratchDir) ? Path.GetTempPath() : settings.ScratchDir;

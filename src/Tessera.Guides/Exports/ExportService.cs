@@ -44,11 +44,14 @@ internal sealed class ExportService(TesseraDatabase database, JobService jobs, I
             var chosen = await InstructionRows.FindVersionAsync(c, instruction.Id, version ?? instruction.CurrentVersion, cancellationToken).ConfigureAwait(false)
                 ?? throw new TesseraException(ErrorCodes.ResourceNotFound, 404, $"The instructions have versions 1 to {instruction.CurrentVersion}.");
             var project = (await GuideRows.FindProjectAsync(c, t, caller.OrgId, caller.UserId, job.ProjectId, cancellationToken).ConfigureAwait(false))!;
-            var identity = ExportBundle.Identity(format, project.Name, InstructionBlock.Parse(chosen.Blocks));
+            // An anchored step shows its anchor's active screenshot (an annotated one, say) rather than the raw frame.
+            var shots = await AnchorRows.ActiveScreenshotsAsync(c, t, instruction.Id, chosen.Version, cancellationToken).ConfigureAwait(false);
+            var blocks = InstructionBlock.Parse(chosen.Blocks).Select(b => shots.TryGetValue(b.Id, out var shot) ? b with { FrameSha256 = shot } : b).ToList();
+            var identity = ExportBundle.Identity(format, project.Name, blocks);
             var export = new GuideExport
             {
                 Id = Guid.CreateVersion7(now), JobId = jobId, OrgId = caller.OrgId, UserId = caller.UserId, InstructionId = instruction.Id,
-                InstructionVersion = chosen.Version, Format = format, Identity = identity, CreatedAt = now, UpdatedAt = now,
+                InstructionVersion = chosen.Version, Format = format, Identity = identity, Blocks = InstructionBlock.Serialize(blocks), CreatedAt = now, UpdatedAt = now,
             };
             if (await ExportRows.TryInsertAsync(c, t, export, cancellationToken).ConfigureAwait(false))
                 return (await DispatchAsync(c, t, caller, export, cancellationToken).ConfigureAwait(false), true);

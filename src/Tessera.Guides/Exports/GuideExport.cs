@@ -14,6 +14,9 @@ internal sealed record GuideExport
     public int InstructionVersion { get; init; }
     public string Format { get; init; } = "";
     public string Identity { get; init; } = "";
+
+    /// <summary>The steps bundled (JSON): the version's, with each anchored step's active screenshot; fixed when requested.</summary>
+    public string? Blocks { get; init; }
     public string Status { get; init; } = ExportStatus.Requested;
     public Guid? EngineJobId { get; init; }
     public string? BundleSha256 { get; init; }

@@ -71,6 +71,8 @@ internal sealed partial class InstructionService(TesseraDatabase database, TimeP
             };
             await InstructionRows.InsertVersionAsync(c, t, version, cancellationToken).ConfigureAwait(false);
             await InstructionRows.SetCurrentAsync(c, t, id, version.Version, now, cancellationToken).ConfigureAwait(false);
+            // Each anchor is resolved against the new version in the same transaction: it is never behind the current one.
+            await AnchorRows.ResolveAllAsync(c, t, id, version.Version, blocks, now, cancellationToken).ConfigureAwait(false);
             return (instruction with { CurrentVersion = version.Version, UpdatedAt = now }, version);
         }, cancellationToken).ConfigureAwait(false);
     }

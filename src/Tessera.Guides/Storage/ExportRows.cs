@@ -10,15 +10,15 @@ internal static class ExportRows
 {
     private const string Columns =
         "id AS Id, job_id AS JobId, org_id AS OrgId, user_id AS UserId, instruction_id AS InstructionId, instruction_version AS InstructionVersion, " +
-        "format AS Format, identity AS Identity, status AS Status, engine_job_id AS EngineJobId, bundle_sha256 AS BundleSha256, bundle_bytes AS BundleBytes, " +
+        "format AS Format, identity AS Identity, blocks AS Blocks, status AS Status, engine_job_id AS EngineJobId, bundle_sha256 AS BundleSha256, bundle_bytes AS BundleBytes, " +
         "provenance AS Provenance, failure_code AS FailureCode, failure_message AS FailureMessage, created_at AS CreatedAt, updated_at AS UpdatedAt, " +
         "completed_at AS CompletedAt";
 
     /// <summary>Inserts the export unless its job has one with its identity already: true when this one was inserted.</summary>
     public static async Task<bool> TryInsertAsync(DbConnection c, DbTransaction t, GuideExport e, CancellationToken ct) =>
         await c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO guides_exports (id, job_id, org_id, user_id, instruction_id, instruction_version, format, identity, status, engine_job_id, created_at, updated_at) " +
-            "VALUES (@Id, @JobId, @OrgId, @UserId, @InstructionId, @InstructionVersion, @Format, @Identity, @Status, @EngineJobId, @CreatedAt, @UpdatedAt) " +
+            "INSERT INTO guides_exports (id, job_id, org_id, user_id, instruction_id, instruction_version, format, identity, blocks, status, engine_job_id, created_at, updated_at) " +
+            "VALUES (@Id, @JobId, @OrgId, @UserId, @InstructionId, @InstructionVersion, @Format, @Identity, @Blocks, @Status, @EngineJobId, @CreatedAt, @UpdatedAt) " +
             "ON CONFLICT (job_id, identity) DO NOTHING", e, t, cancellationToken: ct)).ConfigureAwait(false) == 1;
 
     /// <summary>A FAILED export requested again: REQUESTED, its failure cleared.</summary>

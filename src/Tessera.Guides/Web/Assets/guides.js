@@ -1,5 +1,6 @@
 // The Guides page: upload a recording and follow its job, edit the drafted steps (text, order, screenshot; undo) and
-// save them as a new version with base_version (a conflict says so), then export and download. The session cookie
+// save them as a new version with base_version (a conflict says so), annotate a step's screenshot (marks dragged on
+// it, drawn by the server on the frame and pinned to the step by an anchor), then export and download. The session cookie
 // authenticates; every request that changes something carries the page's antiforgery token in X-CSRF-TOKEN. The job
 // followed is kept in the address's fragment (#job=…), so a reload comes back to it.
 (function () {
@@ -9,7 +10,7 @@
   var api = app.dataset.api;
   var token = app.querySelector('input[name=__RequestVerificationToken]').value;
   var openStatuses = ['CREATED', 'UPLOADED', 'QUEUED', 'PROCESSING', 'TRANSCRIBED'];
-  var state = { job: null, instructionId: null, base: 0, steps: [], frames: [], history: [], following: 0 };
+  var state = { job: null, instructionId: null, base: 0, steps: [], frames: [], history: [], following: 0, anchors: {}, marking: null };
 
   function $(id) { return document.getElementById(id); }
 
@@ -117,6 +118,7 @@
       state.base = instructions.version;
       state.steps = instructions.blocks.map(function (b) { return { id: b.id, text: b.text, frame: b.frame_sha256 }; });
       state.history = [];
+      await loadAnchors();
       showVersion(instructions);
       say('editor-message', '');
       render();
@@ -125,6 +127,26 @@
     } catch (e) {
       say('job-message', e.message, true);
     }
+  }
+
+  // Each step's anchor (the one resolved to it in the current version): its active screenshot replaces the frame.
+  async function loadAnchors() {
+    var anchors = await json(await send('GET', '/instructions/' + state.instructionId + '/anchors'), 'Reading the anchors');
+    state.anchors = {};
+    anchors.forEach(function (a) { if (a.resolution !== 'orphaned' && a.resolved_block_id) state.anchors[a.resolved_block_id] = a; });
+  }
+
+  // A step's screenshot: its anchor's active asset (a frame it was pinned to, or marks drawn on one), else its frame.
+  function shotOf(step) {
+    var anchor = step.id && state.anchors[step.id];
+    if (anchor && anchor.active_asset) return api + '/assets/' + anchor.active_asset.id;
+    return step.frame ? api + '/jobs/' + state.job.id + '/frames/' + step.frame : null;
+  }
+
+  // The raw frame an anchor's marks are drawn on: the newest frame attached and not detached.
+  function anchorFrame(anchor) {
+    var frames = anchor.assets.filter(function (a) { return !a.detached_at && a.asset.kind === 'frame'; });
+    return frames.length ? frames[frames.length - 1].asset.sha256 : null;
   }
 
   function showVersion(instructions) {
@@ -162,21 +184,27 @@
       text.value = step.text;
       text.setAttribute('aria-label', 'Step ' + (i + 1) + ' text');
       text.addEventListener('change', function () { var value = text.value; change(function () { step.text = value; }); });
-      var shot = step.frame
-        ? Object.assign(element('img'), { src: api + '/jobs/' + state.job.id + '/frames/' + step.frame, alt: 'Screenshot of step ' + (i + 1) })
-        : element('p', 'no-shot', 'No screenshot');
+      var source = shotOf(step);
+      var shot = source ? Object.assign(element('img'), { src: source, alt: 'Screenshot of step ' + (i + 1) }) : element('p', 'no-shot', 'No screenshot');
       var tools = element('div', 'step-tools');
       var picker = element('select');
       picker.setAttribute('aria-label', 'Step ' + (i + 1) + ' screenshot');
       picker.append(Object.assign(element('option', null, 'no screenshot'), { value: '' }));
       state.frames.forEach(function (frame) { picker.append(Object.assign(element('option', null, frameLabel(frame)), { value: frame.sha256 })); });
-      picker.value = step.frame || '';
-      picker.addEventListener('change', function () { var value = picker.value || null; change(function () { step.frame = value; }); });
+      var anchor = step.id && state.anchors[step.id];
+      picker.value = (anchor ? anchorFrame(anchor) : step.frame) || '';
+      picker.addEventListener('change', function () {
+        var value = picker.value || null;
+        // A pinned step's screenshot is its anchor's: another frame replaces it there (the marks stay in its history).
+        if (anchor && value) { repin(anchor, step, value); return; }
+        change(function () { step.frame = value; });
+      });
       tools.append(
         button('Up', 'Move step ' + (i + 1) + ' up', i === 0, function () { change(function () { state.steps.splice(i - 1, 0, state.steps.splice(i, 1)[0]); }); }),
         button('Down', 'Move step ' + (i + 1) + ' down', i === state.steps.length - 1, function () { change(function () { state.steps.splice(i + 1, 0, state.steps.splice(i, 1)[0]); }); }),
         button('Remove', 'Remove step ' + (i + 1), false, function () { change(function () { state.steps.splice(i, 1); }); }),
-        picker);
+        picker,
+        button('Annotate', 'Annotate step ' + (i + 1), !step.frame || !step.id, function () { annotate(step, i); }));
       item.append(text, shot, tools);
       list.append(item);
     });
@@ -215,6 +243,120 @@
   });
 
   $('editor-reload').addEventListener('click', loadSteps);
+
+  async function repin(anchor, step, frame) {
+    try {
+      await postJson('/anchors/' + anchor.id + '/replace', { frame_sha256: frame }, 'Replacing the screenshot');
+      change(function () { step.frame = frame; });
+      await loadAnchors();
+      render();
+      say('editor-message', 'The step shows the new screenshot; save to keep it in the steps too.');
+    } catch (e) {
+      say('editor-message', e.message, true);
+    }
+  }
+
+  // Annotating: marks are kept in the screenshot's own pixels (the canvas is scaled to the picture on screen).
+  function annotate(step, index) {
+    if (state.history.length > 0) { say('editor-message', 'Save your edits first: marks are pinned to a saved step.', true); return; }
+    state.marking = { step: step, index: index, ops: [], start: null };
+    $('annotate-heading').textContent = 'Annotate step ' + (index + 1);
+    var anchor = state.anchors[step.id];
+    $('annotate-image').src = api + '/jobs/' + state.job.id + '/frames/' + ((anchor && anchorFrame(anchor)) || step.frame);
+    $('annotate-panel').hidden = false;
+    say('annotate-message', '');
+    drawMarks();
+    $('annotate-panel').scrollIntoView();
+  }
+
+  function imagePoint(event) {
+    var canvas = $('annotate-canvas');
+    var image = $('annotate-image');
+    var box = canvas.getBoundingClientRect();
+    var x = (event.clientX - box.left) * image.naturalWidth / box.width;
+    var y = (event.clientY - box.top) * image.naturalHeight / box.height;
+    return [Math.round(Math.min(Math.max(x, 0), image.naturalWidth)), Math.round(Math.min(Math.max(y, 0), image.naturalHeight))];
+  }
+
+  $('annotate-canvas').addEventListener('pointerdown', function (event) {
+    if (!state.marking) return;
+    state.marking.start = imagePoint(event);
+  });
+
+  $('annotate-canvas').addEventListener('pointerup', function (event) {
+    var marking = state.marking;
+    if (!marking || !marking.start) return;
+    var from = marking.start;
+    var to = imagePoint(event);
+    marking.start = null;
+    var tool = $('annotate-tool').value;
+    var rect = [Math.min(from[0], to[0]), Math.min(from[1], to[1]), Math.max(1, Math.abs(to[0] - from[0])), Math.max(1, Math.abs(to[1] - from[1]))];
+    if (tool === 'text') {
+      var text = $('annotate-text').value.trim();
+      if (!text) { say('annotate-message', 'Type the text first, then click where it goes.', true); return; }
+      marking.ops.push({ type: 'text', at: to, text: text });
+    } else if (tool === 'arrow') {
+      marking.ops.push({ type: 'arrow', from: from, to: to });
+    } else {
+      marking.ops.push({ type: tool, rect: rect });
+    }
+    say('annotate-message', '');
+    drawMarks();
+  });
+
+  // A preview of the marks; the server draws the real thing.
+  function drawMarks() {
+    var canvas = $('annotate-canvas');
+    var image = $('annotate-image');
+    var marking = state.marking;
+    canvas.width = image.naturalWidth || 1;
+    canvas.height = image.naturalHeight || 1;
+    var g = canvas.getContext('2d');
+    g.clearRect(0, 0, canvas.width, canvas.height);
+    var list = $('annotate-ops');
+    list.replaceChildren();
+    (marking ? marking.ops : []).forEach(function (op) {
+      g.strokeStyle = '#e11d48';
+      g.fillStyle = op.type === 'highlight' ? 'rgba(250, 204, 21, 0.35)' : op.type === 'blur' ? 'rgba(120, 120, 120, 0.6)' : '#111111';
+      g.lineWidth = 4;
+      if (op.rect) {
+        if (op.type === 'box') g.strokeRect(op.rect[0], op.rect[1], op.rect[2], op.rect[3]);
+        else g.fillRect(op.rect[0], op.rect[1], op.rect[2], op.rect[3]);
+      } else if (op.type === 'arrow') {
+        g.beginPath(); g.moveTo(op.from[0], op.from[1]); g.lineTo(op.to[0], op.to[1]); g.stroke();
+      } else {
+        g.font = '20px sans-serif'; g.fillText(op.text, op.at[0], op.at[1]);
+      }
+      list.append(element('li', null, JSON.stringify(op)));
+    });
+    $('annotate-undo').disabled = !marking || marking.ops.length === 0;
+    $('annotate-apply').disabled = !marking || marking.ops.length === 0;
+  }
+
+  $('annotate-image').addEventListener('load', drawMarks);
+
+  $('annotate-undo').addEventListener('click', function () {
+    if (state.marking) state.marking.ops.pop();
+    drawMarks();
+  });
+
+  $('annotate-close').addEventListener('click', function () {
+    state.marking = null;
+    $('annotate-panel').hidden = true;
+  });
+
+  $('annotate-apply').addEventListener('click', async function () {
+    var marking = state.marking;
+    try {
+      var anchor = await postJson('/instructions/' + state.instructionId + '/anchors', { block_id: marking.step.id }, 'Pinning the screenshot');
+      var drawn = await postJson('/anchors/' + anchor.id + '/annotations', { ops: marking.ops }, 'Drawing the marks');
+      await loadAnchors();
+      render();
+      say('annotate-message', 'Drawn on step ' + (marking.index + 1) + "'s screenshot (" + drawn.asset.ops.length + ' mark(s)); exports show it.');
+    } catch (e) {
+      say('annotate-message', e.message, true);
+    }
+  });
 
   $('export-start').addEventListener('click', async function () {
     $('export-download').hidden = true;
