@@ -118,6 +118,34 @@ public class ExportApiTests
         Assert.Equal("SUCCEEDED", (await WaitExportAsync(api, bodies[0]["id"]!.GetValue<string>()))["status"]!.GetValue<string>());
     }
 
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task An_export_whose_job_died_without_ending_it_is_queued_again_and_a_replay_of_a_finished_one_carries_its_link(string dialect)
+    {
+        await using var app = await TesseraAppFactory.CreateAsync(dialect);
+        var (api, _, _) = await MemberClients.SignInAsync(app, "writer@example.org", "docs");
+        var job = await UploadedJobAsync(api, await NarratedVideos.MakeAsync(withSubtitles: true));
+        await PostAsync(api, job, "run", 202);
+        await WaitAsync(api, job, Processing, "DRAFTED", "FAILED");
+        var first = await WaitExportAsync(api, (await RequestAsync(api, job, "html", 202)).Value["id"]!.GetValue<string>());
+        var replay = (await RequestAsync(api, job, "html", 200)).Value;
+        Assert.StartsWith($"/api/v1/guides/exports/{first["id"]}/download?", replay["download_url"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // What a worker killed on its last attempt leaves: the engine job failed by lease recovery, the export still RUNNING.
+        var markdown = (await RequestAsync(api, job, "markdown", 202)).Value;
+        await WaitExportAsync(api, markdown["id"]!.GetValue<string>());
+        await using (var c = await app.Database.Database.OpenConnectionAsync())
+        {
+            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE guides_exports SET status = 'RUNNING', bundle_sha256 = NULL, provenance = NULL, completed_at = NULL WHERE id = @id",
+                new { id = Guid.Parse(markdown["id"]!.GetValue<string>()) });
+            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE jobs SET state = 'failed' WHERE id = @id", new { id = Guid.Parse(markdown["engine_job_id"]!.GetValue<string>()) });
+        }
+        var again = (await RequestAsync(api, job, "markdown", 202)).Value;
+        Assert.Equal(markdown["id"]!.GetValue<string>(), again["id"]!.GetValue<string>());
+        Assert.NotEqual(markdown["engine_job_id"]!.GetValue<string>(), again["engine_job_id"]!.GetValue<string>());
+        Assert.Equal("SUCCEEDED", (await WaitExportAsync(api, again["id"]!.GetValue<string>()))["status"]!.GetValue<string>());
+    }
+
     /// <summary>The same video through both databases: the same identity and the same bundle, byte for byte, twice.</summary>
     [Fact]
     public async Task The_same_content_gives_the_same_bundle_on_sqlite_and_postgres()

@@ -28,7 +28,8 @@ internal static class GuidesExportEndpoints
         Guid jobId, GuidesExportRequest request, Caller caller, ExportService exports, CancellationToken cancellationToken)
     {
         var (export, queued) = await exports.RequestAsync(caller.Principal, jobId, request.Format, request.InstructionVersion, cancellationToken).ConfigureAwait(false);
-        var shown = GuidesExport.From(export, null);
+        // A replay of a request that already succeeded answers with its download link, as a GET would.
+        var shown = GuidesExport.From(export, await exports.DownloadLinkAsync(export).ConfigureAwait(false));
         return queued ? TypedResults.Accepted($"/api/v1/guides/exports/{export.Id}", shown) : TypedResults.Ok(shown);
     }
 

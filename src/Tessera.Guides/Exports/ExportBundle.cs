@@ -27,7 +27,7 @@ internal static class ExportBundle
     public static string Identity(string format, string title, IReadOnlyList<InstructionBlock> blocks)
     {
         ArgumentNullException.ThrowIfNull(blocks);
-        var content = new StringBuilder("guides-export/1\n").Append(format).Append('\n').Append(title).Append('\n');
+        var content = new StringBuilder("guides-export/1\n").Append(format).Append('\n').Append(title.ReplaceLineEndings(" ")).Append('\n');
         foreach (var block in blocks) content.Append(block.FrameSha256 ?? "-").Append(' ').Append(block.Text.ReplaceLineEndings(" ")).Append('\n');
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content.ToString())));
     }
@@ -61,7 +61,7 @@ internal static class ExportBundle
     public static string Markdown(string title, IReadOnlyList<InstructionBlock> blocks)
     {
         ArgumentNullException.ThrowIfNull(blocks);
-        var text = new StringBuilder().Append("# ").Append(title).Append("\n\n");
+        var text = new StringBuilder().Append("# ").Append(EscapeMarkdown(title)).Append("\n\n");
         for (var i = 0; i < blocks.Count; i++)
         {
             // Markdown's own characters in a step stay text; a line break inside a step would end its list item.

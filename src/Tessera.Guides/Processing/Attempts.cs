@@ -25,14 +25,28 @@ internal static class Attempts
         }
         catch (TesseraException e) when (!cancellationToken.IsCancellationRequested && (e.Status < 500 || context.Attempt >= maxAttempts))
         {
-            await fail(e.Code, e.Message).ConfigureAwait(false);
+            await RecordAsync(context, maxAttempts, () => fail(e.Code, e.Message)).ConfigureAwait(false);
             throw new PermanentJobException(e.Code, e.Message);
         }
-        catch (Exception e) when (e is not (OperationCanceledException or JobLeaseLostException or PermanentJobException) && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is not (OperationCanceledException or JobLeaseLostException or PermanentJobException or TransientJobException) && !cancellationToken.IsCancellationRequested)
         {
             if (context.Attempt < maxAttempts) throw new TransientJobException(e.Message, e);
-            await fail(lastAttemptCode, $"It failed on its last attempt: {e.Message}").ConfigureAwait(false);
+            await RecordAsync(context, maxAttempts, () => fail(lastAttemptCode, $"It failed on its last attempt: {e.Message}")).ConfigureAwait(false);
             throw new PermanentJobException(lastAttemptCode, e.Message);
+        }
+    }
+
+    // Recording the failure can fail too (the database away): then the attempt is retried while attempts remain,
+    // rather than ending the job with the record left open.
+    private static async Task RecordAsync(JobContext context, int maxAttempts, Func<Task> fail)
+    {
+        try
+        {
+            await fail().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && context.Attempt < maxAttempts)
+        {
+            throw new TransientJobException($"Recording the failure failed: {e.Message}", e);
         }
     }
 }

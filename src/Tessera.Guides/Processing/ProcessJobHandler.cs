@@ -103,12 +103,12 @@ internal sealed class ProcessJobHandler(
         var screen = await screens.ReadAllAsync(frames, scratch, cancellationToken).ConfigureAwait(false);
         var stored = new JsonArray();
         var blobsKept = new List<(string Kind, string Sha256)>();
-        foreach (var frame in frames)
+        foreach (var (frame, position) in frames.Select((f, i) => (f, i)))
         {
             var sha256 = await PutAsync(frame.Path, cancellationToken).ConfigureAwait(false);
             blobsKept.Add(("frame", sha256));
             var kept = new JsonObject { ["index"] = frame.Index, ["time_seconds"] = frame.TimeSeconds, ["sha256"] = sha256 };
-            if (screen.Unavailable is null) kept["text"] = screen.Texts[frame.Index];
+            if (screen.Unavailable is null) kept["text"] = screen.Texts[position];
             stored.Add(kept);
         }
         var artifacts = new JsonObject

@@ -21,10 +21,10 @@ internal static class ExportRows
             "VALUES (@Id, @JobId, @OrgId, @UserId, @InstructionId, @InstructionVersion, @Format, @Identity, @Blocks, @Status, @EngineJobId, @CreatedAt, @UpdatedAt) " +
             "ON CONFLICT (job_id, identity) DO NOTHING", e, t, cancellationToken: ct)).ConfigureAwait(false) == 1;
 
-    /// <summary>A FAILED export requested again: REQUESTED, its failure cleared.</summary>
+    /// <summary>A FAILED (or abandoned) export requested again: REQUESTED, its failure cleared.</summary>
     public static Task RequeueAsync(DbConnection c, DbTransaction t, GuideExport e, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(
-            "UPDATE guides_exports SET status = @Status, failure_code = NULL, failure_message = NULL, updated_at = @UpdatedAt, completed_at = NULL WHERE id = @Id AND status = 'FAILED'",
+            "UPDATE guides_exports SET status = @Status, failure_code = NULL, failure_message = NULL, updated_at = @UpdatedAt, completed_at = NULL WHERE id = @Id AND status <> 'SUCCEEDED'",
             e, t, cancellationToken: ct));
 
     public static Task SetEngineJobAsync(DbConnection c, DbTransaction t, Guid id, Guid engineJobId, CancellationToken ct) =>

@@ -57,7 +57,10 @@ internal sealed class RemoteSpeechRecognizer : ISpeechRecognizer, IDisposable
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             var excerpt = body[..Math.Min(body.Length, 300)];
-            if ((int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout)
+            // A 5xx, a rate limit or a timeout may pass; a refused key, a wrong URL or a too-large upload is the
+            // deployment's to mend, not the video's: all are the service being unavailable, retried, then reported.
+            if ((int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout
+                or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.RequestEntityTooLarge)
                 throw Unavailable(endpoint, $"answered {(int)response.StatusCode}: {excerpt}", null);
             if (!response.IsSuccessStatusCode)
                 throw new TesseraException(GuidesErrorCodes.TranscriptUnavailable, 422, $"The speech service {endpoint} refused the audio ({(int)response.StatusCode}): {excerpt}");

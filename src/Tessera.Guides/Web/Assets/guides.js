@@ -133,13 +133,23 @@
   async function loadAnchors() {
     var anchors = await json(await send('GET', '/instructions/' + state.instructionId + '/anchors'), 'Reading the anchors');
     state.anchors = {};
-    anchors.forEach(function (a) { if (a.resolution !== 'orphaned' && a.resolved_block_id) state.anchors[a.resolved_block_id] = a; });
+    // Of two anchors on one step, the one attached to last wins, as in an export.
+    function attachedLast(a) {
+      var live = a.assets.filter(function (x) { return !x.detached_at; });
+      return live.length ? live[live.length - 1].attached_at : '';
+    }
+    anchors.forEach(function (a) {
+      if (a.resolution === 'orphaned' || !a.resolved_block_id) return;
+      var other = state.anchors[a.resolved_block_id];
+      if (!other || attachedLast(a) >= attachedLast(other)) state.anchors[a.resolved_block_id] = a;
+    });
   }
 
   // A step's screenshot: its anchor's active asset (a frame it was pinned to, or marks drawn on one), else its frame.
   function shotOf(step) {
     var anchor = step.id && state.anchors[step.id];
-    if (anchor && anchor.active_asset) return api + '/assets/' + anchor.active_asset.id;
+    // A step whose screenshot was removed shows none, as its export will.
+    if (step.frame && anchor && anchor.active_asset) return api + '/assets/' + anchor.active_asset.id;
     return step.frame ? api + '/jobs/' + state.job.id + '/frames/' + step.frame : null;
   }
 
@@ -234,6 +244,7 @@
       state.base = saved.version;
       state.steps = saved.blocks.map(function (b) { return { id: b.id, text: b.text, frame: b.frame_sha256 }; });
       state.history = [];
+      await loadAnchors();
       showVersion(saved);
       render();
       say('editor-message', 'Saved as version ' + saved.version + '.');
