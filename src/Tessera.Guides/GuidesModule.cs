@@ -8,9 +8,11 @@ using Tessera.Guides.Callbacks;
 using Tessera.Guides.Cli;
 using Tessera.Guides.Exports;
 using Tessera.Guides.Instructions;
+using Tessera.Guides.Instructions.Writers;
 using Tessera.Guides.Jobs;
 using Tessera.Guides.Processing;
 using Tessera.Guides.Processing.Speech;
+using Tessera.Guides.Regeneration;
 using Tessera.Guides.Web;
 using Tessera.Platform.Modules;
 using Tessera.Platform.Web;
@@ -45,11 +47,16 @@ public sealed class GuidesModule : TesseraModule
         registrar.Services.AddSingleton<ScreenReader>();
         registrar.Services.AddSingleton<ISpeechRecognizer, PocketsphinxRecognizer>();
         registrar.Services.AddSingleton<ISpeechRecognizer, RemoteSpeechRecognizer>();
+        registrar.Services.AddSingleton<IStepWriter, RuleStepWriter>();
+        registrar.Services.AddSingleton<IStepWriter, RemoteStepWriter>();
+        registrar.Services.AddSingleton<StepWriters>();
+        registrar.Services.AddSingleton<RegenerateService>();
         registrar.Services.AddSingleton<ExportService>();
         registrar.Services.AddSingleton<AnchorService>();
         registrar.Services.AddSingleton<AnnotationRenderer>();
         registrar.AddJobHandler<ProcessJobHandler>();
         registrar.AddJobHandler<ExportJobHandler>();
+        registrar.AddJobHandler<RegenerateJobHandler>();
     }
 
     public override void MapEndpoints(RouteGroupBuilder group) => group.MapGuides();
