@@ -78,6 +78,7 @@ public static class TesseraServer
         api.MapAuthEndpoints();
         api.MapTokenEndpoints();
         api.MapOrganizationEndpoints();
+        api.MapIdentityProviderEndpoints();
         api.MapJobs();
         api.MapEmbeddings();
         app.MapOpenAiCompatibleEmbeddings();

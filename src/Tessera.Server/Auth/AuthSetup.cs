@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Tessera.Core.Identity;
+using Tessera.Data.Identity.Providers;
+using Tessera.Server.Auth.External;
 using Tessera.Server.Hosting;
 using Tessera.Web.Session;
 
@@ -19,7 +21,7 @@ internal static class AuthSetup
     private const string BearerOrSession = "TesseraBearerOrSession";
 
     /// <summary>
-    /// Bearer-token and session-cookie authentication (both through the token service), an authenticated-user default policy, a request budget per token, and the client
+    /// Bearer-token (Tessera's own, or an identity provider's JWT) and session-cookie authentication (both through the token service), an authenticated-user default policy, a request budget per token, and the client
     /// address from trusted proxies (<see cref="TrustedProxies"/>).
     /// </summary>
     public static IServiceCollection AddTesseraAuth(this IServiceCollection services)
@@ -30,6 +32,10 @@ internal static class AuthSetup
             .AddPolicyScheme(BearerOrSession, null, options => options.ForwardDefaultSelector = context =>
                 context.Request.Headers.Authorization.Count > 0 ? Principal.AuthenticationScheme : SessionAuthenticationHandler.SchemeName);
         services.AddAuthorization();
+        services.AddHttpClient(ProviderMetadata.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<ProviderMetadata>();
+        services.AddSingleton<RejectedTokenAudit>();
+        services.AddSingleton<ExternalTokenValidator>();
         services.AddTransient<IStartupFilter, TrustedProxies>();
         services.AddRateLimiter(limiter =>
         {

@@ -2,17 +2,18 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Tessera.Data.Identity;
+using Tessera.Server.Auth.External;
 using Tessera.Web.Session;
 
 namespace Tessera.Server.Auth;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer tsr_…</c> tokens. A refused request gets a 401 problem that says plainly
+/// Authenticates <c>Authorization: Bearer tsr_…</c> tokens, and identity providers' JWT access tokens (<see cref="ExternalTokenValidator"/>). A refused request gets a 401 problem that says plainly
 /// what is wrong (missing, malformed, unknown, expired, revoked) without revealing which tokens exist.
 /// </summary>
 internal sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    TokenService tokens, IProblemDetailsService problems)
+    TokenService tokens, ExternalTokenValidator external, IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private const string FailureItem = "tessera.token_failure";
@@ -26,7 +27,9 @@ internal sealed class TokenAuthenticationHandler(
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) token = header["Bearer ".Length..].Trim();
         var (principal, failure) = token is null
             ? (null, TokenFailure.Malformed)
-            : await tokens.AuthenticateAsync(new TokenPresentation(token, ProxyHeaders.IsDirectLoopback(Context)), Context.RequestAborted).ConfigureAwait(false);
+            : ExternalTokenValidator.LooksLikeJwt(token)
+                ? await external.AuthenticateAsync(token, new AuditActor(null, null, Context.Connection.RemoteIpAddress?.ToString()), Context.RequestAborted).ConfigureAwait(false)
+                : await tokens.AuthenticateAsync(new TokenPresentation(token, ProxyHeaders.IsDirectLoopback(Context)), Context.RequestAborted).ConfigureAwait(false);
         if (principal is null)
         {
             Context.Items[FailureItem] = failure;

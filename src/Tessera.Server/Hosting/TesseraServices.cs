@@ -2,6 +2,7 @@ using Tessera.Core.Blobs;
 using Tessera.Data;
 using Tessera.Data.Blobs;
 using Tessera.Data.Identity;
+using Tessera.Data.Identity.Providers;
 using Tessera.Data.Migrations;
 using Tessera.Jobs;
 using Tessera.Platform;
@@ -26,6 +27,10 @@ public static class TesseraServices
         services.AddSingleton<TokenService>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<OrganizationService>();
+        services.AddSingleton(sp => SecretBox.FromSettings(sp.GetRequiredService<TesseraSettings>().SecretsKey, sp.GetRequiredService<DataPaths>().DataDir));
+        services.AddSingleton<IdentityProviderDirectory>();
+        services.AddSingleton<IdentityProviderService>();
+        services.AddSingleton<ExternalSignIn>();
         services.AddSingleton<IBlobStore>(sp =>
             new LocalBlobStore(sp.GetRequiredService<DataPaths>().Blobs, sp.GetRequiredService<TesseraSettings>().MaxBlobBytes, sp.GetRequiredService<TimeProvider>()));
         services.AddTesseraJobs();

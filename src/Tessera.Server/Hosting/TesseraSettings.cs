@@ -21,6 +21,8 @@ public sealed record TesseraSettings
     public const string RequestsPerMinuteKey = "limits:requests_per_minute";
     public const string KnownProxiesKey = "proxy:known_proxies";
     public const string MinWorkerThreadsKey = "limits:min_worker_threads";
+    public const string SecretsKeyKey = "auth:secrets_key";
+    public const string ClockSkewKey = "auth:clock_skew_seconds";
 
     public required string DataDir { get; init; }
     public required DatabaseTarget Database { get; init; }
@@ -42,6 +44,12 @@ public sealed record TesseraSettings
     /// <summary>Reverse proxies whose <c>X-Forwarded-For</c>/<c>-Proto</c> are believed; empty: forwarding headers are ignored.</summary>
     public IReadOnlyList<IPAddress> KnownProxies { get; init; } = [];
 
+    /// <summary>The key sealing stored secrets (base64, 32 bytes); unset: a key file in the data dir (see SecretBox).</summary>
+    public string? SecretsKey { get; init; }
+
+    /// <summary>How far an identity provider's clock may be from ours when its tokens' expiry is checked.</summary>
+    public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(60);
+
     public static TesseraSettings From(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -61,6 +69,8 @@ public sealed record TesseraSettings
             RequestsPerMinute = Int(configuration, RequestsPerMinuteKey, 1200, 1, 1_000_000),
             KnownProxies = Addresses(configuration, KnownProxiesKey),
             MinWorkerThreads = Int(configuration, MinWorkerThreadsKey, ThreadPoolFloor.DefaultMinWorkerThreads, 1, 4096),
+            SecretsKey = configuration[SecretsKeyKey] is { Length: > 0 } key ? key : null,
+            ClockSkew = TimeSpan.FromSeconds(Int(configuration, ClockSkewKey, 60, 0, 600)),
         };
     }
 

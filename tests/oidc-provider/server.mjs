@@ -1,0 +1,98 @@
+// A real OpenID provider (oidc-provider) on loopback for Tessera's tests. Usage: node server.mjs [PORT]
+// (PORT 0 or none: a free port). Prints "listening <issuer>" once it answers.
+// Each test user is a client of this provider: a client_credentials grant for a resource indicator returns a signed
+// JWT access token whose sub is the user's id and whose extra claims (email, name, groups) come from the account store
+// below, which a test changes through POST /test/accounts/:id. POST /test/rotate signs with a fresh key from then on,
+// still publishing the old one, as a provider rotating its keys does. The /test endpoints exist only in this script.
+import http from 'node:http';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import Provider from 'oidc-provider';
+
+let issuer;
+const clientSecret = 'test-secret-for-every-user-client';
+const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
+
+// Claims per user id; a test replaces them (and a token lifetime in seconds) through the admin endpoint.
+const accounts = new Map(users.map((id) => [id, { email: `${id}@example.com`, name: id, groups: [], ttl: 600 }]));
+
+function newKey() {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), use: 'sig', alg: 'RS256' };
+}
+
+let keys = [newKey()];
+
+function createProvider() {
+  const provider = new Provider(issuer, {
+    cookies: { keys: ['tessera-test-cookie-key'] },
+    clients: users.map((id) => ({
+      client_id: id,
+      client_secret: clientSecret,
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      token_endpoint_auth_method: 'client_secret_post',
+    })),
+    jwks: { keys },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => undefined,
+        // Any resource the test asks for is its audience: Tessera's, or another API's for a wrong-audience token.
+        getResourceServerInfo: (ctx, resource, client) => ({
+          scope: 'api',
+          audience: resource,
+          accessTokenFormat: 'jwt',
+          accessTokenTTL: accounts.get(client.clientId)?.ttl ?? 600,
+        }),
+      },
+    },
+    extraTokenClaims: (ctx, token) => {
+      const account = accounts.get(token.clientId);
+      return account ? { email: account.email, name: account.name, groups: account.groups } : undefined;
+    },
+  });
+  provider.proxy = false;
+  return provider;
+}
+
+let callback;
+
+function readJson(req) {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => { try { resolve(body ? JSON.parse(body) : {}); } catch (e) { reject(e); } });
+  });
+}
+
+async function admin(req, res) {
+  const account = req.url.match(/^\/test\/accounts\/([a-z]+)$/);
+  if (req.method === 'POST' && account && accounts.has(account[1])) {
+    accounts.set(account[1], { ...accounts.get(account[1]), ...(await readJson(req)) });
+  } else if (req.method === 'POST' && req.url === '/test/rotate') {
+    keys = [newKey(), ...keys];
+    callback = createProvider().callback();
+  } else {
+    res.writeHead(404).end();
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ kid: keys[0].kid }));
+}
+
+const server = http.createServer((req, res) => {
+  if (req.url.startsWith('/test/')) {
+    admin(req, res).catch((e) => res.writeHead(500).end(String(e)));
+    return;
+  }
+  callback(req, res);
+});
+server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
+  // The issuer names the port, so the provider is made once the port is known.
+  issuer = `http://127.0.0.1:${server.address().port}`;
+  callback = createProvider().callback();
+  console.log(`listening ${issuer}`);
+});
+for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => server.close(() => process.exit(0)));
