@@ -21,6 +21,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# External-auth tests run a real OpenID provider (the npm package oidc-provider) with node; Debian's nodejs and npm
+# unless a node is already installed (a NodeSource nodejs bundles npm and conflicts with Debian's npm package).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "Installing Debian packages: nodejs npm"
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get update -q >/dev/null
+  $sudo_cmd apt-get install -y -q --no-install-recommends nodejs npm >/dev/null
+fi
+# Exactly the locked versions, from the configured registry.
+(cd "$root/tests/oidc-provider" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+
 # Tests read shared/fixtures beside the clone. A clone made elsewhere (git clone . /tmp/x) finds them
 # beside the repository it was cloned from.
 if [ -z "${TESSERA_FIXTURES:-}" ] && [ ! -d "$root/../shared/fixtures" ]; then

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Tessera.Cli.Commands.Blob;
 using Tessera.Cli.Commands.Db;
 using Tessera.Cli.Commands.Embed;
+using Tessera.Cli.Commands.Idp;
 using Tessera.Cli.Commands.Index;
 using Tessera.Cli.Commands.Jobs;
 using Tessera.Cli.Commands.Models;
@@ -27,6 +28,7 @@ internal static class CommandCatalog
             BlobCommand.Create(host),
             TokenCommand.Create(host),
             UserCommand.Create(host),
+            IdpCommand.Create(host),
             EmbedCommand.Create(host),
             ModelsCommand.Create(host),
             IndexCommand.Create(host),

@@ -13,7 +13,7 @@ public class HelpAndDbCommandTests
         var verbs = output.Split('\n').SkipWhile(line => line.TrimEnd() != "Commands:").Skip(1)
             .TakeWhile(line => line.StartsWith("  ", StringComparison.Ordinal))
             .Select(line => line.TrimStart().Split(' ')[0]).ToList();
-        Assert.Equal(["up", "serve", "db", "blob", "token", "user", "embed", "models", "index", "jobs", "worker", "omics", "traces", "cards", "chem", "guides"], verbs);
+        Assert.Equal(["up", "serve", "db", "blob", "token", "user", "idp", "embed", "models", "index", "jobs", "worker", "omics", "traces", "cards", "chem", "guides"], verbs);
     }
 
     [Theory]
@@ -36,6 +36,9 @@ public class HelpAndDbCommandTests
     [InlineData("token", "create")]
     [InlineData("token", "revoke")]
     [InlineData("user", "set-password")]
+    [InlineData("idp", "add")]
+    [InlineData("idp", "list")]
+    [InlineData("idp", "remove")]
     public async Task Every_command_has_help_naming_its_options(params string[] command)
     {
         var (code, output, _) = await CliProcess.RunAsync([.. command, "--help"]);
