@@ -80,6 +80,7 @@ public partial class UpCommandTests
         var orgId = (await api.GetAsync("GET /api/v1/me", "/api/v1/me")).Value["org_id"]!.GetValue<string>();
         Assert.Contains((await api.GetAsync("GET /api/v1/orgs", "/api/v1/orgs")).Value.AsArray(), o => o!["id"]!.GetValue<string>() == orgId);
         Assert.NotEmpty((await api.GetAsync("GET /api/v1/orgs/{orgId}/members", $"/api/v1/orgs/{orgId}/members")).Value.AsArray());
+        Assert.Empty((await api.GetAsync("GET /api/v1/orgs/{orgId}/identity-providers", $"/api/v1/orgs/{orgId}/identity-providers")).Value.AsArray());
         Assert.NotEmpty((await api.GetAsync("GET /api/v1/tokens", "/api/v1/tokens")).Value.AsArray());
         // The packaged models ship with the build: a fresh `tessera up` lists them.
         Assert.Contains((await api.GetAsync("GET /api/v1/models", "/api/v1/models")).Value["data"]!.AsArray(), m => m!["id"]!.GetValue<string>() == "all-minilm-l6-v2");

@@ -21,6 +21,7 @@ public class RouteContractTests
     private static readonly string[] Covered =
     [
         "DELETE /api/v1/omics/runs/{id}",
+        "DELETE /api/v1/orgs/{orgId}/identity-providers/{providerId}",
         "DELETE /api/v1/orgs/{orgId}/members/{userId}",
         "DELETE /api/v1/tokens/{id}",
         "GET /api/v1/blobs/{sha256}",
@@ -35,6 +36,7 @@ public class RouteContractTests
         "GET /api/v1/omics/runs/{id}/export",
         "GET /api/v1/omics/runs/{id}/summary",
         "GET /api/v1/orgs",
+        "GET /api/v1/orgs/{orgId}/identity-providers",
         "GET /api/v1/orgs/{orgId}/members",
         "GET /api/v1/tokens",
         "GET /api/v1/traces/map/points",
@@ -50,6 +52,7 @@ public class RouteContractTests
         "POST /api/v1/omics/runs",
         "POST /api/v1/omics/search",
         "POST /api/v1/orgs",
+        "POST /api/v1/orgs/{orgId}/identity-providers",
         "POST /api/v1/tokens",
         "POST /api/v1/traces/map/points/export",
         "POST /api/v1/traces/recompute-projection",
@@ -152,6 +155,23 @@ public class RouteContractTests
         await api.GetAsync("GET /api/v1/orgs/{orgId}/members", $"/api/v1/orgs/{orgId}/members");
         await api.SendAsync("DELETE /api/v1/orgs/{orgId}/members/{userId}", $"/api/v1/orgs/{orgId}/members/{other.Id}", 204);
         await api.GetAsync("GET /api/v1/orgs/{orgId}/members", $"/api/v1/orgs/{Guid.NewGuid()}/members", 404);
+        await IdentityProvidersAsync(api, orgId);
+    }
+
+    private static async Task IdentityProvidersAsync(ContractClient api, Guid orgId)
+    {
+        var providers = $"/api/v1/orgs/{orgId}/identity-providers";
+        await api.GetAsync("GET /api/v1/orgs/{orgId}/identity-providers", providers);
+        const string Full = """{"name":"corp","issuer":"https://login.example.com","client_id":"tessera","client_secret":"s","audience":null,"scopes":null,"allowed_email_domains":["example.org"],"claims":{"subject":"sub","email":"email","name":"name","roles":"roles"},"role_mappings":{"admins":"admin"},"default_role":"viewer","allow_jit":true}""";
+        var added = await api.SendJsonAsync("POST /api/v1/orgs/{orgId}/identity-providers", providers, 201, Full);
+        await api.SendJsonAsync("POST /api/v1/orgs/{orgId}/identity-providers", providers, 409, Full);
+        await api.SendJsonAsync("POST /api/v1/orgs/{orgId}/identity-providers", providers, 201, """{"name":"minimal","issuer":"https://other.example.com","client_id":"tessera"}""");
+        await api.SendJsonAsync("POST /api/v1/orgs/{orgId}/identity-providers", providers, 400, """{"name":"bad","issuer":"http://plain.example.com","client_id":"tessera"}""");
+        await api.GetAsync("GET /api/v1/orgs/{orgId}/identity-providers", providers);
+        var id = added.Value["id"]!.GetValue<string>();
+        await api.SendAsync("DELETE /api/v1/orgs/{orgId}/identity-providers/{providerId}", $"{providers}/{id}", 204);
+        await api.SendAsync("DELETE /api/v1/orgs/{orgId}/identity-providers/{providerId}", $"{providers}/{id}", 404);
+        await api.GetAsync("GET /api/v1/orgs/{orgId}/identity-providers", $"/api/v1/orgs/{Guid.NewGuid()}/identity-providers", 404);
     }
 
     /// <summary>No map before any embedded record: a 404; a recompute is still accepted as a job, and finds nothing to fit.</summary>
