@@ -47,7 +47,7 @@ internal static class ExportBundle
         ArgumentNullException.ThrowIfNull(blocks);
         ArgumentNullException.ThrowIfNull(openImage);
         ArgumentNullException.ThrowIfNull(provenance);
-        // Read first: a PDF or DOCX embeds them.
+        // The screenshots are read first: a PDF or DOCX embeds them.
         var shots = blocks.Select(b => b.FrameSha256).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var images = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var sha256 in shots)

@@ -124,7 +124,7 @@ internal static class GuidePdf
             foreach (var key in (string[])["/BaseFont", "/FontName"])
             {
                 var name = dictionary.Elements.GetName(key);
-                if (name.Length < 9 || name[7] != '+') continue;
+                if (name.Length < 9 || name[7] != '+' || !name[1..7].All(char.IsAsciiLetterUpper)) continue;
                 if (!tags.TryGetValue(name[1..7], out var tag)) tags.Add(name[1..7], tag = Tag(tags.Count));
                 dictionary.Elements.SetName(key, $"/{tag}{name[7..]}");
             }
