@@ -49,13 +49,19 @@ public class ExportDocumentTests
     }
 
     [Fact]
-    public void A_pdf_of_short_steps_without_screenshots_is_one_page_and_a_missing_font_is_a_tool_failure()
+    public void A_pdf_of_short_steps_without_screenshots_is_one_page_a_step_longer_than_a_page_runs_on_and_a_missing_font_is_a_tool_failure()
     {
         var blocks = new[] { Block("b1", German, null), Block("b2", "Klicken Sie auf Speichern.", null) };
 
         using var read = PdfReader.Open(new MemoryStream(GuidePdf.Write("Kurz", blocks, new Dictionary<string, byte[]>(), Font, DocumentId)), PdfDocumentOpenMode.Import);
 
         Assert.Equal(1, read.PageCount);
+        // About a hundred lines of text and then a tall screenshot: the text runs over pages, the screenshot follows it.
+        var (tall, images) = Steps(tall: true);
+        var longStep = tall[0] with { Text = string.Join(' ', Enumerable.Repeat("Weiter →", 1200)) };
+        using var runOn = PdfReader.Open(new MemoryStream(GuidePdf.Write("Lang", [longStep], images, Font, DocumentId)), PdfDocumentOpenMode.Import);
+        Assert.True(runOn.PageCount >= 3, $"{runOn.PageCount} page(s)");
+        Assert.Single(runOn.Pages[runOn.PageCount - 1].Resources.Elements.GetDictionary("/XObject")!.Elements);
         var refused = Assert.Throws<TesseraException>(() => GuidePdf.Write("Kurz", blocks, new Dictionary<string, byte[]>(), "/nowhere/font.ttf", DocumentId));
         Assert.Equal((GuidesErrorCodes.ToolFailed, 503), (refused.Code, refused.Status));
     }

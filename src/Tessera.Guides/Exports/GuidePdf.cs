@@ -42,7 +42,11 @@ internal static class GuidePdf
         using (var flow = new PdfPageFlow(document))
         {
             foreach (var line in Wrap(flow.Graphics, title, heading, flow.Width))
-                flow.Graphics.DrawString(line, heading, XBrushes.Black, PdfPageFlow.Margin, flow.Place(heading.GetHeight()), XStringFormats.TopLeft);
+            {
+                // Placed before the page's graphics are taken: placing may start a new page.
+                var top = flow.Place(heading.GetHeight());
+                flow.Graphics.DrawString(line, heading, XBrushes.Black, PdfPageFlow.Margin, top, XStringFormats.TopLeft);
+            }
             for (var i = 0; i < blocks.Count; i++)
             {
                 flow.Skip(StepGap);
@@ -73,7 +77,8 @@ internal static class GuidePdf
         }
         if (image is null) return;
         flow.Skip(Gap);
-        flow.Graphics.DrawImage(image, PdfPageFlow.Margin + Indent, flow.Place(size.Height), size.Width, size.Height);
+        var imageTop = flow.Place(size.Height);
+        flow.Graphics.DrawImage(image, PdfPageFlow.Margin + Indent, imageTop, size.Width, size.Height);
     }
 
     /// <summary>The image's size in points: 96 dpi, shrunk (keeping its shape) to fit the width and height given.</summary>
