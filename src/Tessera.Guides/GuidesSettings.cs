@@ -85,7 +85,7 @@ internal sealed class GuidesSettings : IValidatableObject
     [Range(1, 3600, ErrorMessage = "guides:callback_tolerance_seconds must be from 1 to 3600.")]
     public int CallbackToleranceSeconds { get; set; } = 300;
 
-    /// <summary>The font annotations' text is set in (a TrueType file), so renders do not depend on a machine's fonts.</summary>
+    /// <summary>The font annotations' and PDF exports' text is set in (a TrueType file), so neither depends on a machine's fonts.</summary>
     [ConfigurationKeyName("annotation_font_path")]
     public string AnnotationFontPath { get; set; } = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
