@@ -57,7 +57,9 @@ internal static class GuideDocx
         return StableZip.Repack(package.ToArray());
     }
 
-    private static Text PreservedText(string text) => new(text.ReplaceLineEndings(" ")) { Space = SpaceProcessingModeValues.Preserve };
+    // XML 1.0 cannot hold most control characters; a transcript's text could carry one, and the document must still be written.
+    private static Text PreservedText(string text) =>
+        new(new string([.. text.ReplaceLineEndings(" ").Where(System.Xml.XmlConvert.IsXmlChar)])) { Space = SpaceProcessingModeValues.Preserve };
 
     private static XDocument CoreProperties(string title)
     {
