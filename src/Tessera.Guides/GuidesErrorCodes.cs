@@ -23,4 +23,9 @@ internal static class GuidesErrorCodes
     public const string AnchorTargetInvalid = "ANCHOR_TARGET_INVALID";
     public const string AnchorHasNoScreenshot = "ANCHOR_HAS_NO_SCREENSHOT";
     public const string CheckpointUnknown = "GUIDES_CHECKPOINT_UNKNOWN";
+    public const string MediaNotReady = "MEDIA_NOT_READY";
+    public const string ScreenshotRequestInvalid = "SCREENSHOT_REQUEST_INVALID";
+    public const string ScreenshotsFailed = "GUIDES_SCREENSHOTS_FAILED";
+    public const string ScreenshotInvalid = "SCREENSHOT_INVALID";
+    public const string UploadNotConfirmed = "UPLOAD_NOT_CONFIRMED";
 }

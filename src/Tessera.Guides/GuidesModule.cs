@@ -11,6 +11,7 @@ using Tessera.Guides.Instructions;
 using Tessera.Guides.Jobs;
 using Tessera.Guides.Processing;
 using Tessera.Guides.Processing.Speech;
+using Tessera.Guides.Screenshots;
 using Tessera.Guides.Web;
 using Tessera.Platform.Modules;
 using Tessera.Platform.Web;
@@ -48,8 +49,11 @@ public sealed class GuidesModule : TesseraModule
         registrar.Services.AddSingleton<ExportService>();
         registrar.Services.AddSingleton<AnchorService>();
         registrar.Services.AddSingleton<AnnotationRenderer>();
+        registrar.Services.AddSingleton<ScreenshotService>();
+        registrar.Services.AddSingleton<ScreenshotUploadService>();
         registrar.AddJobHandler<ProcessJobHandler>();
         registrar.AddJobHandler<ExportJobHandler>();
+        registrar.AddJobHandler<ScreenshotJobHandler>();
     }
 
     public override void MapEndpoints(RouteGroupBuilder group) => group.MapGuides();
