@@ -21,7 +21,8 @@ namespace Tessera.Guides;
 /// <summary>
 /// System 3: a narrated screen recording turned into step-by-step instructions, on a strict, idempotent job contract
 /// (<c>spec/openapi.json</c>). This version: projects, jobs and their state machine, upload, run, cancel, retry,
-/// signed worker callbacks, the default worker's media, transcript and draft stages, and versioned instructions.
+/// signed worker callbacks, the default worker's media, transcript and draft stages, versioned instructions, anchors
+/// with their screenshot assets and annotations, screenshots taken at chosen times or uploaded, and exports.
 /// </summary>
 public sealed class GuidesModule : TesseraModule
 {
