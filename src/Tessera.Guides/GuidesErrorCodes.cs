@@ -23,6 +23,11 @@ internal static class GuidesErrorCodes
     public const string AnchorTargetInvalid = "ANCHOR_TARGET_INVALID";
     public const string AnchorHasNoScreenshot = "ANCHOR_HAS_NO_SCREENSHOT";
     public const string CheckpointUnknown = "GUIDES_CHECKPOINT_UNKNOWN";
+    public const string WriterUnavailable = "GUIDES_WRITER_UNAVAILABLE";
+    public const string WriterRefused = "GUIDES_WRITER_REFUSED";
+    public const string WriterAnswerInvalid = "GUIDES_WRITER_ANSWER_INVALID";
+    public const string SelectionInvalid = "SELECTION_INVALID";
+    public const string RegenerateFailed = "GUIDES_REGENERATE_FAILED";
     public const string MediaNotReady = "MEDIA_NOT_READY";
     public const string ScreenshotRequestInvalid = "SCREENSHOT_REQUEST_INVALID";
     public const string ScreenshotsFailed = "GUIDES_SCREENSHOTS_FAILED";

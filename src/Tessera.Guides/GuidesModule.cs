@@ -8,9 +8,11 @@ using Tessera.Guides.Callbacks;
 using Tessera.Guides.Cli;
 using Tessera.Guides.Exports;
 using Tessera.Guides.Instructions;
+using Tessera.Guides.Instructions.Writers;
 using Tessera.Guides.Jobs;
 using Tessera.Guides.Processing;
 using Tessera.Guides.Processing.Speech;
+using Tessera.Guides.Regeneration;
 using Tessera.Guides.Screenshots;
 using Tessera.Guides.Web;
 using Tessera.Platform.Modules;
@@ -47,6 +49,10 @@ public sealed class GuidesModule : TesseraModule
         registrar.Services.AddSingleton<ScreenReader>();
         registrar.Services.AddSingleton<ISpeechRecognizer, PocketsphinxRecognizer>();
         registrar.Services.AddSingleton<ISpeechRecognizer, RemoteSpeechRecognizer>();
+        registrar.Services.AddSingleton<IStepWriter, RuleStepWriter>();
+        registrar.Services.AddSingleton<IStepWriter, RemoteStepWriter>();
+        registrar.Services.AddSingleton<StepWriters>();
+        registrar.Services.AddSingleton<RegenerateService>();
         registrar.Services.AddSingleton<ExportService>();
         registrar.Services.AddSingleton<AnchorService>();
         registrar.Services.AddSingleton<AnnotationRenderer>();
@@ -54,6 +60,7 @@ public sealed class GuidesModule : TesseraModule
         registrar.Services.AddSingleton<ScreenshotUploadService>();
         registrar.AddJobHandler<ProcessJobHandler>();
         registrar.AddJobHandler<ExportJobHandler>();
+        registrar.AddJobHandler<RegenerateJobHandler>();
         registrar.AddJobHandler<ScreenshotJobHandler>();
     }
 

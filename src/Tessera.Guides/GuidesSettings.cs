@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Tessera.Guides.Callbacks;
+using Tessera.Guides.Instructions.Writers;
 using Tessera.Guides.Processing.Speech;
 
 namespace Tessera.Guides;
@@ -97,6 +98,26 @@ internal sealed class GuidesSettings : IValidatableObject
     [ConfigurationKeyName("scratch_dir")]
     public string? ScratchDir { get; set; }
 
+    /// <summary>
+    /// Which writer turns a transcript into steps: <c>rules</c> (the built-in rule-based writer, the default) or
+    /// <c>remote</c> (a writer service at <see cref="WriterUrl"/>, e.g. an LLM behind an adapter; docs/guides.md).
+    /// </summary>
+    [ConfigurationKeyName("writer")]
+    public string Writer { get; set; } = RuleStepWriter.WriterKind;
+
+    /// <summary>The remote writer's endpoint, posted the transcript and screens, e.g. <c>http://writer-box:8080/v1/steps</c>.</summary>
+    [ConfigurationKeyName("writer_url")]
+    public string? WriterUrl { get; set; }
+
+    /// <summary>Sent as a bearer token to the remote writer; empty: none.</summary>
+    [ConfigurationKeyName("writer_api_key")]
+    public string? WriterApiKey { get; set; }
+
+    /// <summary>How long the remote writer may take over one transcript.</summary>
+    [ConfigurationKeyName("writer_timeout_seconds")]
+    [Range(1, 3600, ErrorMessage = "guides:writer_timeout_seconds must be from 1 to 3600.")]
+    public int WriterTimeoutSeconds { get; set; } = 300;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         string? problem = null;
@@ -114,5 +135,9 @@ internal sealed class GuidesSettings : IValidatableObject
         if (Recognizer == RemoteSpeechRecognizer.RecognizerName &&
             !(Uri.TryCreate(AsrUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
             yield return new ValidationResult("guides:recognizer is remote, so guides:asr_url must be the service's http(s) API base (e.g. http://gpu-box:8000/v1).", [nameof(AsrUrl)]);
+        if (Writer is not (RuleStepWriter.WriterKind or RemoteStepWriter.WriterKind))
+            yield return new ValidationResult($"guides:writer must be {RuleStepWriter.WriterKind} or {RemoteStepWriter.WriterKind}, not '{Writer}'.", [nameof(Writer)]);
+        if (Writer == RemoteStepWriter.WriterKind && !(Uri.TryCreate(WriterUrl, UriKind.Absolute, out var writerUrl) && writerUrl.Scheme is "http" or "https"))
+            yield return new ValidationResult("guides:writer is remote, so guides:writer_url must be the writer service's http(s) endpoint (e.g. http://writer-box:8080/v1/steps).", [nameof(WriterUrl)]);
     }
 }

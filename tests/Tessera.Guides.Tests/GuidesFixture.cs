@@ -58,6 +58,19 @@ internal static class GuidesFixture
         }
     }
 
+    /// <summary>Polls the regenerate task until it SUCCEEDED or FAILED.</summary>
+    public static async Task<JsonNode> WaitTaskAsync(ContractClient api, string id)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            var task = (await api.GetAsync("GET /api/v1/guides/tasks/{taskId}", $"/api/v1/guides/tasks/{id}")).Value;
+            if (task["status"]!.GetValue<string>() is "SUCCEEDED" or "FAILED") return task;
+            Assert.True(DateTime.UtcNow < deadline, $"the task did not end in 2 minutes: {task.ToJsonString()}");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>A ready job: a project, a job, and the video uploaded and confirmed.</summary>
     public static async Task<string> UploadedJobAsync(ContractClient api, byte[] video)
     {

@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Tessera.Guides.Processing.Speech;
 using Tessera.Testing;
@@ -66,7 +63,7 @@ public class SpokenNarrationTests(ITestOutputHelper output)
     public async Task A_remote_recognizer_is_sent_the_audio_and_its_segments_pin_each_step_to_the_screen_that_names_it(string dialect)
     {
         var requests = new ConcurrentQueue<(string? Model, string? Format, string? Authorization, long AudioBytes)>();
-        await using var service = await ScriptedTranscriptionServer.StartAsync(async context =>
+        await using var service = await ScriptedServer.StartAsync("/v1/audio/transcriptions", async context =>
         {
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             requests.Enqueue((form["model"], form["response_format"], context.Request.Headers.Authorization, form.Files["file"]?.Length ?? 0));
@@ -81,7 +78,7 @@ public class SpokenNarrationTests(ITestOutputHelper output)
         });
         await using var app = await TesseraAppFactory.CreateAsync(dialect, settings: new Dictionary<string, string?>
         {
-            ["guides:recognizer"] = "remote", ["guides:asr_url"] = service.Endpoint.ToString(), ["guides:asr_model"] = "whisper-large-v3", ["guides:asr_api_key"] = "sk-test",
+            ["guides:recognizer"] = "remote", ["guides:asr_url"] = service.Root + "/v1", ["guides:asr_model"] = "whisper-large-v3", ["guides:asr_api_key"] = "sk-test",
         });
         var (api, _, _) = await MemberClients.SignInAsync(app, "writer@example.org", "docs");
         var job = await UploadedJobAsync(api, await NarratedVideos.MakeSpokenAsync());
@@ -107,7 +104,7 @@ public class SpokenNarrationTests(ITestOutputHelper output)
     public async Task A_recognizer_that_refuses_fails_the_job_with_its_words_and_one_that_is_down_is_retried_then_fails(string dialect)
     {
         var calls = 0;
-        await using var service = await ScriptedTranscriptionServer.StartAsync(async context =>
+        await using var service = await ScriptedServer.StartAsync("/v1/audio/transcriptions", async context =>
         {
             var call = Interlocked.Increment(ref calls);
             context.Response.StatusCode = call == 1 ? 400 : 503;
@@ -115,7 +112,7 @@ public class SpokenNarrationTests(ITestOutputHelper output)
         });
         await using var app = await TesseraAppFactory.CreateAsync(dialect, settings: new Dictionary<string, string?>
         {
-            ["guides:recognizer"] = "remote", ["guides:asr_url"] = service.Endpoint.ToString(), ["jobs:backoff_base_ms"] = "50",
+            ["guides:recognizer"] = "remote", ["guides:asr_url"] = service.Root + "/v1", ["jobs:backoff_base_ms"] = "50",
         });
         var (api, _, _) = await MemberClients.SignInAsync(app, "writer@example.org", "docs");
         var video = await NarratedVideos.MakeSpokenAsync();
@@ -135,27 +132,5 @@ public class SpokenNarrationTests(ITestOutputHelper output)
         // Every attempt asked again (the media stage is not redone: its checkpoint stands).
         Assert.Equal(1 + Tessera.Guides.Processing.ProcessJobHandler.MaxAttempts, Volatile.Read(ref calls));
         Assert.Equal("media", gaveUp["checkpoint"]!.GetValue<string>());
-    }
-
-    /// <summary>A Kestrel server on a loopback port whose <c>POST /v1/audio/transcriptions</c> answers by a script.</summary>
-    private sealed class ScriptedTranscriptionServer(WebApplication app) : IAsyncDisposable
-    {
-        public Uri Endpoint { get; private set; } = null!;
-
-        public static async Task<ScriptedTranscriptionServer> StartAsync(RequestDelegate answer)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-            var app = builder.Build();
-            app.MapPost("/v1/audio/transcriptions", answer);
-            await app.StartAsync();
-            return new ScriptedTranscriptionServer(app) { Endpoint = new Uri(app.Urls.Single().TrimEnd('/') + "/v1") };
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
     }
 }

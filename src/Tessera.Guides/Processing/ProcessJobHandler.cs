@@ -4,6 +4,7 @@ using Tessera.Core.Blobs;
 using Tessera.Core.Errors;
 using Tessera.Data;
 using Tessera.Guides.Instructions;
+using Tessera.Guides.Instructions.Writers;
 using Tessera.Guides.Jobs;
 using Tessera.Guides.Processing.Speech;
 using Tessera.Guides.Storage;
@@ -21,15 +22,16 @@ namespace Tessera.Guides.Processing;
 /// <item><c>transcript</c>: the narration from the video's subtitle stream, or else from its audio by the configured
 /// recognizer (<see cref="ISpeechRecognizer"/>: pocketsphinx, or a remote Whisper-style service) → TRANSCRIBED. A
 /// video with neither, or whose audio holds no speech the recognizer hears, fails with <c>GUIDES_TRANSCRIPT_UNAVAILABLE</c>.</item>
-/// <item><c>draft</c>: the rule-based writer (<see cref="StepWriter"/>) makes the steps, each with the screenshot
-/// whose text matches it or else the one on screen when it is said, as version 1 of the job's instructions → DRAFTED.</item>
+/// <item><c>draft</c>: the configured writer (<see cref="IStepWriter"/>: the rule-based
+/// <see cref="StepWriter"/>, or a writer service) makes the steps, each with the screenshot whose text matches it or
+/// else the one on screen when it is said, as version 1 of the job's instructions → DRAFTED.</item>
 /// </list>
 /// A stage that fails for a reason retrying cannot mend fails the guide job (FAILED, with the code and message) at
 /// once; any other error is retried, and the last attempt's fails it too, so a job never stays PROCESSING. A job
 /// cancelled meanwhile is left as it is.
 /// </summary>
 internal sealed class ProcessJobHandler(
-    TesseraDatabase database, IBlobStore blobs, MediaTools media, ScreenReader screens, IEnumerable<ISpeechRecognizer> recognizers, GuidesSettings settings, TimeProvider time)
+    TesseraDatabase database, IBlobStore blobs, MediaTools media, ScreenReader screens, IEnumerable<ISpeechRecognizer> recognizers, StepWriters writers, GuidesSettings settings, TimeProvider time)
     : IJobHandler
 {
     public const string JobKind = "guides.process";
@@ -170,7 +172,9 @@ internal sealed class ProcessJobHandler(
     private async Task<GuideJob> DraftAsync(GuideJob job, JobContext context, CancellationToken cancellationToken)
     {
         var frames = FrameRef.FromArtifacts(job.Artifacts);
-        var (blocks, notes) = StepWriter.Write(job.Id, Transcript.Parse(job.Transcript!).Segments, frames);
+        var writer = writers.Configured;
+        await context.ReportProgressAsync(3, 4, $"writing steps ({writer.Kind})", cancellationToken).ConfigureAwait(false);
+        var (blocks, notes, writtenBy) = await writer.WriteAsync(job.Id, Transcript.Parse(job.Transcript!).Segments, frames, cancellationToken).ConfigureAwait(false);
         var (status, issues) = InstructionValidation.Of(blocks, notes);
         var now = time.GetUtcNow();
         var instruction = new Instruction { Id = Guid.CreateVersion7(now), JobId = job.Id, OrgId = job.OrgId, UserId = job.UserId, CurrentVersion = 1, CreatedAt = now, UpdatedAt = now };
@@ -180,7 +184,7 @@ internal sealed class ProcessJobHandler(
             ValidationStatus = status, ValidationIssues = JsonSerializer.Serialize(issues), CreatedAt = now,
         };
         await context.ReportProgressAsync(4, 4, $"drafted {blocks.Count} step(s)", cancellationToken).ConfigureAwait(false);
-        return await AdvanceAsync(job.Id, context.Owner, [GuideJobStatus.Transcribed], j => j with { Status = GuideJobStatus.Drafted, Checkpoint = DraftStage }, $"drafted {blocks.Count} step(s)", cancellationToken,
+        return await AdvanceAsync(job.Id, context.Owner, [GuideJobStatus.Transcribed], j => j with { Status = GuideJobStatus.Drafted, Checkpoint = DraftStage }, $"drafted {blocks.Count} step(s) ({writtenBy})", cancellationToken,
             async (c, t) =>
             {
                 await InstructionRows.InsertAsync(c, t, instruction, cancellationToken).ConfigureAwait(false);
