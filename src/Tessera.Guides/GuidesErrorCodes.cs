@@ -28,4 +28,9 @@ internal static class GuidesErrorCodes
     public const string WriterAnswerInvalid = "GUIDES_WRITER_ANSWER_INVALID";
     public const string SelectionInvalid = "SELECTION_INVALID";
     public const string RegenerateFailed = "GUIDES_REGENERATE_FAILED";
+    public const string MediaNotReady = "MEDIA_NOT_READY";
+    public const string ScreenshotRequestInvalid = "SCREENSHOT_REQUEST_INVALID";
+    public const string ScreenshotsFailed = "GUIDES_SCREENSHOTS_FAILED";
+    public const string ScreenshotInvalid = "SCREENSHOT_INVALID";
+    public const string UploadNotConfirmed = "UPLOAD_NOT_CONFIRMED";
 }

@@ -128,6 +128,13 @@ public sealed class GuidesPageTests : IDisposable
         var render = Assert.Single(anchors)!["active_asset"]!;
         Assert.Equal("annotated", render["kind"]!.GetValue<string>());
         Assert.NotNull(zip.GetEntry($"images/{render["sha256"]!.GetValue<string>()[..16]}.png"));
+
+        // Step 1 gets a screenshot of one's own (here the render's PNG): uploaded, checked by the server, pinned to the step.
+        var image = Path.Combine(_dir, "my-screenshot.png");
+        await File.WriteAllBytesAsync(image, await (await page.APIRequest.GetAsync($"/api/v1/guides/assets/{render["id"]}")).BodyAsync());
+        await page.GetByLabel("Upload a screenshot for step 1").SetInputFilesAsync(image);
+        await Expect(page.Locator("#editor-message")).ToHaveTextAsync("Step 1 shows your screenshot; exports show it.");
+        await Expect(page.GetByAltText("Screenshot of step 1")).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("/api/v1/guides/assets/"));
     }
 
     private static async Task DragAsync(IPage page, LocatorBoundingBoxResult box, (float X, float Y) from, (float X, float Y) to)

@@ -1,9 +1,9 @@
 // The Guides page: upload a recording and follow its job, edit the drafted steps (text, order, screenshot; undo) and
 // save them as a new version with base_version (a conflict says so), rewrite a step (or all) from the narration,
-// annotate a step's screenshot (marks dragged on
-// it, drawn by the server on the frame and pinned to the step by an anchor), then export and download. The session cookie
-// authenticates; every request that changes something carries the page's antiforgery token in X-CSRF-TOKEN. The job
-// followed is kept in the address's fragment (#job=…), so a reload comes back to it.
+// annotate a step's screenshot (marks dragged on it, drawn by the server on the frame and pinned to the step by an
+// anchor) or upload one of your own, then export and download. The session cookie authenticates; every request that
+// changes something carries the page's antiforgery token in X-CSRF-TOKEN. The job followed is kept in the address's
+// fragment (#job=…), so a reload comes back to it.
 (function () {
   'use strict';
   var app = document.getElementById('guides-app');
@@ -160,6 +160,11 @@
     return frames.length ? frames[frames.length - 1].asset.sha256 : null;
   }
 
+  function anchorRaw(anchor) {
+    var raw = anchor.assets.filter(function (a) { return !a.detached_at && (a.asset.kind === 'frame' || a.asset.kind === 'upload'); });
+    return raw.length ? raw[raw.length - 1].asset : null;
+  }
+
   function showVersion(instructions) {
     var made = { writer: 'drafted from the narration', editor: 'edited', regenerate: 'rewritten from the narration' }[instructions.source];
     var text = 'Version ' + instructions.version + ' (' + made + '), ' +
@@ -217,12 +222,21 @@
         button('Remove', 'Remove step ' + (i + 1), false, function () { change(function () { state.steps.splice(i, 1); }); }),
         picker,
         button('Annotate', 'Annotate step ' + (i + 1), !step.frame || !step.id, function () { annotate(step, i); }),
-        button('Rewrite', 'Rewrite step ' + (i + 1) + ' from the narration', !step.narrated || state.history.length > 0, function () { rewrite([step.id]); }));
+        button('Rewrite', 'Rewrite step ' + (i + 1) + ' from the narration', !step.narrated || state.history.length > 0, function () { rewrite([step.id]); }),
+        uploader(step, i));
       item.append(text, shot, tools);
       list.append(item);
     });
     $('editor-undo').disabled = state.history.length === 0;
     $('editor-rewrite').disabled = state.history.length > 0;
+  }
+
+  // A saved step with a screenshot can show an image of your own instead (PNG or JPEG), pinned to it like marks.
+  function uploader(step, index) {
+    var input = Object.assign(element('input', 'step-upload'), { type: 'file', accept: 'image/png,image/jpeg', disabled: !step.frame || !step.id });
+    input.setAttribute('aria-label', 'Upload a screenshot for step ' + (index + 1));
+    input.addEventListener('change', function () { if (input.files.length) uploadShot(step, index, input.files[0]); });
+    return input;
   }
 
   function button(label, name, disabled, onClick) {
@@ -299,13 +313,32 @@
     }
   }
 
+  // The image is stored, confirmed (the server checks it is a usable PNG or JPEG), and attached to the step's anchor.
+  async function uploadShot(step, index, file) {
+    if (state.history.length > 0) { say('editor-message', 'Save your edits first: an uploaded screenshot is pinned to a saved step.', true); return; }
+    try {
+      var jobPath = '/jobs/' + state.job.id + '/screenshots/uploads';
+      var upload = await json(await send('POST', jobPath, file, file.type || 'application/octet-stream'), 'Uploading the screenshot');
+      await json(await send('POST', jobPath + '/' + upload.id + '/confirm'), 'Checking the screenshot');
+      var anchor = await postJson('/instructions/' + state.instructionId + '/anchors', { block_id: step.id }, 'Pinning the screenshot');
+      await postJson('/anchors/' + anchor.id + '/attach-upload', { upload_id: upload.id }, 'Attaching the screenshot');
+      await loadAnchors();
+      render();
+      say('editor-message', 'Step ' + (index + 1) + ' shows your screenshot; exports show it.');
+    } catch (e) {
+      say('editor-message', e.message, true);
+    }
+  }
+
   // Annotating: marks are kept in the screenshot's own pixels (the canvas is scaled to the picture on screen).
   function annotate(step, index) {
     if (state.history.length > 0) { say('editor-message', 'Save your edits first: marks are pinned to a saved step.', true); return; }
     state.marking = { step: step, index: index, ops: [], start: null };
     $('annotate-heading').textContent = 'Annotate step ' + (index + 1);
     var anchor = state.anchors[step.id];
-    $('annotate-image').src = api + '/jobs/' + state.job.id + '/frames/' + ((anchor && anchorFrame(anchor)) || step.frame);
+    // Marks are drawn on the newest raw screenshot attached (a frame, or an upload), else the step's frame.
+    var raw = anchor && anchorRaw(anchor);
+    $('annotate-image').src = raw ? api + '/assets/' + raw.id : api + '/jobs/' + state.job.id + '/frames/' + step.frame;
     $('annotate-panel').hidden = false;
     say('annotate-message', '');
     drawMarks();
