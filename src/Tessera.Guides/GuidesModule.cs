@@ -45,6 +45,9 @@ public sealed class GuidesModule : TesseraModule
         registrar.Services.AddSingleton<ScreenReader>();
         registrar.Services.AddSingleton<ISpeechRecognizer, PocketsphinxRecognizer>();
         registrar.Services.AddSingleton<ISpeechRecognizer, RemoteSpeechRecognizer>();
+        registrar.Services.AddSingleton<WhisperModels>();
+        registrar.Services.AddSingleton<WhisperEngine>();
+        registrar.Services.AddSingleton<RecognizerChoice>();
         registrar.Services.AddSingleton<ExportService>();
         registrar.Services.AddSingleton<AnchorService>();
         registrar.Services.AddSingleton<AnnotationRenderer>();
