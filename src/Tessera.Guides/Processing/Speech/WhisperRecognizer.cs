@@ -24,6 +24,8 @@ internal sealed class WhisperRecognizer(WhisperModel model, WhisperEngine engine
         {
             var builder = factory.CreateBuilder().WithTokenTimestamps();
             builder = settings.WhisperLanguage == "auto" ? builder.WithLanguageDetection() : builder.WithLanguage(settings.WhisperLanguage);
+            // Disposed asynchronously: that waits for the native call Whisper.net aborts on cancellation, while a
+            // plain Dispose frees its state under it (a segfault, seen with Whisper.net 1.9.1).
             await using var processor = builder.Build();
             await using var audio = File.OpenRead(wavPath);
             var segments = new List<TranscriptSegment>();
