@@ -10,8 +10,9 @@ internal sealed record WhisperModelSummary(WhisperHyperparameters Hyperparameter
 /// <summary>
 /// Checks a whisper.cpp ggml model file in C#, before the native library ever sees it: whisper.cpp aborts the whole
 /// process (not an error it returns) on some files it accepts at load time, e.g. an f32 model (a <c>GGML_ASSERT</c> in
-/// the convolution) or a vocabulary without the <c>" "</c> token (an uncaught <c>std::out_of_range</c>), and reads
-/// a truncated one without noticing. The layout, as <c>whisper_model_load</c> reads it (little-endian):
+/// the convolution) or a vocabulary without the <c>" "</c> token (an uncaught <c>std::out_of_range</c>), both only
+/// once it transcribes; what it does refuse (a truncated file, an unknown tensor) it finds only after reading it.
+/// The layout, as <c>whisper_model_load</c> reads it (little-endian):
 /// <list type="number">
 /// <item>the magic <c>0x67676d6c</c> ("ggml"), then eleven int32 hyperparameters (<see cref="WhisperHyperparameters"/>);</item>
 /// <item>the mel filters: int32 n_mel, int32 n_fft, then n_mel × n_fft float32;</item>
