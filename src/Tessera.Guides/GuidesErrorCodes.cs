@@ -17,6 +17,8 @@ internal static class GuidesErrorCodes
     public const string VideoInvalid = "GUIDES_VIDEO_INVALID";
     public const string TranscriptUnavailable = "GUIDES_TRANSCRIPT_UNAVAILABLE";
     public const string RecognizerUnavailable = "GUIDES_RECOGNIZER_UNAVAILABLE";
+    public const string WhisperModelMissing = "GUIDES_WHISPER_MODEL_MISSING";
+    public const string WhisperModelInvalid = "GUIDES_WHISPER_MODEL_INVALID";
     public const string ProcessingFailed = "GUIDES_PROCESSING_FAILED";
     public const string ExportFailed = "GUIDES_EXPORT_FAILED";
     public const string AnnotationInvalid = "ANNOTATION_INVALID";

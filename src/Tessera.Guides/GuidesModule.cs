@@ -53,6 +53,9 @@ public sealed class GuidesModule : TesseraModule
         registrar.Services.AddSingleton<IStepWriter, RemoteStepWriter>();
         registrar.Services.AddSingleton<StepWriters>();
         registrar.Services.AddSingleton<RegenerateService>();
+        registrar.Services.AddSingleton<WhisperModels>();
+        registrar.Services.AddSingleton<WhisperEngine>();
+        registrar.Services.AddSingleton<RecognizerChoice>();
         registrar.Services.AddSingleton<ExportService>();
         registrar.Services.AddSingleton<AnchorService>();
         registrar.Services.AddSingleton<AnnotationRenderer>();
