@@ -17,6 +17,8 @@ internal static class GuidesErrorCodes
     public const string VideoInvalid = "GUIDES_VIDEO_INVALID";
     public const string TranscriptUnavailable = "GUIDES_TRANSCRIPT_UNAVAILABLE";
     public const string RecognizerUnavailable = "GUIDES_RECOGNIZER_UNAVAILABLE";
+    public const string WhisperModelMissing = "GUIDES_WHISPER_MODEL_MISSING";
+    public const string WhisperModelInvalid = "GUIDES_WHISPER_MODEL_INVALID";
     public const string ProcessingFailed = "GUIDES_PROCESSING_FAILED";
     public const string ExportFailed = "GUIDES_EXPORT_FAILED";
     public const string AnnotationInvalid = "ANNOTATION_INVALID";
@@ -28,4 +30,9 @@ internal static class GuidesErrorCodes
     public const string WriterAnswerInvalid = "GUIDES_WRITER_ANSWER_INVALID";
     public const string SelectionInvalid = "SELECTION_INVALID";
     public const string RegenerateFailed = "GUIDES_REGENERATE_FAILED";
+    public const string MediaNotReady = "MEDIA_NOT_READY";
+    public const string ScreenshotRequestInvalid = "SCREENSHOT_REQUEST_INVALID";
+    public const string ScreenshotsFailed = "GUIDES_SCREENSHOTS_FAILED";
+    public const string ScreenshotInvalid = "SCREENSHOT_INVALID";
+    public const string UploadNotConfirmed = "UPLOAD_NOT_CONFIRMED";
 }

@@ -13,6 +13,7 @@ using Tessera.Guides.Jobs;
 using Tessera.Guides.Processing;
 using Tessera.Guides.Processing.Speech;
 using Tessera.Guides.Regeneration;
+using Tessera.Guides.Screenshots;
 using Tessera.Guides.Web;
 using Tessera.Platform.Modules;
 using Tessera.Platform.Web;
@@ -22,7 +23,8 @@ namespace Tessera.Guides;
 /// <summary>
 /// System 3: a narrated screen recording turned into step-by-step instructions, on a strict, idempotent job contract
 /// (<c>spec/openapi.json</c>). This version: projects, jobs and their state machine, upload, run, cancel, retry,
-/// signed worker callbacks, the default worker's media, transcript and draft stages, and versioned instructions.
+/// signed worker callbacks, the default worker's media, transcript and draft stages, versioned instructions, anchors
+/// with their screenshot assets and annotations, screenshots taken at chosen times or uploaded, and exports.
 /// </summary>
 public sealed class GuidesModule : TesseraModule
 {
@@ -51,12 +53,18 @@ public sealed class GuidesModule : TesseraModule
         registrar.Services.AddSingleton<IStepWriter, RemoteStepWriter>();
         registrar.Services.AddSingleton<StepWriters>();
         registrar.Services.AddSingleton<RegenerateService>();
+        registrar.Services.AddSingleton<WhisperModels>();
+        registrar.Services.AddSingleton<WhisperEngine>();
+        registrar.Services.AddSingleton<RecognizerChoice>();
         registrar.Services.AddSingleton<ExportService>();
         registrar.Services.AddSingleton<AnchorService>();
         registrar.Services.AddSingleton<AnnotationRenderer>();
+        registrar.Services.AddSingleton<ScreenshotService>();
+        registrar.Services.AddSingleton<ScreenshotUploadService>();
         registrar.AddJobHandler<ProcessJobHandler>();
         registrar.AddJobHandler<ExportJobHandler>();
         registrar.AddJobHandler<RegenerateJobHandler>();
+        registrar.AddJobHandler<ScreenshotJobHandler>();
     }
 
     public override void MapEndpoints(RouteGroupBuilder group) => group.MapGuides();

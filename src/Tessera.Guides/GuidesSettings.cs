@@ -37,12 +37,23 @@ internal sealed class GuidesSettings : IValidatableObject
     public int MaxFrames { get; set; } = 300;
 
     /// <summary>
-    /// Which recognizer transcribes a video without a subtitle stream: <c>pocketsphinx</c> (Debian's CMU Sphinx, the
-    /// default: it needs only packages, and its accuracy is poor) or <c>remote</c> (a service with the OpenAI
-    /// transcription API at <see cref="AsrUrl"/>, e.g. a Whisper server).
+    /// Which recognizer transcribes a video without a subtitle stream: <c>auto</c> (the default: <c>whisper</c> when a
+    /// whisper model is installed, else <c>pocketsphinx</c>), <c>whisper</c> (whisper.cpp in process, on a model
+    /// imported with <c>tessera models import-whisper</c>), <c>pocketsphinx</c> (Debian's CMU Sphinx: it needs only
+    /// packages, and its accuracy is poor) or <c>remote</c> (a service with the OpenAI transcription API at
+    /// <see cref="AsrUrl"/>, e.g. a Whisper server).
     /// </summary>
     [ConfigurationKeyName("recognizer")]
-    public string Recognizer { get; set; } = PocketsphinxRecognizer.RecognizerName;
+    public string Recognizer { get; set; } = RecognizerChoice.Auto;
+
+    /// <summary>The installed whisper model to use (its import name); empty: the only one installed.</summary>
+    [ConfigurationKeyName("whisper_model")]
+    public string? WhisperModel { get; set; }
+
+    /// <summary>The language whisper transcribes (a code such as <c>en</c> or <c>de</c>), or <c>auto</c> to detect it (multilingual models).</summary>
+    [ConfigurationKeyName("whisper_language")]
+    [RegularExpression("^(auto|[a-z]{2,3})$", ErrorMessage = "guides:whisper_language must be auto or a language code such as en.")]
+    public string WhisperLanguage { get; set; } = "en";
 
     /// <summary>pocketsphinx_continuous (Debian packages <c>pocketsphinx</c> and <c>pocketsphinx-en-us</c>).</summary>
     [ConfigurationKeyName("pocketsphinx_path")]
@@ -85,7 +96,7 @@ internal sealed class GuidesSettings : IValidatableObject
     [Range(1, 3600, ErrorMessage = "guides:callback_tolerance_seconds must be from 1 to 3600.")]
     public int CallbackToleranceSeconds { get; set; } = 300;
 
-    /// <summary>The font annotations' text is set in (a TrueType file), so renders do not depend on a machine's fonts.</summary>
+    /// <summary>The font annotations' and PDF exports' text is set in (a TrueType file), so neither depends on a machine's fonts.</summary>
     [ConfigurationKeyName("annotation_font_path")]
     public string AnnotationFontPath { get; set; } = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
@@ -130,8 +141,8 @@ internal sealed class GuidesSettings : IValidatableObject
             problem = e.Message;
         }
         if (problem is not null) yield return new ValidationResult(problem, [nameof(CallbackSecrets)]);
-        if (Recognizer is not (PocketsphinxRecognizer.RecognizerName or RemoteSpeechRecognizer.RecognizerName))
-            yield return new ValidationResult($"guides:recognizer must be {PocketsphinxRecognizer.RecognizerName} or {RemoteSpeechRecognizer.RecognizerName}, not '{Recognizer}'.", [nameof(Recognizer)]);
+        if (Recognizer is not (RecognizerChoice.Auto or WhisperRecognizer.RecognizerName or PocketsphinxRecognizer.RecognizerName or RemoteSpeechRecognizer.RecognizerName))
+            yield return new ValidationResult($"guides:recognizer must be {RecognizerChoice.Auto}, {WhisperRecognizer.RecognizerName}, {PocketsphinxRecognizer.RecognizerName} or {RemoteSpeechRecognizer.RecognizerName}, not '{Recognizer}'.", [nameof(Recognizer)]);
         if (Recognizer == RemoteSpeechRecognizer.RecognizerName &&
             !(Uri.TryCreate(AsrUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
             yield return new ValidationResult("guides:recognizer is remote, so guides:asr_url must be the service's http(s) API base (e.g. http://gpu-box:8000/v1).", [nameof(AsrUrl)]);

@@ -38,9 +38,15 @@ public sealed class GuidesCommandTests : IDisposable
         Assert.Contains($"html bundle of {new FileInfo(bundle).Length} bytes written to {bundle}", error, StringComparison.Ordinal);
         using (var zip = System.IO.Compression.ZipFile.OpenRead(bundle))
             Assert.Equal(["guide.html", "images", "images", "images", "provenance.json"], zip.Entries.Select(e => e.FullName.Split('/')[0]));
-        (code, _, error) = await CliProcess.RunAsync(["guides", "make", narrated, "--export", "pdf", .. data]);
+        // A PDF bundle has the same shape, the document first.
+        var pdf = Path.Combine(_dir, "guide-pdf.zip");
+        (code, _, error) = await CliProcess.RunAsync(["guides", "make", narrated, "--export", "pdf", "--out", pdf, .. data]);
+        Assert.True(code == 0, error);
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(pdf))
+            Assert.Equal(["guide.pdf", "images", "images", "images", "provenance.json"], zip.Entries.Select(e => e.FullName.Split('/')[0]));
+        (code, _, error) = await CliProcess.RunAsync(["guides", "make", narrated, "--export", "odt", .. data]);
         Assert.NotEqual(0, code);
-        Assert.Contains("pdf", error, StringComparison.Ordinal);
+        Assert.Contains("odt", error, StringComparison.Ordinal);
 
         (code, _, error) = await CliProcess.RunAsync(["guides", "make", silent, .. data]);
         Assert.Equal(1, code);

@@ -156,6 +156,8 @@ public partial class UpCommandTests
         await api.GetAsync("GET /api/v1/guides/instructions/{instructionId}/anchors", $"/api/v1/guides/instructions/{Guid.Empty}/anchors", 404);
         await api.GetAsync("GET /api/v1/guides/anchors/{anchorId}", $"/api/v1/guides/anchors/{Guid.Empty}", 404);
         await api.GetAsync("GET /api/v1/guides/assets/{assetId}", $"/api/v1/guides/assets/{Guid.Empty}", 404);
+        await api.GetAsync("GET /api/v1/guides/screenshot-tasks/{taskId}", $"/api/v1/guides/screenshot-tasks/{Guid.Empty}", 404);
+        await api.GetAsync("GET /api/v1/guides/tasks/{taskId}", $"/api/v1/guides/tasks/{Guid.Empty}", 404);
         await api.GetAsync("GET /api/v1/guides/exports/{exportId}/download", $"/api/v1/guides/exports/{Guid.Empty}/download", 403);
 
         // Outside the document: probes, metrics, the document itself and its reference page.

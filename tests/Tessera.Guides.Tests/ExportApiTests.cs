@@ -11,7 +11,7 @@ using static Tessera.Guides.Tests.GuidesFixture;
 namespace Tessera.Guides.Tests;
 
 /// <summary>
-/// Exports over HTTP on both dialects: a Markdown or HTML zip of the instructions with their screenshots, made once
+/// Exports over HTTP on both dialects: a Markdown or HTML (or PDF or DOCX: <see cref="DocumentExportApiTests"/>) zip of the instructions with their screenshots, made once
 /// per content (replays and races find the same export), byte-identical across runs and databases, downloadable only
 /// through the signed URL a SUCCEEDED export gives; the job's first export makes it DONE.
 /// </summary>
@@ -34,7 +34,7 @@ public class ExportApiTests
         await PostAsync(api, job, "run", 202);
         var drafted = await WaitAsync(api, job, Processing, "DRAFTED", "FAILED");
         Assert.Equal("DRAFTED", drafted["status"]!.GetValue<string>());
-        Assert.Equal("VALIDATION_FAILED", Code(await RequestAsync(api, job, "docx", 400)));
+        Assert.Equal("VALIDATION_FAILED", Code(await RequestAsync(api, job, "odt", 400)));
         Assert.Equal("RESOURCE_NOT_FOUND", Code(await RequestAsync(stranger, job, "markdown", 404)));
 
         var requested = (await RequestAsync(api, job, "markdown", 202)).Value;
@@ -146,12 +146,16 @@ public class ExportApiTests
         Assert.Equal("SUCCEEDED", (await WaitExportAsync(api, again["id"]!.GetValue<string>()))["status"]!.GetValue<string>());
     }
 
-    /// <summary>The same video through both databases: the same identity and the same bundle, byte for byte, twice.</summary>
+    /// <summary>
+    /// The same video through both databases, in every format: the same identity and the same bundle, byte for byte,
+    /// twice (the runs seconds apart, so a PDF or DOCX stamped with the clock would differ).
+    /// </summary>
     [Fact]
-    public async Task The_same_content_gives_the_same_bundle_on_sqlite_and_postgres()
+    public async Task The_same_content_gives_the_same_bundle_in_every_format_on_sqlite_and_postgres()
     {
         var video = await NarratedVideos.MakeAsync(withSubtitles: true);
-        var bundles = new List<(string Identity, string Sha256)>();
+        string[] formats = ["markdown", "html", "pdf", "docx"];
+        var bundles = new List<(string Format, string Identity, string Sha256)>();
         foreach (var dialect in (string[])["sqlite", "postgres", "sqlite"])
         {
             await using var app = await TesseraAppFactory.CreateAsync(dialect);
@@ -159,10 +163,15 @@ public class ExportApiTests
             var job = await UploadedJobAsync(api, video);
             await PostAsync(api, job, "run", 202);
             await WaitAsync(api, job, Processing, "DRAFTED", "FAILED");
-            var export = await WaitExportAsync(api, (await RequestAsync(api, job, "markdown", 202)).Value["id"]!.GetValue<string>());
-            bundles.Add((export["identity"]!.GetValue<string>(), export["bundle_sha256"]!.GetValue<string>()));
+            foreach (var format in formats)
+            {
+                var export = await WaitExportAsync(api, (await RequestAsync(api, job, format, 202)).Value["id"]!.GetValue<string>());
+                Assert.True(export["status"]!.GetValue<string>() == "SUCCEEDED", export.ToJsonString());
+                bundles.Add((format, export["identity"]!.GetValue<string>(), export["bundle_sha256"]!.GetValue<string>()));
+            }
         }
-        Assert.Single(bundles.Distinct());
+        Assert.All(bundles.GroupBy(b => b.Format), runs => Assert.Single(runs.Distinct()));
+        Assert.Equal(formats.Length, bundles.Select(b => b.Sha256).Distinct().Count());
     }
 
     private static Task<ContractResponse> RequestAsync(ContractClient api, string job, string format, int expected) =>

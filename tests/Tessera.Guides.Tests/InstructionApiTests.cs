@@ -54,6 +54,7 @@ public class InstructionApiTests
         Assert.Equal(2, stale.Value["current_version"]!.GetValue<int>());
         Assert.Equal("VALIDATION_FAILED", Code(await SaveAsync(api, id, 2, new JsonArray(new JsonObject { ["text"] = "x", ["frame_sha256"] = new string('a', 64) }), 400)));
         Assert.Equal("VALIDATION_FAILED", Code(await SaveAsync(api, id, 2, new JsonArray(new JsonObject { ["text"] = "  " }), 400)));
+        Assert.Equal("VALIDATION_FAILED", Code(await SaveAsync(api, id, 2, new JsonArray(new JsonObject { ["text"] = "Ring the bell\u0007." }), 400)));
         Assert.Equal("VALIDATION_FAILED", Code(await SaveAsync(api, id, 2, new JsonArray(Edit(blocks[0]!, null, true), Edit(blocks[0]!, null, true)), 400)));
         await SaveAsync(stranger, id, 2, edit, 404);
 

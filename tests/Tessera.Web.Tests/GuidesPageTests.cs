@@ -78,6 +78,16 @@ public sealed class GuidesPageTests : IDisposable
         await page.GetByRole(AriaRole.Button, new() { Name = "Reload" }).ClickAsync();
         await Expect(page.Locator("#editor-version")).ToContainTextAsync("Version 3 (edited), valid");
 
+        // Rewrite step 3 from the narration: refused while an edit is unsaved, then the next version, written by the server.
+        await page.GetByLabel("Step 3 text").FillAsync("Press the button.");
+        await page.GetByLabel("Step 3 text").BlurAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Rewrite step 3 from the narration" })).ToBeDisabledAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Undo" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Rewrite step 3 from the narration" }).ClickAsync();
+        await Expect(page.Locator("#editor-message")).ToHaveTextAsync("Rewritten as version 4.", new() { Timeout = 60_000 });
+        await Expect(page.Locator("#editor-version")).ToContainTextAsync("Version 4 (rewritten from the narration), valid");
+        await Expect(page.GetByLabel("Step 3 text")).ToHaveValueAsync(NarratedVideos.Steps[2]);
+
         // Annotate step 2: a box dragged on its screenshot and a text mark, one undone, then applied: the step shows the render.
         await page.GetByRole(AriaRole.Button, new() { Name = "Annotate step 2" }).ClickAsync();
         await Expect(page.Locator("#annotate-heading")).ToHaveTextAsync("Annotate step 2");
@@ -99,7 +109,7 @@ public sealed class GuidesPageTests : IDisposable
         // Export the saved version as HTML and download it through the page's link.
         await page.GetByLabel("Format").SelectOptionAsync("html");
         await page.GetByRole(AriaRole.Button, new() { Name = "Export the saved version" }).ClickAsync();
-        await Expect(page.Locator("#export-message")).ToContainTextAsync("Exported version 3 as html", UntilDone);
+        await Expect(page.Locator("#export-message")).ToContainTextAsync("Exported version 4 as html", UntilDone);
         await Expect(page.Locator("#job-facts")).ToContainTextAsync("DONE");
         await Browser.CheckAsync(page, "guides-03-exported");
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download the bundle" }).ClickAsync());
@@ -118,6 +128,13 @@ public sealed class GuidesPageTests : IDisposable
         var render = Assert.Single(anchors)!["active_asset"]!;
         Assert.Equal("annotated", render["kind"]!.GetValue<string>());
         Assert.NotNull(zip.GetEntry($"images/{render["sha256"]!.GetValue<string>()[..16]}.png"));
+
+        // Step 1 gets a screenshot of one's own (here the render's PNG): uploaded, checked by the server, pinned to the step.
+        var image = Path.Combine(_dir, "my-screenshot.png");
+        await File.WriteAllBytesAsync(image, await (await page.APIRequest.GetAsync($"/api/v1/guides/assets/{render["id"]}")).BodyAsync());
+        await page.GetByLabel("Upload a screenshot for step 1").SetInputFilesAsync(image);
+        await Expect(page.Locator("#editor-message")).ToHaveTextAsync("Step 1 shows your screenshot; exports show it.");
+        await Expect(page.GetByAltText("Screenshot of step 1")).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("/api/v1/guides/assets/"));
     }
 
     private static async Task DragAsync(IPage page, LocatorBoundingBoxResult box, (float X, float Y) from, (float X, float Y) to)

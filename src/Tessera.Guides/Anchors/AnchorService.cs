@@ -16,10 +16,10 @@ internal sealed record AnchorView(GuideAnchor Anchor, IReadOnlyList<(AnchorAsset
 
 /// <summary>
 /// Anchors, their screenshot assets and annotations. An anchor pins screenshots to a step of the current version (by
-/// block id, with a char range's text as fallback) and starts with the step's frame attached; another frame can
-/// replace it, an asset can be detached (the active one falls back to the newest still attached), and an annotation
-/// draws an operation log on the newest raw frame attached, making a new asset that becomes active. Raw frames and
-/// renders are never changed. Creating the same anchor again, or drawing the same log on the same frame, answers
+/// block id, with a char range's text as fallback) and starts with the step's frame attached; another frame (or a
+/// confirmed upload) can replace it, an asset can be detached (the active one falls back to the newest still attached),
+/// and an annotation draws an operation log on the newest raw screenshot attached, making a new asset that becomes
+/// active. Raw screenshots and renders are never changed. Creating the same anchor again, or drawing the same log on the same frame, answers
 /// what stands (200) rather than making another; a log that is not valid, or a render that fails, writes nothing.
 /// </summary>
 internal sealed class AnchorService(TesseraDatabase database, IBlobStore blobs, AnnotationRenderer renderer, TimeProvider time)
@@ -86,15 +86,44 @@ internal sealed class AnchorService(TesseraDatabase database, IBlobStore blobs, 
         return await ViewAsync(anchor, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Attaches another of the job's frames as the anchor's active screenshot.</summary>
+    /// <summary>
+    /// Attaches another of the job's frames as the anchor's active screenshot: one processing kept (its artifacts list
+    /// them) or one taken at a chosen time (a screenshot task's).
+    /// </summary>
     public async Task<AnchorView> ReplaceAsync(Principal caller, Guid id, string? frameSha256, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         caller.Require(Permissions.RunsWrite);
         var anchor = await GetAsync(caller, id, cancellationToken).ConfigureAwait(false);
-        RequireJobFrame(await JobArtifactsAsync(anchor.Anchor.JobId, cancellationToken).ConfigureAwait(false), frameSha256);
-        var frame = await FrameAssetAsync(caller, anchor.Anchor.JobId, frameSha256!, cancellationToken).ConfigureAwait(false);
+        GuideAsset? taken = null;
+        if (frameSha256 is not null)
+            await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+                taken = await AnchorRows.FindRawAssetAsync(c, null, anchor.Anchor.JobId, AssetKind.Frame, frameSha256, cancellationToken).ConfigureAwait(false);
+        if (taken is null) RequireJobFrame(await JobArtifactsAsync(anchor.Anchor.JobId, cancellationToken).ConfigureAwait(false), frameSha256);
+        var frame = taken ?? await FrameAssetAsync(caller, anchor.Anchor.JobId, frameSha256!, cancellationToken).ConfigureAwait(false);
         return await AttachAsync(caller, id, frame, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Attaches a confirmed screenshot upload of the anchor's job as its active screenshot. An upload not the caller's,
+    /// or of another job, is missing (404); one not confirmed yet is a 409 <c>UPLOAD_NOT_CONFIRMED</c>.
+    /// </summary>
+    public async Task<AnchorView> AttachUploadAsync(Principal caller, Guid id, Guid? uploadId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        caller.Require(Permissions.RunsWrite);
+        var anchor = await GetAsync(caller, id, cancellationToken).ConfigureAwait(false);
+        if (uploadId is not { } upload) throw TesseraException.Validation("upload_id must name a confirmed screenshot upload of the anchor's job.");
+        GuideAsset asset;
+        await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var found = await ScreenshotRows.FindUploadAsync(c, null, database.Dialect, caller.OrgId, caller.UserId, anchor.Anchor.JobId, upload, cancellationToken).ConfigureAwait(false)
+                ?? throw TesseraException.NotFound();
+            if (found.AssetId is not { } assetId)
+                throw new TesseraException(GuidesErrorCodes.UploadNotConfirmed, 409, "The upload is not confirmed yet: confirm it (POST …/screenshots/uploads/{uploadId}/confirm) first.");
+            asset = (await AnchorRows.FindAssetAsync(c, caller.OrgId, caller.UserId, assetId, cancellationToken).ConfigureAwait(false))!;
+        }
+        return await AttachAsync(caller, id, asset, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Detaches an asset from the anchor (the asset itself stays); the active one falls back to the newest still attached.</summary>
@@ -114,7 +143,7 @@ internal sealed class AnchorService(TesseraDatabase database, IBlobStore blobs, 
     }
 
     /// <summary>
-    /// Draws <paramref name="ops"/> on the newest raw frame attached to the anchor: a new asset, attached as active
+    /// Draws <paramref name="ops"/> on the newest raw screenshot (frame or upload) attached to the anchor: a new asset, attached as active
     /// (true); the same log on the same frame again answers the standing render, attached as active again (false).
     /// </summary>
     public async Task<(AnchorView View, GuideAsset Asset, bool Created)> AnnotateAsync(Principal caller, Guid id, JsonNode? ops, CancellationToken cancellationToken)
@@ -122,8 +151,9 @@ internal sealed class AnchorService(TesseraDatabase database, IBlobStore blobs, 
         ArgumentNullException.ThrowIfNull(caller);
         caller.Require(Permissions.RunsWrite);
         var anchor = await GetAsync(caller, id, cancellationToken).ConfigureAwait(false);
-        var source = anchor.Attachments.LastOrDefault(a => a.Attachment.DetachedAt is null && a.Asset.Kind == AssetKind.Frame).Asset
-            ?? throw new TesseraException(GuidesErrorCodes.AnchorHasNoScreenshot, 409, "The anchor has no frame attached to draw on: replace its screenshot with one of the job's frames first.");
+        var source = anchor.Attachments.LastOrDefault(a => a.Attachment.DetachedAt is null && AssetKind.IsRaw(a.Asset.Kind)).Asset
+            ?? throw new TesseraException(GuidesErrorCodes.AnchorHasNoScreenshot, 409,
+                "The anchor has no frame or uploaded screenshot attached to draw on: replace its screenshot with one of the job's frames, or attach an upload, first.");
         var parsed = AnnotationOps.Parse(ops, source.Width, source.Height);
         var hash = AnnotationOps.Hash(source.Sha256, parsed);
         GuideAsset? render;
@@ -185,7 +215,7 @@ internal sealed class AnchorService(TesseraDatabase database, IBlobStore blobs, 
     private async Task<GuideAsset> FrameAssetAsync(Principal caller, Guid jobId, string sha256, CancellationToken cancellationToken)
     {
         await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-            if (await AnchorRows.FindFrameAssetAsync(c, null, jobId, sha256, cancellationToken).ConfigureAwait(false) is { } existing) return existing;
+            if (await AnchorRows.FindRawAssetAsync(c, null, jobId, AssetKind.Frame, sha256, cancellationToken).ConfigureAwait(false) is { } existing) return existing;
         var (width, height) = AnnotationRenderer.SizeOf(await ReadAsync(sha256, cancellationToken).ConfigureAwait(false));
         var now = time.GetUtcNow();
         var asset = new GuideAsset
@@ -195,7 +225,7 @@ internal sealed class AnchorService(TesseraDatabase database, IBlobStore blobs, 
         await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         {
             if (await AnchorRows.TryInsertAssetAsync(c, null, asset, cancellationToken).ConfigureAwait(false)) return asset;
-            return (await AnchorRows.FindFrameAssetAsync(c, null, jobId, sha256, cancellationToken).ConfigureAwait(false))!;
+            return (await AnchorRows.FindRawAssetAsync(c, null, jobId, AssetKind.Frame, sha256, cancellationToken).ConfigureAwait(false))!;
         }
     }
 

@@ -1,7 +1,8 @@
 namespace Tessera.Guides.Anchors;
 
 /// <summary>
-/// A screenshot of a job: a frame of its video (<see cref="AssetKind.Frame"/>, raw) or a frame drawn on
+/// A screenshot of a job: a frame of its video (<see cref="AssetKind.Frame"/>, raw), an image a user uploaded
+/// (<see cref="AssetKind.Upload"/>, raw, stored as PNG) or a raw one drawn on
 /// (<see cref="AssetKind.Annotated"/>: its source, the operations and their hash). Never changed once written.
 /// </summary>
 internal sealed record GuideAsset
@@ -24,6 +25,10 @@ internal static class AssetKind
 {
     public const string Frame = "frame";
     public const string Annotated = "annotated";
+    public const string Upload = "upload";
+
+    /// <summary>Raw screenshots (a frame of the video, an uploaded image) are what annotations are drawn on.</summary>
+    public static bool IsRaw(string kind) => kind is Frame or Upload;
 }
 
 /// <summary>

@@ -21,6 +21,23 @@ internal static class GuidesBodySchemas
         return Task.CompletedTask;
     }
 
+    /// <summary>A screenshot upload: the image's bytes as they are (PNG or JPEG).</summary>
+    public static Task DescribeImageAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["image/png"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
+                ["image/jpeg"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
+                ["application/octet-stream"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
+            },
+        };
+        return Task.CompletedTask;
+    }
+
     /// <summary>A worker's callback: its raw bytes are what the signature covers.</summary>
     public static async Task DescribeCallbackAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {

@@ -62,7 +62,7 @@ internal static class GuidesEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .WithSummary("A worker's status callback, signed Standard Webhooks style: 204 applied, 200 an identical replay, 409 a reused event id, an old sequence or a transition not allowed.");
-        return guides.MapGuidesExports().MapGuidesAnchors().MapGuidesTasks();
+        return guides.MapGuidesExports().MapGuidesAnchors().MapGuidesTasks().MapGuidesScreenshots();
     }
 
     private static async Task<Created<GuidesProject>> CreateProjectAsync(GuidesProjectRequest request, Caller caller, GuideJobService service, CancellationToken cancellationToken)

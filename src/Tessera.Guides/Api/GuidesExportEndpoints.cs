@@ -15,7 +15,7 @@ internal static class GuidesExportEndpoints
         guides.MapPost("/jobs/{jobId:guid}/exports", RequestAsync).WithName("GuidesRequestExport")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Export a version of the job's instructions (markdown or html, a zip with the screenshots): 202 queued, 200 the same export on a replay.");
+            .WithSummary("Export a version of the job's instructions (markdown, html, pdf or docx, a zip with the screenshots): 202 queued, 200 the same export on a replay.");
         guides.MapGet("/exports/{exportId:guid}", GetAsync).WithName("GuidesGetExport").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("An export: REQUESTED, RUNNING, SUCCEEDED (with its provenance and a signed download_url that expires) or FAILED.");
         guides.MapGet("/exports/{exportId:guid}/download", DownloadAsync).AllowAnonymous().WithName("GuidesDownloadExport")

@@ -95,7 +95,7 @@ internal sealed record GuidesCallbackReplay(string EventId, long Sequence, strin
     public static GuidesCallbackReplay From(CallbackReplay r) => new(r.EventId, r.Sequence, r.Status, r.Replayed);
 }
 
-/// <summary>An export request: <paramref name="Format"/> markdown or html; <paramref name="InstructionVersion"/> left out for the current version.</summary>
+/// <summary>An export request: <paramref name="Format"/> markdown, html, pdf or docx; <paramref name="InstructionVersion"/> left out for the current version.</summary>
 internal sealed record GuidesExportRequest(string? Format, int? InstructionVersion = null);
 
 /// <summary>

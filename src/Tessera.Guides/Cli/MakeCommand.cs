@@ -28,7 +28,7 @@ internal static class MakeCommand
         var video = new Argument<string>("video") { Description = "The narrated screen recording (any format ffmpeg reads): its subtitle track, or else its spoken narration, is transcribed." };
         var project = new Option<string>("--project") { Description = "The project to put the job in; made when you have none by that name.", DefaultValueFactory = _ => "Guides" };
         var json = new Option<bool>("--json") { Description = "Print the instructions as one JSON object (the API's GET /jobs/{id}/instructions)." };
-        var export = new Option<string?>("--export") { Description = "Also export the instructions as a zip bundle with the screenshots: markdown or html (the job becomes DONE)." };
+        var export = new Option<string?>("--export") { Description = "Also export the instructions as a zip bundle with the screenshots: markdown, html, pdf or docx (the job becomes DONE)." };
         export.AcceptOnlyFromAmong([.. ExportFormat.All]);
         var output = new Option<string?>("--out") { Description = "Where --export writes the bundle (default: guide-<job>-v1-<format>.zip here)." };
         var owner = new ModuleCliOwner("guides");

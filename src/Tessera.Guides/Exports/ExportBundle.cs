@@ -9,14 +9,14 @@ using Tessera.Guides.Instructions;
 namespace Tessera.Guides.Exports;
 
 /// <summary>
-/// An export's bundle: a zip holding the document (<c>guide.md</c> or <c>guide.html</c>), each screenshot once under
-/// <c>images/</c> (named by its hash), and <c>provenance.json</c>. Byte for byte the same for the same content (title,
-/// steps, screenshots, format and the provenance given): entries in a fixed order, every timestamp 1980-01-01, no
-/// ids and nothing from the clock.
+/// An export's bundle: a zip holding the document (<c>guide.md</c>, <c>guide.html</c>, <c>guide.pdf</c> or
+/// <c>guide.docx</c>), each screenshot once under <c>images/</c> (named by its hash), and <c>provenance.json</c>. The
+/// PDF and DOCX embed their screenshots and the bundle holds them too, so every format's bundle has the same shape.
+/// Byte for byte the same for the same content (title, steps, screenshots, format and the provenance given): entries
+/// in a fixed order, every timestamp 1980-01-01, no ids and nothing from the clock.
 /// </summary>
 internal static class ExportBundle
 {
-    private static readonly DateTimeOffset ZipEpoch = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>
@@ -37,26 +37,43 @@ internal static class ExportBundle
 
     /// <summary>
     /// Writes the bundle to <paramref name="target"/>. <paramref name="openImage"/> opens a screenshot by hash;
-    /// <paramref name="provenance"/> goes in as <c>provenance.json</c>.
+    /// <paramref name="provenance"/> goes in as <c>provenance.json</c>; a PDF's text is set in the TrueType font at
+    /// <paramref name="fontPath"/>.
     /// </summary>
     public static async Task WriteAsync(
-        Stream target, string title, IReadOnlyList<InstructionBlock> blocks, string format, JsonObject provenance,
+        Stream target, string title, IReadOnlyList<InstructionBlock> blocks, string format, JsonObject provenance, string fontPath,
         Func<string, CancellationToken, Task<Stream>> openImage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blocks);
         ArgumentNullException.ThrowIfNull(openImage);
-        using var zip = new ZipArchive(target, ZipArchiveMode.Create, leaveOpen: true);
-        var document = format == ExportFormat.Html ? ("guide.html", Html(title, blocks)) : ("guide.md", Markdown(title, blocks));
-        await AddAsync(zip, document.Item1, Encoding.UTF8.GetBytes(document.Item2), cancellationToken).ConfigureAwait(false);
-        foreach (var sha256 in blocks.Select(b => b.FrameSha256).OfType<string>().Distinct(StringComparer.Ordinal))
+        ArgumentNullException.ThrowIfNull(provenance);
+        // The screenshots are read first: a PDF or DOCX embeds them.
+        var shots = blocks.Select(b => b.FrameSha256).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var images = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var sha256 in shots)
         {
             await using var image = await openImage(sha256, cancellationToken).ConfigureAwait(false);
             using var bytes = new MemoryStream();
             await image.CopyToAsync(bytes, cancellationToken).ConfigureAwait(false);
-            await AddAsync(zip, ImagePath(sha256), bytes.ToArray(), cancellationToken).ConfigureAwait(false);
+            images.Add(sha256, bytes.ToArray());
         }
-        await AddAsync(zip, "provenance.json", Encoding.UTF8.GetBytes(provenance.ToJsonString(Indented) + "\n"), cancellationToken).ConfigureAwait(false);
+        var (name, document) = format switch
+        {
+            ExportFormat.Html => ("guide.html", Encoding.UTF8.GetBytes(Html(title, blocks))),
+            ExportFormat.Pdf => ("guide.pdf", GuidePdf.Write(title, blocks, images, fontPath, DocumentId(format, title, blocks))),
+            ExportFormat.Docx => ("guide.docx", GuideDocx.Write(title, blocks, images)),
+            _ => ("guide.md", Encoding.UTF8.GetBytes(Markdown(title, blocks))),
+        };
+        using var zip = new ZipArchive(target, ZipArchiveMode.Create, leaveOpen: true);
+        await StableZip.AddAsync(zip, name, document, cancellationToken).ConfigureAwait(false);
+        foreach (var sha256 in shots)
+            await StableZip.AddAsync(zip, ImagePath(sha256), images[sha256], cancellationToken).ConfigureAwait(false);
+        await StableZip.AddAsync(zip, "provenance.json", Encoding.UTF8.GetBytes(provenance.ToJsonString(Indented) + "\n"), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>A document's own id (a PDF's /ID): the first half of its identity, so it comes from the content alone.</summary>
+    private static Guid DocumentId(string format, string title, IReadOnlyList<InstructionBlock> blocks) =>
+        new(Convert.FromHexString(Identity(format, title, blocks).AsSpan(0, 32)));
 
     public static string Markdown(string title, IReadOnlyList<InstructionBlock> blocks)
     {
@@ -100,13 +117,5 @@ internal static class ExportBundle
             escaped.Append(ch);
         }
         return escaped.ToString();
-    }
-
-    private static async Task AddAsync(ZipArchive zip, string name, byte[] content, CancellationToken cancellationToken)
-    {
-        var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
-        entry.LastWriteTime = ZipEpoch;
-        await using var stream = entry.Open();
-        await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
     }
 }

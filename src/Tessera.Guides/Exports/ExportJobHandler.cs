@@ -62,7 +62,8 @@ internal sealed class ExportJobHandler(TesseraDatabase database, IBlobStore blob
         try
         {
             await using (var target = File.Create(file))
-                await ExportBundle.WriteAsync(target, project.Name, blocks, export.Format, provenance, (sha256, ct) => blobs.OpenReadAsync(sha256, ct), cancellationToken).ConfigureAwait(false);
+                await ExportBundle.WriteAsync(
+                    target, project.Name, blocks, export.Format, provenance, settings.AnnotationFontPath, (sha256, ct) => blobs.OpenReadAsync(sha256, ct), cancellationToken).ConfigureAwait(false);
             await using var stored = File.OpenRead(file);
             bundle = await blobs.PutAsync(stored, cancellationToken).ConfigureAwait(false);
         }

@@ -37,11 +37,13 @@ internal static class ExportStatus
     public const string Failed = "FAILED";
 }
 
-/// <summary>The bundle formats: a zip of the document and its screenshots.</summary>
+/// <summary>The bundle formats: a zip of the document (Markdown, HTML, PDF or DOCX) and its screenshots.</summary>
 internal static class ExportFormat
 {
     public const string Markdown = "markdown";
     public const string Html = "html";
+    public const string Pdf = "pdf";
+    public const string Docx = "docx";
 
-    public static IReadOnlyList<string> All { get; } = [Markdown, Html];
+    public static IReadOnlyList<string> All { get; } = [Markdown, Html, Pdf, Docx];
 }

@@ -14,7 +14,7 @@ internal sealed record ExtractedFrame(int Index, double TimeSeconds, string Path
 
 /// <summary>
 /// ffprobe and ffmpeg on a video in a scratch folder: probing, the frames where the screen changes (ffmpeg's scene
-/// score, with showinfo for their times), the audio as 16 kHz mono WAV, and the first subtitle stream as SubRip.
+/// score, with showinfo for their times), the frame at a chosen time, the audio as 16 kHz mono WAV, and the first subtitle stream as SubRip.
 /// A tool that fails is a 422 <c>GUIDES_VIDEO_INVALID</c> with its last words; one that cannot start, a 503.
 /// </summary>
 internal sealed partial class MediaTools(GuidesSettings settings)
@@ -53,6 +53,31 @@ internal sealed partial class MediaTools(GuidesSettings settings)
         if (frames.Count == 0) throw new TesseraException(GuidesErrorCodes.VideoInvalid, 422, "ffmpeg found no frame in the video.");
         return frames;
     }
+
+    /// <summary>
+    /// The frame at <paramref name="milliseconds"/>, as PNG: the first frame shown at or after that time (an exact
+    /// seek: ffmpeg decodes from the key frame before and drops what comes earlier), so the same time always gives the
+    /// same frame. A time after the last frame began has none after it: then the last frame, still on screen, is taken,
+    /// decoding at most <see cref="TailWindowSeconds"/> before the time.
+    /// </summary>
+    public async Task<string> FrameAtAsync(string video, string folder, long milliseconds, CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(folder, $"at_{milliseconds}.png");
+        await RunAsync(settings.FfmpegPath, "guides:ffmpeg_path",
+            ["-hide_banner", "-nostdin", "-y", "-accurate_seek", "-ss", Seconds(milliseconds), "-i", video, "-map", "0:v:0", "-frames:v", "1", file], folder, cancellationToken)
+            .ConfigureAwait(false);
+        if (File.Exists(file)) return file;
+        // -update 1 writes each frame over the one before: what stays is the last.
+        await RunAsync(settings.FfmpegPath, "guides:ffmpeg_path",
+            ["-hide_banner", "-nostdin", "-y", "-accurate_seek", "-ss", Seconds(Math.Max(0, milliseconds - TailWindowSeconds * 1000)), "-i", video, "-map", "0:v:0",
+             "-fps_mode", "passthrough", "-update", "1", file], folder, cancellationToken).ConfigureAwait(false);
+        if (!File.Exists(file)) throw new TesseraException(GuidesErrorCodes.VideoInvalid, 422, $"ffmpeg found no frame at {Seconds(milliseconds)} s of the video.");
+        return file;
+    }
+
+    private const int TailWindowSeconds = 10;
+
+    private static string Seconds(long milliseconds) => (milliseconds / 1000m).ToString("0.###", CultureInfo.InvariantCulture);
 
     public async Task<string> AudioAsync(string video, string folder, CancellationToken cancellationToken)
     {

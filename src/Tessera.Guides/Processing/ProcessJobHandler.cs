@@ -20,7 +20,8 @@ namespace Tessera.Guides.Processing;
 /// <item><c>media</c>: ffprobe checks the video; the frames where the screen changes and the audio (16 kHz mono WAV)
 /// go into the blob store, and tesseract reads each frame's text (<see cref="ScreenReader"/>);</item>
 /// <item><c>transcript</c>: the narration from the video's subtitle stream, or else from its audio by the configured
-/// recognizer (<see cref="ISpeechRecognizer"/>: pocketsphinx, or a remote Whisper-style service) → TRANSCRIBED. A
+/// recognizer (<see cref="RecognizerChoice"/>: whisper.cpp when a model is installed, pocketsphinx, or a remote
+/// Whisper-style service) → TRANSCRIBED. A
 /// video with neither, or whose audio holds no speech the recognizer hears, fails with <c>GUIDES_TRANSCRIPT_UNAVAILABLE</c>.</item>
 /// <item><c>draft</c>: the configured writer (<see cref="IStepWriter"/>: the rule-based
 /// <see cref="StepWriter"/>, or a writer service) makes the steps, each with the screenshot whose text matches it or
@@ -31,7 +32,7 @@ namespace Tessera.Guides.Processing;
 /// cancelled meanwhile is left as it is.
 /// </summary>
 internal sealed class ProcessJobHandler(
-    TesseraDatabase database, IBlobStore blobs, MediaTools media, ScreenReader screens, IEnumerable<ISpeechRecognizer> recognizers, StepWriters writers, GuidesSettings settings, TimeProvider time)
+    TesseraDatabase database, IBlobStore blobs, MediaTools media, ScreenReader screens, RecognizerChoice recognizers, StepWriters writers, GuidesSettings settings, TimeProvider time)
     : IJobHandler
 {
     public const string JobKind = "guides.process";
@@ -144,7 +145,7 @@ internal sealed class ProcessJobHandler(
         }
         else if (artifacts?["audio_sha256"]?.GetValue<string>() is { } audio)
         {
-            var recognizer = recognizers.Single(r => r.Name.Split(':')[0] == settings.Recognizer);
+            var recognizer = await recognizers.PickAsync(cancellationToken).ConfigureAwait(false);
             await context.ReportProgressAsync(2, 4, $"recognizing speech ({recognizer.Name})", cancellationToken).ConfigureAwait(false);
             // The media stage left the audio here, unless this attempt resumed after it: then it comes from the blob store.
             var wav = Path.Combine(scratch, MediaTools.AudioFileName);

@@ -18,16 +18,17 @@ internal static class AnchorRows
         "char_end AS CharEnd, quote AS Quote, created_version AS CreatedVersion, created_index AS CreatedIndex, resolved_version AS ResolvedVersion, " +
         "resolved_block_id AS ResolvedBlockId, resolved_index AS ResolvedIndex, resolution AS Resolution, created_at AS CreatedAt, updated_at AS UpdatedAt";
 
-    /// <summary>Inserts the asset unless one like it stands (the job's frame with that hash, or the same render of the same source): true when inserted.</summary>
+    /// <summary>Inserts the asset unless one like it stands (the job's frame or upload with that hash, or the same render of the same source): true when inserted.</summary>
     public static async Task<bool> TryInsertAssetAsync(DbConnection c, DbTransaction? t, GuideAsset a, CancellationToken ct) =>
         await c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO guides_assets (id, job_id, org_id, user_id, kind, sha256, source_asset_id, ops_hash, ops, width, height, created_at) " +
             "VALUES (@Id, @JobId, @OrgId, @UserId, @Kind, @Sha256, @SourceAssetId, @OpsHash, @Ops, @Width, @Height, @CreatedAt) ON CONFLICT DO NOTHING",
             a, t, cancellationToken: ct)).ConfigureAwait(false) == 1;
 
-    public static Task<GuideAsset?> FindFrameAssetAsync(DbConnection c, DbTransaction? t, Guid jobId, string sha256, CancellationToken ct) =>
+    /// <summary>The job's raw asset of that kind (a frame, an upload) with that hash.</summary>
+    public static Task<GuideAsset?> FindRawAssetAsync(DbConnection c, DbTransaction? t, Guid jobId, string kind, string sha256, CancellationToken ct) =>
         c.QuerySingleOrDefaultAsync<GuideAsset>(new CommandDefinition(
-            $"SELECT {AssetColumns} FROM guides_assets WHERE job_id = @jobId AND sha256 = @sha256 AND kind = 'frame'", new { jobId, sha256 }, t, cancellationToken: ct));
+            $"SELECT {AssetColumns} FROM guides_assets WHERE job_id = @jobId AND sha256 = @sha256 AND kind = @kind", new { jobId, kind, sha256 }, t, cancellationToken: ct));
 
     public static Task<GuideAsset?> FindRenderAsync(DbConnection c, DbTransaction? t, Guid sourceAssetId, string opsHash, CancellationToken ct) =>
         c.QuerySingleOrDefaultAsync<GuideAsset>(new CommandDefinition(

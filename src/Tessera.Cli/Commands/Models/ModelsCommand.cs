@@ -13,16 +13,18 @@ namespace Tessera.Cli.Commands.Models;
 /// <summary>
 /// <c>tessera models list</c> and <c>tessera models info NAME</c>: the embedders known by name (packaged pretrained
 /// models and classical featurizers), with modality, dimension, origin, backend, source files and model sha256;
-/// <c>tessera models import</c> converts a BERT ONNX model into a safetensors folder for the in-house engine.
+/// <c>tessera models import</c> converts a BERT ONNX model into a safetensors folder for the in-house engine;
+/// <c>tessera models import-whisper</c> installs a whisper.cpp model for the Guides worker.
 /// </summary>
 internal static class ModelsCommand
 {
     public static Command Create(CliHost host)
     {
-        var command = new Command("models", "List the embedders known by name and describe one.");
+        var command = new Command("models", "List the embedders known by name and describe one; import BERT and whisper models.");
         command.Subcommands.Add(CreateList(host));
         command.Subcommands.Add(CreateInfo(host));
         command.Subcommands.Add(CreateImport());
+        command.Subcommands.Add(ImportWhisperCommand.Create());
         return command;
     }
 

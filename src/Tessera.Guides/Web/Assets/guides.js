@@ -1,8 +1,9 @@
 // The Guides page: upload a recording and follow its job, edit the drafted steps (text, order, screenshot; undo) and
-// save them as a new version with base_version (a conflict says so), annotate a step's screenshot (marks dragged on
-// it, drawn by the server on the frame and pinned to the step by an anchor), then export and download. The session cookie
-// authenticates; every request that changes something carries the page's antiforgery token in X-CSRF-TOKEN. The job
-// followed is kept in the address's fragment (#job=…), so a reload comes back to it.
+// save them as a new version with base_version (a conflict says so), rewrite a step (or all) from the narration,
+// annotate a step's screenshot (marks dragged on it, drawn by the server on the frame and pinned to the step by an
+// anchor) or upload one of your own, then export and download. The session cookie authenticates; every request that
+// changes something carries the page's antiforgery token in X-CSRF-TOKEN. The job followed is kept in the address's
+// fragment (#job=…), so a reload comes back to it.
 (function () {
   'use strict';
   var app = document.getElementById('guides-app');
@@ -116,7 +117,7 @@
       var instructions = await json(await send('GET', '/jobs/' + state.job.id + '/instructions'), 'Reading the steps');
       state.instructionId = instructions.id;
       state.base = instructions.version;
-      state.steps = instructions.blocks.map(function (b) { return { id: b.id, text: b.text, frame: b.frame_sha256 }; });
+      state.steps = instructions.blocks.map(function (b) { return { id: b.id, text: b.text, frame: b.frame_sha256, narrated: b.start !== null }; });
       state.history = [];
       await loadAnchors();
       showVersion(instructions);
@@ -159,8 +160,14 @@
     return frames.length ? frames[frames.length - 1].asset.sha256 : null;
   }
 
+  function anchorRaw(anchor) {
+    var raw = anchor.assets.filter(function (a) { return !a.detached_at && (a.asset.kind === 'frame' || a.asset.kind === 'upload'); });
+    return raw.length ? raw[raw.length - 1].asset : null;
+  }
+
   function showVersion(instructions) {
-    var text = 'Version ' + instructions.version + ' (' + (instructions.source === 'writer' ? 'drafted from the narration' : 'edited') + '), ' +
+    var made = { writer: 'drafted from the narration', editor: 'edited', regenerate: 'rewritten from the narration' }[instructions.source];
+    var text = 'Version ' + instructions.version + ' (' + made + '), ' +
       (instructions.validation_status === 'valid' ? 'valid' : 'needs review: ' + instructions.validation_issues.join(' '));
     $('editor-version').textContent = text;
   }
@@ -214,11 +221,22 @@
         button('Down', 'Move step ' + (i + 1) + ' down', i === state.steps.length - 1, function () { change(function () { state.steps.splice(i + 1, 0, state.steps.splice(i, 1)[0]); }); }),
         button('Remove', 'Remove step ' + (i + 1), false, function () { change(function () { state.steps.splice(i, 1); }); }),
         picker,
-        button('Annotate', 'Annotate step ' + (i + 1), !step.frame || !step.id, function () { annotate(step, i); }));
+        button('Annotate', 'Annotate step ' + (i + 1), !step.frame || !step.id, function () { annotate(step, i); }),
+        button('Rewrite', 'Rewrite step ' + (i + 1) + ' from the narration', !step.narrated || state.history.length > 0, function () { rewrite([step.id]); }),
+        uploader(step, i));
       item.append(text, shot, tools);
       list.append(item);
     });
     $('editor-undo').disabled = state.history.length === 0;
+    $('editor-rewrite').disabled = state.history.length > 0;
+  }
+
+  // A saved step with a screenshot can show an image of your own instead (PNG or JPEG), pinned to it like marks.
+  function uploader(step, index) {
+    var input = Object.assign(element('input', 'step-upload'), { type: 'file', accept: 'image/png,image/jpeg', disabled: !step.frame || !step.id });
+    input.setAttribute('aria-label', 'Upload a screenshot for step ' + (index + 1));
+    input.addEventListener('change', function () { if (input.files.length) uploadShot(step, index, input.files[0]); });
+    return input;
   }
 
   function button(label, name, disabled, onClick) {
@@ -242,7 +260,7 @@
     try {
       var saved = await json(response, 'Saving');
       state.base = saved.version;
-      state.steps = saved.blocks.map(function (b) { return { id: b.id, text: b.text, frame: b.frame_sha256 }; });
+      state.steps = saved.blocks.map(function (b) { return { id: b.id, text: b.text, frame: b.frame_sha256, narrated: b.start !== null }; });
       state.history = [];
       await loadAnchors();
       showVersion(saved);
@@ -254,6 +272,34 @@
   });
 
   $('editor-reload').addEventListener('click', loadSteps);
+
+  // The writer writes the saved version's steps (or the ones named) again as the next version; the task is followed
+  // until it ends. Unsaved edits would be overwritten, so the buttons wait for a save (or Undo) first.
+  async function rewrite(blockIds) {
+    var request = { client_request_id: 'page-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 10), base_version: state.base };
+    if (blockIds) request.block_ids = blockIds;
+    var response = await send('POST', '/instructions/' + state.instructionId + '/regenerate', JSON.stringify(request), 'application/json');
+    try {
+      if (response.status === 409) {
+        var conflict = await response.json();
+        say('editor-message', 'Not rewritten: ' + (conflict.current_version ? 'someone saved version ' + conflict.current_version + '. Reload first.' : conflict.detail), true);
+        return;
+      }
+      var task = await json(response, 'Rewriting');
+      say('editor-message', 'Rewriting ' + (blockIds ? 'the step' : 'every step') + ' from the narration…');
+      while (task.status === 'QUEUED' || task.status === 'RUNNING') {
+        await delay(500);
+        task = await json(await send('GET', '/tasks/' + task.id), 'Following the rewrite');
+      }
+      if (task.status === 'FAILED') { say('editor-message', 'Not rewritten: ' + task.failure.message, true); return; }
+      await loadSteps();
+      say('editor-message', 'Rewritten as version ' + task.result_version + '.');
+    } catch (e) {
+      say('editor-message', e.message, true);
+    }
+  }
+
+  $('editor-rewrite').addEventListener('click', function () { rewrite(null); });
 
   async function repin(anchor, step, frame) {
     try {
@@ -267,13 +313,32 @@
     }
   }
 
+  // The image is stored, confirmed (the server checks it is a usable PNG or JPEG), and attached to the step's anchor.
+  async function uploadShot(step, index, file) {
+    if (state.history.length > 0) { say('editor-message', 'Save your edits first: an uploaded screenshot is pinned to a saved step.', true); return; }
+    try {
+      var jobPath = '/jobs/' + state.job.id + '/screenshots/uploads';
+      var upload = await json(await send('POST', jobPath, file, file.type || 'application/octet-stream'), 'Uploading the screenshot');
+      await json(await send('POST', jobPath + '/' + upload.id + '/confirm'), 'Checking the screenshot');
+      var anchor = await postJson('/instructions/' + state.instructionId + '/anchors', { block_id: step.id }, 'Pinning the screenshot');
+      await postJson('/anchors/' + anchor.id + '/attach-upload', { upload_id: upload.id }, 'Attaching the screenshot');
+      await loadAnchors();
+      render();
+      say('editor-message', 'Step ' + (index + 1) + ' shows your screenshot; exports show it.');
+    } catch (e) {
+      say('editor-message', e.message, true);
+    }
+  }
+
   // Annotating: marks are kept in the screenshot's own pixels (the canvas is scaled to the picture on screen).
   function annotate(step, index) {
     if (state.history.length > 0) { say('editor-message', 'Save your edits first: marks are pinned to a saved step.', true); return; }
     state.marking = { step: step, index: index, ops: [], start: null };
     $('annotate-heading').textContent = 'Annotate step ' + (index + 1);
     var anchor = state.anchors[step.id];
-    $('annotate-image').src = api + '/jobs/' + state.job.id + '/frames/' + ((anchor && anchorFrame(anchor)) || step.frame);
+    // Marks are drawn on the newest raw screenshot attached (a frame, or an upload), else the step's frame.
+    var raw = anchor && anchorRaw(anchor);
+    $('annotate-image').src = raw ? api + '/assets/' + raw.id : api + '/jobs/' + state.job.id + '/frames/' + step.frame;
     $('annotate-panel').hidden = false;
     say('annotate-message', '');
     drawMarks();
