@@ -12,6 +12,8 @@ namespace Tessera.Server.Tests.ExternalAuth;
 /// <summary>The API accepts a configured OpenID provider's JWT access tokens (a real oidc-provider on loopback) next to Tessera's own.</summary>
 public class ExternalTokenTests
 {
+    private const string BetaAudience = "https://beta.tessera.test/api";
+
     [Theory]
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task A_new_subject_is_created_just_in_time_and_its_role_follows_the_claims_of_each_token(string dialect)
@@ -120,6 +122,30 @@ public class ExternalTokenTests
 
         // Provider B's "dave" is another subject of another issuer: never linked to A's user by their shared email.
         Assert.Equal("TOKEN_NO_ACCOUNT", await RoleOrCodeAsync(await ClientOfAsync(app, providerB, "dave"), "beta"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task Just_in_time_creation_needs_the_providers_consent_and_an_allowed_domain_and_happens_once_under_a_race(string dialect)
+    {
+        await using var provider = await OidcTestProvider.StartAsync();
+        await using var app = await CreateAppAsync(dialect);
+        var (ownerA, _, _, orgA) = await SignInAsync(app, "owner@acme.test", "acme", "owner");
+        var (ownerB, _, _, orgB) = await SignInAsync(app, "owner@beta.test", "beta", "owner");
+        await AddProviderAsync(ownerA, orgA, ProviderBody(provider));
+        // Beta trusts the same provider under another audience, without creating users.
+        await AddProviderAsync(ownerB, orgB, new { name = "no-jit", issuer = provider.Issuer, client_id = "beta", audience = BetaAudience, role_mappings = new Dictionary<string, string> { ["tessera-users"] = "member" } });
+        await provider.SetAccountAsync("frank", new { groups = new[] { "tessera-users" } });
+        await provider.SetAccountAsync("erin", new { email = "erin@elsewhere.test", groups = new[] { "tessera-users" } });
+
+        Assert.Equal("TOKEN_NO_ACCOUNT", await RoleOrCodeAsync(await ClientOfAsync(app, provider, "frank", BetaAudience), "beta"));
+        Assert.Equal("TOKEN_NO_ACCOUNT", await RoleOrCodeAsync(await ClientOfAsync(app, provider, "erin"), "acme"));
+        var token = await provider.AccessTokenAsync("frank", Audience);
+        var responses = await Races.RunAsync(8, _ => Holding(app, token).GetAsync(new Uri("/api/v1/orgs", UriKind.Relative)));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Single(await AuditDetailsAsync(app, "user.create_jit"));
+        // Once linked through acme's provider, beta's provider (same issuer, same subject) finds the user and makes them a member.
+        Assert.Equal("member", await RoleOrCodeAsync(await ClientOfAsync(app, provider, "frank", BetaAudience), "beta"));
     }
 
     /// <summary>The token with one bit of its signature changed.</summary>
