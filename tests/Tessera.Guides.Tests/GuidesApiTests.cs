@@ -20,6 +20,8 @@ public class GuidesApiTests
         var project = await ProjectAsync(api);
         await api.GetAsync("GET /api/v1/guides/projects/{projectId}", $"/api/v1/guides/projects/{project}");
         Assert.Single((await api.GetAsync("GET /api/v1/guides/projects", "/api/v1/guides/projects")).Value.AsArray());
+        // A name shown in exports holds no control characters.
+        Assert.Equal("VALIDATION_FAILED", Code(await api.SendJsonAsync("POST /api/v1/guides/projects", "/api/v1/guides/projects", 400, "{\"name\": \"Bell\\u0007\"}")));
         var job = await JobAsync(api, project);
         Assert.Equal("CREATED", (await JobOfAsync(api, job))["status"]!.GetValue<string>());
         // Not uploaded yet: nothing to run, no transcript.

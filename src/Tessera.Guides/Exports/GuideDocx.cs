@@ -1,3 +1,4 @@
+using System.Text;
 using System.Xml.Linq;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
@@ -57,9 +58,22 @@ internal static class GuideDocx
         return StableZip.Repack(package.ToArray());
     }
 
-    // XML 1.0 cannot hold most control characters; a transcript's text could carry one, and the document must still be written.
-    private static Text PreservedText(string text) =>
-        new(new string([.. text.ReplaceLineEndings(" ").Where(System.Xml.XmlConvert.IsXmlChar)])) { Space = SpaceProcessingModeValues.Preserve };
+    private static Text PreservedText(string text) => new(XmlSafe(text.ReplaceLineEndings(" "))) { Space = SpaceProcessingModeValues.Preserve };
+
+    /// <summary>
+    /// The text without what XML 1.0 cannot hold (most control characters, lone surrogates): a transcript or a project
+    /// name could carry one, and the document must still be written. Characters past U+FFFF (emoji) are kept.
+    /// </summary>
+    private static string XmlSafe(string text)
+    {
+        var kept = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (i + 1 < text.Length && System.Xml.XmlConvert.IsXmlSurrogatePair(text[i + 1], text[i])) kept.Append(text, i++, 2);
+            else if (System.Xml.XmlConvert.IsXmlChar(text[i])) kept.Append(text[i]);
+        }
+        return kept.ToString();
+    }
 
     private static XDocument CoreProperties(string title)
     {
@@ -71,7 +85,7 @@ internal static class GuideDocx
         return new XDocument(new XElement(cp + "coreProperties",
             new XAttribute(XNamespace.Xmlns + "cp", cp), new XAttribute(XNamespace.Xmlns + "dc", dc),
             new XAttribute(XNamespace.Xmlns + "dcterms", dcterms), new XAttribute(XNamespace.Xmlns + "xsi", xsi),
-            new XElement(dc + "title", title),
+            new XElement(dc + "title", XmlSafe(title)),
             new XElement(dc + "creator", ExportJobHandler.Generator),
             new XElement(dcterms + "created", new XAttribute(xsi + "type", "dcterms:W3CDTF"), epoch),
             new XElement(dcterms + "modified", new XAttribute(xsi + "type", "dcterms:W3CDTF"), epoch)));

@@ -103,14 +103,17 @@ internal static class GuidePdf
             }
             if (line.Length > 0) lines.Add(line.ToString());
             line.Clear();
-            foreach (var ch in word)
+            // A word wider than the line is broken between text elements, so no surrogate pair or accent is split.
+            var elements = System.Globalization.StringInfo.GetTextElementEnumerator(word);
+            while (elements.MoveNext())
             {
-                if (line.Length > 0 && graphics.MeasureString($"{line}{ch}", font).Width > width)
+                var element = elements.GetTextElement();
+                if (line.Length > 0 && graphics.MeasureString($"{line}{element}", font).Width > width)
                 {
                     lines.Add(line.ToString());
                     line.Clear();
                 }
-                line.Append(ch);
+                line.Append(element);
             }
         }
         if (line.Length > 0 || lines.Count == 0) lines.Add(line.ToString());

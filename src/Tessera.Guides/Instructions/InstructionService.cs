@@ -99,7 +99,7 @@ internal sealed partial class InstructionService(TesseraDatabase database, TimeP
         {
             var text = edit.Text?.Trim() ?? "";
             if (text.Length is 0 or > MaxTextLength) throw TesseraException.Validation($"blocks[{i}].text must hold 1 to {MaxTextLength} characters.");
-            if (text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+            if (StepText.HoldsRefused(text))
                 throw TesseraException.Validation($"blocks[{i}].text must not hold control characters (other than line breaks and tabs).");
             var blockId = edit.Id ?? "blk_" + Guid.NewGuid().ToString("N")[..12];
             if (!BlockIdPattern().IsMatch(blockId)) throw TesseraException.Validation($"blocks[{i}].id must be blk_ followed by 1 to 40 letters, digits, _ or -.");

@@ -40,8 +40,8 @@ internal sealed partial class GuideJobService(TesseraDatabase database, JobServi
         ArgumentNullException.ThrowIfNull(caller);
         caller.Require(Permissions.RunsWrite);
         name = name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength)
-            throw TesseraException.Validation($"A project needs a name of 1 to {MaxNameLength} characters.");
+        if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength || name.Any(char.IsControl))
+            throw TesseraException.Validation($"A project needs a name of 1 to {MaxNameLength} characters, none of them control characters.");
         var project = new GuideProject { Id = Guid.CreateVersion7(time.GetUtcNow()), OrgId = caller.OrgId, UserId = caller.UserId, Name = name, CreatedAt = time.GetUtcNow() };
         await using var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await GuideRows.InsertProjectAsync(c, project, cancellationToken).ConfigureAwait(false);
@@ -234,6 +234,6 @@ internal sealed partial class GuideJobService(TesseraDatabase database, JobServi
         return match.Groups[1].Value;
     }
 
-    [GeneratedRegex("^tessera-blob:sha256:([0-9a-f]{64})$")]
+    [GeneratedRegex(@"^tessera-blob:sha256:([0-9a-f]{64})\z")]
     private static partial Regex VideoUriPattern();
 }

@@ -173,9 +173,8 @@ internal sealed class ProcessJobHandler(
     private async Task<GuideJob> DraftAsync(GuideJob job, JobContext context, CancellationToken cancellationToken)
     {
         var frames = FrameRef.FromArtifacts(job.Artifacts);
-        var writer = writers.Configured;
-        await context.ReportProgressAsync(3, 4, $"writing steps ({writer.Kind})", cancellationToken).ConfigureAwait(false);
-        var (blocks, notes, writtenBy) = await writer.WriteAsync(job.Id, Transcript.Parse(job.Transcript!).Segments, frames, cancellationToken).ConfigureAwait(false);
+        await context.ReportProgressAsync(3, 4, $"writing steps ({writers.Kind})", cancellationToken).ConfigureAwait(false);
+        var (blocks, notes, writtenBy) = await writers.WriteAsync(job.Id, Transcript.Parse(job.Transcript!).Segments, frames, cancellationToken).ConfigureAwait(false);
         var (status, issues) = InstructionValidation.Of(blocks, notes);
         var now = time.GetUtcNow();
         var instruction = new Instruction { Id = Guid.CreateVersion7(now), JobId = job.Id, OrgId = job.OrgId, UserId = job.UserId, CurrentVersion = 1, CreatedAt = now, UpdatedAt = now };
