@@ -37,6 +37,16 @@ public sealed class ImportWhisperCommandTests : IDisposable
         Assert.Equal(1, again);
         Assert.Contains("already installed", refused, StringComparison.Ordinal);
         Assert.Equal(sha256, await Sha256Hex.OfFileAsync(installed));
+
+        // A name whose hash record is in place before its model (another import of it is finishing) is refused too,
+        // and that import's record is left as it is.
+        var record = Path.Combine(Models, "in-flight.sha256");
+        await File.WriteAllTextAsync(record, "theirs\n");
+        var (busy, _, busyError) = await CliProcess.RunAsync("models", "import-whisper", source, "--data-dir", DataDir, "--name", "in-flight");
+        Assert.Equal(1, busy);
+        Assert.Contains("being installed", busyError, StringComparison.Ordinal);
+        Assert.Equal("theirs\n", await File.ReadAllTextAsync(record));
+        Assert.False(File.Exists(Path.Combine(Models, "in-flight.bin")));
     }
 
     [Theory]

@@ -69,6 +69,8 @@ public class RegenerateApiTests
         Assert.Equal("VALIDATION_FAILED", Code(await RegenerateAsync(api, id, new { base_version = 3 }, 400)));
         Assert.Equal("VALIDATION_FAILED", Code(await RegenerateAsync(api, id, new { client_request_id = "has space", base_version = 3 }, 400)));
         Assert.Equal("VALIDATION_FAILED", Code(await RegenerateAsync(api, id, new { client_request_id = "no-base" }, 400)));
+        Assert.Equal("VALIDATION_FAILED", Code(await RegenerateAsync(api, id, new { client_request_id = "null-block", base_version = 3, block_ids = new string?[] { null } }, 400)));
+        Assert.Equal("VALIDATION_FAILED", Code(await RegenerateAsync(api, id, new { client_request_id = "newline\n", base_version = 3 }, 400)));
 
         // Someone else's instruction and task look exactly like missing ones.
         var theirs = await RegenerateAsync(stranger, id, new { client_request_id = "fix-step-2", base_version = 3 }, 404);

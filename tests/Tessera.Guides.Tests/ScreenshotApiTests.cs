@@ -74,6 +74,11 @@ public class ScreenshotApiTests
         var replaced = (await api.SendJsonAsync("POST /api/v1/guides/anchors/{anchorId}/replace", $"/api/v1/guides/anchors/{anchor}/replace", 200,
             JsonSerializer.Serialize(new { frame_sha256 = shots[1]!["sha256"]!.GetValue<string>() }))).Value;
         Assert.Equal((shots[1]!["asset_id"]!.GetValue<string>(), "frame"), (replaced["active_asset"]!["id"]!.GetValue<string>(), replaced["active_asset"]!["kind"]!.GetValue<string>()));
+
+        // Once the job is cancelled it takes no new screenshots, but a replay still answers the task it made.
+        await PostAsync(api, job, "cancel", 200);
+        Assert.Equal(done.ToJsonString(), (await ExtractAsync(api, job, [1000, 5990], 200)).Value.ToJsonString());
+        Assert.Equal("INVALID_TRANSITION", Code(await ExtractAsync(api, job, [2000], 409)));
     }
 
     [Theory]
@@ -136,6 +141,17 @@ public class ScreenshotApiTests
         Assert.Equal("SCREENSHOT_INVALID", Code(await ConfirmAsync(api, job, text["id"]!.GetValue<string>(), 422)));
         Assert.Equal("UPLOADED", (await UploadAsync(api, job, "not a screenshot"u8.ToArray(), "image/png", 200)).Value["status"]!.GetValue<string>());
         Assert.Equal("GUIDES_UPLOAD_FORM_INVALID", Code(await UploadAsync(api, job, [], "image/png", 400)));
+        // A small file that would decode to a huge bitmap (6100 × 6100 of one grey, 37 megapixels) is refused before it is decoded.
+        byte[] huge;
+        using (var grey = new SKBitmap(new SKImageInfo(6100, 6100, SKColorType.Gray8, SKAlphaType.Opaque)))
+        {
+            grey.Erase(new SKColor(128, 128, 128));
+            using var encoded = grey.Encode(SKEncodedImageFormat.Png, 100);
+            huge = encoded.ToArray();
+        }
+        var tooBig = await ConfirmAsync(api, job, (await UploadAsync(api, job, huge, "image/png", 201)).Value["id"]!.GetValue<string>(), 422);
+        Assert.Equal("SCREENSHOT_INVALID", Code(tooBig));
+        Assert.Contains("megapixels", tooBig.Value["detail"]!.GetValue<string>(), StringComparison.Ordinal);
 
         var png = Image(SKEncodedImageFormat.Png, new SKColor(255, 0, 255));
         var upload = (await UploadAsync(api, job, png, "image/png", 201)).Value;

@@ -129,7 +129,7 @@ internal static partial class AnnotationOps
             Extensions = { ["errors"] = problems.ToArray() },
         };
 
-    [GeneratedRegex("^#[0-9a-fA-F]{6}$")]
+    [GeneratedRegex(@"^#[0-9a-fA-F]{6}\z")]
     private static partial Regex HexColor();
 
     private sealed class Reader(JsonObject op, string at, int width, int height, List<string> problems)

@@ -47,10 +47,11 @@ internal static class ExportBundle
         ArgumentNullException.ThrowIfNull(blocks);
         ArgumentNullException.ThrowIfNull(openImage);
         ArgumentNullException.ThrowIfNull(provenance);
-        // The screenshots are read first: a PDF or DOCX embeds them.
         var shots = blocks.Select(b => b.FrameSha256).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        // A PDF or DOCX embeds the screenshots, so they are read first; Markdown and HTML only link them, and they are
+        // copied into the zip one at a time.
         var images = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var sha256 in shots)
+        foreach (var sha256 in format is ExportFormat.Pdf or ExportFormat.Docx ? shots : [])
         {
             await using var image = await openImage(sha256, cancellationToken).ConfigureAwait(false);
             using var bytes = new MemoryStream();
@@ -67,7 +68,15 @@ internal static class ExportBundle
         using var zip = new ZipArchive(target, ZipArchiveMode.Create, leaveOpen: true);
         await StableZip.AddAsync(zip, name, document, cancellationToken).ConfigureAwait(false);
         foreach (var sha256 in shots)
-            await StableZip.AddAsync(zip, ImagePath(sha256), images[sha256], cancellationToken).ConfigureAwait(false);
+        {
+            if (images.TryGetValue(sha256, out var read))
+            {
+                await StableZip.AddAsync(zip, ImagePath(sha256), read, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            await using var image = await openImage(sha256, cancellationToken).ConfigureAwait(false);
+            await StableZip.AddAsync(zip, ImagePath(sha256), image, cancellationToken).ConfigureAwait(false);
+        }
         await StableZip.AddAsync(zip, "provenance.json", Encoding.UTF8.GetBytes(provenance.ToJsonString(Indented) + "\n"), cancellationToken).ConfigureAwait(false);
     }
 

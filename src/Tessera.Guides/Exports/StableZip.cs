@@ -10,14 +10,20 @@ internal static class StableZip
 {
     public static readonly DateTimeOffset Epoch = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static async Task AddAsync(ZipArchive zip, string name, byte[] content, CancellationToken cancellationToken)
+    public static Task AddAsync(ZipArchive zip, string name, byte[] content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        return AddAsync(zip, name, new MemoryStream(content, writable: false), cancellationToken);
+    }
+
+    public static async Task AddAsync(ZipArchive zip, string name, Stream content, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(zip);
         ArgumentNullException.ThrowIfNull(content);
         var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
         entry.LastWriteTime = Epoch;
         await using var stream = entry.Open();
-        await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+        await content.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

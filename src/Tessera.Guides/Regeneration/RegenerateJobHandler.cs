@@ -51,20 +51,26 @@ internal sealed class RegenerateJobHandler(TesseraDatabase database, StepWriters
         GuideJob job;
         await using (var c = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
             job = (await GuideRows.FindJobByIdAsync(c, null, database.Dialect, task.JobId, cancellationToken).ConfigureAwait(false))!;
-        var writer = writers.Configured;
-        await context.ReportProgressAsync(0, 2, $"writing steps ({writer.Kind})", cancellationToken).ConfigureAwait(false);
+        await context.ReportProgressAsync(0, 2, $"writing steps ({writers.Kind})", cancellationToken).ConfigureAwait(false);
         var transcript = Transcript.Parse(job.Transcript ?? throw new TesseraException(GuidesErrorCodes.TranscriptNotReady, 409, "The job has no transcript to write steps from."));
-        var written = await writer.WriteAsync(job.Id, transcript.Segments, FrameRef.FromArtifacts(job.Artifacts), cancellationToken).ConfigureAwait(false);
+        var written = await writers.WriteAsync(job.Id, transcript.Segments, FrameRef.FromArtifacts(job.Artifacts), cancellationToken).ConfigureAwait(false);
         var selection = task.BlockIds is null ? null : JsonSerializer.Deserialize<List<string>>(task.BlockIds);
         var now = time.GetUtcNow();
         var done = await database.InTransactionAsync(async (c, t) =>
         {
             var instruction = (await InstructionRows.FindAsync(c, t, database.Dialect, task.OrgId, task.UserId, task.InstructionId, cancellationToken).ConfigureAwait(false))!;
+            // Locked after the instruction, as a request locks them: a task a poller has meanwhile ended (its job lost
+            // on the last attempt) writes no version.
+            var locked = await TaskRows.FindByIdAsync(c, t, database.Dialect, task.Id, cancellationToken).ConfigureAwait(false);
+            if (locked is null || !RegenerateStatus.IsOpen(locked.Status)) return null;
             if (instruction.CurrentVersion != task.BaseVersion)
                 throw new TesseraException(ErrorCodes.VersionConflict, 409,
                     $"The instructions moved from version {task.BaseVersion} to {instruction.CurrentVersion} while the steps were written; nothing was changed.");
             var current = InstructionBlock.Parse((await InstructionRows.FindVersionAsync(c, task.InstructionId, task.BaseVersion, cancellationToken).ConfigureAwait(false))!.Blocks);
             var outcome = Regenerated.Apply(current, selection, written.Blocks, task.Id);
+            if (outcome.Blocks.Count > InstructionService.MaxBlocks)
+                throw TesseraException.Validation(
+                    $"The rewritten steps would make {outcome.Blocks.Count} steps, more than the {InstructionService.MaxBlocks} a version holds: rewrite fewer steps, or remove some first.");
             var (status, issues) = InstructionValidation.Of(outcome.Blocks, [.. written.Issues, .. outcome.Notes]);
             var version = new InstructionVersion
             {
@@ -79,7 +85,8 @@ internal sealed class RegenerateJobHandler(TesseraDatabase database, StepWriters
                 Status = RegenerateStatus.Succeeded, ResultVersion = version.Version, UpdatedAt = now, CompletedAt = now,
                 Provenance = Provenance(task, job, transcript, written, outcome, selection).ToJsonString(),
             };
-            return await TaskRows.FinishAsync(c, t, succeeded, cancellationToken).ConfigureAwait(false) ? succeeded : null;
+            await TaskRows.FinishAsync(c, t, succeeded, cancellationToken).ConfigureAwait(false);
+            return succeeded;
         }, cancellationToken).ConfigureAwait(false);
         await context.ReportProgressAsync(2, 2, done is null ? "already ended" : $"version {done.ResultVersion}", cancellationToken).ConfigureAwait(false);
         if (done is not null) return done;

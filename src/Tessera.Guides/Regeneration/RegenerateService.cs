@@ -34,6 +34,7 @@ internal sealed partial class RegenerateService(TesseraDatabase database, JobSer
         if (baseVersion is not { } from || from < 1) throw TesseraException.Validation("base_version must name the version to regenerate from (1 or more).");
         if (blockIds is { Count: 0 } || blockIds?.Count > InstructionService.MaxBlocks)
             throw TesseraException.Validation($"block_ids must list 1 to {InstructionService.MaxBlocks} blocks, or be left out to regenerate every step.");
+        if (blockIds?.Any(string.IsNullOrEmpty) == true) throw TesseraException.Validation("block_ids must hold block ids, not null or empty strings.");
         var selection = blockIds?.ToList();
         var hash = RequestHash(from, selection);
         var now = time.GetUtcNow();
@@ -120,6 +121,6 @@ internal sealed partial class RegenerateService(TesseraDatabase database, JobSer
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._:-]{1,100}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,100}\z")]
     private static partial Regex ClientRequestIdPattern();
 }

@@ -16,10 +16,13 @@ internal sealed record Extraction(IReadOnlyList<long> TimestampsMs, string Key)
     // Versioned so a change to what the key covers can never match a key made before it.
     private const string KeyPrefix = "guides.screenshots/1";
 
-    /// <summary>The canonical request; a 422 <c>SCREENSHOT_REQUEST_INVALID</c> naming every problem when it is not valid.</summary>
-    public static Extraction Parse(Guid jobId, IReadOnlyList<long>? timestampsMs, double durationSeconds)
+    /// <summary>
+    /// The canonical request; a 422 <c>SCREENSHOT_REQUEST_INVALID</c> naming every problem when it is not valid. Without
+    /// <paramref name="durationSeconds"/> the times are not checked against the video (a replay is looked up by key first).
+    /// </summary>
+    public static Extraction Parse(Guid jobId, IReadOnlyList<long>? timestampsMs, double? durationSeconds)
     {
-        var durationMs = (long)Math.Floor(durationSeconds * 1000);
+        var durationMs = durationSeconds is { } seconds ? (long)Math.Floor(seconds * 1000) : long.MaxValue;
         var errors = new List<string>();
         if (timestampsMs is null || timestampsMs.Count == 0) errors.Add("timestamps_ms: name at least one time.");
         else if (timestampsMs.Count > MaxTimestamps) errors.Add($"timestamps_ms: at most {MaxTimestamps} times a request.");
@@ -27,7 +30,9 @@ internal sealed record Extraction(IReadOnlyList<long> TimestampsMs, string Key)
         {
             for (var i = 0; i < timestampsMs.Count; i++)
                 if (timestampsMs[i] < 0 || timestampsMs[i] >= durationMs)
-                    errors.Add($"timestamps_ms[{i}]: {timestampsMs[i]} is not within the video (0 to {durationMs - 1} ms).");
+                    errors.Add(durationSeconds is null
+                        ? $"timestamps_ms[{i}]: {timestampsMs[i]} is negative."
+                        : $"timestamps_ms[{i}]: {timestampsMs[i]} is not within the video (0 to {durationMs - 1} ms).");
             errors.AddRange(timestampsMs.Select((t, i) => (t, i)).GroupBy(x => x.t).Where(g => g.Count() > 1)
                 .Select(g => $"timestamps_ms[{string.Join(", ", g.Select(x => x.i))}]: {g.Key} is named more than once."));
         }

@@ -31,6 +31,10 @@ internal sealed class ScreenshotService(TesseraDatabase database, JobService job
         var outcome = await database.InTransactionAsync(async (c, t) =>
         {
             var job = await GuideRows.FindJobAsync(c, t, database.Dialect, caller.OrgId, caller.UserId, jobId, cancellationToken).ConfigureAwait(false) ?? throw TesseraException.NotFound();
+            // A replay is answered before the job's state is checked: a job that failed or was cancelled since keeps its screenshots.
+            if (await ScreenshotRows.FindTaskByKeyAsync(c, t, jobId, Extraction.Parse(jobId, timestampsMs, null).Key, cancellationToken).ConfigureAwait(false) is { } earlier
+                && await AnswersReplayAsync(earlier, cancellationToken).ConfigureAwait(false))
+                return (earlier, false);
             var extraction = Extraction.Parse(jobId, timestampsMs, DurationOf(job));
             var task = new ScreenshotTask
             {
@@ -41,8 +45,7 @@ internal sealed class ScreenshotService(TesseraDatabase database, JobService job
                 return (await DispatchAsync(c, t, caller, task, cancellationToken).ConfigureAwait(false), true);
             // On PostgreSQL a racing insert of the same key waited for the winner's commit and did nothing: its row is there now.
             var existing = (await ScreenshotRows.FindTaskByKeyAsync(c, t, jobId, extraction.Key, cancellationToken).ConfigureAwait(false))!;
-            if (existing.Status == ScreenshotTaskStatus.Succeeded || (ScreenshotTaskStatus.IsOpen(existing.Status) && !await AbandonedAsync(existing, cancellationToken).ConfigureAwait(false)))
-                return (existing, false);
+            if (await AnswersReplayAsync(existing, cancellationToken).ConfigureAwait(false)) return (existing, false);
             var again = existing with { Status = ScreenshotTaskStatus.Queued, FailureCode = null, FailureMessage = null, UpdatedAt = now, CompletedAt = null };
             await ScreenshotRows.RequeueAsync(c, t, again, cancellationToken).ConfigureAwait(false);
             return (await DispatchAsync(c, t, caller, again, cancellationToken).ConfigureAwait(false), true);
@@ -90,6 +93,10 @@ internal sealed class ScreenshotService(TesseraDatabase database, JobService job
             Extensions = { ["job_status"] = job.Status },
         };
     }
+
+    /// <summary>A task done, or still being worked on, answers its request again; a failed or abandoned one is queued again.</summary>
+    private async Task<bool> AnswersReplayAsync(ScreenshotTask task, CancellationToken cancellationToken) =>
+        task.Status == ScreenshotTaskStatus.Succeeded || (ScreenshotTaskStatus.IsOpen(task.Status) && !await AbandonedAsync(task, cancellationToken).ConfigureAwait(false));
 
     /// <summary>Whether an open task's engine job ended without ending it (its worker died on the last attempt, or the job was cancelled).</summary>
     private async Task<bool> AbandonedAsync(ScreenshotTask task, CancellationToken cancellationToken) =>

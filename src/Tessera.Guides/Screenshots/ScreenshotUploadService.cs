@@ -11,13 +11,15 @@ namespace Tessera.Guides.Screenshots;
 /// <summary>
 /// Screenshots a user uploads for a job, as videos are: the bytes first (201; the same bytes again for the same job
 /// answer the same upload, 200), then confirm, which decodes them with SkiaSharp (a PNG or JPEG of at most
-/// <see cref="MaxSide"/> pixels a side) and makes the job's raw upload asset, stored as PNG like every screenshot.
+/// <see cref="MaxSide"/> pixels a side and <see cref="MaxPixels"/> in all, so a small file cannot ask for a huge
+/// bitmap) and makes the job's raw upload asset, stored as PNG like every screenshot.
 /// Confirming again answers the same asset. The asset then attaches to an anchor (<see cref="AnchorService.AttachUploadAsync"/>).
 /// </summary>
 internal sealed class ScreenshotUploadService(TesseraDatabase database, IBlobStore blobs, TimeProvider time)
 {
     public const int MaxBytes = 20 * 1024 * 1024;
     public const int MaxSide = 8192;
+    public const long MaxPixels = 36_000_000;
 
     public async Task<(ScreenshotUpload Upload, bool Created)> UploadAsync(Principal caller, Guid jobId, Stream body, CancellationToken cancellationToken)
     {
@@ -85,8 +87,9 @@ internal sealed class ScreenshotUploadService(TesseraDatabase database, IBlobSto
         if (codec is null || codec.EncodedFormat is not (SKEncodedImageFormat.Png or SKEncodedImageFormat.Jpeg))
             throw new TesseraException(GuidesErrorCodes.ScreenshotInvalid, 422, "The upload is not a PNG or JPEG image.");
         var (width, height) = (codec.Info.Width, codec.Info.Height);
-        if (width < 1 || height < 1 || width > MaxSide || height > MaxSide)
-            throw new TesseraException(GuidesErrorCodes.ScreenshotInvalid, 422, $"The image is {width}×{height}: a screenshot may be at most {MaxSide} pixels a side.");
+        if (width < 1 || height < 1 || width > MaxSide || height > MaxSide || (long)width * height > MaxPixels)
+            throw new TesseraException(GuidesErrorCodes.ScreenshotInvalid, 422,
+                $"The image is {width}×{height}: a screenshot may be at most {MaxSide} pixels a side and {MaxPixels / 1_000_000} megapixels in all.");
         // Decoding it whole catches a file cut short, whose header alone reads well.
         using var bitmap = new SKBitmap(codec.Info.WithColorType(SKColorType.Rgba8888).WithAlphaType(SKAlphaType.Premul));
         if (codec.GetPixels(bitmap.Info, bitmap.GetPixels()) is not SKCodecResult.Success)

@@ -56,6 +56,8 @@ internal sealed partial class WhisperModelStore(string folder)
         if (File.Exists(target)) throw TesseraException.Validation($"A whisper model named '{name}' is already installed ({target}); remove it first or choose another --name.");
         var temp = AtomicFile.TempPathFor(target);
         var record = Path.Combine(Folder, name + HashExtension);
+        var recordTemp = AtomicFile.TempPathFor(record);
+        var recordOwned = false;
         try
         {
             string sha256;
@@ -75,14 +77,30 @@ internal sealed partial class WhisperModelStore(string folder)
             }
             // The source may have changed while it was copied: what is renamed into place is what was checked.
             var summary = Validated(temp);
-            AtomicFile.WriteAllText(record, $"{sha256}  {name}{ModelExtension}\n");
+            // The record is put in place first and never over another's: of two imports of one name, the one that
+            // fails leaves the other's record and model as they are.
+            using (var stream = new FileStream(recordTemp, PrivateFiles.CreateNew(4096)))
+            {
+                stream.Write(System.Text.Encoding.UTF8.GetBytes($"{sha256}  {name}{ModelExtension}\n"));
+                stream.Flush(flushToDisk: true);
+            }
+            try
+            {
+                File.Move(recordTemp, record, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(record))
+            {
+                throw TesseraException.Validation($"A whisper model named '{name}' is already installed or being installed ({target}); remove it first or choose another --name.");
+            }
+            recordOwned = true;
             File.Move(temp, target, overwrite: false);
             return new InstalledWhisperModel(name, target, sha256, summary);
         }
         catch
         {
             File.Delete(temp);
-            if (!File.Exists(target)) File.Delete(record);
+            File.Delete(recordTemp);
+            if (recordOwned && !File.Exists(target)) File.Delete(record);
             throw;
         }
     }
