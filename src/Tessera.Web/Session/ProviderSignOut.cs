@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 
@@ -55,6 +56,24 @@ public sealed class ProviderSignOut(IDataProtectionProvider protection)
         var back = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{WebPaths.SignInPath}";
         var query = $"id_token_hint={Uri.EscapeDataString(parts[1])}&client_id={Uri.EscapeDataString(parts[2])}&post_logout_redirect_uri={Uri.EscapeDataString(back)}";
         return new Uri(endSession.AbsoluteUri + (string.IsNullOrEmpty(endSession.Query) ? "?" : "&") + query);
+    }
+
+    /// <summary>
+    /// The answer to the sign-out post when the provider's session ends too: a page that moves on to the provider by
+    /// itself (meta refresh) and links there. Not a redirect: the pages' CSP (<c>form-action 'self'</c>) stops a form
+    /// post from being redirected to another origin.
+    /// </summary>
+    public static string ContinuePage(Uri endSession)
+    {
+        ArgumentNullException.ThrowIfNull(endSession);
+        var address = HtmlEncoder.Default.Encode(endSession.AbsoluteUri);
+        return $"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url={address}">
+            <title>Signing out · Tessera</title><link rel="stylesheet" href="/assets/shell/site.css"></head>
+            <body><main id="main"><h1>Signed out of Tessera</h1>
+            <p><a href="{address}">Continue to sign out at your identity provider</a>.</p></main></body></html>
+            """;
     }
 
     private static CookieOptions Options(HttpContext context, DateTimeOffset? expires) =>

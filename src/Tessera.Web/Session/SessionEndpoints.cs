@@ -36,7 +36,7 @@ internal static class SessionEndpoints
         }
         SessionCookie.Delete(context);
         return providerSignOut.TakeEndSessionRedirect(context) is { } endSession
-            ? Results.Redirect(endSession.AbsoluteUri)
+            ? Results.Content(ProviderSignOut.ContinuePage(endSession), "text/html; charset=utf-8")
             : Results.Redirect(WebPaths.SignInPath);
     }
 
