@@ -16,6 +16,8 @@ public sealed class ProviderSignOut(IDataProtectionProvider protection)
 
     private const string CookiePath = "/session";
 
+    private const int MaxCookieValueLength = 3800;
+
     private readonly IDataProtector _protector = protection.CreateProtector("Tessera.Web.ProviderSignOut");
 
     public void Write(HttpContext context, Uri endSessionEndpoint, string idToken, string clientId, DateTimeOffset? expires)
@@ -23,6 +25,9 @@ public sealed class ProviderSignOut(IDataProtectionProvider protection)
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(endSessionEndpoint);
         var value = _protector.Protect(string.Join('\n', endSessionEndpoint.AbsoluteUri, idToken, clientId));
+        // A large ID token (many groups) would push the cookie past what browsers keep (4 KB): the client id alone
+        // still identifies the logout to the provider, which may then ask the person to confirm.
+        if (value.Length > MaxCookieValueLength) value = _protector.Protect(string.Join('\n', endSessionEndpoint.AbsoluteUri, "", clientId));
         context.Response.Cookies.Append(CookieName, value, Options(context, expires));
     }
 
@@ -54,7 +59,8 @@ public sealed class ProviderSignOut(IDataProtectionProvider protection)
         }
         if (parts.Length != 3 || !Uri.TryCreate(parts[0], UriKind.Absolute, out var endSession)) return null;
         var back = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{WebPaths.SignInPath}";
-        var query = $"id_token_hint={Uri.EscapeDataString(parts[1])}&client_id={Uri.EscapeDataString(parts[2])}&post_logout_redirect_uri={Uri.EscapeDataString(back)}";
+        var hint = parts[1].Length == 0 ? "" : $"id_token_hint={Uri.EscapeDataString(parts[1])}&";
+        var query = $"{hint}client_id={Uri.EscapeDataString(parts[2])}&post_logout_redirect_uri={Uri.EscapeDataString(back)}";
         return new Uri(endSession.AbsoluteUri + (string.IsNullOrEmpty(endSession.Query) ? "?" : "&") + query);
     }
 
