@@ -199,6 +199,18 @@ public sealed class ProviderSignInTests
         await anonymous.GotoAsync("/signin?org=lab-a", Loaded);
         await Expect(anonymous.GetByRole(AriaRole.Link, new() { Name = "Sign in with second" })).ToBeVisibleAsync();
         await Expect(anonymous.GetByRole(AriaRole.Link, new() { Name = "Sign in with first" })).ToHaveCountAsync(0);
+        // A plain member of the organization has no menu entry, and the page refuses them and lists nothing.
+        var accounts = server.Services.GetRequiredService<AccountService>();
+        await accounts.EnsureMemberAsync("member@example.org", "lab-a", "member", TestActor);
+        await accounts.SetPasswordAsync("member@example.org", WebServer.Password, TestActor);
+        var member = await browser.NewPageAsync(server.Address);
+        await member.GotoAsync("/signin", Loaded);
+        await SignInWithPasswordAsync(member, "member@example.org");
+        await Expect(member.GetByRole(AriaRole.Link, new() { Name = "Identity providers" })).ToHaveCountAsync(0);
+        var refused = await member.GotoAsync("/identity-providers", Loaded);
+        Assert.Equal(403, refused!.Status);
+        await Expect(member.GetByRole(AriaRole.Alert)).ToContainTextAsync("members:manage");
+        await Expect(member.Locator("tbody tr")).ToHaveCountAsync(0);
     }
 
     /// <summary>Registers Tessera's callback and post-logout addresses at the provider for <paramref name="clientId"/>.</summary>
