@@ -86,6 +86,7 @@ public static class TesseraServer
             module.MapEndpoints(api.MapGroup("/" + module.Name).WithTags(module.Name).RequireAuthorization().ProducesUnauthorizedUnlessAnonymous());
         api.MapApiFallback();
         app.MapTesseraWeb();
+        app.MapProviderSignInEndpoints();
         return app;
     }
 

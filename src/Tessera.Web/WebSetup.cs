@@ -30,6 +30,7 @@ public static class WebSetup
             options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(paths.DataDir, KeysFolder)), logs));
         services.AddSingleton<WebModules>();
         services.AddSingleton<WebSignIn>();
+        services.AddSingleton<ProviderSignOut>();
         return services;
     }
 

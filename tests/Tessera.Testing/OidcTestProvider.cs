@@ -69,6 +69,22 @@ public sealed class OidcTestProvider : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>
+    /// Registers an authorization-code client for browser sign-in: <paramref name="redirectUri"/> is where the provider
+    /// sends the code, <paramref name="postLogoutRedirectUri"/> where it sends the browser after RP-initiated logout.
+    /// </summary>
+    public async Task RegisterWebClientAsync(string clientId, string clientSecret, Uri redirectUri, Uri postLogoutRedirectUri)
+    {
+        using var response = await _http.PostAsJsonAsync(new Uri(Issuer + "/test/web-clients"), new Dictionary<string, object>
+        {
+            ["client_id"] = clientId,
+            ["client_secret"] = clientSecret,
+            ["redirect_uris"] = new[] { redirectUri.AbsoluteUri },
+            ["post_logout_redirect_uris"] = new[] { postLogoutRedirectUri.AbsoluteUri },
+        });
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Signs with a fresh key from now on (the old one stays published); returns the new key id.</summary>
     public async Task<string> RotateKeysAsync()
     {

@@ -3,7 +3,10 @@
 // Each test user is a client of this provider: a client_credentials grant for a resource indicator returns a signed
 // JWT access token whose sub is the user's id and whose extra claims (email, name, groups) come from the account store
 // below, which a test changes through POST /test/accounts/:id. POST /test/rotate signs with a fresh key from then on,
-// still publishing the old one, as a provider rotating its keys does. The /test endpoints exist only in this script.
+// still publishing the old one, as a provider rotating its keys does. For browser sign-in, POST /test/web-clients
+// registers an authorization-code client (its redirect URIs name the port the test's Tessera listens on); the login and
+// consent pages are oidc-provider's own (devInteractions: any password), and a user signs in as their id (alice …),
+// getting the same email, name and groups in the ID token. The /test endpoints exist only in this script.
 import http from 'node:http';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import Provider from 'oidc-provider';
@@ -22,20 +25,36 @@ function newKey() {
 
 let keys = [newKey()];
 
+// Authorization-code clients registered by tests (client_id, client_secret, redirect_uris, post_logout_redirect_uris).
+const webClients = [];
+
 function createProvider() {
   const provider = new Provider(issuer, {
     cookies: { keys: ['tessera-test-cookie-key'] },
-    clients: users.map((id) => ({
-      client_id: id,
-      client_secret: clientSecret,
-      grant_types: ['client_credentials'],
-      response_types: [],
-      redirect_uris: [],
-      token_endpoint_auth_method: 'client_secret_post',
-    })),
+    clients: [
+      ...users.map((id) => ({
+        client_id: id,
+        client_secret: clientSecret,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: 'client_secret_post',
+      })),
+      ...webClients,
+    ],
     jwks: { keys },
+    findAccount: (ctx, id) => {
+      const account = accounts.get(id);
+      return account && {
+        accountId: id,
+        claims: () => ({ sub: id, email: account.email, name: account.name, groups: account.groups }),
+      };
+    },
+    claims: { openid: ['sub'], email: ['email'], profile: ['name', 'groups'] },
+    // The scopes' claims in the ID token itself (by default only with response_type id_token), as many providers do.
+    conformIdTokenClaims: false,
     features: {
-      devInteractions: { enabled: false },
+      devInteractions: { enabled: true },
       clientCredentials: { enabled: true },
       resourceIndicators: {
         enabled: true,
@@ -72,6 +91,10 @@ async function admin(req, res) {
   const account = req.url.match(/^\/test\/accounts\/([a-z]+)$/);
   if (req.method === 'POST' && account && accounts.has(account[1])) {
     accounts.set(account[1], { ...accounts.get(account[1]), ...(await readJson(req)) });
+  } else if (req.method === 'POST' && req.url === '/test/web-clients') {
+    const client = await readJson(req);
+    webClients.push({ grant_types: ['authorization_code'], response_types: ['code'], ...client });
+    callback = createProvider().callback();
   } else if (req.method === 'POST' && req.url === '/test/rotate') {
     keys = [newKey(), ...keys];
     callback = createProvider().callback();

@@ -36,6 +36,8 @@ internal static class AuthSetup
         services.AddSingleton<ProviderMetadata>();
         services.AddSingleton<RejectedTokenAudit>();
         services.AddSingleton<ExternalTokenValidator>();
+        services.AddSingleton<ProviderSignInFlow>();
+        services.AddSingleton<PendingSignInCookie>();
         services.AddTransient<IStartupFilter, TrustedProxies>();
         services.AddRateLimiter(limiter =>
         {

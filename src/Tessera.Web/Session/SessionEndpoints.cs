@@ -10,7 +10,8 @@ using Tessera.Data.Identity;
 namespace Tessera.Web.Session;
 
 /// <summary>
-/// The session's form posts: sign out (revokes the session token) and switch organization (a new session token for
+/// The session's form posts: sign out (revokes the session token, and ends the identity provider's session when it
+/// came from one) and switch organization (a new session token for
 /// the chosen organization, the old one revoked in the same transaction). Both need the page's antiforgery token.
 /// They are not part of the API and stay out of its OpenAPI document.
 /// </summary>
@@ -24,7 +25,8 @@ internal static class SessionEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> SignOutAsync(HttpContext context, TokenService tokens, CancellationToken cancellationToken)
+    /// <summary>Ends the Tessera session, then the provider's too when the session came from one that supports it.</summary>
+    private static async Task<IResult> SignOutAsync(HttpContext context, TokenService tokens, ProviderSignOut providerSignOut, CancellationToken cancellationToken)
     {
         if (context.User.Identity?.IsAuthenticated == true && SessionCookie.Read(context) is not null)
         {
@@ -33,7 +35,9 @@ internal static class SessionEndpoints
                 await tokens.RevokeOwnAsync(principal, tokenId, Actor(context, principal), cancellationToken).ConfigureAwait(false);
         }
         SessionCookie.Delete(context);
-        return Results.Redirect(WebPaths.SignInPath);
+        return providerSignOut.TakeEndSessionRedirect(context) is { } endSession
+            ? Results.Content(ProviderSignOut.ContinuePage(endSession), "text/html; charset=utf-8")
+            : Results.Redirect(WebPaths.SignInPath);
     }
 
     private static async Task<IResult> SwitchOrganizationAsync(

@@ -9,7 +9,7 @@ namespace Tessera.Data.Identity.Providers;
 /// each time (owners excepted). The usual case, a known user whose role has not changed, is one read and no write.
 /// A refusal never says whether a user exists: an unknown subject and an email taken by another account read the same.
 /// </summary>
-public sealed class ExternalSignIn(TesseraDatabase database, TimeProvider time)
+public sealed class ExternalSignIn(TesseraDatabase database, TokenService tokens, TimeProvider time)
 {
     /// <summary>How finely an identity's last use is recorded (as for API tokens).</summary>
     private static readonly TimeSpan LastSeenResolution = TimeSpan.FromMinutes(1);
@@ -37,6 +37,23 @@ public sealed class ExternalSignIn(TesseraDatabase database, TimeProvider time)
             // A concurrent request linked the same subject first: this one finds it now.
             return await UpdateAsync(provider, claims, role, actor, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A web sign-in through the provider: the same user and role resolution as its API tokens, then a session token
+    /// named <paramref name="sessionName"/> for the provider's organization (as a password sign-in gets), audited.
+    /// </summary>
+    public async Task<(IssuedToken? Session, TokenFailure? Failure)> StartSessionAsync(
+        IdentityProviderRecord provider, ExternalClaims claims, string sessionName, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        var (principal, failure) = await ResolveAsync(provider, claims, actor, cancellationToken).ConfigureAwait(false);
+        if (principal is null) return (null, failure);
+        var signedIn = actor with { UserId = principal.UserId, OrgId = principal.OrgId };
+        var session = await tokens.IssueAsync(principal.UserId, principal.OrgId, sessionName, [], AccountService.LoginTokenLifetime, loopbackOnly: false, signedIn, cancellationToken)
+            .ConfigureAwait(false);
+        await database.InTransactionAsync((c, t) => AuditLog.RecordAsync(c, t, signedIn, time.GetUtcNow(), "auth.signin_provider", "user", principal.UserId.ToString(),
+            $"{claims.Issuer} subject {claims.Subject} (provider {provider.Name})", cancellationToken), cancellationToken).ConfigureAwait(false);
+        return (session, null);
     }
 
     private bool Settled(LinkedIdentity linked, string role) =>

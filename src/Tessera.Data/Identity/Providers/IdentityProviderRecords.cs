@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Tessera.Core.Identity;
 
 namespace Tessera.Data.Identity.Providers;
@@ -63,7 +64,32 @@ public sealed record IdentityProviderInput
 }
 
 /// <summary>What a validated token says about its holder, read through the provider's claim mappings.</summary>
-public sealed record ExternalClaims(string Issuer, string Subject, string? Email, string? Name, IReadOnlyList<string> RoleValues);
+public sealed record ExternalClaims(string Issuer, string Subject, string? Email, string? Name, IReadOnlyList<string> RoleValues)
+{
+    /// <summary>
+    /// A validated token's claims through <paramref name="provider"/>'s mappings, the same for API access tokens and
+    /// sign-in ID tokens; null without a subject.
+    /// </summary>
+    public static ExternalClaims? Read(IdentityProviderRecord provider, string issuer, ClaimsIdentity identity)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(identity);
+        var subject = identity.FindFirst(provider.Claims.Subject)?.Value;
+        if (string.IsNullOrEmpty(subject)) return null;
+        return new ExternalClaims(
+            issuer, subject,
+            identity.FindFirst(provider.Claims.Email)?.Value,
+            identity.FindFirst(provider.Claims.Name)?.Value,
+            identity.FindAll(provider.Claims.Roles).Select(c => c.Value).ToList());
+    }
+}
+
+/// <summary>A provider an organization's sign-in page offers: its id and name, nothing else.</summary>
+public sealed record SignInChoice
+{
+    public Guid ProviderId { get; init; }
+    public string Name { get; init; } = "";
+}
 
 /// <summary>A provider row as stored: lists and mappings as text, the secret sealed.</summary>
 internal sealed record IdentityProviderRow

@@ -27,6 +27,16 @@ internal static class IdentityProviderRepository
         (await c.QueryAsync<IdentityProviderRow>(new CommandDefinition(
             $"SELECT {Columns} FROM identity_providers WHERE issuer = @issuer ORDER BY created_at", new { issuer }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
 
+    public static Task<IdentityProviderRow?> FindAsync(DbConnection c, Guid id, CancellationToken ct) =>
+        c.QuerySingleOrDefaultAsync<IdentityProviderRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM identity_providers WHERE id = @id", new { id }, cancellationToken: ct));
+
+    /// <summary>The providers of the organization named <paramref name="orgName"/>: the choices its sign-in page offers.</summary>
+    public static async Task<IReadOnlyList<SignInChoice>> ListChoicesOfOrganizationAsync(DbConnection c, string orgName, CancellationToken ct) =>
+        (await c.QueryAsync<SignInChoice>(new CommandDefinition(
+            "SELECT p.id AS ProviderId, p.name AS Name FROM identity_providers p JOIN organizations o ON o.id = p.org_id WHERE o.name = @orgName ORDER BY p.name",
+            new { orgName }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+
     public static Task<int> DeleteAsync(DbConnection c, DbTransaction t, Guid orgId, Guid id, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition("DELETE FROM identity_providers WHERE id = @id AND org_id = @orgId", new { id, orgId }, t, cancellationToken: ct));
 

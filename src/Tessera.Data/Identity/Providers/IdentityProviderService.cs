@@ -53,6 +53,25 @@ public sealed class IdentityProviderService(TesseraDatabase database, SecretBox 
             await DeleteAsync(c, t, org.Id, provider.Id, actor, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
+    /// <summary>
+    /// The providers the sign-in page offers for the organization named <paramref name="orgName"/> (ids and names only,
+    /// for anyone: the person is not signed in yet). An unknown or invalid name offers none.
+    /// </summary>
+    public async Task<IReadOnlyList<SignInChoice>> ListSignInChoicesAsync(string orgName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(orgName);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await IdentityProviderRepository.ListChoicesOfOrganizationAsync(connection, orgName.Trim(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The provider a sign-in starts or completes with, or null when it no longer exists.</summary>
+    public async Task<IdentityProviderRecord?> FindForSignInAsync(Guid providerId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var row = await IdentityProviderRepository.FindAsync(connection, providerId, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : IdentityProviderInputs.ToRecord(row);
+    }
+
     /// <summary>The provider's client secret in plain text (for the sign-in flow's token request), or null when none is stored.</summary>
     public async Task<string?> ClientSecretAsync(Guid orgId, Guid providerId, CancellationToken cancellationToken = default)
     {

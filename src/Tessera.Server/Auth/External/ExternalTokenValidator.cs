@@ -51,7 +51,7 @@ internal sealed class ExternalTokenValidator(
 
         var audiences = ((JsonWebToken)result.SecurityToken).Audiences.ToHashSet(StringComparer.Ordinal);
         var accepted = providers.First(p => audiences.Contains(p.Audience));
-        var claims = ClaimsOf(accepted, issuer, result.ClaimsIdentity);
+        var claims = ExternalClaims.Read(accepted, issuer, result.ClaimsIdentity);
         if (claims is null) return await RejectAsync(accepted, TokenFailure.NoAccount, actor, cancellationToken).ConfigureAwait(false);
         var (principal, failure) = await signIn.ResolveAsync(accepted, claims, actor, cancellationToken).ConfigureAwait(false);
         return principal is null ? await RejectAsync(accepted, failure!.Value, actor, cancellationToken).ConfigureAwait(false) : (principal, null);
@@ -72,7 +72,7 @@ internal sealed class ExternalTokenValidator(
             ClockSkew = settings.ClockSkew,
         }).WaitAsync(cancellationToken);
 
-    private static TokenFailure FailureOf(Exception? exception) => exception switch
+    internal static TokenFailure FailureOf(Exception? exception) => exception switch
     {
         SecurityTokenInvalidIssuerException => TokenFailure.IssuerUnknown,
         SecurityTokenInvalidAudienceException => TokenFailure.AudienceInvalid,
@@ -81,18 +81,6 @@ internal sealed class ExternalTokenValidator(
         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException or SecurityTokenInvalidAlgorithmException => TokenFailure.SignatureInvalid,
         _ => TokenFailure.Malformed,
     };
-
-    /// <summary>The claims through the provider's mappings; null without a subject.</summary>
-    private static ExternalClaims? ClaimsOf(IdentityProviderRecord provider, string issuer, System.Security.Claims.ClaimsIdentity identity)
-    {
-        var subject = identity.FindFirst(provider.Claims.Subject)?.Value;
-        if (string.IsNullOrEmpty(subject)) return null;
-        return new ExternalClaims(
-            issuer, subject,
-            identity.FindFirst(provider.Claims.Email)?.Value,
-            identity.FindFirst(provider.Claims.Name)?.Value,
-            identity.FindAll(provider.Claims.Roles).Select(c => c.Value).ToList());
-    }
 
     private async Task<(Principal?, TokenFailure?)> RejectAsync(IdentityProviderRecord? provider, TokenFailure failure, AuditActor actor, CancellationToken cancellationToken)
     {
