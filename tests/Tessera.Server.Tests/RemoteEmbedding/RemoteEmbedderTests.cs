@@ -174,7 +174,9 @@ public sealed class RemoteEmbedderTests
 
         Assert.Equal(VectorOf("slow"), vectors.Single().Vector.ToArray());
         await abandoned.Task;
-        Assert.Equal(2, server.Count);
+        // The driven clock runs a second a 5 ms step: on a loaded machine the retry's own round trip can outlast its
+        // 10 s too and be retried in turn, so "at least one retry" is the claim, not "exactly one".
+        Assert.True(server.Count >= 2, $"{server.Count} attempt(s)");
     }
 
     [Fact]
