@@ -199,7 +199,7 @@ public sealed class ProviderSignInTests
         await anonymous.GotoAsync("/signin?org=lab-a", Loaded);
         await Expect(anonymous.GetByRole(AriaRole.Link, new() { Name = "Sign in with second" })).ToBeVisibleAsync();
         await Expect(anonymous.GetByRole(AriaRole.Link, new() { Name = "Sign in with first" })).ToHaveCountAsync(0);
-        // A plain member of the organization has no menu entry, and the page refuses them and lists nothing.
+        // A plain member of the organization has no menu entry, and the page refuses them, listing nothing and offering no form.
         var accounts = server.Services.GetRequiredService<AccountService>();
         await accounts.EnsureMemberAsync("member@example.org", "lab-a", "member", TestActor);
         await accounts.SetPasswordAsync("member@example.org", WebServer.Password, TestActor);
@@ -211,6 +211,7 @@ public sealed class ProviderSignInTests
         Assert.Equal(403, refused!.Status);
         await Expect(member.GetByRole(AriaRole.Alert)).ToContainTextAsync("members:manage");
         await Expect(member.Locator("tbody tr")).ToHaveCountAsync(0);
+        await Expect(member.GetByRole(AriaRole.Button, new() { Name = "Add provider" })).ToHaveCountAsync(0);
     }
 
     /// <summary>Registers Tessera's callback and post-logout addresses at the provider for <paramref name="clientId"/>.</summary>

@@ -89,9 +89,8 @@ internal static class ScreenshotRows
             $"SELECT {UploadColumns} FROM guides_screenshot_uploads WHERE id = @id AND job_id = @jobId AND org_id = @orgId AND user_id = @userId" +
             (t is not null && dialect == SqlDialect.Postgres ? " FOR UPDATE" : ""), new { id, jobId, orgId, userId }, t, cancellationToken: ct));
 
-    /// <summary>Records the confirmed upload's asset once: false when it was confirmed already.</summary>
-    public static async Task<bool> ConfirmUploadAsync(DbConnection c, DbTransaction t, Guid id, Guid assetId, DateTimeOffset at, CancellationToken ct) =>
-        await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE guides_screenshot_uploads SET asset_id = @assetId, confirmed_at = @at WHERE id = @id AND asset_id IS NULL", new { id, assetId, at }, t, cancellationToken: ct))
-            .ConfigureAwait(false) == 1;
+    /// <summary>Records the confirmed upload's asset once: an upload confirmed already keeps its first.</summary>
+    public static Task ConfirmUploadAsync(DbConnection c, DbTransaction t, Guid id, Guid assetId, DateTimeOffset at, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            "UPDATE guides_screenshot_uploads SET asset_id = @assetId, confirmed_at = @at WHERE id = @id AND asset_id IS NULL", new { id, assetId, at }, t, cancellationToken: ct));
 }
