@@ -60,7 +60,7 @@ public sealed unsafe class HnswReachabilityTests
             var queue = new Queue<int>(on);
             while (queue.TryDequeue(out var id))
             {
-                var links = LinksOf(index, nodes, id, level, out var count);
+                var links = GraphLinks.Of(index, nodes, id, level, out var count);
                 for (var j = 0; j < count; j++)
                 {
                     if (reached[links[j]]) continue;
@@ -71,17 +71,5 @@ public sealed unsafe class HnswReachabilityTests
             }
         }
         return [.. Enumerable.Range(0, reached.Length).Where(id => !reached[id])];
-    }
-
-    private static int* LinksOf(HnswIndex index, NodeView nodes, int id, int level, out int count)
-    {
-        if (level == 0)
-        {
-            count = NodeLayout.CountOf(*nodes.Header(id));
-            return nodes.Links(id);
-        }
-        var list = (int*)((byte*)*nodes.Upper(id) + (level - 1) * index.Layout.UpperLevelBytes);
-        count = NodeLayout.CountOf(*list);
-        return list + 1;
     }
 }

@@ -48,7 +48,11 @@ public sealed unsafe partial class HnswIndex
             ep = picked[0].Id;
             epDistance = picked[0].Distance;
         }
-        for (var l = top; l >= 0; l--) LinkBack<TDistance>(nodes, id, l, chosen.AsSpan(l * Options.MaxM0, counts[l]), scratch);
+        for (var l = top; l >= 0; l--)
+        {
+            LinkingBack?.Invoke(id, l);
+            LinkBack<TDistance>(nodes, id, l, chosen.AsSpan(l * Options.MaxM0, counts[l]), scratch);
+        }
 
         if (level > maxLevel)
         {
@@ -58,6 +62,9 @@ public sealed unsafe partial class HnswIndex
             }
         }
     }
+
+    /// <summary>Called as an insert starts linking other nodes to its node on a level: lets tests see what those links expose.</summary>
+    internal Action<int, int>? LinkingBack { get; set; }
 
     /// <summary>
     /// The paper's heuristic (hnswlib's getNeighborsByHeuristic2): walk candidates closest first and keep one
