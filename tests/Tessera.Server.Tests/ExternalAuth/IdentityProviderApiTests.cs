@@ -87,6 +87,12 @@ public class IdentityProviderApiTests
         }
         var ownerByClaim = await owner.PostAsJsonAsync(path, new { name = "x", issuer = "https://idp.example.com", client_id = "tessera", role_mappings = new Dictionary<string, string> { ["boss"] = "owner" } });
         Assert.Equal(HttpStatusCode.BadRequest, ownerByClaim.StatusCode);
+        // A subject other than the issuer's own `sub` (a claim a user might edit) would let one provider's user be resolved
+        // to an account another provider of the same issuer linked.
+        var nickname = await owner.PostAsJsonAsync(path, new { name = "x", issuer = "https://idp.example.com", client_id = "tessera", claims = new { subject = "nickname" } });
+        Assert.Equal(HttpStatusCode.BadRequest, nickname.StatusCode);
+        Assert.Equal("VALIDATION_FAILED", await CodeOf(nickname));
+        Assert.Contains("must be 'sub'", await nickname.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync(path, ProviderBody(provider))).StatusCode);
         var sameName = await owner.PostAsJsonAsync(path, ProviderBody(provider));
         Assert.Equal(HttpStatusCode.Conflict, sameName.StatusCode);

@@ -37,7 +37,7 @@ internal static class IdentityProviderInputs
             Audience = input.Audience is { Length: > 0 } audience ? Text(audience, "audience") : clientId,
             Scopes = Words(input.Scopes ?? DefaultScopes, "scope", s => s),
             AllowedEmailDomains = Words(input.AllowedEmailDomains ?? [], "email domain", Domain),
-            ClaimSubject = Text(claims.Subject, "the subject claim"),
+            ClaimSubject = SubjectClaim(claims.Subject),
             ClaimEmail = Text(claims.Email, "the email claim"),
             ClaimName = Text(claims.Name, "the name claim"),
             ClaimRoles = Text(claims.Roles, "the roles claim"),
@@ -78,6 +78,15 @@ internal static class IdentityProviderInputs
             throw TesseraException.Validation($"The issuer '{issuer}' must be an https URL without query or fragment (http only on loopback).");
         return issuer;
     }
+
+    /// <summary>
+    /// Identities are matched by (issuer, subject) across every provider of that issuer, so the subject must be the
+    /// issuer's own stable <c>sub</c>: a claim a provider's admin chose (or a user can edit) would let a user of one
+    /// provider be resolved to another provider's account.
+    /// </summary>
+    private static string SubjectClaim(string? claim) =>
+        Text(claim, "the subject claim") is "sub" ? "sub" : throw TesseraException.Validation(
+            "The subject claim must be 'sub': identities are matched by issuer and subject across every provider of an issuer.");
 
     private static string Domain(string domain)
     {
