@@ -62,7 +62,18 @@ public sealed class OidcTestProvider : IAsyncDisposable
         return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
     }
 
-    /// <summary>Changes what the provider says about <paramref name="user"/> from the next token on (email, name, groups, ttl in seconds).</summary>
+    /// <summary>
+    /// A JWT shaped like the ID token a browser sign-in gets (signed with the provider's key, <paramref name="user"/>'s
+    /// claims, <paramref name="nonce"/> when given), without the browser round trip.
+    /// </summary>
+    public async Task<string> IdTokenAsync(string user, string audience, string? nonce)
+    {
+        using var response = await _http.PostAsJsonAsync(new Uri(Issuer + "/test/id-tokens"), new { sub = user, aud = audience, nonce });
+        response.EnsureSuccessStatusCode();
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id_token").GetString()!;
+    }
+
+    /// <summary>Changes what the provider says about <paramref name="user"/> from the next token on (email, email_verified, name, groups, ttl in seconds).</summary>
     public async Task SetAccountAsync(string user, object claims)
     {
         using var response = await _http.PostAsJsonAsync(new Uri($"{Issuer}/test/accounts/{user}"), claims);

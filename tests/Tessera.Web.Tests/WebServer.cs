@@ -42,6 +42,8 @@ internal sealed class WebServer : IAsyncDisposable
             ["host"] = "127.0.0.1",
             ["port"] = port.ToString(CultureInfo.InvariantCulture),
             ["workers"] = "1",
+            // The test identity provider listens on loopback.
+            ["auth:allow_private_network_providers"] = "true",
         };
         var app = TesseraServer.Build(TesseraServer.CreateBuilder([], flags));
         await app.StartAsync();

@@ -1,14 +1,15 @@
 // A real OpenID provider (oidc-provider) on loopback for Tessera's tests. Usage: node server.mjs [PORT]
 // (PORT 0 or none: a free port). Prints "listening <issuer>" once it answers.
 // Each test user is a client of this provider: a client_credentials grant for a resource indicator returns a signed
-// JWT access token whose sub is the user's id and whose extra claims (email, name, groups) come from the account store
+// JWT access token whose sub is the user's id and whose extra claims (email, email_verified, name, groups) come from the account store
 // below, which a test changes through POST /test/accounts/:id. POST /test/rotate signs with a fresh key from then on,
 // still publishing the old one, as a provider rotating its keys does. For browser sign-in, POST /test/web-clients
 // registers an authorization-code client (its redirect URIs name the port the test's Tessera listens on); the login and
 // consent pages are oidc-provider's own (devInteractions: any password), and a user signs in as their id (alice …),
-// getting the same email, name and groups in the ID token. The /test endpoints exist only in this script.
+// getting the same email, name and groups in the ID token. POST /test/id-tokens signs a token shaped like such an ID
+// token (with the nonce asked for) without the browser round trip. The /test endpoints exist only in this script.
 import http from 'node:http';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPrivateKey, createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import Provider from 'oidc-provider';
 
 let issuer;
@@ -16,7 +17,7 @@ const clientSecret = 'test-secret-for-every-user-client';
 const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
 
 // Claims per user id; a test replaces them (and a token lifetime in seconds) through the admin endpoint.
-const accounts = new Map(users.map((id) => [id, { email: `${id}@example.com`, name: id, groups: [], ttl: 600 }]));
+const accounts = new Map(users.map((id) => [id, { email: `${id}@example.com`, email_verified: true, name: id, groups: [], ttl: 600 }]));
 
 function newKey() {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -47,10 +48,10 @@ function createProvider() {
       const account = accounts.get(id);
       return account && {
         accountId: id,
-        claims: () => ({ sub: id, email: account.email, name: account.name, groups: account.groups }),
+        claims: () => ({ sub: id, email: account.email, email_verified: account.email_verified, name: account.name, groups: account.groups }),
       };
     },
-    claims: { openid: ['sub'], email: ['email'], profile: ['name', 'groups'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'groups'] },
     // The scopes' claims in the ID token itself (by default only with response_type id_token), as many providers do.
     conformIdTokenClaims: false,
     features: {
@@ -70,7 +71,7 @@ function createProvider() {
     },
     extraTokenClaims: (ctx, token) => {
       const account = accounts.get(token.clientId);
-      return account ? { email: account.email, name: account.name, groups: account.groups } : undefined;
+      return account ? { email: account.email, email_verified: account.email_verified, name: account.name, groups: account.groups } : undefined;
     },
   });
   provider.proxy = false;
@@ -78,6 +79,24 @@ function createProvider() {
 }
 
 let callback;
+
+// A JWT signed with the current key, as the provider signs its ID tokens.
+function signed(payload) {
+  const [key] = keys;
+  const part = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const input = `${part({ alg: 'RS256', typ: 'JWT', kid: key.kid })}.${part(payload)}`;
+  const signature = createSign('RSA-SHA256').update(input).sign(createPrivateKey({ key, format: 'jwk' }));
+  return `${input}.${signature.toString('base64url')}`;
+}
+
+function idToken({ sub, aud, nonce }) {
+  const account = accounts.get(sub);
+  const now = Math.floor(Date.now() / 1000);
+  return signed({
+    iss: issuer, sub, aud, iat: now, exp: now + 600, ...(nonce ? { nonce } : {}),
+    email: account.email, email_verified: account.email_verified, name: account.name, groups: account.groups,
+  });
+}
 
 function readJson(req) {
   return new Promise((resolve, reject) => {
@@ -95,6 +114,14 @@ async function admin(req, res) {
     const client = await readJson(req);
     webClients.push({ grant_types: ['authorization_code'], response_types: ['code'], ...client });
     callback = createProvider().callback();
+  } else if (req.method === 'POST' && req.url === '/test/id-tokens') {
+    const request = await readJson(req);
+    if (!accounts.has(request.sub)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id_token: idToken(request) }));
+    return;
   } else if (req.method === 'POST' && req.url === '/test/rotate') {
     keys = [newKey(), ...keys];
     callback = createProvider().callback();

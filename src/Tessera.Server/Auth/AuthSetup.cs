@@ -32,7 +32,8 @@ internal static class AuthSetup
             .AddPolicyScheme(BearerOrSession, null, options => options.ForwardDefaultSelector = context =>
                 context.Request.Headers.Authorization.Count > 0 ? Principal.AuthenticationScheme : SessionAuthenticationHandler.SchemeName);
         services.AddAuthorization();
-        services.AddHttpClient(ProviderMetadata.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddHttpClient(ProviderMetadata.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(provider => ProviderNetwork.Handler(provider.GetRequiredService<TesseraSettings>().AllowPrivateNetworkProviders));
         services.AddSingleton<ProviderMetadata>();
         services.AddSingleton<RejectedTokenAudit>();
         services.AddSingleton<ExternalTokenValidator>();

@@ -23,6 +23,7 @@ public sealed record TesseraSettings
     public const string MinWorkerThreadsKey = "limits:min_worker_threads";
     public const string SecretsKeyKey = "auth:secrets_key";
     public const string ClockSkewKey = "auth:clock_skew_seconds";
+    public const string AllowPrivateNetworkProvidersKey = "auth:allow_private_network_providers";
 
     public required string DataDir { get; init; }
     public required DatabaseTarget Database { get; init; }
@@ -50,6 +51,9 @@ public sealed record TesseraSettings
     /// <summary>How far an identity provider's clock may be from ours when its tokens' expiry is checked.</summary>
     public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Whether identity providers may be reached on loopback and private networks (see ProviderNetwork); off, only public addresses are.</summary>
+    public bool AllowPrivateNetworkProviders { get; init; }
+
     public static TesseraSettings From(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -71,6 +75,7 @@ public sealed record TesseraSettings
             MinWorkerThreads = Int(configuration, MinWorkerThreadsKey, ThreadPoolFloor.DefaultMinWorkerThreads, 1, 4096),
             SecretsKey = configuration[SecretsKeyKey] is { Length: > 0 } key ? key : null,
             ClockSkew = TimeSpan.FromSeconds(Int(configuration, ClockSkewKey, 60, 0, 600)),
+            AllowPrivateNetworkProviders = Bool(configuration, AllowPrivateNetworkProvidersKey, false),
         };
     }
 

@@ -6,13 +6,18 @@ using Tessera.Testing;
 
 namespace Tessera.Server.Tests.ExternalAuth;
 
-/// <summary>An app with no clock skew (so a token expires when it says), an organization's provider added through the API, and clients holding provider tokens.</summary>
+/// <summary>An app with no clock skew (so a token expires when it says) that may reach providers on loopback, an organization's provider added through the API, and clients holding provider tokens.</summary>
 internal static class ExternalAuthKit
 {
     public const string Audience = "https://tessera.test/api";
 
-    public static Task<TesseraAppFactory> CreateAppAsync(string dialect) =>
-        TesseraAppFactory.CreateAsync(dialect, settings: new Dictionary<string, string?> { ["auth:clock_skew_seconds"] = "0" });
+    /// <summary>The app; <paramref name="privateNetworkProviders"/> lets it reach the test provider, which listens on loopback.</summary>
+    public static Task<TesseraAppFactory> CreateAppAsync(string dialect, bool privateNetworkProviders = true) =>
+        TesseraAppFactory.CreateAsync(dialect, settings: new Dictionary<string, string?>
+        {
+            ["auth:clock_skew_seconds"] = "0",
+            ["auth:allow_private_network_providers"] = privateNetworkProviders ? "true" : "false",
+        });
 
     /// <summary>The provider as an organization admin adds it: groups map to roles, users of example.com are created just in time.</summary>
     public static object ProviderBody(OidcTestProvider provider, string name = "corporate", bool allowJit = true, string? secret = "s3cret-client-secret") => new

@@ -63,6 +63,10 @@ public class ExternalTokenTests
             ["TOKEN_MALFORMED"] = "not.a.jwt",
         };
         cases["TOKEN_SIGNATURE_INVALID (a key the provider never published)"] = SignedWithOwnKey(provider.Issuer);
+        // A sign-in's ID token (the sign-out address carries it) is no API credential, whatever its audience; the same
+        // token without the nonce only a sign-in asks for is taken as an access token.
+        cases["TOKEN_AUDIENCE_INVALID (an ID token: it carries the sign-in's nonce)"] = await provider.IdTokenAsync("bob", Audience, nonce: "sign-in-nonce");
+        Assert.Equal("member", await RoleOrCodeAsync(Holding(app, await provider.IdTokenAsync("bob", Audience, nonce: null)), "acme"));
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         cases["TOKEN_EXPIRED"] = expiring;
 
@@ -126,7 +130,7 @@ public class ExternalTokenTests
 
     [Theory]
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
-    public async Task Just_in_time_creation_needs_the_providers_consent_and_an_allowed_domain_and_happens_once_under_a_race(string dialect)
+    public async Task Just_in_time_creation_needs_the_providers_consent_a_verified_email_in_an_allowed_domain_and_happens_once_under_a_race(string dialect)
     {
         await using var provider = await OidcTestProvider.StartAsync();
         await using var app = await CreateAppAsync(dialect);
@@ -137,9 +141,13 @@ public class ExternalTokenTests
         await AddProviderAsync(ownerB, orgB, new { name = "no-jit", issuer = provider.Issuer, client_id = "beta", audience = BetaAudience, role_mappings = new Dictionary<string, string> { ["tessera-users"] = "member" } });
         await provider.SetAccountAsync("frank", new { groups = new[] { "tessera-users" } });
         await provider.SetAccountAsync("erin", new { email = "erin@elsewhere.test", groups = new[] { "tessera-users" } });
+        // An address the provider has not verified may be anyone's: no account is made for it, in an allowed domain or not.
+        await provider.SetAccountAsync("carol", new { email_verified = false, groups = new[] { "tessera-users" } });
 
         Assert.Equal("TOKEN_NO_ACCOUNT", await RoleOrCodeAsync(await ClientOfAsync(app, provider, "frank", BetaAudience), "beta"));
         Assert.Equal("TOKEN_NO_ACCOUNT", await RoleOrCodeAsync(await ClientOfAsync(app, provider, "erin"), "acme"));
+        Assert.Equal("TOKEN_NO_ACCOUNT", await RoleOrCodeAsync(await ClientOfAsync(app, provider, "carol"), "acme"));
+        Assert.Empty(await AuditDetailsAsync(app, "user.create_jit"));
         var token = await provider.AccessTokenAsync("frank", Audience);
         var responses = await Races.RunAsync(8, _ => Holding(app, token).GetAsync(new Uri("/api/v1/orgs", UriKind.Relative)));
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));

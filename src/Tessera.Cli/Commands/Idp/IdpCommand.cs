@@ -38,7 +38,7 @@ internal static class IdpCommand
         var roleClaim = new Option<string>("--role-claim") { Description = "The claim whose values map to roles.", DefaultValueFactory = _ => "groups" };
         var maps = new Option<string[]>("--map") { Description = "VALUE=ROLE: a role claim value and the role (admin, member, viewer) it grants; repeat for more." };
         var defaultRole = new Option<string?>("--default-role") { Description = "The role of users whose claims map to none (default: refused)." };
-        var jit = new Option<bool>("--jit") { Description = "Create users seen for the first time (just-in-time provisioning)." };
+        var jit = new Option<bool>("--jit") { Description = "Create users seen for the first time, when the provider has verified their email (just-in-time provisioning)." };
         var command = new Command("add", "Add an identity provider whose access tokens the API accepts for the organization.");
         data.AddTo(command);
         foreach (var o in new Option[] { org, name, issuer, clientId, secretStdin, audience, scopes, domains, roleClaim, maps, defaultRole, jit }) command.Options.Add(o);

@@ -90,11 +90,16 @@ public sealed class ExternalSignIn(TesseraDatabase database, TokenService tokens
             return (Caller(userId, provider.OrgId, effective), null);
         }, cancellationToken);
 
-    /// <summary>The new user's id; null when the email is missing, outside the allowed domains, or already an account's.</summary>
+    /// <summary>
+    /// The new user's id; null when the email is missing, not verified by the provider, outside the allowed domains, or
+    /// already an account's.
+    /// </summary>
     private static async Task<Guid?> CreateUserAsync(
         DbConnection c, DbTransaction t, IdentityProviderRecord provider, ExternalClaims claims, AuditActor actor, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (!provider.AllowJit || !provider.AllowsEmail(claims.Email)) return null;
+        // An unverified email is whatever the user typed into their profile: the account it made would hold someone
+        // else's address, and invitations and password sign-up for that address would then meet it.
+        if (!provider.AllowJit || !claims.EmailVerified || !provider.AllowsEmail(claims.Email)) return null;
         string email;
         try
         {

@@ -63,8 +63,11 @@ public sealed record IdentityProviderInput
     public bool AllowJit { get; init; }
 }
 
-/// <summary>What a validated token says about its holder, read through the provider's claim mappings.</summary>
-public sealed record ExternalClaims(string Issuer, string Subject, string? Email, string? Name, IReadOnlyList<string> RoleValues)
+/// <summary>
+/// What a validated token says about its holder, read through the provider's claim mappings; <paramref name="EmailVerified"/>
+/// is the token's standard <c>email_verified</c> claim (true, or the text "true", as some providers send it).
+/// </summary>
+public sealed record ExternalClaims(string Issuer, string Subject, string? Email, string? Name, IReadOnlyList<string> RoleValues, bool EmailVerified = false)
 {
     /// <summary>
     /// A validated token's claims through <paramref name="provider"/>'s mappings, the same for API access tokens and
@@ -80,7 +83,8 @@ public sealed record ExternalClaims(string Issuer, string Subject, string? Email
             issuer, subject,
             identity.FindFirst(provider.Claims.Email)?.Value,
             identity.FindFirst(provider.Claims.Name)?.Value,
-            identity.FindAll(provider.Claims.Roles).Select(c => c.Value).ToList());
+            identity.FindAll(provider.Claims.Roles).Select(c => c.Value).ToList(),
+            string.Equals(identity.FindFirst("email_verified")?.Value, "true", StringComparison.OrdinalIgnoreCase));
     }
 }
 

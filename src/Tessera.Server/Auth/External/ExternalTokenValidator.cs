@@ -10,8 +10,8 @@ namespace Tessera.Server.Auth.External;
 
 /// <summary>
 /// Accepts an identity provider's JWT access token: its <c>iss</c> names a configured provider, its signature verifies
-/// against that provider's published keys, its <c>aud</c> holds the provider's audience, and it is within its lifetime
-/// (give or take the clock skew setting). Then <see cref="ExternalSignIn"/> finds the user and their role in the
+/// against that provider's published keys, its <c>aud</c> holds the provider's audience, it is no sign-in's ID token, and
+/// it is within its lifetime (give or take the clock skew setting). Then <see cref="ExternalSignIn"/> finds the user and their role in the
 /// provider's organization. Each refusal names the check that failed.
 /// </summary>
 internal sealed class ExternalTokenValidator(
@@ -49,7 +49,12 @@ internal sealed class ExternalTokenValidator(
             return await RejectAsync(provider, FailureOf(result.Exception), actor, cancellationToken).ConfigureAwait(false);
         }
 
-        var audiences = ((JsonWebToken)result.SecurityToken).Audiences.ToHashSet(StringComparer.Ordinal);
+        var jwt = (JsonWebToken)result.SecurityToken;
+        // Tessera's sign-in always asks for a nonce, so its ID tokens carry one: such a token proves a sign-in to the
+        // client and is no API credential, even where the API audience is the client id (the sign-out address carries it).
+        if (jwt.TryGetPayloadValue<string>("nonce", out _))
+            return await RejectAsync(providers.Count == 1 ? providers[0] : null, TokenFailure.AudienceInvalid, actor, cancellationToken).ConfigureAwait(false);
+        var audiences = jwt.Audiences.ToHashSet(StringComparer.Ordinal);
         var accepted = providers.First(p => audiences.Contains(p.Audience));
         var claims = ExternalClaims.Read(accepted, issuer, result.ClaimsIdentity);
         if (claims is null) return await RejectAsync(accepted, TokenFailure.NoAccount, actor, cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,152 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Tessera.Server.Auth.External;
+using Tessera.Testing;
+using static Tessera.Server.Tests.AuthTestKit;
+using static Tessera.Server.Tests.ExternalAuth.ExternalAuthKit;
+
+namespace Tessera.Server.Tests.ExternalAuth;
+
+/// <summary>
+/// Where Tessera connects for a provider: only public addresses unless the operator allows internal ones (an admin's
+/// issuer must not make the server probe its own network), and only the https endpoints a discovery document names.
+/// </summary>
+public class ProviderNetworkTests
+{
+    [Theory]
+    [InlineData("8.8.8.8", true)]
+    [InlineData("172.32.0.1", true)]
+    [InlineData("2606:4700::1111", true)]
+    [InlineData("::ffff:8.8.8.8", true)]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("0.0.0.0", false)]
+    [InlineData("10.1.2.3", false)]
+    [InlineData("172.16.0.1", false)]
+    [InlineData("192.168.1.1", false)]
+    [InlineData("100.64.0.1", false)]
+    [InlineData("169.254.169.254", false)]
+    [InlineData("224.0.0.1", false)]
+    [InlineData("::1", false)]
+    [InlineData("::", false)]
+    [InlineData("fe80::1", false)]
+    [InlineData("fd00::1", false)]
+    [InlineData("::ffff:10.0.0.1", false)]
+    [InlineData("64:ff9b::a00:1", false)]
+    [InlineData("2002:a00:1::", false)]
+    [InlineData("2001:db8::1", false)]
+    public void Only_public_addresses_are_public(string address, bool isPublic) =>
+        Assert.Equal(isPublic, ProviderNetwork.IsPublic(IPAddress.Parse(address)));
+
+    [Fact]
+    public async Task A_provider_on_loopback_is_dialled_only_when_private_networks_are_allowed()
+    {
+        await using var provider = await OidcTestProvider.StartAsync();
+        // By name, so the check runs on what the name resolves to.
+        var discovery = new Uri(provider.Issuer.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/.well-known/openid-configuration");
+        using (var publicOnly = new HttpClient(ProviderNetwork.Handler(allowPrivateNetworks: false)))
+        {
+            var refused = await Assert.ThrowsAsync<HttpRequestException>(() => publicOnly.GetAsync(discovery));
+            Assert.Contains("auth:allow_private_network_providers", refused.Message, StringComparison.Ordinal);
+        }
+        using var any = new HttpClient(ProviderNetwork.Handler(allowPrivateNetworks: true));
+        Assert.Equal(HttpStatusCode.OK, (await any.GetAsync(discovery)).StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task By_default_a_provider_on_an_internal_address_is_unavailable_for_tokens_and_sign_in(string dialect)
+    {
+        await using var provider = await OidcTestProvider.StartAsync();
+        await using var app = await CreateAppAsync(dialect, privateNetworkProviders: false);
+        var (owner, _, _, orgId) = await SignInAsync(app, "owner@acme.test", "acme", "owner");
+        var providerId = (await AddProviderAsync(owner, orgId, ProviderBody(provider))).GetProperty("id").GetGuid();
+        await provider.SetAccountAsync("bob", new { groups = new[] { "tessera-users" } });
+
+        Assert.Equal("TOKEN_ISSUER_UNAVAILABLE", await RoleOrCodeAsync(await ClientOfAsync(app, provider, "bob"), "acme"));
+        using var browser = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var start = await browser.GetAsync(new Uri($"/signin/provider/{providerId}", UriKind.Relative));
+        Assert.Equal("/signin?error=SIGNIN_PROVIDER_UNAVAILABLE", start.Headers.Location!.OriginalString);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task A_discovery_document_naming_an_endpoint_that_is_not_https_is_not_followed(string dialect)
+    {
+        using var documents = DiscoveryServer.Start();
+        await using var app = await CreateAppAsync(dialect);
+        var (owner, _, _, orgId) = await SignInAsync(app, "owner@acme.test", "acme", "owner");
+        using var browser = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        async Task<string> StartAsync(string name)
+        {
+            var id = (await AddProviderAsync(owner, orgId, new { name, issuer = documents.Issuer(name), client_id = "tessera" })).GetProperty("id").GetGuid();
+            using var start = await browser.GetAsync(new Uri($"/signin/provider/{id}", UriKind.Relative));
+            return start.Headers.Location!.OriginalString;
+        }
+
+        Assert.StartsWith(documents.Issuer("sound") + "/auth?", await StartAsync("sound"), StringComparison.Ordinal);
+        Assert.Equal("/signin?error=SIGNIN_PROVIDER_UNAVAILABLE", await StartAsync("plain-http-token-endpoint"));
+        Assert.Equal("/signin?error=SIGNIN_PROVIDER_UNAVAILABLE", await StartAsync("script-sign-out"));
+    }
+
+    /// <summary>Discovery documents on loopback, one per issuer path: sound, or with one endpoint that must not be followed.</summary>
+    private sealed class DiscoveryServer : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly string _root;
+
+        private DiscoveryServer(int port)
+        {
+            _root = $"http://127.0.0.1:{port}";
+            _listener.Prefixes.Add(_root + "/");
+            _listener.Start();
+            _ = ServeAsync();
+        }
+
+        public static DiscoveryServer Start() => new(FreePort());
+
+        public string Issuer(string name) => $"{_root}/{name}";
+
+        public void Dispose() => _listener.Close();
+
+        private async Task ServeAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await _listener.GetContextAsync();
+                }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+                var path = context.Request.Url!.AbsolutePath;
+                var name = path.Split('/', StringSplitOptions.RemoveEmptyEntries)[0];
+                var body = path.EndsWith("/jwks", StringComparison.Ordinal) ? """{"keys":[]}""" : Document(Issuer(name), name);
+                var bytes = Encoding.UTF8.GetBytes(body);
+                context.Response.ContentType = "application/json";
+                await context.Response.OutputStream.WriteAsync(bytes);
+                context.Response.Close();
+            }
+        }
+
+        private static string Document(string issuer, string name) => JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["issuer"] = issuer,
+            ["authorization_endpoint"] = issuer + "/auth",
+            ["token_endpoint"] = name == "plain-http-token-endpoint" ? "http://idp.example.com/token" : issuer + "/token",
+            ["jwks_uri"] = issuer + "/jwks",
+            ["end_session_endpoint"] = name == "script-sign-out" ? "javascript:alert(1)" : issuer + "/logout",
+        });
+
+        private static int FreePort()
+        {
+            using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+            socket.Start();
+            return ((IPEndPoint)socket.LocalEndpoint).Port;
+        }
+    }
+}
