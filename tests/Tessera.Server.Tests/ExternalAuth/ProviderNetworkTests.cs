@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Tessera.Server.Auth.External;
 using Tessera.Testing;
@@ -74,7 +72,7 @@ public class ProviderNetworkTests
     [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
     public async Task A_discovery_document_naming_an_endpoint_that_is_not_https_is_not_followed(string dialect)
     {
-        using var documents = DiscoveryServer.Start();
+        using var documents = FakeProvider.Start();
         await using var app = await CreateAppAsync(dialect);
         var (owner, _, _, orgId) = await SignInAsync(app, "owner@acme.test", "acme", "owner");
         using var browser = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
@@ -88,65 +86,5 @@ public class ProviderNetworkTests
         Assert.StartsWith(documents.Issuer("sound") + "/auth?", await StartAsync("sound"), StringComparison.Ordinal);
         Assert.Equal("/signin?error=SIGNIN_PROVIDER_UNAVAILABLE", await StartAsync("plain-http-token-endpoint"));
         Assert.Equal("/signin?error=SIGNIN_PROVIDER_UNAVAILABLE", await StartAsync("script-sign-out"));
-    }
-
-    /// <summary>Discovery documents on loopback, one per issuer path: sound, or with one endpoint that must not be followed.</summary>
-    private sealed class DiscoveryServer : IDisposable
-    {
-        private readonly HttpListener _listener = new();
-        private readonly string _root;
-
-        private DiscoveryServer(int port)
-        {
-            _root = $"http://127.0.0.1:{port}";
-            _listener.Prefixes.Add(_root + "/");
-            _listener.Start();
-            _ = ServeAsync();
-        }
-
-        public static DiscoveryServer Start() => new(FreePort());
-
-        public string Issuer(string name) => $"{_root}/{name}";
-
-        public void Dispose() => _listener.Close();
-
-        private async Task ServeAsync()
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-                var path = context.Request.Url!.AbsolutePath;
-                var name = path.Split('/', StringSplitOptions.RemoveEmptyEntries)[0];
-                var body = path.EndsWith("/jwks", StringComparison.Ordinal) ? """{"keys":[]}""" : Document(Issuer(name), name);
-                var bytes = Encoding.UTF8.GetBytes(body);
-                context.Response.ContentType = "application/json";
-                await context.Response.OutputStream.WriteAsync(bytes);
-                context.Response.Close();
-            }
-        }
-
-        private static string Document(string issuer, string name) => JsonSerializer.Serialize(new Dictionary<string, string>
-        {
-            ["issuer"] = issuer,
-            ["authorization_endpoint"] = issuer + "/auth",
-            ["token_endpoint"] = name == "plain-http-token-endpoint" ? "http://idp.example.com/token" : issuer + "/token",
-            ["jwks_uri"] = issuer + "/jwks",
-            ["end_session_endpoint"] = name == "script-sign-out" ? "javascript:alert(1)" : issuer + "/logout",
-        });
-
-        private static int FreePort()
-        {
-            using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-            socket.Start();
-            return ((IPEndPoint)socket.LocalEndpoint).Port;
-        }
     }
 }

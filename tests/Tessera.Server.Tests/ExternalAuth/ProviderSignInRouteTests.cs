@@ -88,6 +88,56 @@ public class ProviderSignInRouteTests
         Assert.Equal("/signin?error=SIGNIN_PROVIDER_UNAVAILABLE", (await browser.GetAsync(new Uri($"/signin/provider/{unreachableId}", UriKind.Relative))).Headers.Location!.OriginalString);
     }
 
+    [Theory]
+    [MemberData(nameof(Dialects.All), MemberType = typeof(Dialects))]
+    public async Task The_callback_takes_only_an_id_token_the_provider_signed_for_this_client_and_this_sign_in(string dialect)
+    {
+        using var idp = FakeProvider.Start();
+        await using var app = await CreateAppAsync(dialect);
+        var (owner, _, _, orgId) = await SignInAsync(app, "owner@acme.test", "acme", "owner");
+        var issuer = idp.Issuer("sound");
+        var body = new { name = "fake", issuer, client_id = "tessera", client_secret = "s3cret", allowed_email_domains = new[] { "example.com" }, default_role = "member", allow_jit = true };
+        var providerId = (await AddProviderAsync(owner, orgId, body)).GetProperty("id").GetGuid();
+        using var browser = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        Dictionary<string, object> Claims(string? nonce, object? audience = null, string? azp = null, string? iss = null, long? exp = null)
+        {
+            var claims = new Dictionary<string, object>
+            {
+                ["iss"] = iss ?? issuer, ["sub"] = "u-1", ["aud"] = audience ?? "tessera", ["iat"] = now, ["exp"] = exp ?? now + 300,
+                ["email"] = "pat@example.com", ["email_verified"] = true,
+            };
+            if (nonce is not null) claims["nonce"] = nonce;
+            if (azp is not null) claims["azp"] = azp;
+            return claims;
+        }
+        // Each sign-in starts afresh; the provider then answers the code with the ID token the case makes from the sign-in's nonce.
+        async Task<string> SignInWithAsync(Func<string, Dictionary<string, object>> idToken, bool publishedKey = true)
+        {
+            using var start = await browser.GetAsync(new Uri($"/signin/provider/{providerId}", UriKind.Relative));
+            var query = QueryHelpers.ParseQuery(start.Headers.Location!.Query);
+            idp.NextIdToken = idp.Sign(idToken(query["nonce"].ToString()), publishedKey);
+            return await CallbackAsync(browser, $"code=any&state={query["state"]}");
+        }
+
+        const string Refused = "/signin?error=SIGNIN_TOKEN_INVALID";
+        Assert.Equal(Refused, await SignInWithAsync(_ => Claims(nonce: "another-sign-ins-nonce")));
+        Assert.Equal(Refused, await SignInWithAsync(_ => Claims(nonce: null)));
+        Assert.Equal(Refused, await SignInWithAsync(n => Claims(n, audience: "another-client")));
+        Assert.Equal(Refused, await SignInWithAsync(n => Claims(n, iss: issuer + "-elsewhere")));
+        Assert.Equal(Refused, await SignInWithAsync(n => Claims(n, exp: now - 60)));
+        Assert.Equal(Refused, await SignInWithAsync(n => Claims(n), publishedKey: false));
+        // With several audiences the token must have been issued to this client (OpenID Connect Core 3.1.3.7: azp).
+        Assert.Equal(Refused, await SignInWithAsync(n => Claims(n, audience: new[] { "tessera", "another-client" })));
+        Assert.Equal(Refused, await SignInWithAsync(n => Claims(n, audience: new[] { "tessera", "another-client" }, azp: "another-client")));
+        Assert.Empty(await AuditDetailsAsync(app, "user.create_jit"));
+
+        Assert.Equal("/", await SignInWithAsync(n => Claims(n, audience: new[] { "tessera", "another-client" }, azp: "tessera")));
+        Assert.Equal("/", await SignInWithAsync(n => Claims(n)));
+        Assert.Single(await AuditDetailsAsync(app, "user.create_jit"));
+        Assert.NotEmpty(await AuditDetailsAsync(app, "auth.token_rejected"));
+    }
+
     private static async Task<string> StartAsync(HttpClient browser, Guid providerId)
     {
         using var start = await browser.GetAsync(new Uri($"/signin/provider/{providerId}", UriKind.Relative));

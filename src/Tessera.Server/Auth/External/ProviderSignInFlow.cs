@@ -25,8 +25,9 @@ internal sealed record ProviderCallback(string? Code, string? State, string? Err
 /// The web sign-in through an organization's provider: the authorization code flow with PKCE (S256), <c>state</c> and
 /// <c>nonce</c>. The code is exchanged at the discovered token endpoint with the stored client secret; the ID token is
 /// checked against the provider's published keys (the same cache as its API tokens), its issuer, the client id as
-/// audience, its lifetime and the nonce; then <see cref="ExternalSignIn"/> resolves the user and role exactly as for
-/// API tokens. Each refusal is one of <see cref="ProviderSignInErrors"/>'s codes.
+/// audience (and as the authorized party when it names one or has several audiences), its lifetime and the nonce; then
+/// <see cref="ExternalSignIn"/> resolves the user and role exactly as for API tokens. Each refusal is one of
+/// <see cref="ProviderSignInErrors"/>'s codes.
 /// </summary>
 internal sealed class ProviderSignInFlow(
     IdentityProviderService providers, ProviderMetadata metadata, ExternalSignIn signIn, RejectedTokenAudit rejections,
@@ -87,6 +88,8 @@ internal sealed class ProviderSignInFlow(
             result = await ValidateAsync(idToken, provider, refreshed, cancellationToken).ConfigureAwait(false);
         if (!result.IsValid)
             return await RejectAsync(provider, ExternalTokenValidator.FailureOf(result.Exception), ProviderSignInErrors.TokenInvalid, actor, cancellationToken).ConfigureAwait(false);
+        if (!IssuedToClient((JsonWebToken)result.SecurityToken, provider.ClientId))
+            return await RejectAsync(provider, TokenFailure.AudienceInvalid, ProviderSignInErrors.TokenInvalid, actor, cancellationToken).ConfigureAwait(false);
         var nonce = result.ClaimsIdentity.FindFirst("nonce")?.Value;
         if (nonce is null || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(nonce), Encoding.UTF8.GetBytes(pending.Nonce)))
             return await RejectAsync(provider, TokenFailure.Malformed, ProviderSignInErrors.TokenInvalid, actor, cancellationToken).ConfigureAwait(false);
@@ -149,6 +152,16 @@ internal sealed class ProviderSignInFlow(
             ValidateLifetime = true,
             ClockSkew = settings.ClockSkew,
         }).WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// OpenID Connect Core 3.1.3.7: an ID token with several audiences, or any <c>azp</c>, must name this client as the
+    /// party it was issued to; otherwise it was made for another client that merely lists this one.
+    /// </summary>
+    private static bool IssuedToClient(JsonWebToken idToken, string clientId)
+    {
+        var authorizedParty = idToken.TryGetPayloadValue<string>("azp", out var azp) ? azp : null;
+        return authorizedParty is null ? idToken.Audiences.Count() == 1 : authorizedParty == clientId;
+    }
 
     private async Task<(CompletedProviderSignIn?, string?)> RejectAsync(
         IdentityProviderRecord provider, TokenFailure failure, string error, AuditActor actor, CancellationToken cancellationToken)
