@@ -23,7 +23,7 @@ public static class ProviderSignInErrors
         [ProviderUnavailable] = "The identity provider cannot be reached right now. Try again in a moment.",
         [ProviderUnknown] = "That identity provider is no longer configured.",
         [TokenInvalid] = "The identity provider's answer could not be verified, so you were not signed in.",
-        [NoAccount] = "There is no Tessera account for you at this organization, and the provider does not create accounts on first sign-in. Ask your organization's admin.",
+        [NoAccount] = "There is no Tessera account for you at this organization, and none is made at first sign-in: the provider does not create accounts, or your email is not verified by it, not in an allowed domain, or already taken. Ask your organization's admin.",
         [NoRole] = "Your identity provider grants you no role in this organization. Ask your organization's admin.",
     };
 
