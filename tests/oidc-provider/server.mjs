@@ -1,9 +1,9 @@
 // A real OpenID provider (oidc-provider) on loopback for Tessera's tests. Usage: node server.mjs [PORT]
 // (PORT 0 or none: a free port). Prints "listening <issuer>" once it answers.
 // Each test user is a client of this provider: a client_credentials grant for a resource indicator returns a signed
-// JWT access token whose sub is the user's id and whose extra claims (email, email_verified, name, groups) come from the account store
-// below, which a test changes through POST /test/accounts/:id. POST /test/rotate signs with a fresh key from then on,
-// still publishing the old one, as a provider rotating its keys does. For browser sign-in, POST /test/web-clients
+// JWT access token whose sub is the user's id and whose extra claims (email, email_verified, name, groups) come from
+// the account store below, which a test changes through POST /test/accounts/:id. POST /test/rotate signs with a fresh
+// key from then on, still publishing the old one, as a provider rotating its keys does. For browser sign-in, POST /test/web-clients
 // registers an authorization-code client (its redirect URIs name the port the test's Tessera listens on); the login and
 // consent pages are oidc-provider's own (devInteractions: any password), and a user signs in as their id (alice …),
 // getting the same email, name and groups in the ID token. POST /test/id-tokens signs a token shaped like such an ID

@@ -51,7 +51,7 @@ public static class TokenFailureText
         TokenFailure.NotAMember => "The token's user is no longer a member of the token's organization.",
         TokenFailure.IssuerUnknown => "The token's issuer is not an identity provider configured in Tessera.",
         TokenFailure.IssuerUnavailable => "The token's identity provider could not be reached for its signing keys; try again later.",
-        TokenFailure.AudienceInvalid => "The token was not issued for Tessera: its audience is not the one configured for its identity provider.",
+        TokenFailure.AudienceInvalid => "The token was not issued for Tessera's API: its audience is not the one configured for its identity provider, or it is a sign-in's ID token.",
         TokenFailure.SignatureInvalid => "The token's signature does not verify against its identity provider's published keys.",
         TokenFailure.NotYetValid => "The token is not valid yet.",
         TokenFailure.NoAccount => "The token's identity has no Tessera account, and its identity provider may not create one for it.",

@@ -10,9 +10,9 @@ namespace Tessera.Server.Auth.External;
 
 /// <summary>
 /// Accepts an identity provider's JWT access token: its <c>iss</c> names a configured provider, its signature verifies
-/// against that provider's published keys, its <c>aud</c> holds the provider's audience, it is no sign-in's ID token, and
-/// it is within its lifetime (give or take the clock skew setting). Then <see cref="ExternalSignIn"/> finds the user and their role in the
-/// provider's organization. Each refusal names the check that failed.
+/// against that provider's published keys, its <c>aud</c> holds the provider's audience, it is no sign-in's ID token,
+/// and it is within its lifetime (give or take the clock skew setting). Then <see cref="ExternalSignIn"/> finds the
+/// user and their role in the provider's organization. Each refusal names the check that failed.
 /// </summary>
 internal sealed class ExternalTokenValidator(
     IdentityProviderDirectory directory, ProviderMetadata metadata, ExternalSignIn signIn, RejectedTokenAudit rejections, TesseraSettings settings)
