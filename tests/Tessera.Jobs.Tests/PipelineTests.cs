@@ -93,7 +93,14 @@ public class PipelineTests
         await using (new RunningWorker(harness.NewWorker(concurrency: 3)))
         {
             var done = await harness.WaitForTerminalAsync(parent.Id);
-            Assert.True(done.State == JobState.Succeeded, $"the parent ended {done.State.Name()}: {done.Error?.Code} {done.Error?.Message} {done.Error?.Detail}");
+            if (done.State != JobState.Succeeded)
+            {
+                // Once in CI (PostgreSQL, 2 s into the test) a child failed: say why, so the cause can be found next time.
+                var failed = (await harness.Jobs.ListAsync(JobScope.Operator, new JobListQuery(Kind: "system.echo")))
+                    .Where(c => c.State != JobState.Succeeded)
+                    .Select(c => $"{c.Id} {c.State.Name()} after {c.Attempts} attempt(s): {c.Error?.Code} {c.Error?.Message} {c.Error?.Detail}");
+                Assert.Fail($"the parent ended {done.State.Name()}: {done.Error?.Code} {done.Error?.Message}; children: {string.Join("; ", failed)}");
+            }
             Assert.Equal("[1,2,3,4]", done.Result!["results"]!.ToJsonString());
         }
         var children = (await harness.Jobs.ListAsync(JobScope.Operator, new JobListQuery(Kind: "system.echo"))).ToList();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -11,7 +12,8 @@ namespace Tessera.Server.Tests.ExternalAuth;
 /// <summary>
 /// A hand-made provider on loopback, for what a real one never does: discovery documents naming endpoints that must not
 /// be followed, and a token endpoint that answers any code with the ID token a test chose (a wrong nonce, audience,
-/// issuer or key). Each issuer is a path: <c>sound</c>, <c>plain-http-token-endpoint</c>, <c>script-sign-out</c>.
+/// issuer or key). Each issuer is a path: <c>sound</c>, <c>plain-http-token-endpoint</c>, <c>script-sign-out</c>,
+/// <c>not-json</c> (an HTML page where the document should be) and <c>moved</c> (a redirect to the sound document).
 /// </summary>
 internal sealed class FakeProvider : IDisposable
 {
@@ -20,18 +22,35 @@ internal sealed class FakeProvider : IDisposable
     private readonly RSA _key = RSA.Create(2048);
     private readonly string _keyId = Guid.NewGuid().ToString("N");
 
-    private FakeProvider(int port)
+    private readonly ConcurrentDictionary<string, int> _discoveryRequests = new(StringComparer.Ordinal);
+
+    private FakeProvider()
     {
-        _root = $"http://127.0.0.1:{port}";
-        _listener.Prefixes.Add(_root + "/");
-        _listener.Start();
+        // A free port may be taken between finding it and binding it: try another.
+        for (var attempt = 1; ; attempt++)
+        {
+            _root = $"http://127.0.0.1:{FreePort()}";
+            _listener.Prefixes.Add(_root + "/");
+            try
+            {
+                _listener.Start();
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                _listener.Prefixes.Clear();
+            }
+        }
         _ = ServeAsync();
     }
 
     /// <summary>What the token endpoint answers to the next code exchange.</summary>
     public string? NextIdToken { get; set; }
 
-    public static FakeProvider Start() => new(FreePort());
+    public static FakeProvider Start() => new();
+
+    /// <summary>How many times the discovery document of issuer <paramref name="name"/> was asked for.</summary>
+    public int DiscoveryRequests(string name) => _discoveryRequests.GetValueOrDefault(name);
 
     public string Issuer(string name) => $"{_root}/{name}";
 
@@ -63,19 +82,40 @@ internal sealed class FakeProvider : IDisposable
             {
                 return;
             }
-            var path = context.Request.Url!.AbsolutePath;
-            var name = path.Split('/', StringSplitOptions.RemoveEmptyEntries)[0];
-            var body = path[(name.Length + 1)..] switch
+            try
             {
-                "/jwks" => JsonSerializer.Serialize(new { keys = new[] { PublicKey() } }),
-                "/token" => JsonSerializer.Serialize(new { id_token = NextIdToken, token_type = "Bearer", access_token = "opaque" }),
-                _ => Document(Issuer(name), name),
-            };
-            var bytes = Encoding.UTF8.GetBytes(body);
-            context.Response.ContentType = "application/json";
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
+                await AnswerAsync(context);
+            }
+            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
+            {
+                // The client went away: serve the next request.
+            }
         }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext context)
+    {
+        var path = context.Request.Url!.AbsolutePath;
+        var name = path.Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        var rest = path[Math.Min(path.Length, name.Length + 1)..];
+        if (rest == "/.well-known/openid-configuration") _discoveryRequests.AddOrUpdate(name, 1, (_, n) => n + 1);
+        if (name == "moved")
+        {
+            context.Response.Redirect(Issuer("sound") + rest);
+            context.Response.Close();
+            return;
+        }
+        var (type, body) = rest switch
+        {
+            "/jwks" => ("application/json", JsonSerializer.Serialize(new { keys = new[] { PublicKey() } })),
+            "/token" => ("application/json", JsonSerializer.Serialize(new { id_token = NextIdToken, token_type = "Bearer", access_token = "opaque" })),
+            _ when name == "not-json" => ("text/html", "<html><body>Sign in to continue</body></html>"),
+            _ => ("application/json", Document(Issuer(name), name)),
+        };
+        var bytes = Encoding.UTF8.GetBytes(body);
+        context.Response.ContentType = type;
+        await context.Response.OutputStream.WriteAsync(bytes);
+        context.Response.Close();
     }
 
     private Dictionary<string, string> PublicKey()

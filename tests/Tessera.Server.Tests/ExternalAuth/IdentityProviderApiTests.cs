@@ -79,7 +79,8 @@ public class IdentityProviderApiTests
         var (owner, _, _, orgId) = await SignInAsync(app, "owner@acme.test", "acme", "owner");
         var path = new Uri($"/api/v1/orgs/{orgId}/identity-providers", UriKind.Relative);
 
-        foreach (var issuer in new[] { "not a url", "http://idp.example.com", "https://idp.example.com/?tenant=1", "ftp://127.0.0.1/" })
+        // Plain http only on a loopback address: a name such as localhost could resolve elsewhere.
+        foreach (var issuer in new[] { "not a url", "http://idp.example.com", "https://idp.example.com/?tenant=1", "ftp://127.0.0.1/", "http://localhost:9000" })
         {
             var refused = await owner.PostAsJsonAsync(path, new { name = "x", issuer, client_id = "tessera" });
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);

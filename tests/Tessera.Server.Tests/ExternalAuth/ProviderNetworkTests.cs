@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Tessera.Server.Auth.External;
 using Tessera.Testing;
 using static Tessera.Server.Tests.AuthTestKit;
@@ -34,6 +36,10 @@ public class ProviderNetworkTests
     [InlineData("64:ff9b::a00:1", false)]
     [InlineData("2002:a00:1::", false)]
     [InlineData("2001:db8::1", false)]
+    [InlineData("64:ff9b:1::a00:1", false)]
+    [InlineData("2001::1", false)]
+    [InlineData("100::1", false)]
+    [InlineData("2001:4860::8888", true)]
     public void Only_public_addresses_are_public(string address, bool isPublic) =>
         Assert.Equal(isPublic, ProviderNetwork.IsPublic(IPAddress.Parse(address)));
 
@@ -49,7 +55,39 @@ public class ProviderNetworkTests
             Assert.Contains("auth:allow_private_network_providers", refused.Message, StringComparison.Ordinal);
         }
         using var any = new HttpClient(ProviderNetwork.Handler(allowPrivateNetworks: true));
-        Assert.Equal(HttpStatusCode.OK, (await any.GetAsync(discovery)).StatusCode);
+        using var answered = await any.GetAsync(discovery);
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_failed_fetch_is_not_retried_for_a_while_and_holds_up_no_other_issuer_and_redirects_are_not_followed()
+    {
+        using var idp = FakeProvider.Start();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var clients = new ProviderClients();
+        using var metadata = new ProviderMetadata(clients, time, NullLogger<ProviderMetadata>.Instance);
+
+        Assert.Null(await metadata.GetAsync(idp.Issuer("not-json"), CancellationToken.None));
+        Assert.Null(await metadata.GetAsync(idp.Issuer("not-json"), CancellationToken.None));
+        Assert.Equal(1, idp.DiscoveryRequests("not-json"));
+        Assert.NotNull(await metadata.GetAsync(idp.Issuer("sound"), CancellationToken.None));
+        time.Advance(ProviderMetadata.RetryAfterFailure + TimeSpan.FromSeconds(1));
+        Assert.Null(await metadata.GetAsync(idp.Issuer("not-json"), CancellationToken.None));
+        Assert.Equal(2, idp.DiscoveryRequests("not-json"));
+
+        // The document moved (a redirect to the sound one): not followed.
+        Assert.Null(await metadata.GetAsync(idp.Issuer("moved"), CancellationToken.None));
+        Assert.Equal(1, idp.DiscoveryRequests("moved"));
+    }
+
+    /// <summary>The app's named client for providers, as AuthSetup configures it (private networks allowed: the fake provider is on loopback).</summary>
+    private sealed class ProviderClients : IHttpClientFactory, IDisposable
+    {
+        private readonly SocketsHttpHandler _handler = ProviderNetwork.Handler(allowPrivateNetworks: true);
+
+        public HttpClient CreateClient(string name) => new(_handler, disposeHandler: false);
+
+        public void Dispose() => _handler.Dispose();
     }
 
     [Theory]

@@ -29,7 +29,7 @@ internal static class IdpCommand
         var data = new DataOptions();
         var org = Org();
         var name = new Option<string>("--name") { Description = "A name for the provider within the organization.", Required = true };
-        var issuer = new Option<string>("--issuer") { Description = "The issuer URL, exactly as its tokens' 'iss' (https; http only on loopback).", Required = true };
+        var issuer = new Option<string>("--issuer") { Description = "The issuer URL, exactly as its tokens' 'iss' (https; http only on a loopback address).", Required = true };
         var clientId = new Option<string>("--client-id") { Description = "Tessera's client id at the provider.", Required = true };
         var secretStdin = new Option<bool>("--client-secret-stdin") { Description = "Read the client secret from the first line of standard input (stored encrypted)." };
         var audience = new Option<string?>("--audience") { Description = "The 'aud' its access tokens carry for Tessera (default: the client id)." };

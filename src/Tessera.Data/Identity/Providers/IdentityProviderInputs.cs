@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Tessera.Core.Errors;
 using Tessera.Core.Identity;
@@ -67,15 +68,19 @@ internal static class IdentityProviderInputs
     };
 
     /// <summary>
-    /// An absolute https URL without query or fragment (plain http only on loopback, for a provider on the same machine).
-    /// Kept exactly as given: a token's <c>iss</c> must equal it character for character.
+    /// An absolute https URL without query or fragment (plain http only on a loopback address, for a provider on the same
+    /// machine: a name such as localhost could resolve elsewhere). Kept exactly as given: a token's <c>iss</c> must equal
+    /// it character for character.
     /// </summary>
     private static string Issuer(string? issuer)
     {
         issuer = Text(issuer, "issuer");
         if (!Uri.TryCreate(issuer, UriKind.Absolute, out var uri) || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0
-            || !(uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)))
-            throw TesseraException.Validation($"The issuer '{issuer}' must be an https URL without query or fragment (http only on loopback).");
+            || !(uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && IPAddress.TryParse(uri.DnsSafeHost, out var address) && IPAddress.IsLoopback(address))))
+        {
+            throw TesseraException.Validation(
+                $"The issuer '{issuer}' must be an https URL without query or fragment (http only on a loopback address such as 127.0.0.1).");
+        }
         return issuer;
     }
 

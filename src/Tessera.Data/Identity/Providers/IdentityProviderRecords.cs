@@ -65,7 +65,8 @@ public sealed record IdentityProviderInput
 
 /// <summary>
 /// What a validated token says about its holder, read through the provider's claim mappings; <paramref name="EmailVerified"/>
-/// is the token's standard <c>email_verified</c> claim (true, or the text "true", as some providers send it).
+/// is the token's standard <c>email_verified</c> claim (true, or the text "true", as some providers send it) when the
+/// email is the standard <c>email</c> claim.
 /// </summary>
 public sealed record ExternalClaims(string Issuer, string Subject, string? Email, string? Name, IReadOnlyList<string> RoleValues, bool EmailVerified = false)
 {
@@ -77,14 +78,16 @@ public sealed record ExternalClaims(string Issuer, string Subject, string? Email
     {
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(identity);
-        var subject = identity.FindFirst(provider.Claims.Subject)?.Value;
+        // Always the issuer's own `sub`, whatever a provider stored before other subject claims were refused.
+        var subject = identity.FindFirst("sub")?.Value;
         if (string.IsNullOrEmpty(subject)) return null;
         return new ExternalClaims(
             issuer, subject,
             identity.FindFirst(provider.Claims.Email)?.Value,
             identity.FindFirst(provider.Claims.Name)?.Value,
             identity.FindAll(provider.Claims.Roles).Select(c => c.Value).ToList(),
-            string.Equals(identity.FindFirst("email_verified")?.Value, "true", StringComparison.OrdinalIgnoreCase));
+            // email_verified speaks of the standard email claim only, not of another claim mapped as the email.
+            provider.Claims.Email == "email" && string.Equals(identity.FindFirst("email_verified")?.Value, "true", StringComparison.OrdinalIgnoreCase));
     }
 }
 

@@ -50,12 +50,13 @@ internal sealed class ExternalTokenValidator(
         }
 
         var jwt = (JsonWebToken)result.SecurityToken;
-        // Tessera's sign-in always asks for a nonce, so its ID tokens carry one: such a token proves a sign-in to the
-        // client and is no API credential, even where the API audience is the client id (the sign-out address carries it).
-        if (jwt.TryGetPayloadValue<string>("nonce", out _))
-            return await RejectAsync(providers.Count == 1 ? providers[0] : null, TokenFailure.AudienceInvalid, actor, cancellationToken).ConfigureAwait(false);
         var audiences = jwt.Audiences.ToHashSet(StringComparer.Ordinal);
         var accepted = providers.First(p => audiences.Contains(p.Audience));
+        // Tessera's sign-in always asks for a nonce, so its ID tokens carry one and name the client as audience: such a
+        // token proves a sign-in to the client and is no API credential, even where the API audience is the client id
+        // (the sign-out address carries it). Access tokens for another audience may carry a nonce (Keycloak before 24).
+        if (audiences.Contains(accepted.ClientId) && jwt.TryGetPayloadValue<string>("nonce", out _))
+            return await RejectAsync(accepted, TokenFailure.AudienceInvalid, actor, cancellationToken).ConfigureAwait(false);
         var claims = ExternalClaims.Read(accepted, issuer, result.ClaimsIdentity);
         if (claims is null) return await RejectAsync(accepted, TokenFailure.NoAccount, actor, cancellationToken).ConfigureAwait(false);
         var (principal, failure) = await signIn.ResolveAsync(accepted, claims, actor, cancellationToken).ConfigureAwait(false);

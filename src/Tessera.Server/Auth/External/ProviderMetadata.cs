@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
@@ -83,7 +85,7 @@ internal sealed partial class ProviderMetadata(IHttpClientFactory clients, TimeP
     private async Task<OpenIdConnectConfiguration?> RetrieveAsync(string issuer, CancellationToken cancellationToken)
     {
         var address = issuer.TrimEnd('/') + "/.well-known/openid-configuration";
-        // Issuers are https, or http on loopback (checked when the provider was added).
+        // Issuers are https, or http on a loopback address (checked when the provider was added).
         var retriever = new HttpDocumentRetriever(clients.CreateClient(HttpClientName)) { RequireHttps = !new Uri(issuer).IsLoopback };
         try
         {
@@ -100,7 +102,8 @@ internal sealed partial class ProviderMetadata(IHttpClientFactory clients, TimeP
             }
             return configuration;
         }
-        catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or HttpRequestException or JsonException
+            && !cancellationToken.IsCancellationRequested)
         {
             LogFetchFailed(logger, address, e);
             return null;
@@ -108,12 +111,13 @@ internal sealed partial class ProviderMetadata(IHttpClientFactory clients, TimeP
     }
 
     /// <summary>
-    /// The first endpoint the browser is sent to or the server calls that is not https (or, for an http loopback
-    /// issuer, http on loopback): a document that names one is not followed. The sign-out endpoint is optional.
+    /// The first endpoint the browser is sent to or the server calls that is not https (or, for an http issuer, which
+    /// is on a loopback address, http on a loopback address): a document that names one is not followed. The sign-out
+    /// endpoint is optional.
     /// </summary>
     private static string? UnsafeEndpoint(string issuer, OpenIdConnectConfiguration configuration)
     {
-        var loopbackIssuer = new Uri(issuer) is { IsLoopback: true } uri && uri.Scheme == Uri.UriSchemeHttp;
+        var loopbackIssuer = new Uri(issuer).Scheme == Uri.UriSchemeHttp;
         (string Name, string? Value, bool Required)[] endpoints =
         [
             ("authorization_endpoint", configuration.AuthorizationEndpoint, true),
@@ -125,11 +129,13 @@ internal sealed partial class ProviderMetadata(IHttpClientFactory clients, TimeP
         {
             if (string.IsNullOrEmpty(value) && !required) continue;
             if (!Uri.TryCreate(value, UriKind.Absolute, out var endpoint)) return $"{name} {value}";
-            if (endpoint.Scheme == Uri.UriSchemeHttps || (loopbackIssuer && endpoint.Scheme == Uri.UriSchemeHttp && endpoint.IsLoopback)) continue;
+            if (endpoint.Scheme == Uri.UriSchemeHttps || (loopbackIssuer && endpoint.Scheme == Uri.UriSchemeHttp && IsLoopbackAddress(endpoint))) continue;
             return $"{name} {value}";
         }
         return null;
     }
+
+    private static bool IsLoopbackAddress(Uri uri) => IPAddress.TryParse(uri.DnsSafeHost, out var address) && IPAddress.IsLoopback(address);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Identity provider metadata at {Address} could not be fetched")]
     private static partial void LogFetchFailed(ILogger logger, string address, Exception exception);

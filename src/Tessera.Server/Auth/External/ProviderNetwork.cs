@@ -9,14 +9,21 @@ namespace Tessera.Server.Auth.External;
 /// the provider's own discovery document, so by default only public addresses are dialled: one that names or resolves
 /// to a loopback, private, link-local or otherwise internal address fails like an unreachable provider, rather than
 /// letting an admin make the server probe its own network. The check runs on the resolved addresses as each connection
-/// opens (redirects included), so a name that later resolves elsewhere is caught too.
+/// opens, so a name that later resolves elsewhere is caught too.
 /// <see cref="TesseraSettings.AllowPrivateNetworkProviders"/> lifts it, for a provider on the deployment's own network.
 /// </summary>
 internal static class ProviderNetwork
 {
+    /// <summary>
+    /// The handler of every call to a provider. Redirects are not followed (a token endpoint's redirect would carry the
+    /// code and PKCE verifier elsewhere); with the guard on, no proxy is used either, since a proxy would connect for us
+    /// to whatever address the provider's name resolves to.
+    /// </summary>
     public static SocketsHttpHandler Handler(bool allowPrivateNetworks) => new()
     {
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        AllowAutoRedirect = false,
+        UseProxy = allowPrivateNetworks,
         ConnectCallback = allowPrivateNetworks ? null : ConnectToPublicAddressAsync,
     };
 
@@ -69,8 +76,11 @@ internal static class ProviderNetwork
         if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b.AsSpan(4, 8).IndexOfAnyExcept((byte)0) < 0)
             return IsPublic(new IPAddress(b.AsSpan(12, 4)));
         if (b[0] == 0x20 && b[1] == 0x02) return IsPublic(new IPAddress(b.AsSpan(2, 4)));
-        // Documentation (2001:db8::/32) and the deprecated IPv4-compatible ::/96.
-        if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return false;
+        // Local-use NAT64 (64:ff9b:1::/48), IETF protocol assignments with Teredo (2001::/23), documentation
+        // (2001:db8::/32), discard-only (100::/64) and the deprecated IPv4-compatible ::/96.
+        if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b[4] == 0x00 && b[5] == 0x01) return false;
+        if (b[0] == 0x20 && b[1] == 0x01 && (b[2] < 0x02 || (b[2] == 0x0d && b[3] == 0xb8))) return false;
+        if (b[0] == 0x01 && b[1] == 0x00 && b.AsSpan(2, 6).IndexOfAnyExcept((byte)0) < 0) return false;
         return b.AsSpan(0, 12).IndexOfAnyExcept((byte)0) >= 0;
     }
 }
