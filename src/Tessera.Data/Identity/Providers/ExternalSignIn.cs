@@ -66,14 +66,16 @@ public sealed class ExternalSignIn(TesseraDatabase database, TokenService tokens
             var now = time.GetUtcNow();
             var linked = await IdentityProviderRepository.FindLinkedAsync(c, t, claims.Issuer, claims.Subject, provider.OrgId, cancellationToken).ConfigureAwait(false);
             Guid userId;
-            if (linked is null)
+            if (linked is null && await CreateUserAsync(c, t, provider, claims, actor, now, cancellationToken).ConfigureAwait(false) is { } created)
             {
-                var created = await CreateUserAsync(c, t, provider, claims, actor, now, cancellationToken).ConfigureAwait(false);
-                if (created is null) return (null, TokenFailure.NoAccount);
-                userId = created.Value;
+                userId = created;
             }
             else
             {
+                // Not created: a concurrent first request of this subject may have created and linked the user after the
+                // look-up above (its email is then taken), and PostgreSQL's read committed shows that now.
+                linked ??= await IdentityProviderRepository.FindLinkedAsync(c, t, claims.Issuer, claims.Subject, provider.OrgId, cancellationToken).ConfigureAwait(false);
+                if (linked is null) return (null, TokenFailure.NoAccount);
                 userId = linked.UserId;
                 await IdentityProviderRepository.TouchIdentityAsync(c, t, linked.Id, now, cancellationToken).ConfigureAwait(false);
             }
